@@ -1,0 +1,33 @@
+"""Exceptions payerkit raises on purpose. Their text never carries patient data."""
+
+from __future__ import annotations
+
+
+class PayerKitError(Exception):
+    """Base class: an expected failure the CLI reports without a traceback."""
+
+
+class CaseError(PayerKitError):
+    """A case file is unreadable or invalid; ``problems`` lists ``path: what was expected``."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+class PluginError(PayerKitError):
+    """A plugin failed to load, registered a bad record, or conflicts with another."""
+
+
+class UnknownProgram(CaseError):
+    def __init__(self, program: str, known: list[str]):
+        listing = ", ".join(sorted(known)) or "none installed"
+        super().__init__([f"program: unknown program {program!r} (installed: {listing})"])
+
+
+class ClaimRefused(PayerKitError):
+    """The scrub found errors, so no claim was written; ``findings`` says why."""
+
+    def __init__(self, findings):
+        self.findings = tuple(findings)
+        super().__init__(f"claim refused: {len(self.findings)} error(s) found by scrub")

@@ -1,0 +1,40 @@
+"""payerkit's nouns: the case (input), the claim, and the results (answers)."""
+
+from .case import (
+    Address,
+    Authorization,
+    Case,
+    Coverage,
+    Episode,
+    FeeRates,
+    Person,
+    Practitioner,
+    Prescription,
+    Provider,
+    Service,
+    Subscriber,
+    Submission,
+    Visit,
+)
+from .claim import Claim, ClaimLine
+from .program import ClaimFormat, PluginInfo, Program
+from .results import (
+    Citation,
+    Deadline,
+    Eligibility,
+    Finding,
+    Limit,
+    Limits,
+    PricedLine,
+    Pricing,
+    Reason,
+    Scrub,
+)
+
+__all__ = [
+    "Address", "Authorization", "Case", "Citation", "Claim", "ClaimFormat", "ClaimLine",
+    "Coverage", "Deadline", "Eligibility", "Episode", "FeeRates", "Finding", "Limit",
+    "Limits", "Person", "PluginInfo", "Practitioner", "Prescription", "PricedLine",
+    "Pricing", "Program", "Provider", "Reason", "Scrub", "Service", "Subscriber",
+    "Submission", "Visit",
+]

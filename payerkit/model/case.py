@@ -1,0 +1,229 @@
+"""The case: everything a practice knows about one patient's episode of care.
+
+These are frozen attrs classes with no I/O. ``payerkit.io`` builds them from
+TOML/JSON case files; plugins and writers only read them. Money is
+``decimal.Decimal`` and dates are ``datetime.date`` everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+import attrs
+from attrs import field, frozen
+
+Sex = Literal["F", "M", "U"]
+TaxIdType = Literal["ein", "ssn"]
+Relationship = Literal["spouse", "child", "other"]
+EpisodeKind = Literal["auto_accident", "work_injury", "other_accident", "illness"]
+InjuredPerson = Literal["named_insured", "relative", "other"]
+Vehicle = Literal["insured", "other"]
+Usage = Literal["T", "P"]
+
+
+def _tuple(value):
+    return tuple(value)
+
+
+@frozen
+class Address:
+    line1: str
+    city: str
+    state: str
+    zip: str
+    line2: str | None = None
+
+
+@frozen
+class Provider:
+    """The billing provider: a practice (``name``) or a sole practitioner (first/last name)."""
+
+    npi: str
+    tax_id: str
+    address: Address
+    name: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    tax_id_type: TaxIdType = "ein"
+    taxonomy: str = "225700000X"
+    license: str | None = None
+    phone: str | None = None
+    networks: tuple[str, ...] = field(default=(), converter=_tuple)
+    cash_rates: dict[str, Decimal] = field(factory=dict)
+
+    @property
+    def is_organization(self) -> bool:
+        return self.name is not None
+
+    @property
+    def display_name(self) -> str:
+        return self.name or f"{self.first_name} {self.last_name}"
+
+
+@frozen
+class Practitioner:
+    """A person identified by NPI: the rendering therapist or the prescriber."""
+
+    first_name: str
+    last_name: str
+    npi: str
+    taxonomy: str | None = None
+    license: str | None = None
+
+
+@frozen
+class Person:
+    """The patient, or the insured when the patient is not the insured."""
+
+    first_name: str
+    last_name: str
+    birth_date: dt.date
+    sex: Sex
+    address: Address
+
+
+@frozen
+class Subscriber(Person):
+    relationship: Relationship = "other"
+
+
+@frozen
+class Coverage:
+    member_id: str
+    group_number: str | None = None
+    claim_number: str | None = None
+    insurer: str | None = None
+    payer_id: str | None = None
+    visits_used_elsewhere: int = 0
+
+
+@frozen
+class Prescription:
+    prescriber: Practitioner
+    date: dt.date
+    visits: int | None = None
+
+
+@frozen
+class Authorization:
+    number: str
+    visits: int | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def covers(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+@frozen
+class Episode:
+    """The injury or condition being treated.
+
+    ``injured_person``, ``vehicle`` and ``motorcycle`` describe an auto accident
+    for programs whose coverage depends on them (New York no-fault).
+    ``employment_related`` marks an injury at work whatever ``kind`` says.
+    """
+
+    kind: EpisodeKind
+    onset_date: dt.date
+    diagnoses: tuple[str, ...] = field(converter=_tuple)
+    state: str | None = None
+    country: str = "US"
+    notice_date: dt.date | None = None
+    prescription: Prescription | None = None
+    authorization: Authorization | None = None
+    employment_related: bool = False
+    injured_person: InjuredPerson | None = None
+    vehicle: Vehicle | None = None
+    motorcycle: bool = False
+
+    @property
+    def work_related(self) -> bool:
+        return self.kind == "work_injury" or self.employment_related
+
+
+@frozen
+class Service:
+    """One service on a visit. ``diagnoses`` are 1-based pointers into the episode's list."""
+
+    code: str
+    minutes: int | None = None
+    modifiers: tuple[str, ...] = field(default=(), converter=_tuple)
+    diagnoses: tuple[int, ...] = field(default=(1,), converter=_tuple)
+    charge: Decimal | None = None
+    units: int | None = None
+
+
+@frozen
+class Visit:
+    date: dt.date
+    services: tuple[Service, ...] = field(converter=_tuple)
+    place_of_service: str = "11"
+
+
+@frozen
+class FeeRates:
+    """A practice-supplied fee schedule: per-unit allowed amounts by code.
+
+    ``source`` names the contract or schedule and its edition; it is quoted in
+    every priced line. ``file`` (resolved by ``payerkit.io`` relative to the
+    case file) points to a CSV in the format of ``payerkit.rules.fees``.
+    """
+
+    source: str
+    rates: dict[str, Decimal] = field(factory=dict)
+    file: str | None = None
+
+
+@frozen
+class Submission:
+    """Who sends the claim to whom: the X12 envelope's parties, and claim-level choices."""
+
+    claim_id: str | None = None
+    sender_id: str | None = None
+    receiver_id: str | None = None
+    receiver_name: str | None = None
+    usage: Usage = "P"
+    late_justification: str | None = None
+
+
+@frozen
+class Case:
+    program: str
+    provider: Provider
+    patient: Person
+    coverage: Coverage
+    episode: Episode
+    visits: tuple[Visit, ...] = field(converter=_tuple)
+    as_of: dt.date | None = None
+    rendering: Practitioner | None = None
+    subscriber: Subscriber | None = None
+    fees: FeeRates | None = None
+    claim: Submission = field(factory=Submission)
+
+    @property
+    def insured(self) -> Person:
+        return self.subscriber if self.subscriber is not None else self.patient
+
+    @property
+    def patient_is_insured(self) -> bool:
+        return self.subscriber is None
+
+    def visit_on(self, day: dt.date | None) -> Visit:
+        """The visit to bill: the one on ``day``, or the last one."""
+        if day is None:
+            return self.visits[-1]
+        for visit in self.visits:
+            if visit.date == day:
+                return visit
+        raise LookupError(f"visits: no visit on {day.isoformat()}")
+
+    def today(self) -> dt.date:
+        return self.as_of if self.as_of is not None else dt.date.today()
+
+
+def replace(obj, **changes):
+    """``attrs.evolve`` under a shorter name, for tests and plugins."""
+    return attrs.evolve(obj, **changes)

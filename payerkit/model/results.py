@@ -1,0 +1,157 @@
+"""What payerkit answers: eligibility, prices, limits, findings, deadlines.
+
+Every answer carries reasons, and every reason a citation, so a billing clerk
+can see why. A figure with no public source is cited with
+``confidence="sample"`` and the output says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from attrs import field, frozen
+
+Confidence = Literal["high", "medium", "low", "sample", "rule"]
+Status = Literal["covered", "action_required", "not_covered"]
+Severity = Literal["error", "warning"]
+LimitUnit = Literal["visits", "units", "rvu"]
+
+
+def _tuple(value):
+    return tuple(value)
+
+
+@frozen
+class Citation:
+    """Where a rule or figure comes from.
+
+    ``source`` names the law, policy or schedule; ``edition`` its date or
+    version as seen; ``confidence`` grades it: ``high`` (primary text seen),
+    ``medium`` (secondary or partial), ``low`` (a lead only), ``sample`` (no
+    public source: a configurable placeholder), ``rule`` (a coding or format
+    rule, e.g. the NPI check digit).
+    """
+
+    source: str
+    edition: str | None = None
+    confidence: Confidence = "high"
+    url: str | None = None
+
+    def __str__(self) -> str:
+        text = self.source if self.edition is None else f"{self.source} ({self.edition})"
+        return f"{text} [{self.confidence}]"
+
+
+@frozen
+class Reason:
+    code: str
+    message: str
+    citation: Citation | None = None
+
+
+@frozen
+class Eligibility:
+    program: str
+    status: Status
+    requirements: tuple[Reason, ...] = field(default=(), converter=_tuple)
+    reasons: tuple[Reason, ...] = field(default=(), converter=_tuple)
+
+
+@frozen
+class PricedLine:
+    date: dt.date
+    code: str
+    modifiers: tuple[str, ...]
+    minutes: int | None
+    units: int
+    charge: Decimal
+    allowed: Decimal | None
+    fee_source: str | None
+    diagnoses: tuple[int, ...] = (1,)
+
+
+@frozen
+class Pricing:
+    program: str
+    lines: tuple[PricedLine, ...] = field(converter=_tuple)
+    reasons: tuple[Reason, ...] = field(default=(), converter=_tuple)
+
+    @property
+    def total_charge(self) -> Decimal:
+        return sum((line.charge for line in self.lines), Decimal("0.00"))
+
+    @property
+    def total_allowed(self) -> Decimal | None:
+        if not self.lines or any(line.allowed is None for line in self.lines):
+            return None
+        return sum((line.allowed for line in self.lines), Decimal("0.00"))
+
+
+@frozen
+class Limit:
+    name: str
+    unit: LimitUnit
+    allowed: Decimal | int | None
+    used: Decimal | int
+    window: str
+    citation: Citation | None = None
+
+    @property
+    def remaining(self) -> Decimal | int | None:
+        return None if self.allowed is None else self.allowed - self.used
+
+
+@frozen
+class Limits:
+    program: str
+    limits: tuple[Limit, ...] = field(converter=_tuple)
+
+
+@frozen
+class Finding:
+    severity: Severity
+    code: str
+    message: str
+    path: str | None = None
+    citation: Citation | None = None
+
+
+@frozen
+class Scrub:
+    program: str
+    findings: tuple[Finding, ...] = field(converter=_tuple)
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == "error")
+
+
+@frozen
+class Deadline:
+    """A filing deadline: ``days`` calendar days after ``event_date``.
+
+    ``due`` is the last day on which the act is on time. The event day itself
+    is not counted (day 1 is the day after), the convention of New York's
+    General Construction Law § 20 and of most payer manuals; ``convention``
+    says so in output. ``late_severity`` is ``warning`` when the rule lets a
+    late filing be excused (``excuse`` says how), else ``error``.
+    """
+
+    name: str
+    event: str
+    event_date: dt.date
+    days: int
+    citation: Citation
+    late_severity: Severity = "error"
+    excuse: str | None = None
+    convention: str = "calendar days; the event day is not counted"
+    path: str | None = None
+
+    @property
+    def due(self) -> dt.date:
+        return self.event_date + dt.timedelta(days=self.days)
+
+    def is_late(self, on: dt.date) -> bool:
+        return on > self.due
