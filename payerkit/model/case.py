@@ -175,6 +175,8 @@ class FeeRates:
     source: str
     rates: dict[str, Decimal] = field(factory=dict)
     file: str | None = None
+    #: Entries read from ``file`` by ``payerkit.io`` (``payerkit.rules.fees.FeeEntry``).
+    entries: tuple = field(default=(), converter=_tuple)
 
 
 @frozen

@@ -13,7 +13,7 @@ from typing import Literal
 
 from attrs import field, frozen
 
-Confidence = Literal["high", "medium", "low", "sample", "rule"]
+Confidence = Literal["high", "medium", "low", "sample", "rule", "practice"]
 Status = Literal["covered", "action_required", "not_covered"]
 Severity = Literal["error", "warning"]
 LimitUnit = Literal["visits", "units", "rvu"]
@@ -31,7 +31,8 @@ class Citation:
     version as seen; ``confidence`` grades it: ``high`` (primary text seen),
     ``medium`` (secondary or partial), ``low`` (a lead only), ``sample`` (no
     public source: a configurable placeholder), ``rule`` (a coding or format
-    rule, e.g. the NPI check digit).
+    rule, e.g. the NPI check digit), ``practice`` (a figure the practice
+    supplied, e.g. its contracted rates).
     """
 
     source: str

@@ -1,0 +1,157 @@
+"""payerkit's built-in scrub plugin: checks every claim needs, whatever the payer.
+
+Codes (ICD-10-CM, CPT/HCPCS, modifiers, place of service, states), NPIs,
+diagnosis pointers, addresses and identifiers the 837P requires, dates, and
+fee parity. Payer rules live in the payer's plugin, never here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .hookspecs import hookimpl
+from .model import Citation, Finding
+from .rules import codes
+from .rules.parity import parity_findings
+
+TR3 = Citation("ASC X12 837P 005010X222A1 implementation guide", confidence="rule")
+MAX_DIAGNOSES, MAX_POINTERS, MAX_MODIFIERS = 12, 4, 4
+_PO_BOX = re.compile(r"\bP\.?\s*O\.?\s*BOX\b|\bPOST OFFICE BOX\b|\bLOCKBOX\b", re.I)
+
+
+def _error(code, message, path, citation=TR3):
+    return Finding("error", code, message, path, citation)
+
+
+def _npi(findings, npi, path):
+    problem = codes.npi_error(npi)
+    if problem:
+        findings.append(_error("NPI-INVALID", f"{path}: {problem}", path, codes.NPI_CITATION))
+
+
+def _state(findings, state, path, allow_canada=False):
+    problem = codes.state_error(state, allow_canada)
+    if problem:
+        findings.append(_error("STATE-INVALID", f"{path}: {problem}", path))
+
+
+def provider_findings(program, case) -> list[Finding]:
+    findings: list[Finding] = []
+    p = case.provider
+    _npi(findings, p.npi, "provider.npi")
+    if case.rendering is not None:
+        _npi(findings, case.rendering.npi, "rendering.npi")
+    if case.episode.prescription is not None:
+        _npi(findings, case.episode.prescription.prescriber.npi, "episode.prescription.prescriber.npi")
+    if not re.fullmatch(r"\d{9}", p.tax_id):
+        findings.append(_error("TAX-ID-INVALID", "provider.tax_id: expected 9 digits "
+                               "(EIN or SSN, no dashes)", "provider.tax_id"))
+    if not re.fullmatch(r"\d{9}", p.address.zip):
+        findings.append(_error("BILLING-ZIP", "provider.address.zip: the billing provider's "
+                               "ZIP must have 9 digits (ZIP+4, no dash)", "provider.address.zip"))
+    if _PO_BOX.search(p.address.line1):
+        findings.append(_error("BILLING-PO-BOX", "provider.address.line1: the billing "
+                               "provider's address must be a street address, not a PO box",
+                               "provider.address.line1"))
+    if not p.phone:
+        findings.append(_error("NO-PHONE", "provider.phone: a contact number is required "
+                               "for the submitter (1000A PER)", "provider.phone"))
+    elif not re.fullmatch(r"\d{10}", p.phone):
+        findings.append(_error("PHONE-INVALID", "provider.phone: expected 10 digits",
+                               "provider.phone"))
+    if not (case.coverage.payer_id or program.payer_id):
+        findings.append(_error("NO-PAYER-ID", "coverage.payer_id: the payer's X12 id is "
+                               "required (2010BB NM109)", "coverage.payer_id"))
+    for path, address in (("provider.address", p.address), ("patient.address",
+                          case.patient.address)) + ((("subscriber.address",
+                                                      case.subscriber.address),)
+                                                    if case.subscriber else ()):
+        _state(findings, address.state, f"{path}.state")
+        if not re.fullmatch(r"\d{5}(\d{4})?", address.zip):
+            findings.append(_error("ZIP-INVALID", f"{path}.zip: expected 5 or 9 digits",
+                                   f"{path}.zip"))
+    return findings
+
+
+def diagnosis_findings(case) -> list[Finding]:
+    findings = []
+    dx = case.episode.diagnoses
+    for i, code in enumerate(dx):
+        problem = codes.icd10_error(code)
+        if problem:
+            findings.append(_error("ICD-INVALID", f"episode.diagnoses[{i}]: {problem}",
+                                   f"episode.diagnoses[{i}]", codes.ICD_CITATION))
+    if dx and codes.is_external_cause(dx[0]):
+        findings.append(_error("ICD-EXTERNAL-PRINCIPAL", "episode.diagnoses[0]: an external-"
+                               "cause code (V00-Y99) cannot be the principal diagnosis; list "
+                               "the injury first", "episode.diagnoses[0]",
+                               codes.EXTERNAL_CAUSE_CITATION))
+    if len(dx) > MAX_DIAGNOSES:
+        findings.append(_error("TOO-MANY-DIAGNOSES", f"episode.diagnoses: at most "
+                               f"{MAX_DIAGNOSES} codes fit on one claim", "episode.diagnoses"))
+    return findings
+
+
+def visit_findings(case, visit, pricing) -> list[Finding]:
+    findings = []
+    index = case.visits.index(visit)
+    base = f"visits[{index}]"
+    if codes.place_of_service_error(visit.place_of_service):
+        findings.append(_error("POS-INVALID", f"{base}.place_of_service: "
+                               f"{codes.place_of_service_error(visit.place_of_service)}",
+                               f"{base}.place_of_service", codes.POS_CITATION))
+    if visit.date < case.episode.onset_date:
+        findings.append(_error("SERVICE-BEFORE-ONSET", f"{base}.date: the service date is "
+                               "before the episode's onset/accident date", f"{base}.date"))
+    if visit.date > case.today():
+        findings.append(_error("SERVICE-IN-FUTURE", f"{base}.date: the service date is after "
+                               "the day the bill is prepared (as_of)", f"{base}.date"))
+    n_dx = len(case.episode.diagnoses)
+    for j, (service, line) in enumerate(zip(visit.services, pricing.lines, strict=True)):
+        path = f"{base}.services[{j}]"
+        problem = codes.procedure_error(service.code)
+        if problem:
+            findings.append(_error("CODE-INVALID", f"{path}.code: {problem}", f"{path}.code",
+                                   codes.PROCEDURE_CITATION))
+        for k, modifier in enumerate(service.modifiers):
+            if codes.modifier_error(modifier):
+                findings.append(_error("MODIFIER-INVALID", f"{path}.modifiers[{k}]: "
+                                       f"{codes.modifier_error(modifier)}",
+                                       f"{path}.modifiers[{k}]"))
+        if len(service.modifiers) > MAX_MODIFIERS:
+            findings.append(_error("TOO-MANY-MODIFIERS", f"{path}.modifiers: at most 4",
+                                   f"{path}.modifiers"))
+        if len(service.diagnoses) > MAX_POINTERS:
+            findings.append(_error("TOO-MANY-POINTERS", f"{path}.diagnoses: at most 4 "
+                                   "diagnosis pointers per line", f"{path}.diagnoses"))
+        for k, pointer in enumerate(service.diagnoses):
+            if not 1 <= pointer <= min(n_dx, MAX_DIAGNOSES):
+                findings.append(_error("POINTER-INVALID", f"{path}.diagnoses[{k}]: expected a "
+                                       f"position in episode.diagnoses (1 to {n_dx})",
+                                       f"{path}.diagnoses[{k}]"))
+        if line.units == 0:
+            findings.append(Finding("warning", "ZERO-UNITS", f"{path}: under 8 minutes, no "
+                                    "billable unit; the line is left off the claim", path,
+                                    Citation("CMS Pub. 100-04 ch. 5 § 20.2 / CPT midpoint rule",
+                                             confidence="high")))
+        elif line.charge <= 0:
+            findings.append(_error("NO-CHARGE", f"{path}: no charge: give the line's charge "
+                                   f"or provider.cash_rates.{service.code}", f"{path}.charge"))
+    if not any(line.units > 0 for line in pricing.lines):
+        findings.append(_error("NOTHING-TO-BILL", f"{base}: no service has a billable unit",
+                               f"{base}.services"))
+    findings += parity_findings(case, index, pricing)
+    return findings
+
+
+@hookimpl
+def payerkit_scrub(program, case, visit, pricing):
+    findings = provider_findings(program, case) + diagnosis_findings(case)
+    if case.episode.kind == "auto_accident":
+        if not case.episode.state:
+            findings.append(_error("NO-ACCIDENT-STATE", "episode.state: an auto-accident "
+                                   "claim needs the accident state (CLM11-4, box 10b)",
+                                   "episode.state"))
+        else:
+            _state(findings, case.episode.state, "episode.state", allow_canada=True)
+    return findings + visit_findings(case, visit, pricing)

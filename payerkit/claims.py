@@ -1,0 +1,72 @@
+"""From a case, its program and a priced visit to the one :class:`Claim` every writer renders."""
+
+from __future__ import annotations
+
+import hashlib
+
+from .model import Case, Claim, ClaimLine, Pricing, Program, Visit
+from .rules.codes import normalize_icd
+
+RELATED_CAUSE = {"auto_accident": "auto", "work_injury": "employment", "other_accident": "other"}
+
+
+def claim_id(case: Case, visit: Visit) -> str:
+    """A stable patient control number (CLM01, 20 characters at most) for one visit.
+
+    The case may give its own (``claim.claim_id``); otherwise a digest of the
+    member id and visit date, so the same visit always gets the same number
+    and no patient data is readable from it.
+    """
+    if case.claim.claim_id:
+        return case.claim.claim_id
+    digest = hashlib.sha256(
+        f"{case.program}|{case.coverage.member_id}|{visit.date.isoformat()}".encode()
+    ).hexdigest()[:8].upper()
+    return f"PK{visit.date:%Y%m%d}{digest}"
+
+
+def build_claim(case: Case, program: Program, visit: Visit, pricing: Pricing) -> Claim:
+    episode, coverage, sub = case.episode, case.coverage, case.claim
+    cause = RELATED_CAUSE.get(episode.kind)
+    if cause is None and episode.employment_related:
+        cause = "employment"
+    payer_id = coverage.payer_id or program.payer_id or ""
+    payer_name = coverage.insurer or program.name
+    rendering = case.rendering
+    if rendering is not None and rendering.npi == case.provider.npi:
+        rendering = None
+    auth = episode.authorization
+    lines = [
+        ClaimLine(line.date, line.code, line.units, line.charge, line.diagnoses, line.modifiers,
+                  visit.place_of_service, str(i))
+        for i, line in enumerate((ln for ln in pricing.lines if ln.units > 0), start=1)
+    ]
+    return Claim(
+        id=claim_id(case, visit),
+        program_id=program.id,
+        billing=case.provider,
+        insured=case.insured,
+        patient=case.patient,
+        relation="self" if case.subscriber is None else case.subscriber.relationship,
+        member_id=coverage.member_id,
+        payer_name=payer_name,
+        payer_id=payer_id,
+        filing_indicator=program.claim_filing_indicator,
+        diagnoses=[normalize_icd(code) for code in episode.diagnoses],
+        lines=lines,
+        place_of_service=visit.place_of_service,
+        group_number=coverage.group_number,
+        property_casualty_claim_number=(
+            coverage.claim_number if program.line_of_business != "commercial" else None),
+        rendering=rendering,
+        referring=episode.prescription.prescriber if episode.prescription else None,
+        related_cause=cause,
+        accident_state=episode.state if cause == "auto" else None,
+        accident_date=episode.onset_date if cause is not None else None,
+        onset_date=episode.onset_date if cause is None else None,
+        prior_authorization=auth.number if auth is not None and auth.covers(visit.date) else None,
+        sender_id=sub.sender_id or case.provider.npi,
+        receiver_id=sub.receiver_id or payer_id,
+        receiver_name=sub.receiver_name or payer_name,
+        usage=sub.usage,
+    )

@@ -1,0 +1,63 @@
+"""Visit counting over windows: benefit year, prescription, authorization, episode.
+
+All functions take the case's visits (dates in order) and count the visits
+that fall in a window up to and including a given day. They return plain
+counts; adapters wrap them in :class:`payerkit.model.Limit` records with the
+citation of the rule that sets the limit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+
+def _dates(visits: Iterable) -> list[dt.date]:
+    return sorted(v.date if hasattr(v, "date") else v for v in visits)
+
+
+def count_between(visits: Iterable, start: dt.date | None, end: dt.date | None) -> int:
+    """Visits on days from ``start`` to ``end``, both included (``None``: open)."""
+    return sum(
+        1 for d in _dates(visits) if (start is None or start <= d) and (end is None or d <= end)
+    )
+
+
+def episode_start(visits: Sequence, on: dt.date, gap_days: int = 90) -> dt.date | None:
+    """First day of the episode of care that ``on`` belongs to.
+
+    A visit opens a new episode when no visit falls in the ``gap_days`` days
+    before it (RCW 48.43.016's "new episode of care": a condition not treated
+    in the previous 90 days).
+    """
+    start = None
+    previous = None
+    for day in _dates(visits):
+        if day > on:
+            break
+        if previous is None or (day - previous).days > gap_days:
+            start = day
+        previous = day
+    return start
+
+
+def count_in_episode(visits: Sequence, on: dt.date, gap_days: int = 90) -> int:
+    """Visits of the episode that ``on`` belongs to, up to ``on``."""
+    start = episode_start(visits, on, gap_days)
+    return 0 if start is None else count_between(visits, start, on)
+
+
+def count_in_window(visits: Sequence, start: dt.date, days: int, on: dt.date) -> int:
+    """Visits in the ``days``-day window opening on ``start`` (start + days - 1 is its last day)."""
+    last = min(on, start + dt.timedelta(days=days - 1))
+    return count_between(visits, start, last)
+
+
+def benefit_year_start(on: dt.date, month: int = 1, day: int = 1) -> dt.date:
+    """First day of the benefit year holding ``on`` (calendar year by default)."""
+    start = dt.date(on.year, month, day)
+    return start if start <= on else dt.date(on.year - 1, month, day)
+
+
+def count_in_benefit_year(visits: Sequence, on: dt.date, month: int = 1, day: int = 1) -> int:
+    return count_between(visits, benefit_year_start(on, month, day), on)

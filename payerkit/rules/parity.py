@@ -1,0 +1,41 @@
+"""Fee parity: a practice may not charge an insurer more than its cash patients.
+
+Several states restrict charging insured patients more than the usual fee,
+and payers' contracts commonly require billing the usual and customary
+charge; in any case a charge above the cash rate is a risk the practice must
+see. payerkit compares each line's charge per unit with
+``provider.cash_rates`` for its code: above the cash rate is an error, no
+cash rate on file is a warning.
+"""
+
+from __future__ import annotations
+
+from ..model.results import Citation, Finding
+
+PARITY_CITATION = Citation(
+    "payerkit fee-parity rule: charge per unit must not exceed the practice's usual (cash) fee; "
+    "the practice's own rates are the reference", confidence="rule",
+)
+
+
+def parity_findings(case, visit_index: int, pricing) -> list[Finding]:
+    findings = []
+    rates = case.provider.cash_rates
+    for i, line in enumerate(pricing.lines):
+        path = f"visits[{visit_index}].services[{i}]"
+        cash = rates.get(line.code)
+        if cash is None:
+            findings.append(Finding(
+                "warning", "PARITY-NO-CASH-RATE",
+                f"no cash rate on file for {line.code}: add provider.cash_rates.{line.code} so "
+                "charges can be checked against what cash patients pay",
+                f"provider.cash_rates.{line.code}", PARITY_CITATION,
+            ))
+        elif line.units and line.charge > cash * line.units:
+            findings.append(Finding(
+                "error", "PARITY-ABOVE-CASH-RATE",
+                f"{line.code} charges {line.charge / line.units:.2f} per unit, above the cash "
+                f"rate {cash:.2f}: bill insurers no more than cash patients",
+                f"{path}.charge", PARITY_CITATION,
+            ))
+    return findings
