@@ -227,3 +227,9 @@ def payerkit_scrub(program, case, visit, pricing):
 
     .. versionadded:: 0.1
     """
+
+
+def hookspecs_names() -> list[str]:
+    """The names of every hook in this contract (for docs and conformance tests)."""
+    return sorted(n for n, f in globals().items()
+                  if n.startswith("payerkit_") and callable(f))

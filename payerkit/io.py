@@ -98,7 +98,7 @@ def _format_exception(exc: BaseException, type_) -> str:
         return f"unknown field(s): {', '.join(sorted(exc.extra_fields))}"
     if isinstance(exc, ValueError) and str(exc).startswith("expected"):
         return str(exc)
-    if isinstance(exc, ValueError) and "not in literal" in str(exc):
+    if "not in literal" in str(exc):
         options = " | ".join(repr(a) for a in getattr(type_, "__args__", ()))
         return f"expected one of {options}"
     return cattrs.v.format_exception(exc, type_)

@@ -45,15 +45,18 @@ def write_837p(claim: Claim, options: WriteOptions) -> bytes:
     now = options.now if options.now is not None else dt.datetime.now()
     st02 = f"{control.transaction:04d}"
 
+    # Diagnoses, then lines, first: their errors are more precise than the claim total's.
+    hi = _hi(claim.diagnoses)
+    lines = _service_lines(claim)
     body = [f"ST*837*{st02}*{VERSION}"]
     _header(body, claim, control, now)
     _billing_provider(body, claim)
     _subscriber(body, claim)
     if not claim.patient_is_insured:
         _patient(body, claim)
-    _claim(body, claim)
+    _claim(body, claim, hi)
     _claim_providers(body, claim)
-    _service_lines(body, claim)
+    body.extend(lines)
     body.append(f"SE*{len(body) + 1}*{st02}")
 
     segments = _envelope_open(claim, control, now)
@@ -193,7 +196,7 @@ def _pc_claim_number(out: list[str], claim: Claim) -> None:
 # ---------------------------------------------------------------- 2300 claim
 
 
-def _claim(out: list[str], claim: Claim) -> None:
+def _claim(out: list[str], claim: Claim, hi: str) -> None:
     claim_id = _ident(claim.id, "id", 38)
     pos = _ident(claim.place_of_service, "place_of_service", 2)
     cause = claim.related_cause
@@ -213,8 +216,6 @@ def _claim(out: list[str], claim: Claim) -> None:
         accident = claim.accident_date
         if accident is None and code != "EM":
             raise ValueError(f"accident_date: required when related_cause is {cause!r}")
-    if not claim.lines:
-        raise ValueError("lines: a claim needs at least one service line")
     total = _amount(claim.total_charge, "total_charge")
     out.append(f"CLM*{claim_id}*{total}***{pos}:B:1*Y*A*Y*Y{related}")
     if accident is not None:
@@ -223,7 +224,7 @@ def _claim(out: list[str], claim: Claim) -> None:
         out.append(f"DTP*431*D8*{d8(claim.onset_date)}")
     if claim.prior_authorization:
         out.append(f"REF*G1*{_ident(claim.prior_authorization, 'prior_authorization', 50)}")
-    out.append(_hi(claim.diagnoses))
+    out.append(hi)
 
 
 def _hi(diagnoses: tuple[str, ...]) -> str:
@@ -268,10 +269,11 @@ def _practitioner_nm1(entity: str, who: Practitioner, field: str) -> str:
 # ---------------------------------------------------------------- 2400 service lines
 
 
-def _service_lines(out: list[str], claim: Claim) -> None:
+def _service_lines(claim: Claim) -> list[str]:
     lines = claim.lines
-    if len(lines) > 50:
-        raise ValueError("lines: an 837P claim carries at most 50 service lines")
+    if not 1 <= len(lines) <= 50:
+        raise ValueError("lines: an 837P claim carries 1 to 50 service lines")
+    out: list[str] = []
     claim_pos = claim.place_of_service
     n_diagnoses = len(claim.diagnoses)
     for n, line in enumerate(lines, 1):
@@ -305,6 +307,7 @@ def _service_lines(out: list[str], claim: Claim) -> None:
         out.append(f"DTP*472*D8*{d8(line.date)}")
         if line.control_number:
             out.append(f"REF*6R*{_ident(line.control_number, f'{field}.control_number', 50)}")
+    return out
 
 
 # ---------------------------------------------------------------- shared pieces

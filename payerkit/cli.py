@@ -1,0 +1,98 @@
+"""The ``payerkit`` command: parse arguments, call the facade, print or write. No logic of its own.
+
+Exit status: 0 done; 1 the scrub found errors (``scrub``, ``claim``); 2 bad
+input (a case file, an option, an unknown program), one line per problem
+naming the field; 3 a plugin problem (conflict, or a failed plugin in strict
+mode).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import CaseError, ClaimRefused, PluginError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_PLUGIN = 0, 1, 2, 3
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date such as 2026-03-20, got {text!r}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="payerkit", description="Payers' rules for massage therapy: eligibility, prices, "
+        "visit limits, scrubbing and claims, with reasons and citations.")
+    parser.add_argument("--version", action="version", version=f"payerkit {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name, help_, case=True, visit=False):
+        p = sub.add_parser(name, help=help_, description=help_)
+        if case:
+            p.add_argument("case", metavar="CASE", help="case file (.toml or .json)")
+        if visit:
+            p.add_argument("--visit", type=_date, metavar="DATE",
+                           help="the visit to bill (default: the last one)")
+        p.add_argument("--json", action="store_true", help="print JSON (the documented shape)")
+        return p
+
+    command("programs", "List installed payer programs.", case=False)
+    command("plugins", "List installed plugins and the hooks they implement.", case=False)
+    command("check", "Eligibility: will the program pay, and on what conditions?")
+    command("price", "Units, charges and allowed amounts for a visit.", visit=True)
+    command("limits", "Visits or units used and left under the program's limits.")
+    command("scrub", "Problems with the claim before it goes out (exit 1 on errors).",
+            visit=True)
+    claim = command("claim", "Write the claim file (refused when the scrub finds errors).",
+                    visit=True)
+    claim.add_argument("--format", default="x12-837p", help="claim format id (default x12-837p)")
+    claim.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout)")
+    demo = command("demo", "Run every example case: decision, price, findings and claim files.",
+                   case=False)
+    demo.add_argument("examples", nargs="?", default="examples", help="folder of case files")
+    demo.add_argument("-o", "--output", default="demo-out", help="folder to write into")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        from .commands import run
+
+        return run(args)
+    except ClaimRefused as exc:
+        _problems([f"{f.path or 'claim'}: {f.message}" for f in exc.findings], "claim refused")
+        return EXIT_FINDINGS
+    except CaseError as exc:
+        _problems(exc.problems, "invalid input")
+        return EXIT_INPUT
+    except PluginError as exc:
+        print(f"payerkit: {exc}", file=sys.stderr)
+        return EXIT_PLUGIN
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _problems(lines: list[str], title: str) -> None:
+    print(f"payerkit: {title}:", file=sys.stderr)
+    for line in lines:
+        print(f"  {line}", file=sys.stderr)
+
+
+def emit(data: dict, as_json: bool, text: str) -> None:
+    print(json.dumps(data, indent=2) if as_json else text)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+
+
+__all__ = ["Path", "main"]

@@ -1,0 +1,1 @@
+"""Tools for testing payerkit and its adapters (validators, fixtures, conformance)."""

@@ -1,0 +1,49 @@
+"""Visit windows and filing deadlines."""
+
+import datetime as dt
+
+from payerkit.model import Citation, Deadline
+from payerkit.rules.deadlines import late_findings
+from payerkit.rules.limits import (
+    benefit_year_start,
+    count_between,
+    count_in_benefit_year,
+    count_in_episode,
+    count_in_window,
+    episode_start,
+)
+
+D = dt.date
+VISITS = [D(2026, 1, 5), D(2026, 1, 20), D(2026, 3, 1), D(2026, 7, 1), D(2026, 7, 15)]
+
+
+def test_episode_restarts_after_a_gap_of_more_than_90_days():
+    assert episode_start(VISITS, D(2026, 3, 1)) == D(2026, 1, 5)
+    assert count_in_episode(VISITS, D(2026, 3, 1)) == 3
+    assert episode_start(VISITS, D(2026, 7, 15)) == D(2026, 7, 1)   # 122-day gap
+    assert count_in_episode(VISITS, D(2026, 7, 15)) == 2
+    assert count_in_episode([D(2026, 1, 1), D(2026, 4, 1)], D(2026, 4, 1)) == 2   # 90 days
+    assert count_in_episode([D(2026, 1, 1), D(2026, 4, 2)], D(2026, 4, 2)) == 1   # 91 days
+    assert episode_start([], D(2026, 1, 1)) is None
+
+
+def test_windows_and_benefit_years():
+    assert count_between(VISITS, D(2026, 1, 20), D(2026, 7, 1)) == 3
+    assert count_in_window(VISITS, D(2026, 1, 5), 15, D(2026, 12, 31)) == 1
+    assert count_in_window(VISITS, D(2026, 1, 5), 16, D(2026, 12, 31)) == 2
+    assert benefit_year_start(D(2026, 3, 1), month=7) == D(2025, 7, 1)
+    assert count_in_benefit_year(VISITS, D(2026, 7, 15), month=7) == 2
+
+
+def test_deadline_counts_days_after_the_event():
+    cite = Citation("invented rule", confidence="sample")
+    bill = Deadline("bill", "service", D(2026, 3, 1), 45, cite, excuse="Excusable.")
+    assert bill.due == D(2026, 4, 15)
+    assert late_findings([bill], D(2026, 4, 15)) == []
+    [late] = late_findings([bill], D(2026, 4, 16))
+    assert late.severity == "error" and late.code == "LATE-BILL" and "1 day(s) late" in late.message
+    [excused] = late_findings([bill], D(2026, 4, 16), excused=True)
+    assert excused.severity == "warning"
+    strict = Deadline("claim", "service", D(2026, 3, 1), 365, cite)
+    [late] = late_findings([strict], D(2027, 3, 2), excused=True)
+    assert late.severity == "error"
