@@ -126,7 +126,8 @@ def collect_records(pm, registered: list[Registered], hook: str, kind: type, str
     conflicts = {rid: regs for rid, regs in owners.items() if len(regs) > 1}
     if conflicts:
         lines = [f"{kind.__name__.lower()} id {rid!r} is claimed by "
-                 + " and ".join(f"{r.info.name!r} ({r.info.distribution})" for _, r in regs)
+                 + " and ".join(f"{r.info.name!r} ({r.info.distribution or 'not installed'})"
+                              for _, r in regs)
                  for rid, regs in sorted(conflicts.items())]
         raise PluginError("payerkit: conflicting plugins: " + "; ".join(lines)
                           + ". Uninstall one, or disable it with PAYERKIT_DISABLE_PLUGINS.")

@@ -26,6 +26,7 @@ TERMINATOR = "~"
 _UNSAFE = re.compile(r"[^A-Z0-9!\"&'()+,\-./;?= ]")
 
 
+@lru_cache(maxsize=8192)  # names, addresses and codes repeat across a batch of claims
 def clean(text: str, limit: int | None = None) -> str:
     """``text`` as a safe X12 element value.
 

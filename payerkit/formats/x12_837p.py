@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ..model.case import Address, Person, Practitioner
+from ..model.case import Address, Person, Practitioner, Provider
 from ..model.claim import Claim
 from .control import next_control_numbers
 from .options import ControlNumbers, WriteOptions
@@ -112,7 +112,10 @@ def _header(out: list[str], claim: Claim, control: ControlNumbers, now: dt.datet
     sender = _ident(claim.sender_id, "sender_id", 80, minimum=2)
     out.append(f"NM1*41*{entity}*{name}*{first}****46*{sender}")
     if not billing.phone:
-        raise ValueError("billing.phone: required for the submitter contact (1000A PER)")
+        raise ValueError(
+            "billing.phone: required; the provider's phone (Provider.phone) is the "
+            "submitter contact number (1000A PER), which the 837P requires"
+        )
     out.append(f"PER*IC*{clean(billing.display_name, 60)}*TE*{_phone(billing.phone)}")
     receiver = _ident(claim.receiver_id, "receiver_id", 80, minimum=2)
     out.append(f"NM1*40*2*{_text(claim.receiver_name, 'receiver_name', 60)}*****46*{receiver}")
@@ -138,7 +141,7 @@ def _billing_provider(out: list[str], claim: Claim) -> None:
     out.append(f"REF*{qualifier}*{tax_id}")
 
 
-def _provider_name(billing) -> tuple[str, str, str]:
+def _provider_name(billing: Provider) -> tuple[str, str, str]:
     """NM102 entity type, NM103, NM104 for the billing provider."""
     if billing.is_organization:
         return "2", _text(billing.name, "billing.name", 60), ""
@@ -149,7 +152,7 @@ def _provider_name(billing) -> tuple[str, str, str]:
     )
 
 
-# ---------------------------------------------------------------- 2000B / 2010BA / 2010BB subscriber
+# -------------------------------------------------------- 2000B / 2010BA / 2010BB subscriber
 
 
 def _subscriber(out: list[str], claim: Claim) -> None:
@@ -317,7 +320,7 @@ def _text(value: str | None, field: str, limit: int) -> str:
     """Required free text (a name): cleaned and cut to ``limit``."""
     text = clean(value, limit) if value else ""
     if not text:
-        raise ValueError(f"{field}: required, and empty once characters X12 cannot carry are removed")
+        raise ValueError(f"{field}: required, and empty without characters X12 cannot carry")
     return text
 
 

@@ -1,0 +1,69 @@
+"""The two no-fault deadlines: written notice of the accident, and the bill.
+
+Both run in calendar days after their event, the event day not counted
+(payerkit's convention: a service on 2026-03-01 is billed by 2026-04-15), and
+both are excused on a written clear and reasonable justification
+(11 NYCRR 65-3.3(e)), so a late one is an error unless the case gives
+``claim.late_justification``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from payerkit.model import Case, Deadline, Visit
+
+from . import sources
+
+#: Written notice of the accident: 30 days after it (11 NYCRR 65-1.1; payer-rules.md §5.2, HIGH).
+NOTICE_DAYS = 30
+#: Proof of claim for health services: 45 days after the service (65-1.1, 65-2.4(c); HIGH).
+BILL_DAYS = 45
+
+EXCUSE = (
+    "A late filing is excused on written proof of a clear and reasonable justification "
+    "(11 NYCRR 65-3.3(e)): write it in claim.late_justification and send it with the bill."
+)
+NOTICE_CONVENTION = "calendar days, the accident day not counted; notice is given on mailing"
+BILL_CONVENTION = (
+    "calendar days, the day of service not counted; a bill is on time when mailed by the due "
+    "date (DFS OGC Op. Jun 30, 2003); one law-firm blog counts the day of service as day 1 "
+    "(LOW), which would make it due a day earlier"
+)
+
+
+def notice_deadline(case: Case) -> Deadline:
+    return Deadline(
+        name="notice of claim", event="accident", event_date=case.episode.onset_date,
+        days=NOTICE_DAYS, citation=sources.NOTICE, late_severity="error", excuse=EXCUSE,
+        convention=NOTICE_CONVENTION, path="episode.notice_date",
+    )
+
+
+def bill_deadline(case: Case, visit: Visit) -> Deadline:
+    return Deadline(
+        name="bill", event="service", event_date=visit.date, days=BILL_DAYS,
+        citation=sources.BILL, late_severity="error", excuse=EXCUSE,
+        convention=BILL_CONVENTION, path=f"visits[{case.visits.index(visit)}].date",
+    )
+
+
+def notice_given_late(case: Case) -> dt.date | None:
+    """The recorded notice date when it is past the 30-day deadline, else ``None``."""
+    given = case.episode.notice_date
+    if given is not None and notice_deadline(case).is_late(given):
+        return given
+    return None
+
+
+def open_deadlines(case: Case, visit: Visit) -> list[Deadline]:
+    """The deadlines the kit should compare with ``as_of``.
+
+    The notice deadline is given only while no notice date is recorded: a
+    recorded one is either on time (nothing to say) or late as of the day it was
+    given, which :func:`payerkit_ny_no_fault.plugin.payerkit_scrub` reports.
+    """
+    deadlines = [bill_deadline(case, visit)]
+    if case.episode.notice_date is None:
+        deadlines.insert(0, notice_deadline(case))
+    return deadlines

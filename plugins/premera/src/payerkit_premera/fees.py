@@ -1,0 +1,39 @@
+"""Allowed amounts: only the practice's own contracted rates, since Premera publishes none.
+
+Premera's fee schedules are shown to contracted providers in Availity
+(payer-rules.md §1.5), so the plugin prices only from the case's ``[fees]``
+table, cited with ``confidence="practice"``, and says so in every pricing.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from payerkit.model import Case, Citation, Pricing, Reason
+from payerkit.rules.fees import FeeSchedule
+
+from . import sources
+
+
+def practice_schedule(case: Case) -> FeeSchedule | None:
+    """The practice's schedule from ``[fees]``: the CSV's dated entries first, then ``rates``."""
+    fees = case.fees
+    if fees is None:
+        return None
+    citation = Citation(fees.source, edition="practice-supplied", confidence="practice")
+    from_rates = FeeSchedule.from_rates(fees.rates, citation).entries
+    return FeeSchedule(citation, [*fees.entries, *from_rates])
+
+
+def with_fee_reason(case: Case, pricing: Pricing) -> Pricing:
+    """``pricing`` with a reason saying where allowed amounts come from (or why they are unknown)."""
+    if pricing.total_allowed is None:
+        reason = Reason("PREMERA-FEES-NOT-PUBLIC",
+                        "Premera publishes no fee schedule (contracted providers see theirs in "
+                        "Availity): add your contracted rates as [fees] in the case to get "
+                        "allowed amounts", sources.FEES_NOT_PUBLIC)
+    else:
+        reason = Reason("PREMERA-FEES-PRACTICE",
+                        f"allowed amounts are the practice's own rates ({case.fees.source}); "
+                        "Premera publishes no fee schedule", sources.FEES_NOT_PUBLIC)
+    return attrs.evolve(pricing, reasons=(*pricing.reasons, reason))

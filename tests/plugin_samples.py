@@ -1,0 +1,48 @@
+"""Plugin objects the plugin-system tests load through fake entry points."""
+
+from conftest import SampleAdapter
+
+from payerkit.hookspecs import hookimpl
+from payerkit.model import Program
+
+GOOD = SampleAdapter()
+
+
+class _Other:
+    """A second adapter for another program, to test routing and conflicts."""
+
+    def __init__(self, program_id="other-plan"):
+        self.program = Program(id=program_id, name="Other", line_of_business="auto",
+                               states=("NY",))
+        self.asked = 0
+
+    @hookimpl
+    def payerkit_programs(self):
+        return [self.program]
+
+    @hookimpl
+    def payerkit_eligibility(self, program, case):
+        self.asked += 1
+        return None
+
+
+OTHER = _Other()
+CONFLICTING = _Other("test-plan")
+
+
+class _Broken:
+    @hookimpl
+    def payerkit_programs(self):
+        raise RuntimeError("this plugin is broken")
+
+
+BROKEN_AT_REGISTRATION = _Broken()
+
+
+class _Typo:
+    @hookimpl
+    def payerkit_eligibilty(self, program, case):  # misspelt on purpose
+        return None
+
+
+TYPO = _Typo()

@@ -1,0 +1,163 @@
+"""The payerkit command: exit codes, JSON shapes, bad input without tracebacks, no partial files."""
+
+import datetime as dt
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import BASE_CASE, SampleAdapter
+
+from payerkit import PayerKit
+from payerkit.cli import main
+
+
+@pytest.fixture(autouse=True)
+def sample_kit(monkeypatch, payerkit_data_dir):
+    monkeypatch.setattr("payerkit.commands.PayerKit",
+                        lambda: PayerKit(entry_points=False, plugins=[SampleAdapter()]))
+
+
+def write_case(tmp_path, data=None, name="case.json"):
+    path = tmp_path / name
+    path.write_text(json.dumps(data or BASE_CASE, default=str))
+    return str(path)
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_check_json_shape(tmp_path, capsys):
+    code, out, _ = run(capsys, "check", write_case(tmp_path), "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert set(data) == {"program", "status", "requirements", "reasons"}
+    assert data["status"] == "covered"
+    assert set(data["reasons"][0]) == {"code", "message", "citation"}
+
+
+def test_price_json_shape(tmp_path, capsys):
+    code, out, _ = run(capsys, "price", write_case(tmp_path), "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert set(data) == {"program", "lines", "total_charge", "total_allowed", "reasons"}
+    assert set(data["lines"][0]) == {"date", "code", "modifiers", "minutes", "units", "charge",
+                                     "allowed", "fee_source"}
+    assert data["lines"][0]["charge"] == "90.00" and data["total_allowed"] == "85.00"
+
+
+def test_price_allowed_is_null_without_a_schedule(tmp_path, capsys, monkeypatch):
+    class NoFees(SampleAdapter):
+        payerkit_fee_schedule = None
+
+    monkeypatch.setattr("payerkit.commands.PayerKit",
+                        lambda: PayerKit(entry_points=False, plugins=[NoFees()]))
+    code, out, _ = run(capsys, "price", write_case(tmp_path), "--json")
+    data = json.loads(out)
+    assert data["lines"][0]["allowed"] is None and data["total_allowed"] is None
+    assert any(r["code"] == "NO-FEE-SCHEDULE" for r in data["reasons"])
+
+
+def test_price_visit_option(tmp_path, capsys):
+    code, _, err = run(capsys, "price", write_case(tmp_path), "--visit", "2026-01-01")
+    assert code == 2 and "visits: no visit on 2026-01-01" in err
+
+
+def test_limits_json_shape(tmp_path, capsys):
+    code, out, _ = run(capsys, "limits", write_case(tmp_path), "--json")
+    [limit] = json.loads(out)["limits"]
+    assert set(limit) == {"name", "unit", "allowed", "used", "remaining", "window", "citation"}
+    assert (limit["allowed"], limit["used"], limit["remaining"]) == (10, 1, 9)
+
+
+def test_scrub_exit_status(tmp_path, capsys):
+    code, out, _ = run(capsys, "scrub", write_case(tmp_path), "--json")
+    assert code == 0 and json.loads(out)["findings"] == []
+    bad = json.loads(json.dumps(BASE_CASE, default=str))
+    bad["provider"]["npi"] = "1234567890"
+    code, out, _ = run(capsys, "scrub", write_case(tmp_path, bad), "--json")
+    [finding] = json.loads(out)["findings"]
+    assert code == 1
+    assert set(finding) == {"severity", "code", "message", "path", "citation"}
+    assert finding["path"] == "provider.npi" and finding["severity"] == "error"
+
+
+def test_claim_writes_a_file(tmp_path, capsys):
+    target = tmp_path / "out" / "claim.837"
+    code, out, _ = run(capsys, "claim", write_case(tmp_path), "--format", "x12-837p", "-o",
+                       str(target))
+    assert code == 0 and "wrote" in out
+    assert target.read_bytes().startswith(b"ISA*")
+    assert [p.name for p in target.parent.iterdir()] == ["claim.837"]
+
+
+def test_claim_refused_writes_nothing(tmp_path, capsys):
+    bad = json.loads(json.dumps(BASE_CASE, default=str))
+    bad["episode"]["diagnoses"] = ["V43.52XA", "M62.830"]
+    target = tmp_path / "claim.837"
+    code, _, err = run(capsys, "claim", write_case(tmp_path, bad), "-o", str(target))
+    assert code == 1 and "ICD-EXTERNAL-PRINCIPAL" in err
+    assert not target.exists() and list(tmp_path.iterdir()) == [tmp_path / "case.json"]
+
+
+def test_claim_unknown_format_is_input_error(tmp_path, capsys):
+    code, _, err = run(capsys, "claim", write_case(tmp_path), "--format", "nf-3")
+    assert code == 2 and "format: unknown claim format 'nf-3'" in err
+
+
+@pytest.mark.parametrize("mutate,expected", [
+    (lambda d: d["visits"][0]["services"][0].update(minutes="forty"),
+     "visits[0].services[0].minutes: expected an integer, got 'forty'"),
+    (lambda d: d["provider"].pop("tax_id"), "provider.tax_id: required field missing"),
+    (lambda d: d.update(program="nowhere"), "program: unknown program 'nowhere'"),
+    (lambda d: d["episode"].update(onset_date="2026-13-01"),
+     "episode.onset_date: expected a date such as 2026-03-20"),
+])
+def test_bad_input_exits_2_with_the_field_path(tmp_path, capsys, mutate, expected):
+    data = json.loads(json.dumps(BASE_CASE, default=str))
+    mutate(data)
+    for command in ("check", "price", "limits", "scrub", "claim"):
+        code, out, err = run(capsys, command, write_case(tmp_path, data))
+        assert code == 2, command
+        assert expected in err and "Traceback" not in err and out == ""
+
+
+def test_not_toml(tmp_path, capsys):
+    path = tmp_path / "case.toml"
+    path.write_text("this is [not toml")
+    code, _, err = run(capsys, "check", str(path))
+    assert code == 2 and "case: not valid TOML" in err
+
+
+def test_console_script_reports_bad_input_without_traceback(tmp_path):
+    path = tmp_path / "case.toml"
+    path.write_text('program = "x"\nas_of = 2026-03-40\n')
+    result = subprocess.run([sys.executable, "-m", "payerkit.cli", "check", str(path)],
+                            capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "case: not valid TOML" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_text_output_names_citations(tmp_path, capsys):
+    code, out, _ = run(capsys, "check", write_case(tmp_path))
+    assert code == 0 and "COVERED" in out and "source: payerkit test adapter" in out
+
+
+def test_demo_writes_decisions_and_claims(tmp_path, capsys):
+    examples = tmp_path / "examples"
+    examples.mkdir()
+    write_case(examples, name="one.json")
+    late = json.loads(json.dumps(BASE_CASE, default=str))
+    late["as_of"] = (dt.date(2026, 3, 12) + dt.timedelta(days=200)).isoformat()
+    write_case(examples, late, name="late.json")
+    code, out, _ = run(capsys, "demo", str(examples), "-o", str(tmp_path / "out"))
+    assert code == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["late.json", "one.837",
+                                                                    "one.json"]
+    assert "refused" in out
+    decision = json.loads((tmp_path / "out" / "late.json").read_text())
+    assert decision["claim_file"] is None
+    assert decision["scrub"]["findings"][0]["code"] == "LATE-CLAIM-SUBMISSION"

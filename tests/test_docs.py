@@ -1,0 +1,35 @@
+"""Meta-tests (datasette's): every hook is documented with its exact signature, and tested."""
+
+import inspect
+import re
+from pathlib import Path
+
+import pytest
+
+from payerkit import hookspecs
+
+ROOT = Path(__file__).resolve().parent.parent
+HOOKS_DOC = (ROOT / "docs" / "hooks.md").read_text(encoding="utf-8")
+TEST_SOURCES = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").rglob("test_*.py"))
+
+
+@pytest.mark.parametrize("name", hookspecs.hookspecs_names())
+def test_every_hook_is_documented_with_its_signature(name):
+    signature = f"{name}{inspect.signature(getattr(hookspecs, name))}"
+    assert f"## {signature}" in HOOKS_DOC, f"docs/hooks.md lacks a '## {signature}' section"
+
+
+@pytest.mark.parametrize("name", hookspecs.hookspecs_names())
+def test_every_hook_has_a_test(name):
+    assert re.search(rf"def test_hook_{name}\b", TEST_SOURCES), f"no test_hook_{name}"
+
+
+def test_every_hookspec_has_a_docstring_with_return_and_version():
+    for name in hookspecs.hookspecs_names():
+        doc = getattr(hookspecs, name).__doc__ or ""
+        assert ":return:" in doc and "versionadded" in doc, name
+
+
+def test_docs_name_no_hook_that_does_not_exist():
+    documented = set(re.findall(r"^## (payerkit_\w+)\(", HOOKS_DOC, re.M))
+    assert documented == set(hookspecs.hookspecs_names())

@@ -1,0 +1,128 @@
+"""One test per hook (datasette's rule, checked by test_docs.py): the facade honours each."""
+
+import datetime as dt
+
+import pytest
+from conftest import SampleAdapter, make_case
+
+from payerkit import PayerKit
+from payerkit.formats.options import ControlNumbers, WriteOptions
+from payerkit.hookspecs import hookimpl
+from payerkit.model import Citation, ClaimFormat, Finding, Pricing, Program
+
+CITE = Citation("invented test rule", confidence="sample")
+OPTIONS = WriteOptions(ControlNumbers(7, 7, 7), dt.datetime(2026, 3, 20, 9, 30))
+
+
+def test_hook_payerkit_programs(kit):
+    [entry] = [e for e in kit.programs() if e.program.id == "test-plan"]
+    assert entry.program.payer_id == "99999"
+    assert kit.program("test-plan").claim_filing_indicator == "CI"
+
+
+def test_hook_payerkit_claim_formats(payerkit_data_dir):
+    class Superbill:
+        @hookimpl
+        def payerkit_claim_formats(self):
+            return [ClaimFormat("superbill-text", "Plain superbill", ".txt", "text/plain",
+                                lambda claim, options: f"{claim.id} {claim.total_charge}".encode())]
+
+    class Adapter(SampleAdapter):
+        program = Program(id="test-plan", name="Test", line_of_business="commercial",
+                          states=("WA",), payer_id="99999",
+                          claim_formats=("x12-837p", "superbill-text"))
+
+    kit = PayerKit(entry_points=False, plugins=[Adapter(), Superbill()])
+    assert {f.id for f in kit.claim_formats()} == {"x12-837p", "superbill-text"}
+    assert kit.claim(make_case(), "superbill-text").endswith(b" 125.00")
+
+
+def test_hook_payerkit_eligibility(kit, adapter):
+    assert kit.check(make_case()).status == "covered"
+    assert adapter.calls == ["eligibility"]
+
+
+def test_hook_payerkit_units(kit):
+    # the adapter picks the CPT midpoint rule: 8 + 8 minutes = 2 units (CMS would give 1)
+    case = make_case(visits=[{"date": dt.date(2026, 3, 12), "services": [
+        {"code": "97124", "minutes": 8}, {"code": "97140", "minutes": 8}]}])
+    assert [ln.units for ln in kit.price(case).lines] == [1, 1]
+
+
+def test_hook_payerkit_units_default_is_cms(payerkit_data_dir):
+    class NoUnits(SampleAdapter):
+        payerkit_units = None
+
+    kit = PayerKit(entry_points=False, plugins=[NoUnits()])
+    case = make_case(visits=[{"date": dt.date(2026, 3, 12), "services": [
+        {"code": "97124", "minutes": 8}, {"code": "97140", "minutes": 8}]}])
+    pricing = kit.price(case)
+    assert [ln.units for ln in pricing.lines] == [1, 0]
+    assert pricing.reasons[0].code == "UNITS-DEFAULT"
+
+
+def test_hook_payerkit_fee_schedule(kit):
+    pricing = kit.price(make_case())
+    assert [str(ln.allowed) for ln in pricing.lines] == ["60.00", "25.00"]
+    assert str(pricing.total_allowed) == "85.00" and str(pricing.total_charge) == "125.00"
+    assert any(r.code == "SAMPLE-FEES" for r in pricing.reasons)
+
+
+def test_hook_payerkit_adjust_pricing(kit):
+    class Cap:
+        @hookimpl
+        def payerkit_adjust_pricing(self, program, case, pricing):
+            return Pricing(pricing.program, pricing.lines[:1], pricing.reasons)
+
+    kit.register(Cap())
+    assert len(kit.price(make_case()).lines) == 1
+
+
+def test_hook_payerkit_visit_limits(kit):
+    [limit] = kit.limits(make_case()).limits
+    assert (limit.allowed, limit.used, limit.remaining) == (10, 1, 9)
+
+
+def test_hook_payerkit_filing_deadline(kit):
+    assert kit.scrub(make_case()).findings == ()
+    late = kit.scrub(make_case(as_of=dt.date(2026, 6, 11)))
+    assert [f.code for f in late.errors] == ["LATE-CLAIM-SUBMISSION"]
+    assert late.errors[0].path == "visits[0].date"
+
+
+def test_hook_payerkit_format_claim(kit):
+    class Stamp:
+        @hookimpl(wrapper=True)
+        def payerkit_format_claim(self, claim_format):
+            data = yield
+            return data if claim_format.id != "x12-837p" else data.replace(b"\n", b"")
+
+    kit.register(Stamp())
+    data = kit.claim(make_case(), "x12-837p", options=OPTIONS)
+    assert data.startswith(b"ISA*") and b"\n" not in data
+
+
+def test_hook_payerkit_scrub(kit):
+    class NoMondays:
+        @hookimpl
+        def payerkit_scrub(self, program, case, visit, pricing):
+            if visit.date.weekday() == 3:
+                return [Finding("warning", "THURSDAY", "invented", "visits[0].date", CITE)]
+            return []
+
+    kit.register(NoMondays())
+    assert [f.code for f in kit.scrub(make_case()).findings] == ["THURSDAY"]
+
+
+@pytest.mark.parametrize("hook", ["payerkit_eligibility", "payerkit_fee_schedule"])
+def test_hooks_get_keyword_arguments_only_they_ask_for(kit, hook):
+    class Minimal:
+        pass
+
+    def impl(case):  # accepts fewer arguments than the spec: pluggy's opt-in arguments
+        return None
+
+    setattr(Minimal, hook, staticmethod(hookimpl(impl)))
+    kit.register(Minimal())
+    kit.check(make_case())
+    kit.price(make_case())
