@@ -1,6 +1,6 @@
 """Plugin objects the plugin-system tests load through fake entry points."""
 
-from conftest import SampleAdapter
+from case_samples import SampleAdapter
 
 from payerkit.hookspecs import hookimpl
 from payerkit.model import Program

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import BASE_CASE, SampleAdapter
+from case_samples import BASE_CASE, SampleAdapter
 
 from payerkit import PayerKit
 from payerkit.cli import main

@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from conftest import SampleAdapter, make_case
+from case_samples import SampleAdapter, make_case
 
 from payerkit import PayerKit
 from payerkit.formats.options import ControlNumbers, WriteOptions

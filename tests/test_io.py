@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 
 import pytest
-from conftest import BASE_CASE
+from case_samples import BASE_CASE
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -4,7 +4,7 @@ import warnings
 from importlib.metadata import EntryPoint
 
 import pytest
-from conftest import make_case
+from case_samples import make_case
 
 from payerkit import PayerKit
 from payerkit.errors import PluginError

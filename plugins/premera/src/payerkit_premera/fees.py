@@ -25,7 +25,7 @@ def practice_schedule(case: Case) -> FeeSchedule | None:
     return FeeSchedule(citation, [*fees.entries, *from_rates])
 
 
-def with_fee_reason(case: Case, pricing: Pricing) -> Pricing:
+def with_fee_reason(pricing: Pricing) -> Pricing:
     """``pricing`` with a reason saying where allowed amounts come from (or why they are unknown)."""
     if pricing.total_allowed is None:
         reason = Reason("PREMERA-FEES-NOT-PUBLIC",
@@ -33,7 +33,8 @@ def with_fee_reason(case: Case, pricing: Pricing) -> Pricing:
                         "Availity): add your contracted rates as [fees] in the case to get "
                         "allowed amounts", sources.FEES_NOT_PUBLIC)
     else:
+        used = "; ".join(sorted({line.fee_source for line in pricing.lines if line.fee_source}))
         reason = Reason("PREMERA-FEES-PRACTICE",
-                        f"allowed amounts are the practice's own rates ({case.fees.source}); "
-                        "Premera publishes no fee schedule", sources.FEES_NOT_PUBLIC)
+                        f"allowed amounts are the practice's own rates ({used}); Premera "
+                        "publishes no fee schedule", sources.FEES_NOT_PUBLIC)
     return attrs.evolve(pricing, reasons=(*pricing.reasons, reason))

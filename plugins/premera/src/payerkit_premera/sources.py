@@ -101,6 +101,10 @@ CLAIM_MANUAL = Citation(
 )
 #: Claims no later than 365 calendar days after the date of service (CLAIM_MANUAL).
 FILING_DAYS = 365
+#: How late-claim messages describe the count: the source's reach is said in the message.
+FILING_CONVENTION = ("calendar days per Premera's Alaska medical manual (high for Alaska; medium "
+                     "for Washington, whose manual was not retrieved); the event day is not "
+                     "counted")
 
 MEMBER_ID_RULE = Citation(
     'Premera Blue Cross Alaska medical manual, "Claim Submission and Payments": the member ID '

@@ -1,0 +1,103 @@
+"""An invented adapter and an invented patient's case, shared by the core tests."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+from payerkit.hookspecs import hookimpl
+from payerkit.io import structure_case
+from payerkit.model import Citation, Eligibility, Limit, Program, Reason
+from payerkit.rules.fees import FeeSchedule
+from payerkit.rules.units import CPT_MIDPOINT
+
+TEST_CITATION = Citation("payerkit test adapter (invented rules)", confidence="sample")
+
+
+class SampleAdapter:
+    """A small adapter with invented rules, for testing the core's plumbing."""
+
+    program = Program(id="test-plan", name="Test Plan", line_of_business="commercial",
+                      states=("WA",), payer_id="99999", sources=(TEST_CITATION,))
+
+    def __init__(self):
+        self.calls = []
+
+    @hookimpl
+    def payerkit_programs(self):
+        return [self.program]
+
+    def _mine(self, program, hook):
+        if program.id != self.program.id:
+            return False
+        self.calls.append(hook)
+        return True
+
+    @hookimpl
+    def payerkit_eligibility(self, program, case):
+        if not self._mine(program, "eligibility"):
+            return None
+        return Eligibility(program.id, "covered",
+                           reasons=[Reason("TEST-OK", "invented rule", TEST_CITATION)])
+
+    @hookimpl
+    def payerkit_units(self, program, case):
+        return CPT_MIDPOINT if self._mine(program, "units") else None
+
+    @hookimpl
+    def payerkit_fee_schedule(self, program, case):
+        if not self._mine(program, "fee_schedule"):
+            return None
+        return FeeSchedule.from_rates({"97124": "20.00", "97140": "25.00"}, TEST_CITATION)
+
+    @hookimpl
+    def payerkit_visit_limits(self, program, case):
+        if not self._mine(program, "visit_limits"):
+            return None
+        return [Limit("test visits", "visits", 10, len(case.visits), "benefit year",
+                      TEST_CITATION)]
+
+    @hookimpl
+    def payerkit_filing_deadline(self, program, case, visit):
+        from payerkit.model import Deadline
+
+        if not self._mine(program, "filing_deadline"):
+            return None
+        return [Deadline("claim submission", "service", visit.date, 90, TEST_CITATION,
+                         path=f"visits[{case.visits.index(visit)}].date")]
+
+
+BASE_CASE = {
+    "program": "test-plan",
+    "as_of": dt.date(2026, 3, 20),
+    "provider": {
+        "name": "Invented Massage LLC", "npi": "1234567893", "tax_id": "123456789",
+        "phone": "2065550100", "networks": ["test-plan"],
+        "address": {"line1": "100 Main St", "city": "Seattle", "state": "WA",
+                    "zip": "981010001"},
+        "cash_rates": {"97124": "30.00", "97140": "35.00"},
+    },
+    "patient": {"first_name": "Testa", "last_name": "Person", "birth_date": dt.date(1980, 1, 2),
+                "sex": "F", "address": {"line1": "1 Elm St", "city": "Seattle", "state": "WA",
+                                        "zip": "98102"}},
+    "coverage": {"member_id": "ABC123456789", "payer_id": "99999", "insurer": "Test Plan"},
+    "episode": {"kind": "illness", "onset_date": dt.date(2026, 2, 1),
+                "diagnoses": ["M62.830", "M54.50"],
+                "prescription": {"prescriber": {"first_name": "Rx", "last_name": "Writer",
+                                                "npi": "1245319599"},
+                                 "date": dt.date(2026, 2, 2), "visits": 8}},
+    "visits": [{"date": dt.date(2026, 3, 12), "services": [
+        {"code": "97124", "minutes": 40, "diagnoses": [1, 2]},
+        {"code": "97140", "minutes": 15}]}],
+}
+
+
+def make_case(**changes):
+    """The base case with top-level keys replaced; ``None`` removes a key."""
+    data = copy.deepcopy(BASE_CASE)
+    for key, value in changes.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    return structure_case(data)
