@@ -24,7 +24,7 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date such as 2026-03-20, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected a date such as 2026-03-20, got {text!r}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:

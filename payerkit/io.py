@@ -120,7 +120,8 @@ def structure_case(data: dict, base_dir: Path | None = None) -> Case:
     try:
         case = CONVERTER.structure(data, Case)
     except cattrs.BaseValidationError as exc:
-        raise CaseError([_tidy(m) for m in cattrs.transform_error(exc, "$", _format_exception)])
+        messages = cattrs.transform_error(exc, "$", _format_exception)
+        raise CaseError([_tidy(m) for m in messages]) from None
     problems = check_case(case)
     if problems:
         raise CaseError(problems)
@@ -137,7 +138,7 @@ def check_case(case: Case) -> list[str]:
         problems.append("provider.name: expected name, or first_name and last_name")
     if not case.visits:
         problems.append("visits: expected at least one visit")
-    for i, (a, b) in enumerate(zip(case.visits, case.visits[1:]), start=1):
+    for i, (a, b) in enumerate(zip(case.visits, case.visits[1:], strict=False), start=1):
         if b.date < a.date:
             problems.append(f"visits[{i}].date: expected visits in date order")
     for i, visit in enumerate(case.visits):

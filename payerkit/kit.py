@@ -25,7 +25,6 @@ from collections.abc import Iterable
 import pluggy
 from attrs import frozen
 
-from . import hookspecs
 from .claims import build_claim
 from .errors import CaseError, ClaimRefused, PluginError, UnknownProgram
 from .formats.options import WriteOptions
@@ -38,6 +37,7 @@ from .manager import (
     hook_names,
     new_plugin_manager,
     strict_from_env,
+    unknown_hooks,
 )
 from .model import (
     Case,
@@ -99,7 +99,7 @@ class PayerKit:
         self._routers: dict[str, pluggy.PluginManager] = {}
 
     def _register(self, pm: pluggy.PluginManager, reg: Registered) -> bool:
-        unknown = [n for n in dir(reg.plugin) if n.startswith("payerkit_") and not hasattr(hookspecs, n)]
+        unknown = unknown_hooks(reg.plugin)
         try:
             if unknown:
                 raise PluginError(f"unknown hook(s) {', '.join(unknown)}")
@@ -122,7 +122,7 @@ class PayerKit:
         hook. Registration hooks of local plugins are not read.
         """
         label = name or getattr(plugin, "__name__", type(plugin).__name__)
-        unknown = [n for n in dir(plugin) if n.startswith("payerkit_") and not hasattr(hookspecs, n)]
+        unknown = unknown_hooks(plugin)
         try:
             if unknown:
                 raise PluginError(f"unknown hook(s) {', '.join(unknown)}")

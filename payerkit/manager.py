@@ -95,6 +95,11 @@ def entry_point_plugins(strict: bool, entry_points: Iterable | None = None) -> l
     return loaded
 
 
+def unknown_hooks(plugin: object) -> list[str]:
+    """Attributes named like hooks that the contract does not have (typos, stale names)."""
+    return [n for n in dir(plugin) if n.startswith("payerkit_") and not hasattr(hookspecs, n)]
+
+
 def hook_names(pm: pluggy.PluginManager, plugin: object) -> tuple[str, ...]:
     return tuple(sorted(caller.name for caller in pm.get_hookcallers(plugin) or ()))
 

@@ -12,8 +12,8 @@ from .case import (
     Prescription,
     Provider,
     Service,
-    Subscriber,
     Submission,
+    Subscriber,
     Visit,
 )
 from .claim import Claim, ClaimLine

@@ -16,7 +16,7 @@ from attrs import field, frozen, validators
 from .results import Citation
 
 if TYPE_CHECKING:
-    from .claim import Claim
+    pass
 
 LineOfBusiness = Literal["commercial", "auto", "workers_comp"]
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

@@ -20,7 +20,7 @@ def practice_schedule(case: Case) -> FeeSchedule | None:
     fees = case.fees
     if fees is None:
         return None
-    citation = Citation(fees.source, edition="practice-supplied", confidence="practice")
+    citation = Citation(fees.source, confidence="practice")
     from_rates = FeeSchedule.from_rates(fees.rates, citation).entries
     return FeeSchedule(citation, [*fees.entries, *from_rates])
 
