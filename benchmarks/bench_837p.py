@@ -4,8 +4,8 @@
 
 Control numbers and the clock are fixed, so the timed loop does no disk I/O.
 Prints claims/second and microseconds per claim for the best (min) repeat and
-the median. Absolute figures swing with machine noise; compare runs made on
-the same machine, close together.
+the median, and the cost of a claim in units of ``date.strftime`` timed in the
+same run: absolute figures swing with machine noise, the ratio much less.
 """
 
 from __future__ import annotations
@@ -93,12 +93,18 @@ def main(argv: list[str] | None = None) -> None:
     write = write_837p
     total_bytes = sum(len(write(c, options)) for c in claims)  # warm-up, and output size
 
-    times = []
+    # Yardstick timed in the same run (machine speed drifts): one date.strftime per claim.
+    days = [c.lines[0].date for c in claims]
+    times, yardstick = [], []
     for _ in range(args.repeat):
         start = time.perf_counter()
         for claim in claims:
             write(claim, options)
         times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        for day in days:
+            day.strftime("%Y%m%d")
+        yardstick.append(time.perf_counter() - start)
 
     n = len(claims)
     best, median = min(times), statistics.median(times)
@@ -107,6 +113,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  best:   {n / best:10,.0f} claims/s  {best / n * 1e6:7.2f} µs/claim  "
           f"{total_bytes / best / 1e6:6.1f} MB/s")
     print(f"  median: {n / median:10,.0f} claims/s  {median / n * 1e6:7.2f} µs/claim")
+    ratio = statistics.median(t / y for t, y in zip(times, yardstick, strict=True))
+    print(f"  one claim costs {ratio:.1f} x date.strftime ({min(yardstick) / n * 1e6:.2f} µs)")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,9 @@
 """The 837P writer: every file it produces is checked by pyx12 and by the
-semantic rules no validator catches (claim-formats §1.8)."""
+semantic rules no validator catches (claim-formats §1.8).
+
+Golden files live in ``golden/``; after an intended change to the output,
+rewrite them with ``PAYERKIT_REGEN_GOLDEN=1 pytest tests/formats`` and review
+the diff (the rewritten files are still validated by pyx12)."""
 
 from __future__ import annotations
 

@@ -24,11 +24,15 @@ EXCUSE = (
     "A late filing is excused on written proof of a clear and reasonable justification "
     "(11 NYCRR 65-3.3(e)): write it in claim.late_justification and send it with the bill."
 )
-NOTICE_CONVENTION = "calendar days, the accident day not counted; notice is given on mailing"
+NOTICE_CONVENTION = (
+    "calendar days, the accident day not counted; notice counts as given when mailed, "
+    "DFS OGC Op. 04-02-12"
+)
+# One law-firm blog (rubinlicatesi, Jan 2022; LOW) counts the day of service as day 1, which
+# would make a bill due one day earlier; payerkit keeps its documented convention.
 BILL_CONVENTION = (
-    "calendar days, the day of service not counted; a bill is on time when mailed by the due "
-    "date (DFS OGC Op. Jun 30, 2003); one law-firm blog counts the day of service as day 1 "
-    "(LOW), which would make it due a day earlier"
+    "calendar days, the service day not counted; a bill counts as given when mailed, "
+    "DFS OGC Op. Jun 30, 2003"
 )
 
 
