@@ -235,9 +235,11 @@ class PayerKit:
     def scrub(self, case: Case, visit: object = None) -> Scrub:
         """Findings on the claim for a visit before it goes out; errors first."""
         program = self.program(case.program)
-        hooks = self._hooks(program.id)
         target = self._visit(case, visit)
-        pricing = self.price(case, target.date)
+        return self._scrub(program, case, target, self.price(case, target))
+
+    def _scrub(self, program: Program, case: Case, target: Visit, pricing: Pricing) -> Scrub:
+        hooks = self._hooks(program.id)
         findings = [f for found in hooks.payerkit_scrub(program=program, case=case,
                                                         visit=target, pricing=pricing)
                     for f in found or ()]
@@ -251,7 +253,7 @@ class PayerKit:
         """The :class:`payerkit.model.Claim` for a visit (no scrub)."""
         program = self.program(case.program)
         target = self._visit(case, visit)
-        return build_claim(case, program, target, self.price(case, target.date))
+        return build_claim(case, program, target, self.price(case, target))
 
     def claim(self, case: Case, format: str = "x12-837p", visit: object = None,
               options: WriteOptions | None = None) -> bytes:
@@ -259,10 +261,11 @@ class PayerKit:
         program = self.program(case.program)
         claim_format = self.claim_format(format, program)
         target = self._visit(case, visit)
-        scrub = self.scrub(case, target.date)
+        pricing = self.price(case, target)
+        scrub = self._scrub(program, case, target, pricing)
         if scrub.errors:
             raise ClaimRefused(scrub.errors)
-        claim = build_claim(case, program, target, self.price(case, target.date))
+        claim = build_claim(case, program, target, pricing)
         data = self._hooks(program.id).payerkit_format_claim(
             program=program, case=case, claim=claim, claim_format=claim_format,
             options=options or WriteOptions())

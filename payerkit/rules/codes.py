@@ -2,6 +2,8 @@
 
 Each check returns ``None`` when the value is fine, or a short phrase saying
 what was expected (no patient data): callers prefix it with the field path.
+The checks are pure functions of a string, cached: a practice's claims repeat
+the same NPIs and diagnosis codes.
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ US_TERRITORIES = frozenset("AS GU MP PR VI UM FM MH PW".split())
 CANADA_PROVINCES = frozenset("AB BC MB NB NL NS NT NU ON PE QC SK YT".split())
 
 
+@functools.lru_cache(maxsize=4096)
 def npi_error(npi: str) -> str | None:
     """``None`` for a valid NPI: 10 digits whose last is the Luhn check digit over 80840 + 9."""
     if not _NPI.match(npi or ""):
@@ -109,12 +112,14 @@ def _icd():
     return simple_icd_10_cm
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize_icd(code: str) -> str:
     """``s13.4xxa`` → ``S13.4XXA`` (dot after the third character)."""
     code = (code or "").strip().upper().replace(".", "")
     return code if len(code) <= 3 else f"{code[:3]}.{code[3:]}"
 
 
+@functools.lru_cache(maxsize=4096)
 def icd10_error(code: str) -> str | None:
     """``None`` for a billable (full, leaf) ICD-10-CM code."""
     icd = _icd()
