@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from pathlib import Path
 
 import pytest
-
 from payerkit import PayerKit
 from payerkit.io import structure_case
+
 from payerkit_premera import plugin
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 PRESCRIBER = {"first_name": "Robert", "last_name": "Jones", "npi": "1245319599"}
 
 
@@ -90,8 +88,3 @@ def _weekly():
 @pytest.fixture(name="visit")
 def _visit():
     return visit
-
-
-@pytest.fixture(name="examples_dir")
-def _examples_dir() -> Path:
-    return EXAMPLES

@@ -1,4 +1,4 @@
-"""The Premera plugin through the PayerKit facade (``PayerKit(entry_points=False, plugins=[plugin])``)."""
+"""The Premera plugin through the facade: PayerKit(entry_points=False, plugins=[plugin])."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-
 from payerkit import ClaimRefused
 from payerkit.formats.options import ControlNumbers, WriteOptions
 from payerkit.io import structure_case, unstructure_case
 from payerkit.model import Program
 from payerkit.testing.x12 import parse_segments, semantic_errors_837p
+
 from payerkit_premera import plugin, sources
 from payerkit_premera.program import PROGRAM
 

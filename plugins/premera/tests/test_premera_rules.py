@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from payerkit.model import Citation
+
 from payerkit_premera import sources
 from payerkit_premera.assess import assess
 from payerkit_premera.claim_checks import member_id_findings, modifier_52_findings

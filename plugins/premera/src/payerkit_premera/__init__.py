@@ -1,4 +1,4 @@
-"""payerkit adapter for Premera Blue Cross (Washington) commercial plans (program ``premera-wa``)."""
+"""payerkit adapter for Premera Blue Cross (Washington) commercial plans: ``premera-wa``."""
 
 from .program import PROGRAM, PROGRAM_ID
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 from typing import Literal
 
 from attrs import frozen
-
 from payerkit.model import Case, Citation, Visit
 
 from . import sources
@@ -48,9 +47,9 @@ def network(case: Case) -> list[Outcome]:
                         sources.CREDENTIALING)]
     return [Outcome("not_covered", "OUT-OF-NETWORK",
                     "the provider is not contracted with Premera (no "
-                    f"'{sources.NETWORK_ID}' in provider.networks): Premera pays massage "
-                    "therapists it has credentialed and contracted; credential with Premera "
-                    "first, or bill the patient", "provider.networks", sources.CREDENTIALING)]
+                    f"'{sources.NETWORK_ID}' in provider.networks): massage therapists bill "
+                    "Premera as contracted, credentialed providers; credential with Premera "
+                    "first", "provider.networks", sources.CREDENTIALING)]
 
 
 def condition(case: Case, wellness: WellnessCodes) -> list[Outcome]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 
 from attrs import frozen
-
 from payerkit.model import Authorization, Case, Prescription
 from payerkit.rules.limits import count_between, count_in_episode, episode_start
 
@@ -36,7 +35,7 @@ class EpisodePosition:
 
 
 def position(case: Case, on: dt.date) -> EpisodePosition:
-    """The episode holding the visit on ``on`` and that visit's number, other providers' included."""
+    """The episode holding the visit on ``on``, and that visit's number (others' visits too)."""
     start = episode_start(case.visits, on, EPISODE_GAP_DAYS) or on
     here = count_in_episode(case.visits, on, EPISODE_GAP_DAYS)
     return EpisodePosition(start, here + case.coverage.visits_used_elsewhere)

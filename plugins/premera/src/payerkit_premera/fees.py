@@ -8,7 +8,6 @@ table, cited with ``confidence="practice"``, and says so in every pricing.
 from __future__ import annotations
 
 import attrs
-
 from payerkit.model import Case, Citation, Pricing, Reason
 from payerkit.rules.fees import FeeSchedule
 
@@ -26,12 +25,12 @@ def practice_schedule(case: Case) -> FeeSchedule | None:
 
 
 def with_fee_reason(pricing: Pricing) -> Pricing:
-    """``pricing`` with a reason saying where allowed amounts come from (or why they are unknown)."""
+    """``pricing`` plus a reason: where allowed amounts come from, or why they are unknown."""
     if pricing.total_allowed is None:
         reason = Reason("PREMERA-FEES-NOT-PUBLIC",
                         "Premera publishes no fee schedule (contracted providers see theirs in "
-                        "Availity): add your contracted rates as [fees] in the case to get "
-                        "allowed amounts", sources.FEES_NOT_PUBLIC)
+                        "Availity): give your contracted rate for every code in the case's "
+                        "[fees] to get allowed amounts", sources.FEES_NOT_PUBLIC)
     else:
         used = "; ".join(sorted({line.fee_source for line in pricing.lines if line.fee_source}))
         reason = Reason("PREMERA-FEES-PRACTICE",

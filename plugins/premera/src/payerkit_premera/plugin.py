@@ -7,7 +7,6 @@ rules live in the modules it calls.
 from __future__ import annotations
 
 import attrs
-
 from payerkit.hookspecs import hookimpl
 from payerkit.model import Deadline, Eligibility, Finding, Reason
 from payerkit.rules.units import CPT_MIDPOINT

@@ -15,8 +15,8 @@ from payerkit.model import Citation
 #: Premera credentials the providers it contracts with (payer-rules.md §1.1).
 CREDENTIALING = Citation(
     "Premera Blue Cross, Reference Information (premera.com/wa/provider/reference/"
-    "reference-manuals): Premera credentials and contracts its providers; out-of-network "
-    "massage is not billed as a contracted provider",
+    "reference-manuals): licensed massage therapists bill Premera as contracted "
+    "(credentialed) providers; Premera does its own credentialing",
     edition="undated copy", confidence="medium",
     url="https://www.premera.com/wa/provider/reference/reference-manuals/",
 )

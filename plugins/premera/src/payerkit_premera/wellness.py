@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from importlib import resources
 
 from attrs import field, frozen
-
 from payerkit.model import Citation
 from payerkit.rules.codes import is_external_cause, normalize_icd
 
