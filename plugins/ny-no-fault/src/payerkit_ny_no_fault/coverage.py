@@ -76,14 +76,17 @@ def accident_place(case: Case) -> Place:
 
 
 def checks(case: Case) -> list[Check]:
-    """Every no-fault check on the case, in the order a clerk would fix them."""
-    applies = program_applies(case)
-    if applies:
-        return applies
-    return injured_person(case) + paperwork(case)
+    """The no-fault checks on the case; after a stop, only what explains it."""
+    stops = outside_no_fault(case)
+    if stops:
+        return stops
+    person = injured_person(case)
+    if any(c.kind == "stop" for c in person):
+        return person
+    return person + paperwork(case)
 
 
-def program_applies(case: Case) -> list[Check]:
+def outside_no_fault(case: Case) -> list[Check]:
     """Stops when the injury is not a no-fault one at all (work injury, not a car)."""
     episode = case.episode
     if episode.work_related:

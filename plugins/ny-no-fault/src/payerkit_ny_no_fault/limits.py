@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from payerkit.model import Case, Citation, Limit
 from payerkit.rules.limits import count_between
-from payerkit.rules.units import CMS_8_MINUTE
 
 from . import sources
+from .pricing import UNIT_RULE
 from .rvu import daily_cap, day_rvus
-
-#: The unit rule this plugin answers with (see ``payerkit_units``; NOT CONFIRMED for NY).
-UNIT_RULE = CMS_8_MINUTE
 
 
 def limits(case: Case) -> list[Limit]:

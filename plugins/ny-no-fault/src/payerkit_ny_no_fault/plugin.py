@@ -9,8 +9,8 @@ from payerkit.rules.deadlines import late_findings
 from . import coverage, sources
 from .deadlines import notice_deadline, notice_given_late, open_deadlines
 from .fees import prevailing_fee_schedule
-from .limits import UNIT_RULE, limits
-from .pricing import adjust, cap_findings
+from .limits import limits
+from .pricing import UNIT_RULE, adjust, cap_findings
 
 PROGRAM = Program(
     id="ny-no-fault",
@@ -37,13 +37,12 @@ def payerkit_eligibility(program, case):
     if not _ours(program):
         return None
     found = coverage.checks(case)
-    stops = [c.reason for c in found if c.kind == "stop"]
-    notes = [c.reason for c in found if c.kind == "note"]
-    if stops:
-        return Eligibility(program.id, "not_covered", reasons=stops + notes)
+    reasons = [c.reason for c in found if c.kind != "require"]
     required = [c.reason for c in found if c.kind == "require"]
+    if any(c.kind == "stop" for c in found):
+        return Eligibility(program.id, "not_covered", reasons=reasons)
     return Eligibility(program.id, "action_required" if required else "covered",
-                       requirements=required, reasons=notes)
+                       requirements=required, reasons=reasons)
 
 
 @hookimpl
@@ -70,7 +69,7 @@ def payerkit_visit_limits(program, case):
 def payerkit_filing_deadline(program, case, visit):
     if not _ours(program):
         return None
-    return [] if coverage.program_applies(case) else open_deadlines(case, visit)
+    return [] if coverage.outside_no_fault(case) else open_deadlines(case, visit)
 
 
 @hookimpl
@@ -79,7 +78,7 @@ def payerkit_scrub(program, case, visit, pricing):
         return None
     findings = [c.as_finding() for c in coverage.checks(case) if c.finding]
     given = notice_given_late(case)
-    if given is not None and not coverage.program_applies(case):
+    if given is not None and not coverage.outside_no_fault(case):
         findings += late_findings([notice_deadline(case)], given,
                                   excused=bool(case.claim.late_justification))
     return findings + cap_findings(pricing, case.visits.index(visit))

@@ -8,11 +8,14 @@ import attrs
 from payerkit.model import Finding, PricedLine, Pricing, Reason
 from payerkit.rules.fees import FeeSchedule
 from payerkit.rules.money import line_amount
+from payerkit.rules.units import CMS_8_MINUTE
 
 from . import sources
 from .fees import fee_reason, prevailing_fee_schedule
 from .rvu import allowed_units, daily_cap, day_rvus, rvu_table
 
+#: The unit rule this plugin answers with: a default, NOT CONFIRMED for NY (payer-rules.md §10.1).
+UNIT_RULE = CMS_8_MINUTE
 UNIT_RULE_REASON = Reason(
     "NY-UNIT-RULE-NOT-CONFIRMED", "the unit rule NY no-fault insurers apply to timed codes is not "
     "confirmed: payerkit counts units by the CMS 8-minute rule by default", sources.UNIT_RULE)
