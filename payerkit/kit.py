@@ -41,6 +41,7 @@ from .manager import (
 )
 from .model import (
     Case,
+    Citation,
     ClaimFormat,
     Eligibility,
     Limits,
@@ -57,6 +58,10 @@ from .rules.money import line_amount
 from .rules.units import CMS_8_MINUTE
 
 SEVERITY_ORDER = {"error": 0, "warning": 1}
+NO_SCHEDULE = Citation("payerkit: allowed amounts need a fee schedule from the program's plugin "
+                       "or the practice; none was given", confidence="rule")
+MIDPOINT_CITATION = Citation("CMS Pub. 100-04 ch. 5 § 20.2 and the CPT time rule: a 15-minute "
+                             "unit needs at least 8 minutes", confidence="high")
 
 
 @frozen
@@ -191,7 +196,8 @@ class PayerKit:
         schedule = hooks.payerkit_fee_schedule(program=program, case=case)
         if schedule is None:
             reasons.append(Reason("NO-FEE-SCHEDULE", "no fee schedule is configured for "
-                                  f"{program.id}: allowed amounts are unknown"))
+                                  f"{program.id}: allowed amounts are unknown; give the "
+                                  "practice's schedule in the case's [fees]", NO_SCHEDULE))
         elif schedule.citation.confidence == "sample":
             reasons.append(Reason("SAMPLE-FEES", "allowed amounts come from a SAMPLE schedule "
                                   "with no public source; replace it with your contract's "
@@ -222,7 +228,8 @@ class PayerKit:
                 allowed, source = line_amount(entry.amount, units), schedule.source
         if units == 0:
             reasons.append(Reason("ZERO-UNITS", f"{service.code}: {service.minutes or 0} "
-                                  "minutes is under the 8 needed for a unit: not billable"))
+                                  "minutes is under the 8 needed for a unit: not billable",
+                                  MIDPOINT_CITATION))
         return PricedLine(visit.date, service.code, service.modifiers, service.minutes, units,
                           charge, allowed, source, service.diagnoses)
 

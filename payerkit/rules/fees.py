@@ -11,7 +11,10 @@ A schedule file is CSV with a header row::
 citation that output quotes is the one given to :meth:`FeeSchedule.from_csv`.
 A lookup picks the entry for the code whose modifier matches one of the
 line's modifiers (else the entry without modifier) and whose date range holds
-the date of service.
+the date of service; among several that fit, the earliest listed wins.
+
+A practice's own schedule (a contract, a prevailing fee) comes from the case's
+``[fees]`` table: :func:`practice_schedule` builds it.
 """
 
 from __future__ import annotations
@@ -93,6 +96,21 @@ class FeeSchedule:
         else:
             name, text = "fee schedule", source.read()
         return cls(citation, parse_fee_rows(text, name))
+
+
+def practice_schedule(fees, citation: Citation | None = None) -> FeeSchedule | None:
+    """The schedule a case's ``[fees]`` gives (``case.fees``), or ``None`` without one.
+
+    The file's dated entries are looked up before the plain ``rates``. The
+    citation defaults to the practice's own ``source`` with confidence
+    ``practice``; an adapter may pass one naming the rule that makes the
+    practice's fee apply.
+    """
+    if fees is None:
+        return None
+    citation = citation or Citation(fees.source, confidence="practice")
+    rates = [FeeEntry(code, parse_money(amount)) for code, amount in fees.rates.items()]
+    return FeeSchedule(citation, [*fees.entries, *rates])
 
 
 def parse_fee_rows(text: str, name: str = "fee schedule") -> list[FeeEntry]:

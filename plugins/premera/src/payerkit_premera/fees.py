@@ -8,7 +8,8 @@ table, cited with ``confidence="practice"``, and says so in every pricing.
 from __future__ import annotations
 
 import attrs
-from payerkit.model import Case, Citation, Pricing, Reason
+from payerkit.model import Case, Pricing, Reason
+from payerkit.rules import fees as rules_fees
 from payerkit.rules.fees import FeeSchedule
 
 from . import sources
@@ -16,12 +17,7 @@ from . import sources
 
 def practice_schedule(case: Case) -> FeeSchedule | None:
     """The practice's schedule from ``[fees]``: the CSV's dated entries first, then ``rates``."""
-    fees = case.fees
-    if fees is None:
-        return None
-    citation = Citation(fees.source, confidence="practice")
-    from_rates = FeeSchedule.from_rates(fees.rates, citation).entries
-    return FeeSchedule(citation, [*fees.entries, *from_rates])
+    return rules_fees.practice_schedule(case.fees)
 
 
 def with_fee_reason(pricing: Pricing) -> Pricing:
