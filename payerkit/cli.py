@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("programs", "List installed payer programs.", case=False)
     command("plugins", "List installed plugins and the hooks they implement.", case=False)
-    command("check", "Eligibility: will the program pay, and on what conditions?")
+    command("check", "Eligibility: will the program pay, and on what conditions?", visit=True)
     command("price", "Units, charges and allowed amounts for a visit.", visit=True)
     command("limits", "Visits or units used and left under the program's limits.")
     command("scrub", "Problems with the claim before it goes out (exit 1 on errors).",

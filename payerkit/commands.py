@@ -69,7 +69,7 @@ def _reasons(title: str, items: list[dict]) -> list[str]:
 
 
 def check(kit: PayerKit, args) -> int:
-    data = io.eligibility_json(kit.check(io.load_case(args.case)))
+    data = io.eligibility_json(kit.check(io.load_case(args.case), args.visit))
     text = "\n".join([f"{data['program']}: {data['status'].upper().replace('_', ' ')}"]
                      + _reasons("requirements", data["requirements"])
                      + _reasons("reasons", data["reasons"]))

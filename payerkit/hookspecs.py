@@ -78,11 +78,13 @@ def payerkit_claim_formats():
 
 
 @hookspec(firstresult=True)
-def payerkit_eligibility(program, case):
+def payerkit_eligibility(program, case, visit):
     """Decide whether the program pays for this care, and on what conditions.
 
     :param program: the :class:`payerkit.model.Program` the case names.
     :param case: the :class:`payerkit.model.Case`.
+    :param visit: the :class:`payerkit.model.Visit` in question (the last one
+        unless the caller picks another); earlier visits are the history.
     :return: a :class:`payerkit.model.Eligibility` with ``status``
         ``covered``, ``action_required`` (``requirements`` say what to do) or
         ``not_covered``; every reason with its citation. ``None`` if the

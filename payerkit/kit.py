@@ -169,10 +169,11 @@ class PayerKit:
 
     # -- the questions ------------------------------------------------------------
 
-    def check(self, case: Case) -> Eligibility:
-        """Will the program pay for this care, and on what conditions?"""
+    def check(self, case: Case, visit: object = None) -> Eligibility:
+        """Will the program pay for this care (a visit, default the last), and on what conditions?"""
         program = self.program(case.program)
-        result = self._hooks(program.id).payerkit_eligibility(program=program, case=case)
+        result = self._hooks(program.id).payerkit_eligibility(
+            program=program, case=case, visit=self._visit(case, visit))
         if result is None:
             return Eligibility(program.id, "action_required", reasons=[Reason(
                 "NO-ELIGIBILITY-RULES",
@@ -218,20 +219,21 @@ class PayerKit:
             charge = line_amount(cash, units)
         else:
             charge = line_amount(0, units)
-        allowed = source = None
+        allowed = source = rate = None
         if schedule is not None:
             entry = schedule.lookup(service.code, service.modifiers, visit.date)
             if entry is None:
                 reasons.append(Reason("NO-FEE", f"{service.code}: not in the fee schedule "
                                       f"for {visit.date.isoformat()}", schedule.citation))
             else:
-                allowed, source = line_amount(entry.amount, units), schedule.source
+                rate, source = entry.amount, schedule.source
+                allowed = line_amount(rate, units)
         if units == 0:
             reasons.append(Reason("ZERO-UNITS", f"{service.code}: {service.minutes or 0} "
                                   "minutes is under the 8 needed for a unit: not billable",
                                   MIDPOINT_CITATION))
         return PricedLine(visit.date, service.code, service.modifiers, service.minutes, units,
-                          charge, allowed, source, service.diagnoses)
+                          charge, allowed, source, service.diagnoses, rate)
 
     def limits(self, case: Case) -> Limits:
         """Visits or units used and left under the program's limits."""

@@ -71,6 +71,8 @@ class PricedLine:
     allowed: Decimal | None
     fee_source: str | None
     diagnoses: tuple[int, ...] = (1,)
+    #: The per-unit allowed amount the line was priced at (``None`` without a fee).
+    rate: Decimal | None = None
 
 
 @frozen
@@ -136,8 +138,11 @@ class Deadline:
     ``due`` is the last day on which the act is on time. The event day itself
     is not counted (day 1 is the day after), the convention of New York's
     General Construction Law § 20 and of most payer manuals; ``convention``
-    says so in output. ``late_severity`` is ``warning`` when the rule lets a
-    late filing be excused (``excuse`` says how), else ``error``.
+    says so in output. ``late_severity`` is the severity of a late act; when
+    the rule lets lateness be excused (``excuse`` says how) and the case gives
+    a written justification, it is reported as a warning. ``done_on`` is the
+    day the act was done, when the case records it (a notice already given):
+    lateness is then judged on that day, not on the day the bill is prepared.
     """
 
     name: str
@@ -149,6 +154,7 @@ class Deadline:
     excuse: str | None = None
     convention: str = "calendar days; the event day is not counted"
     path: str | None = None
+    done_on: dt.date | None = None
 
     @property
     def due(self) -> dt.date:

@@ -16,19 +16,20 @@ from ..model.results import Deadline, Finding
 
 
 def late_findings(deadlines: Iterable[Deadline], on: dt.date, excused: bool = False) -> list[Finding]:
-    """One finding per deadline that ``on`` is past.
+    """One finding per deadline that is past: on the day it was done, else on ``on``.
 
     A deadline whose rule allows an excuse is a warning when ``excused`` (the
     case gives a written justification) and keeps its own severity otherwise.
     """
     findings = []
     for d in deadlines:
-        if not d.is_late(on):
+        judged = d.done_on or on
+        if not d.is_late(judged):
             continue
-        days_late = (on - d.due).days
+        days_late = (judged - d.due).days
         message = (
             f"{d.name}: due {d.due.isoformat()} ({d.days} {d.convention}, after the "
-            f"{d.event} on {d.event_date.isoformat()}); {days_late} day(s) late on {on.isoformat()}"
+            f"{d.event} on {d.event_date.isoformat()}); {days_late} day(s) late on {judged.isoformat()}"
         )
         severity = d.late_severity
         if d.excuse:

@@ -73,7 +73,7 @@ class AdapterSuite:
         for name, case in self._cases():
             visit = case.visits[-1]
             hook = pm.hook
-            assert hook.payerkit_eligibility(program=FOREIGN, case=case) is None, name
+            assert hook.payerkit_eligibility(program=FOREIGN, case=case, visit=visit) is None
             assert hook.payerkit_units(program=FOREIGN, case=case) is None, name
             assert hook.payerkit_fee_schedule(program=FOREIGN, case=case) is None, name
             assert hook.payerkit_visit_limits(program=FOREIGN, case=case) is None, name
@@ -94,6 +94,8 @@ class AdapterSuite:
                 assert reason.citation is not None, f"{name}: {reason.code} has no citation"
             if result.status == "action_required":
                 assert result.requirements, f"{name}: action_required without requirements"
+            for reason in kit.price(case).reasons:
+                assert reason.citation is not None, f"{name}: pricing {reason.code} uncited"
             for limit in kit.limits(case).limits:
                 assert limit.citation is not None, f"{name}: limit {limit.name!r} uncited"
             for finding in kit.scrub(case).findings:

@@ -47,3 +47,12 @@ def test_deadline_counts_days_after_the_event():
     strict = Deadline("claim", "service", D(2026, 3, 1), 365, cite)
     [late] = late_findings([strict], D(2027, 3, 2), excused=True)
     assert late.severity == "error"
+
+
+def test_a_done_act_is_judged_on_the_day_it_was_done():
+    cite = Citation("invented rule", confidence="sample")
+    notice = Deadline("notice", "accident", D(2026, 3, 1), 30, cite, done_on=D(2026, 4, 5))
+    [late] = late_findings([notice], D(2026, 3, 10))   # prepared early, but given late
+    assert "5 day(s) late on 2026-04-05" in late.message
+    on_time = Deadline("notice", "accident", D(2026, 3, 1), 30, cite, done_on=D(2026, 3, 20))
+    assert late_findings([on_time], D(2026, 12, 31)) == []

@@ -36,12 +36,13 @@ def test_notice_due_30_days_after_the_accident(make_case):
     assert "65-3.3(e)" in deadline.excuse
 
 
-def test_notice_deadline_only_while_no_notice_is_recorded(make_case):
+def test_a_recorded_notice_is_judged_on_the_day_it_was_given(make_case):
     recorded = make_case()
-    assert [d.name for d in open_deadlines(recorded, recorded.visits[0])] == ["bill"]
+    notice, bill = open_deadlines(recorded, recorded.visits[0])
+    assert (notice.name, bill.name) == ("notice of claim", "bill")
+    assert notice.done_on == recorded.episode.notice_date
     missing = make_case(episode={"notice_date": None})
-    assert [d.name for d in open_deadlines(missing, missing.visits[0])] == [
-        "notice of claim", "bill"]
+    assert open_deadlines(missing, missing.visits[0])[0].done_on is None
 
 
 @pytest.mark.parametrize("as_of, late", [

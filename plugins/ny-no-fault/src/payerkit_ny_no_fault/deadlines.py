@@ -41,6 +41,7 @@ def notice_deadline(case: Case) -> Deadline:
         name="notice of claim", event="accident", event_date=case.episode.onset_date,
         days=NOTICE_DAYS, citation=sources.NOTICE, late_severity="error", excuse=EXCUSE,
         convention=NOTICE_CONVENTION, path="episode.notice_date",
+        done_on=case.episode.notice_date,
     )
 
 
@@ -61,13 +62,5 @@ def notice_given_late(case: Case) -> dt.date | None:
 
 
 def open_deadlines(case: Case, visit: Visit) -> list[Deadline]:
-    """The deadlines the kit should compare with ``as_of``.
-
-    The notice deadline is given only while no notice date is recorded: a
-    recorded one is either on time (nothing to say) or late as of the day it was
-    given, which :func:`payerkit_ny_no_fault.plugin.payerkit_scrub` reports.
-    """
-    deadlines = [bill_deadline(case, visit)]
-    if case.episode.notice_date is None:
-        deadlines.insert(0, notice_deadline(case))
-    return deadlines
+    """The notice and bill deadlines; a recorded notice date is judged as of that day."""
+    return [notice_deadline(case), bill_deadline(case, visit)]

@@ -10,7 +10,7 @@ and/or a CSV ``file``), and its own ``fees.source`` is quoted with the rule.
 from __future__ import annotations
 
 from payerkit.model import Case, Citation, Reason
-from payerkit.rules.fees import FeeSchedule
+from payerkit.rules.fees import FeeSchedule, practice_schedule
 
 from . import sources
 
@@ -23,13 +23,11 @@ def prevailing_fee_schedule(case: Case) -> FeeSchedule | None:
     fees = case.fees
     if fees is None:
         return None
-    citation = Citation(
+    return practice_schedule(fees, Citation(
         f"{fees.source}; the practice's prevailing fee under 11 NYCRR 68.5(b) (no NY WCB fee "
         "schedule exists for licensed massage therapists)",
         confidence="practice",
-    )
-    flat = FeeSchedule.from_rates(fees.rates, citation).entries
-    return FeeSchedule(citation, (*fees.entries, *flat))
+    ))
 
 
 def fee_reason(schedule: FeeSchedule | None) -> Reason:

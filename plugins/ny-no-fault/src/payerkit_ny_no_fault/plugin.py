@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from payerkit.hookspecs import hookimpl
 from payerkit.model import Eligibility, Program
-from payerkit.rules.deadlines import late_findings
 
 from . import coverage, sources
-from .deadlines import notice_deadline, notice_given_late, open_deadlines
+from .deadlines import open_deadlines
 from .fees import prevailing_fee_schedule
 from .limits import limits
 from .pricing import UNIT_RULE, adjust, cap_findings
@@ -77,8 +76,4 @@ def payerkit_scrub(program, case, visit, pricing):
     if not _ours(program):
         return None
     findings = [c.as_finding() for c in coverage.checks(case) if c.finding]
-    given = notice_given_late(case)
-    if given is not None and not coverage.outside_no_fault(case):
-        findings += late_findings([notice_deadline(case)], given,
-                                  excused=bool(case.claim.late_justification))
     return findings + cap_findings(pricing, case.visits.index(visit))

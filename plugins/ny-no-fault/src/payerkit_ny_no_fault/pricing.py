@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import attrs
-from payerkit.model import Finding, PricedLine, Pricing, Reason
-from payerkit.rules.fees import FeeSchedule
+from payerkit.model import Finding, Pricing, Reason
 from payerkit.rules.money import line_amount
 from payerkit.rules.units import CMS_8_MINUTE
 
@@ -58,20 +55,11 @@ def adjust(case, pricing: Pricing) -> Pricing:
                 "NY-RVU-CAP", f"{line.code}: {line.units - fit} of {line.units} unit(s) not "
                 f"allowed: at {rvu.rvu} RVU each they would take the day over {cap.rvu} RVUs; "
                 f"allowed for {fit} unit(s)", rvu.citation))
-            if line.allowed is not None:
-                line = attrs.evolve(line, allowed=line_amount(_unit_rate(line, schedule), fit))
+            if line.rate is not None:
+                line = attrs.evolve(line, allowed=line_amount(line.rate, fit))
         lines.append(line)
     reasons.append(CAP_SCOPE_REASON)
     return attrs.evolve(pricing, lines=lines, reasons=reasons)
-
-
-def _unit_rate(line: PricedLine, schedule: FeeSchedule | None) -> Decimal:
-    """The per-unit fee a line was priced at (the schedule's, or derived when another plugin's)."""
-    if schedule is not None and line.fee_source == schedule.source:
-        entry = schedule.lookup(line.code, line.modifiers, line.date)
-        if entry is not None:
-            return entry.amount
-    return line.allowed / line.units
 
 
 def cap_findings(pricing: Pricing, visit_index: int) -> list[Finding]:
