@@ -70,3 +70,29 @@ def build_claim(case: Case, program: Program, visit: Visit, pricing: Pricing) ->
         receiver_name=sub.receiver_name or payer_name,
         usage=sub.usage,
     )
+
+
+#: Where each claim field comes from in the case, for errors a writer reports by claim field.
+_CASE_FIELDS = {
+    "billing": "provider", "rendering": "rendering", "referring": "episode.prescription.prescriber",
+    "patient": "patient", "member_id": "coverage.member_id", "group_number": "coverage.group_number",
+    "property_casualty_claim_number": "coverage.claim_number", "payer_id": "coverage.payer_id",
+    "payer_name": "coverage.insurer", "prior_authorization": "episode.authorization.number",
+    "accident_state": "episode.state", "accident_date": "episode.onset_date",
+    "diagnoses": "episode.diagnoses", "id": "claim.claim_id", "sender_id": "claim.sender_id",
+    "receiver_id": "claim.receiver_id", "receiver_name": "claim.receiver_name",
+    "usage": "claim.usage",
+}
+
+
+def case_path(claim_path: str, case: Case, visit: Visit) -> str:
+    """The case field behind a claim field: ``insured.address.city`` → ``subscriber.address.city``."""
+    head, dot, rest = claim_path.partition(".")
+    head, bracket, index = head.partition("[")
+    if head == "insured":
+        base = "patient" if case.subscriber is None else "subscriber"
+    elif head == "lines":
+        base = f"visits[{case.visits.index(visit)}].services"
+    else:
+        base = _CASE_FIELDS.get(head, head)
+    return f"{base}{bracket}{index}{dot}{rest}"

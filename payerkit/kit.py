@@ -25,7 +25,7 @@ from collections.abc import Iterable
 import pluggy
 from attrs import frozen
 
-from .claims import build_claim
+from .claims import build_claim, case_path
 from .errors import CaseError, ClaimRefused, PluginError, UnknownProgram
 from .formats.options import WriteOptions
 from .manager import (
@@ -44,6 +44,7 @@ from .model import (
     Citation,
     ClaimFormat,
     Eligibility,
+    Finding,
     Limits,
     PluginInfo,
     PricedLine,
@@ -275,9 +276,16 @@ class PayerKit:
         if scrub.errors:
             raise ClaimRefused(scrub.errors)
         claim = build_claim(case, program, target, pricing)
-        data = self._hooks(program.id).payerkit_format_claim(
-            program=program, case=case, claim=claim, claim_format=claim_format,
-            options=options or WriteOptions())
+        try:
+            data = self._hooks(program.id).payerkit_format_claim(
+                program=program, case=case, claim=claim, claim_format=claim_format,
+                options=options or WriteOptions())
+        except ValueError as exc:  # a value the format cannot carry: the writer names the field
+            field, _, problem = str(exc).partition(": ")
+            path = case_path(field, case, target) if problem else None
+            raise ClaimRefused([Finding("error", "FORMAT-REFUSED",
+                                        f"{format}: {path or 'claim'}: {problem or exc}", path,
+                                        Citation(claim_format.name, confidence="rule"))]) from None
         if data is None:
             raise PluginError(f"no plugin wrote the {format} claim")
         return data

@@ -161,3 +161,17 @@ def test_demo_writes_decisions_and_claims(tmp_path, capsys):
     decision = json.loads((tmp_path / "out" / "late.json").read_text())
     assert decision["claim_file"] is None
     assert decision["scrub"]["findings"][0]["code"] == "LATE-CLAIM-SUBMISSION"
+
+
+def test_a_value_the_837p_cannot_carry_is_refused_with_its_case_path(tmp_path, capsys):
+    data = json.loads(json.dumps(BASE_CASE, default=str))
+    data["coverage"]["member_id"] = "A" * 81          # X12 NM109 holds at most 80
+    target = tmp_path / "claim.837"
+    code, _, err = run(capsys, "claim", write_case(tmp_path, data), "-o", str(target))
+    assert code == 1 and "Traceback" not in err
+    assert "coverage.member_id: x12-837p: coverage.member_id: must be 2 to 80 characters" in err
+    assert not target.exists()
+    data["coverage"]["member_id"] = "ABC123"
+    data["patient"]["address"]["city"] = "*"          # nothing left once delimiters are removed
+    code, _, err = run(capsys, "claim", write_case(tmp_path, data), "-o", str(target))
+    assert code == 1 and "patient.address.city" in err and not target.exists()
