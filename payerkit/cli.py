@@ -2,8 +2,8 @@
 
 Exit status: 0 done; 1 the scrub found errors (``scrub``, ``claim``); 2 bad
 input (a case file, an option, an unknown program), one line per problem
-naming the field; 3 a plugin problem (conflict, or a failed plugin in strict
-mode).
+naming the field; 3 a plugin or set-up problem (a conflict, a failed plugin in
+strict mode, a damaged control-number counter).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import CaseError, ClaimRefused, PluginError
+from .errors import CaseError, ClaimRefused, PayerKitError, PluginError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_PLUGIN = 0, 1, 2, 3
 
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     except CaseError as exc:
         _problems(exc.problems, "invalid input")
         return EXIT_INPUT
-    except PluginError as exc:
+    except (PluginError, PayerKitError) as exc:
         print(f"payerkit: {exc}", file=sys.stderr)
         return EXIT_PLUGIN
     except BrokenPipeError:

@@ -175,3 +175,11 @@ def test_a_value_the_837p_cannot_carry_is_refused_with_its_case_path(tmp_path, c
     data["patient"]["address"]["city"] = "*"          # nothing left once delimiters are removed
     code, _, err = run(capsys, "claim", write_case(tmp_path, data), "-o", str(target))
     assert code == 1 and "patient.address.city" in err and not target.exists()
+
+
+def test_a_damaged_counter_is_reported_without_traceback(tmp_path, capsys, payerkit_data_dir):
+    payerkit_data_dir.mkdir(parents=True, exist_ok=True)
+    (payerkit_data_dir / "x12-control-number").write_text("not a number")
+    code, _, err = run(capsys, "claim", write_case(tmp_path), "-o", str(tmp_path / "c.837"))
+    assert code == 3 and "damaged" in err and "Traceback" not in err
+    assert not (tmp_path / "c.837").exists()

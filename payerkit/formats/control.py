@@ -11,10 +11,10 @@ half-written counter.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from ..errors import PayerKitError
+from ..files import write_atomic
 from .options import ControlNumbers
 
 COUNTER_FILE = "x12-control-number"
@@ -74,19 +74,7 @@ def _read(counter: Path) -> int:
 
 
 def _write(counter: Path, value: int) -> None:
-    fd, tmp = tempfile.mkstemp(dir=counter.parent, prefix=f".{counter.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="ascii") as f:
-            f.write(f"{value}\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, counter)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    write_atomic(counter, f"{value}\n".encode("ascii"))
 
 
 def _lock(f) -> None:
