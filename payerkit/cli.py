@@ -12,7 +12,6 @@ import argparse
 import datetime as dt
 import json
 import sys
-from pathlib import Path
 
 from . import __version__
 from .errors import CaseError, ClaimRefused, PayerKitError, PluginError
@@ -94,5 +93,3 @@ def emit(data: dict, as_json: bool, text: str) -> None:
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
 
-
-__all__ = ["Path", "main"]

@@ -15,7 +15,7 @@ import pytest
 
 from payerkit import ClaimRefused, PayerKit
 from payerkit.io import load_case
-from payerkit.testing.x12 import validate_with_pyx12
+from payerkit.testing.x12 import semantic_errors_837p, validate_with_pyx12
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.toml"))
 
@@ -54,6 +54,7 @@ def test_example_outcome(path, kit, payerkit_data_dir):
     if expect["claim"] == "yes":
         text = kit.claim(case, "x12-837p").decode("ascii")
         assert validate_with_pyx12(text) == []
+        assert semantic_errors_837p(text) == []
     else:
         with pytest.raises(ClaimRefused):
             kit.claim(case, "x12-837p")

@@ -11,7 +11,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
-import attrs
 from attrs import field, frozen
 
 Sex = Literal["F", "M", "U"]
@@ -225,7 +224,3 @@ class Case:
     def today(self) -> dt.date:
         return self.as_of if self.as_of is not None else dt.date.today()
 
-
-def replace(obj, **changes):
-    """``attrs.evolve`` under a shorter name, for tests and plugins."""
-    return attrs.evolve(obj, **changes)

@@ -74,4 +74,3 @@ class PluginInfo:
     name: str
     distribution: str | None
     version: str | None
-    hooks: tuple[str, ...] = ()

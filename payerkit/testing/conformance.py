@@ -16,7 +16,8 @@ SQLAlchemy's dialect compliance suite)::
 The suite checks that the plugin registers well-formed programs with sources,
 answers only for its own programs, cites every reason, finding and limit,
 prices in Decimal cents whose totals add up, gives the same answers twice,
-and writes 837P claims that pyx12 accepts for every case the scrub passes.
+and writes 837P claims that pyx12 accepts, and that pass the semantic rules no
+validator checks, for every case the scrub passes.
 """
 
 from __future__ import annotations
@@ -124,7 +125,7 @@ class AdapterSuite:
 
     def test_clean_cases_write_valid_837p(self, kit):
         from ..formats.options import ControlNumbers, WriteOptions
-        from .x12 import validate_with_pyx12
+        from .x12 import semantic_errors_837p, validate_with_pyx12
 
         options = WriteOptions(ControlNumbers(1, 1, 1), dt.datetime(2026, 1, 1, 12, 0))
         written = 0
@@ -135,6 +136,7 @@ class AdapterSuite:
                 continue
             text = kit.claim(case, "x12-837p", options=options).decode("ascii")
             assert validate_with_pyx12(text) == [], name
+            assert semantic_errors_837p(text) == [], name
             written += 1
         programs = {case.program for _, case in self._cases()}
         if any("x12-837p" in kit.program(p).claim_formats for p in programs):
