@@ -12,10 +12,10 @@ import re
 from .hookspecs import hookimpl
 from .model import Citation, Finding
 from .rules import codes
+from .formats.x12_limits import MAX_DIAGNOSES, MAX_MODIFIERS, MAX_POINTERS
 from .rules.parity import parity_findings
 
 TR3 = Citation("ASC X12 837P 005010X222A1 implementation guide", confidence="rule")
-MAX_DIAGNOSES, MAX_POINTERS, MAX_MODIFIERS = 12, 4, 4
 _PO_BOX = re.compile(r"\bP\.?\s*O\.?\s*BOX\b|\bPOST OFFICE BOX\b|\bLOCKBOX\b", re.I)
 
 

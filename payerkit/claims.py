@@ -69,6 +69,10 @@ def build_claim(case: Case, program: Program, visit: Visit, pricing: Pricing) ->
         receiver_id=sub.receiver_id or payer_id,
         receiver_name=sub.receiver_name or payer_name,
         usage=sub.usage,
+        provider_signature_on_file=sub.provider_signature_on_file,
+        accepts_assignment=sub.accepts_assignment,
+        benefits_assigned=sub.benefits_assigned is not False,
+        release_of_information=sub.release_of_information,
     )
 
 
@@ -81,7 +85,9 @@ _CASE_FIELDS = {
     "accident_state": "episode.state", "accident_date": "episode.onset_date",
     "diagnoses": "episode.diagnoses", "id": "claim.claim_id", "sender_id": "claim.sender_id",
     "receiver_id": "claim.receiver_id", "receiver_name": "claim.receiver_name",
-    "usage": "claim.usage",
+    "usage": "claim.usage", "provider_signature_on_file": "claim.provider_signature_on_file",
+    "accepts_assignment": "claim.accepts_assignment", "benefits_assigned": "claim.benefits_assigned",
+    "release_of_information": "claim.release_of_information",
 }
 
 

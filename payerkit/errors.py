@@ -31,3 +31,13 @@ class ClaimRefused(PayerKitError):
     def __init__(self, findings):
         self.findings = tuple(findings)
         super().__init__(f"claim refused: {len(self.findings)} error(s) found by scrub")
+
+
+class FormatError(PayerKitError, ValueError):
+    """A claim value a format cannot carry. ``field`` is the claim field (``member_id``,
+    ``lines[2].charge``); the kit turns it into the case field's path. Never holds the value."""
+
+    def __init__(self, field: str, problem: str):
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}")

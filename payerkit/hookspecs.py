@@ -1,4 +1,4 @@
-"""The payerkit hook contract, version 1.
+"""The payerkit hook contract, version 2.
 
 Every hook a plugin may implement is specified here. Implement one with::
 
@@ -8,31 +8,83 @@ Every hook a plugin may implement is specified here. Implement one with::
     def payerkit_programs():
         return [Program(id="my-program", ...)]
 
-Two shapes of hook exist (conda's and pytest's way):
+Three shapes of hook exist:
 
-* **registration hooks** (``payerkit_programs``, ``payerkit_claim_formats``)
-  are called on every plugin and return typed records; the manager refuses
-  two plugins that claim one id, naming both.
-* **question hooks** are ``firstresult``: the facade calls them only on the
-  plugin that owns the case's program, plus local plugins added with
-  ``PayerKit.register`` (which may wrap or override the owner's answer), plus
-  payerkit's built-in plugins. An implementation must return ``None`` for a
-  program it does not own, so the same code stays correct when called more
-  widely.
+* **registration hooks** (``payerkit_programs``, ``payerkit_rule_sets``,
+  ``payerkit_claim_formats``) are called once on every plugin when the kit
+  starts and return typed records (conda's way); two plugins claiming one id
+  disables both, naming them.
+* **question hooks** (``firstresult``) answer one question about one visit.
+  **The core owns dispatch**: it asks only the plugin that registered the
+  case's program, the plugins whose rule sets select that program, and the
+  practice's local plugins — never anyone else, so an implementation never
+  checks which program it is asked about. Precedence, lowest first: the
+  owner, rule sets, local plugins (a later one's non-``None`` answer wins;
+  ``@hookimpl(wrapper=True)`` wraps the ones before it).
+* **contribution hooks** (``payerkit_outcomes``, ``payerkit_scrub``) are
+  called on the same plugins and every answer is kept.
 
-* **contribution hooks** (``payerkit_scrub``) are called on the same plugins
-  and all answers are collected.
+**The context.** Every question receives the same keyword arguments; accept
+only those you need (pluggy's opt-in arguments), so later versions can add
+arguments without breaking you:
 
-Arguments are passed by keyword; an implementation may accept fewer arguments
-than the spec names (pluggy's opt-in arguments), so new arguments can be added
-in later versions without breaking plugins.
+``program``
+    the :class:`payerkit.model.Program` the case names.
+``case``
+    the :class:`payerkit.model.Case`; its visits are the history.
+``visit``
+    the :class:`payerkit.model.Visit` in question (the last one unless the
+    caller picks another).
+``as_of``
+    the :class:`datetime.date` the answer is for (the command line's
+    ``--as-of``, else the case's ``as_of``, else today).
+``facts``
+    the program's own typed facts (an instance of ``Program.facts``, read
+    from the case's ``[facts.<program id>]`` table), or ``None`` when the
+    program declares none.
+
+A hook that raises, or returns something other than its documented type, is
+reported as a :class:`payerkit.errors.PluginError` naming the plugin, the hook
+and the exception type (never the exception's text, which may hold patient
+data). Raise :class:`payerkit.errors.CaseError` for a problem in the case
+file that your rule cannot answer without.
+
+.. versionchanged:: 2
+   The core routes questions; ``payerkit_eligibility`` is replaced by
+   ``payerkit_outcomes`` (one list feeds eligibility and scrub); every
+   question gets ``visit``, ``as_of`` and ``facts``; ``payerkit_rule_sets``
+   added.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 import pluggy
 
+if TYPE_CHECKING:  # the model imports nothing from here; annotations only
+    from .formats.options import WriteOptions
+    from .model import (
+        Case,
+        ClaimFormat,
+        Deadline,
+        Finding,
+        Limit,
+        Pricing,
+        Program,
+        RuleSet,
+        Visit,
+    )
+    from .model.claim import Claim
+    from .model.outcome import Outcome
+    from .rules.fees import FeeSchedule
+    from .rules.units import UnitRule
+
 PROJECT = "payerkit"
+#: The contract's version: bumped when a hook is removed or changes meaning.
+CONTRACT_VERSION = 2
 hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
@@ -43,155 +95,227 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 
 
 @hookspec
-def payerkit_programs():
+def payerkit_programs() -> Iterable[Program]:
     """Return the payer programs this plugin answers for.
 
     :return: an iterable of :class:`payerkit.model.Program` records. Each
         program ``id`` (e.g. ``ny-no-fault``) must be unique across installed
-        plugins; a second plugin claiming the same id is an error naming both.
+        plugins: two plugins claiming one id are both disabled for it, with a
+        warning naming both (an error in strict mode); their other programs
+        keep working. Every format in ``claim_formats`` must be installed
+        (otherwise the kit warns and drops it from the program).
 
-    Called once per plugin when the kit is built, not per case.
+    Called once per plugin when the kit is built, not per case. A plugin
+    that fails here (or in any registration hook) is dropped whole, with one
+    warning naming it.
 
-    .. versionadded:: 0.1
+    .. versionadded:: 1
     """
 
 
 @hookspec
-def payerkit_claim_formats():
+def payerkit_rule_sets() -> Iterable[RuleSet]:
+    """Return the rule sets this plugin applies across programs it does not own.
+
+    :return: an iterable of :class:`payerkit.model.RuleSet` records, each
+        selecting programs by state, line of business and plan funding. For
+        every program a rule set selects, the kit asks this plugin's question
+        and contribution hooks after the program's owner and before local
+        plugins: it adds outcomes and findings, may answer a firstresult
+        question in the owner's place, and may wrap the owner's answer with
+        ``@hookimpl(wrapper=True)`` (e.g. to override an outcome the law
+        forbids). A plan whose funding the rule set does not govern (a
+        self-funded ERISA plan under a state law) is never given to it.
+
+    Rule set ids are unique across plugins, as program ids are.
+
+    .. versionadded:: 2
+    """
+
+
+@hookspec
+def payerkit_claim_formats() -> Iterable[ClaimFormat]:
     """Return the claim formats this plugin can write.
 
     :return: an iterable of :class:`payerkit.model.ClaimFormat` records
-        (``id``, ``name``, ``suffix``, ``media_type``, ``write``). ``write`` is
-        called as ``write(claim, options)`` with a :class:`payerkit.model.Claim`
-        and :class:`payerkit.formats.WriteOptions` and returns ``bytes``.
-        Format ids are unique across plugins, as program ids are.
+        (``id``, ``name``, ``suffix``, ``media_type``, ``write``, ``check``).
+        ``write(claim, options)`` gets a :class:`payerkit.model.Claim` and
+        :class:`payerkit.formats.WriteOptions` and returns ``bytes``; a value
+        it cannot carry raises :class:`payerkit.errors.FormatError` naming the
+        claim field. ``check(claim)`` returns those problems without writing,
+        so the scrub reports them first. Format ids are unique across plugins.
 
     payerkit's own X12 837P writer is registered through this hook.
 
-    .. versionadded:: 0.1
+    .. versionadded:: 1
+    .. versionchanged:: 2
+       ``check`` added; writers raise ``FormatError``, not ``ValueError``.
     """
 
 
 # -------------------------------------------------------------------------
-# Question hooks: firstresult, asked of the plugin owning the program.
+# Contribution hooks: every consulted plugin adds to the answer.
 # -------------------------------------------------------------------------
 
 
-@hookspec(firstresult=True)
-def payerkit_eligibility(program, case, visit):
-    """Decide whether the program pays for this care, and on what conditions.
-
-    :param program: the :class:`payerkit.model.Program` the case names.
-    :param case: the :class:`payerkit.model.Case`.
-    :param visit: the :class:`payerkit.model.Visit` in question (the last one
-        unless the caller picks another); earlier visits are the history.
-    :return: a :class:`payerkit.model.Eligibility` with ``status``
-        ``covered``, ``action_required`` (``requirements`` say what to do) or
-        ``not_covered``; every reason with its citation. ``None`` if the
-        program is not this plugin's.
-
-    Stops at first non-None result, see :ref:`firstresult`.
-
-    .. versionadded:: 0.1
-    """
-
-
-@hookspec(firstresult=True)
-def payerkit_units(program, case):
-    """Choose how timed minutes become 15-minute units for this program.
+@hookspec
+def payerkit_outcomes(program: Program, case: Case, visit: Visit, as_of: dt.date,
+                      facts: Any) -> Iterable[Outcome]:
+    """Apply the program's coverage rules to a visit.
 
     :param program: the :class:`payerkit.model.Program`.
     :param case: the :class:`payerkit.model.Case`.
+    :param visit: the :class:`payerkit.model.Visit` in question.
+    :param as_of: the day the answer is for.
+    :param facts: the program's typed facts, or ``None``.
+    :return: an iterable of :class:`payerkit.model.Outcome` — ``not_covered``,
+        ``requirement``, ``caution`` or ``note``, each with a code, message,
+        field path and citation (build them with the helpers of :mod:`payerkit.model.outcome`).
+        The kit derives **both** the eligibility answer and the scrub's
+        coverage findings from this one list, so ``check`` and ``scrub``
+        cannot disagree. An outcome is only as strong as its citation: an
+        unconfirmed ``not_covered`` is reported as a requirement to verify
+        with the plan, and a ``low``/``sample`` rule never stops a claim.
+
+    All results are collected (owner first, then rule sets, then local
+    plugins). A ``wrapper=True`` implementation receives the list of every
+    implementation's result and returns a list of the same shape.
+
+    .. versionadded:: 2
+       Replaces ``payerkit_eligibility``.
+    """
+
+
+@hookspec
+def payerkit_scrub(program: Program, case: Case, visit: Visit, as_of: dt.date, facts: Any,
+                   pricing: Pricing) -> Iterable[Finding]:
+    """Find problems in the claim's form for this visit before it goes out.
+
+    :param pricing: the visit's :class:`payerkit.model.Pricing`.
+    :return: an iterable of :class:`payerkit.model.Finding` (``error`` stops
+        the claim, ``warning`` does not), each with the field ``path`` it is
+        about and a citation. Coverage belongs in ``payerkit_outcomes``; this
+        hook is for what depends on the priced claim (a charge above a fee
+        ceiling, an identifier's shape, a modifier the payer denies).
+        payerkit's built-in checks (codes, NPI, fee parity, the formats'
+        field limits) add theirs for every program.
+
+    All results are collected.
+
+    .. versionadded:: 1
+    .. versionchanged:: 2
+       Gets ``as_of`` and ``facts``; coverage findings come from outcomes.
+    """
+
+
+# -------------------------------------------------------------------------
+# Question hooks: firstresult.
+# -------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def payerkit_units(program: Program, case: Case, visit: Visit, as_of: dt.date,
+                   facts: Any) -> UnitRule | None:
+    """Choose how timed minutes become 15-minute units for this program.
+
     :return: a :class:`payerkit.rules.units.UnitRule`, e.g.
         ``payerkit.rules.units.CMS_8_MINUTE`` (total timed minutes of a date) or
-        ``payerkit.rules.units.CPT_MIDPOINT`` (each code on its own); ``None``
-        if the program is not this plugin's. When no plugin answers, payerkit
-        uses the CMS rule and says so in the pricing reasons.
+        ``payerkit.rules.units.CPT_MIDPOINT`` (each code on its own); its
+        ``notes`` (reasons, e.g. "not confirmed for this payer") are added
+        to the pricing. ``None`` to let payerkit use the CMS rule, which it
+        says in the pricing reasons.
 
     Stops at first non-None result.
 
-    .. versionadded:: 0.1
+    .. versionadded:: 1
+    .. versionchanged:: 2
+       Gets ``visit``, ``as_of`` and ``facts``; the rule carries its reasons.
     """
 
 
 @hookspec(firstresult=True)
-def payerkit_fee_schedule(program, case):
-    """Give the allowed amounts for the program on the case's dates of service.
+def payerkit_fee_schedule(program: Program, case: Case, visit: Visit, as_of: dt.date,
+                          facts: Any) -> FeeSchedule | None:
+    """Give the allowed amounts for the program on the visit's date of service.
 
-    :param program: the :class:`payerkit.model.Program`.
-    :param case: the :class:`payerkit.model.Case` (``case.fees`` holds a
-        practice-supplied schedule, when the case file gives one).
     :return: a :class:`payerkit.rules.fees.FeeSchedule` (entries with
-        effective dates and a source citation), or ``None``. When nobody
-        answers, prices carry ``allowed = None`` with a reason.
+        effective dates, a citation, and ``notes``: reasons that explain the
+        figures, added to the pricing), or ``None``. ``case.fees`` holds a
+        practice-supplied schedule when the case file gives one
+        (:func:`payerkit.rules.fees.practice_schedule`). Without a schedule,
+        prices carry ``allowed = None`` with a reason.
 
-    A practice's local plugin can implement this hook with
-    ``@hookimpl(tryfirst=True)`` to supply its contracted rates, or with
+    A practice's local plugin can implement this hook to supply its
+    contracted rates (its answer wins over the owner's), or with
     ``@hookimpl(wrapper=True)`` to adjust the owner's schedule.
 
     Stops at first non-None result.
 
-    .. versionadded:: 0.1
+    .. versionadded:: 1
+    .. versionchanged:: 2
+       Gets ``visit``, ``as_of`` and ``facts``; the schedule carries its reasons.
     """
 
 
 @hookspec(firstresult=True)
-def payerkit_adjust_pricing(program, case, pricing):
+def payerkit_adjust_pricing(program: Program, case: Case, visit: Visit, as_of: dt.date,
+                            facts: Any, pricing: Pricing) -> Pricing | None:
     """Apply the program's payment rules to a priced visit.
 
-    :param program: the :class:`payerkit.model.Program`.
-    :param case: the :class:`payerkit.model.Case`.
     :param pricing: the :class:`payerkit.model.Pricing` built from units and
         the fee schedule.
-    :return: a new :class:`payerkit.model.Pricing` (e.g. with units over a
-        daily cap not allowed, and a reason saying so), or ``None`` to keep it.
+    :return: a new :class:`payerkit.model.Pricing` with the same lines in the
+        same order (e.g. units over a daily cap not allowed, with a reason),
+        or ``None`` to keep it. Adding or removing lines is a plugin error.
 
     Stops at first non-None result.
 
-    .. versionadded:: 0.1
+    .. versionadded:: 1
+    .. versionchanged:: 2
+       Gets ``visit``, ``as_of`` and ``facts``; the line count is checked.
     """
 
 
 @hookspec(firstresult=True)
-def payerkit_visit_limits(program, case):
-    """Count what is used and what is left under the program's limits.
+def payerkit_visit_limits(program: Program, case: Case, visit: Visit, as_of: dt.date,
+                          facts: Any) -> Iterable[Limit] | None:
+    """Count what is used and what is left under the program's limits, as of a visit.
 
-    :param program: the :class:`payerkit.model.Program`.
-    :param case: the :class:`payerkit.model.Case`; its visits are the history.
     :return: an iterable of :class:`payerkit.model.Limit` (visits, units or
-        RVUs; allowed, used, window, citation), or ``None``. Build them with
-        :mod:`payerkit.rules.limits`.
+        RVUs; allowed, used, window, citation), or ``None``. Count up to and
+        including ``visit``; build them with :mod:`payerkit.rules.limits`.
 
     Stops at first non-None result.
 
-    .. versionadded:: 0.1
+    .. versionadded:: 1
+    .. versionchanged:: 2
+       Gets ``visit``, ``as_of`` and ``facts``.
     """
 
 
 @hookspec(firstresult=True)
-def payerkit_filing_deadline(program, case, visit):
+def payerkit_filing_deadline(program: Program, case: Case, visit: Visit, as_of: dt.date,
+                             facts: Any) -> Iterable[Deadline] | None:
     """Give the deadlines that apply to billing this visit.
 
-    :param program: the :class:`payerkit.model.Program`.
-    :param case: the :class:`payerkit.model.Case`.
-    :param visit: the :class:`payerkit.model.Visit` being billed.
     :return: an iterable of :class:`payerkit.model.Deadline` (notice,
         claim submission ...), or ``None``. payerkit compares each with the
-        case's ``as_of`` day and reports late ones as scrub findings, with the
-        deadline's citation and its excuse rule.
+        day the claim is judged on and reports late ones as scrub findings,
+        with the deadline's citation and its excuse rule.
 
     Stops at first non-None result.
 
-    .. versionadded:: 0.1
+    .. versionadded:: 1
+    .. versionchanged:: 2
+       Gets ``as_of`` and ``facts``.
     """
 
 
 @hookspec(firstresult=True)
-def payerkit_format_claim(program, case, claim, claim_format, options):
+def payerkit_format_claim(program: Program, case: Case, claim: Claim,
+                          claim_format: ClaimFormat, options: WriteOptions) -> bytes | None:
     """Write the claim in a format, or return ``None`` to let the format's writer do it.
 
-    :param program: the :class:`payerkit.model.Program`.
-    :param case: the :class:`payerkit.model.Case`.
     :param claim: the :class:`payerkit.model.Claim` built from the case.
     :param claim_format: the :class:`payerkit.model.ClaimFormat` asked for.
     :param options: the :class:`payerkit.formats.WriteOptions`.
@@ -202,32 +326,7 @@ def payerkit_format_claim(program, case, claim, claim_format, options):
 
     Stops at first non-None result.
 
-    .. versionadded:: 0.1
-    """
-
-
-# -------------------------------------------------------------------------
-# Contribution hooks: every consulted plugin adds to the answer.
-# -------------------------------------------------------------------------
-
-
-@hookspec
-def payerkit_scrub(program, case, visit, pricing):
-    """Find problems with the claim for this visit before it goes out.
-
-    :param program: the :class:`payerkit.model.Program`.
-    :param case: the :class:`payerkit.model.Case`.
-    :param visit: the :class:`payerkit.model.Visit` being billed.
-    :param pricing: its :class:`payerkit.model.Pricing`.
-    :return: an iterable of :class:`payerkit.model.Finding` (``error`` stops
-        the claim, ``warning`` does not), each with the field ``path`` it is
-        about and a citation. The owning plugin returns its program's
-        findings; payerkit's built-in checks (codes, NPI, fee parity) add
-        theirs for every program.
-
-    All results are collected.
-
-    .. versionadded:: 0.1
+    .. versionadded:: 1
     """
 
 

@@ -91,7 +91,7 @@ def make_converter() -> cattrs.Converter:
 CONVERTER = make_converter()
 
 
-def _format_exception(exc: BaseException, type_) -> str:
+def format_error(exc: BaseException, type_) -> str:
     if isinstance(exc, KeyError):
         return "required field missing"
     if isinstance(exc, ForbiddenExtraKeysError):
@@ -120,7 +120,7 @@ def structure_case(data: dict, base_dir: Path | None = None) -> Case:
     try:
         case = CONVERTER.structure(data, Case)
     except cattrs.BaseValidationError as exc:
-        messages = cattrs.transform_error(exc, "$", _format_exception)
+        messages = cattrs.transform_error(exc, "$", format_error)
         raise CaseError([_tidy(m) for m in messages]) from None
     problems = check_case(case)
     if problems:
@@ -128,6 +128,20 @@ def structure_case(data: dict, base_dir: Path | None = None) -> Case:
     if case.fees is not None and case.fees.file:
         case = _with_fee_file(case, base_dir or Path.cwd())
     return case
+
+
+def structure_facts(data: dict, facts_type: type, prefix: str):
+    """A program's facts (``[facts.<program id>]``) as its own attrs class.
+
+    Problems are reported like the case's own, under ``prefix``
+    (``facts.ny-no-fault.vehicle: expected one of 'insured' | 'other'``).
+    """
+    try:
+        return CONVERTER.structure(data, facts_type)
+    except cattrs.BaseValidationError as exc:
+        messages = cattrs.transform_error(exc, "$", format_error)
+        raise CaseError([_tidy(m).replace("case: ", f"{prefix}: ", 1) if _tidy(m).startswith(
+            "case: ") else f"{prefix}.{_tidy(m)}" for m in messages]) from None
 
 
 def check_case(case: Case) -> list[str]:
@@ -156,6 +170,9 @@ def check_case(case: Case) -> list[str]:
         problems.append("episode.diagnoses: expected at least one ICD-10-CM code")
     if case.coverage.visits_used_elsewhere < 0:
         problems.append("coverage.visits_used_elsewhere: expected a number >= 0")
+    for key, table in case.facts.items():
+        if not isinstance(table, dict):
+            problems.append(f"facts.{key}: expected a table of the program's facts")
     return problems
 
 

@@ -1,7 +1,6 @@
 """The ``PayerKit`` facade: the one thing billing apps call.
 
-    from payerkit import PayerKit
-    from payerkit.io import load_case
+    from payerkit import PayerKit, load_case
 
     kit = PayerKit()
     case = load_case("examples/ny-covered.toml")
@@ -9,60 +8,90 @@
     kit.price(case).total_allowed   # Decimal or None
     kit.claim(case, "x12-837p")     # bytes, or ClaimRefused
 
-Routing: each question goes to a small plugin manager holding only the
-payerkit built-ins, the plugin that owns the case's program, and the local
-plugins added with :meth:`PayerKit.register`. It is built once per program
-and cached, so the cost per claim does not grow with the number of installed
-adapters. A local plugin registered later is called before the owner: its
-non-``None`` answer overrides, and ``wrapper=True`` impls wrap the owner's.
+**Routing (the core owns dispatch).** Each question about a case goes to a
+small plugin manager (a *route*) holding only: payerkit's built-in plugins,
+the plugin that registered the case's program, the plugins whose rule sets
+select that program and the plan's funding, and the practice's local plugins
+(:meth:`PayerKit.register`), registered in that order, so a later one's
+answer wins in firstresult hooks and its wrappers wrap the earlier ones.
+Routes are built once per (program, funding) and cached: the cost per claim
+does not grow with the number of installed adapters.
+
+**One context.** Every question gets the same :class:`Context`: program,
+case, the visit in question, the day the answer is for (``as_of``) and the
+program's typed facts.
+
+**One list of outcomes.** Eligibility and the scrub's coverage findings are
+both read from ``payerkit_outcomes``, settled by confidence
+(:func:`payerkit.model.outcome.settle`), so they cannot disagree.
+
+**Plugins at call time.** A hook that raises or answers with the wrong type
+becomes a :class:`PluginError` naming the plugin, the hook and the exception
+type, never the exception's text (it may hold patient data).
 """
 
 from __future__ import annotations
 
-import warnings
+import datetime as dt
+import traceback
 from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
 
+import attrs
 import pluggy
 from attrs import frozen
 
 from .claims import build_claim, case_path
-from .errors import CaseError, ClaimRefused, PluginError, UnknownProgram
+from .errors import CaseError, ClaimRefused, FormatError, PayerKitError, PluginError, UnknownProgram
 from .formats.options import WriteOptions
 from .manager import (
     PluginLoadWarning,
     Registered,
+    build_registry,
     builtin_plugins,
-    collect_records,
+    check_hooks,
+    describe,
     entry_point_plugins,
+    fail,
     hook_names,
     new_plugin_manager,
     strict_from_env,
-    unknown_hooks,
 )
 from .model import (
     Case,
     Citation,
+    Claim,
     ClaimFormat,
+    Deadline,
     Eligibility,
     Finding,
+    Limit,
     Limits,
     PluginInfo,
     PricedLine,
     Pricing,
     Program,
     Reason,
+    RuleSet,
     Scrub,
     Visit,
 )
+from .model.outcome import Outcome, caution, settle, status_of
 from .rules.deadlines import late_findings
+from .rules.fees import FeeSchedule
 from .rules.money import line_amount
-from .rules.units import CMS_8_MINUTE
+from .rules.units import CMS_8_MINUTE, UnitRule
 
 SEVERITY_ORDER = {"error": 0, "warning": 1}
 NO_SCHEDULE = Citation("payerkit: allowed amounts need a fee schedule from the program's plugin "
                        "or the practice; none was given", confidence="rule")
 MIDPOINT_CITATION = Citation("CMS Pub. 100-04 ch. 5 § 20.2 and the CPT time rule: a 15-minute "
                              "unit needs at least 8 minutes", confidence="high")
+ERISA = Citation("ERISA § 514(a)-(b), 29 U.S.C. § 1144: state insurance laws do not reach "
+                 "self-funded employee benefit plans", confidence="medium")
+JUDGED_DAY = Citation("payerkit: a claim's deadlines are judged on the day it is sent; the "
+                      "case's as_of is the day it was judged", confidence="rule")
 
 
 @frozen
@@ -73,6 +102,46 @@ class ProgramEntry:
     plugin: PluginInfo
 
 
+@frozen
+class PluginEntry:
+    """An active plugin: where it comes from, its hooks, programs and rule sets."""
+
+    info: PluginInfo
+    hooks: tuple[str, ...]
+    programs: tuple[str, ...]
+    rule_sets: tuple[RuleSet, ...]
+
+
+@frozen
+class Context:
+    """What every question is asked about: the same for every hook (contract v2)."""
+
+    program: Program
+    case: Case
+    visit: Visit
+    as_of: dt.date
+    facts: Any = None
+
+    def kwargs(self) -> dict[str, Any]:
+        return {"program": self.program, "case": self.case, "visit": self.visit,
+                "as_of": self.as_of, "facts": self.facts}
+
+    @property
+    def visit_index(self) -> int:
+        return self.case.visits.index(self.visit)
+
+
+@frozen
+class _Route:
+    """The plugins asked about one program (and plan funding), in precedence order."""
+
+    pm: pluggy.PluginManager
+    labels: dict[str, str]
+    builtins: frozenset[str]
+    #: Rule sets applied to a plan whose funding the case does not give.
+    assumed: tuple[RuleSet, ...]
+
+
 class PayerKit:
     """Discovers plugins and answers the four questions for a case.
 
@@ -80,63 +149,53 @@ class PayerKit:
         (default ``True``); pass an iterable of entry points to choose them.
     :param plugins: extra plugin objects (modules or instances) to register
         as if installed, e.g. an adapter under test.
-    :param strict: raise instead of warning when a plugin fails to load
-        (default: the ``PAYERKIT_STRICT_PLUGINS`` environment variable).
+    :param strict: raise instead of warning when a plugin fails to load or
+        conflicts (default: the ``PAYERKIT_STRICT_PLUGINS`` environment variable).
     """
 
     def __init__(self, *, entry_points: bool | Iterable = True, plugins: Iterable = (),
                  strict: bool | None = None):
         self._strict = strict_from_env() if strict is None else strict
-        self._pm = new_plugin_manager()
-        self._builtins = builtin_plugins()
         found = [] if entry_points is False else entry_point_plugins(
             self._strict, None if entry_points is True else entry_points)
         extra = [Registered(p, PluginInfo(getattr(p, "__name__", type(p).__name__), None, None))
                  for p in plugins]
-        self._adapters = [r for r in found + extra if self._register(self._pm, r)]
-        for reg in self._builtins:
-            self._register(self._pm, reg)
-        everyone = self._builtins + self._adapters
-        self._programs = collect_records(self._pm, everyone, "payerkit_programs", Program,
-                                         self._strict)
-        self._formats = collect_records(self._pm, everyone, "payerkit_claim_formats",
-                                        ClaimFormat, self._strict)
-        self._locals: list[object] = []
-        self._routers: dict[str, pluggy.PluginManager] = {}
+        registry = build_registry(builtin_plugins() + found + extra, self._strict)
+        self._plugins = registry.plugins
+        self._builtins = frozenset(id(r.plugin) for r in self._plugins
+                                   if r.info.distribution == "payerkit")
+        self._formats = registry.formats
+        self._rule_sets = registry.rule_sets
+        self._programs = {pid: (self._installed_formats(program), reg)
+                          for pid, (program, reg) in registry.programs.items()}
+        self._locals: list[tuple[object, str]] = []
+        self._routes: dict[tuple[str, str | None], _Route] = {}
 
-    def _register(self, pm: pluggy.PluginManager, reg: Registered) -> bool:
-        unknown = unknown_hooks(reg.plugin)
-        try:
-            if unknown:
-                raise PluginError(f"unknown hook(s) {', '.join(unknown)}")
-            pm.register(reg.plugin, name=f"{reg.info.name}:{id(reg.plugin)}")
-        except Exception as exc:
-            message = f"payerkit: plugin {reg.info.name!r} cannot be registered: {exc}"
-            if self._strict:
-                raise PluginError(message) from exc
-            warnings.warn(message, PluginLoadWarning, stacklevel=3)
-            return False
-        return True
+    def _installed_formats(self, program: Program) -> Program:
+        missing = [f for f in program.claim_formats if f not in self._formats]
+        if not missing:
+            return program
+        fail(f"program {program.id!r} lists claim format(s) {', '.join(missing)} that no "
+             f"installed plugin writes; they are left out", self._strict)
+        return attrs.evolve(program, claim_formats=[f for f in program.claim_formats
+                                                    if f in self._formats])
 
     # -- plugins and programs -------------------------------------------------
 
     def register(self, plugin: object, name: str | None = None) -> None:
         """Add a local plugin (a practice's contracted rates, a payer tweak).
 
-        It is consulted for every program, before the owning adapter, so it can
-        override (return non-``None``) or wrap (``wrapper=True``) any question
-        hook. Registration hooks of local plugins are not read.
+        It is consulted for every program, after the owner and rule sets, so
+        it can override (return non-``None``) or wrap (``wrapper=True``) any
+        question hook. Registration hooks of local plugins are not read.
         """
         label = name or getattr(plugin, "__name__", type(plugin).__name__)
-        unknown = unknown_hooks(plugin)
         try:
-            if unknown:
-                raise PluginError(f"unknown hook(s) {', '.join(unknown)}")
-            new_plugin_manager().register(plugin)  # validates hook signatures
+            check_hooks(plugin)
         except Exception as exc:
-            raise PluginError(f"payerkit: local plugin {label!r} cannot be registered: {exc}") from exc
-        self._locals.append(plugin)
-        self._routers.clear()
+            raise PluginError(f"local plugin {label!r} cannot be registered: {exc}") from None
+        self._locals.append((plugin, label))
+        self._routes.clear()
 
     def programs(self) -> list[ProgramEntry]:
         return [ProgramEntry(program, reg.info) for program, reg in self._programs.values()]
@@ -147,47 +206,186 @@ class PayerKit:
         except KeyError:
             raise UnknownProgram(program_id, list(self._programs)) from None
 
+    def rule_sets(self) -> list[RuleSet]:
+        return [rule_set for rule_set, _ in self._rule_sets.values()]
+
     def claim_formats(self) -> list[ClaimFormat]:
         return [fmt for fmt, _ in self._formats.values()]
 
-    def plugins(self) -> list[tuple[PluginInfo, tuple[str, ...]]]:
-        """Every registered plugin with the hooks it implements."""
-        return [(r.info, hook_names(self._pm, r.plugin)) for r in self._builtins + self._adapters]
+    def plugins(self) -> list[PluginEntry]:
+        """Every active plugin with its hooks, programs and rule sets."""
+        return [PluginEntry(
+            reg.info, hook_names(reg.plugin),
+            tuple(pid for pid, (_, owner) in self._programs.items() if owner is reg),
+            tuple(rs for rs, owner in self._rule_sets.values() if owner is reg),
+        ) for reg in self._plugins]
 
-    def _hooks(self, program_id: str):
-        """The hook relay for one program: built-ins, the owner, local plugins."""
-        router = self._routers.get(program_id)
-        if router is None:
-            self.program(program_id)
-            router = new_plugin_manager()
-            owner = self._programs[program_id][1]
-            for reg in self._builtins + [owner]:
-                router.register(reg.plugin)
-            for plugin in self._locals:
-                router.register(plugin)
-            self._routers[program_id] = router
-        return router.hook
+    def _route(self, program: Program, funding: str | None) -> _Route:
+        key = (program.id, funding)
+        route = self._routes.get(key)
+        if route is not None:
+            return route
+        pm = new_plugin_manager()
+        labels: dict[str, str] = {}
+        builtins: set[str] = set()
+
+        def add(plugin: object, label: str) -> None:
+            if pm.is_registered(plugin):
+                return
+            name = f"{label}#{len(labels)}"
+            pm.register(plugin, name=name)
+            labels[name] = label
+            if id(plugin) in self._builtins:
+                builtins.add(name)
+
+        for reg in self._plugins:
+            if id(reg.plugin) in self._builtins:
+                add(reg.plugin, describe(reg.info))
+        owner = self._programs[program.id][1]
+        add(owner.plugin, describe(owner.info))
+        assumed = []
+        for rule_set, reg in self._rule_sets.values():
+            if rule_set.selects(program) and rule_set.governs(funding):
+                add(reg.plugin, describe(reg.info))
+                if funding is None and set(rule_set.funding) != {"fully_insured", "self_funded"}:
+                    assumed.append(rule_set)
+        for plugin, label in self._locals:
+            add(plugin, f"{label!r} (local)")
+        route = _Route(pm, labels, frozenset(builtins), tuple(assumed))
+        self._routes[key] = route
+        return route
+
+    # -- calling hooks ------------------------------------------------------------
+
+    def _call(self, route: _Route, hook: str, **kwargs) -> Any:
+        caller = getattr(route.pm.hook, hook)
+        try:
+            return caller(**kwargs)
+        except PayerKitError:
+            raise
+        except Exception as exc:  # a plugin's bug: name it, not its (possibly private) text
+            raise PluginError(f"plugin {self._culprit(route, caller, exc)} failed in {hook}: "
+                              f"{type(exc).__name__}") from exc
+
+    @staticmethod
+    def _culprit(route: _Route, caller, exc: BaseException | None = None) -> str:
+        impls = caller.get_hookimpls()
+        if exc is not None:
+            codes = {getattr(impl.function, "__func__", impl.function).__code__: impl.plugin_name
+                     for impl in impls}
+            for frame, _ in reversed(list(traceback.walk_tb(exc.__traceback__))):
+                name = codes.get(frame.f_code)
+                if name is not None:
+                    return route.labels[name]
+        names = [route.labels[i.plugin_name] for i in impls if i.plugin_name not in route.builtins]
+        return " or ".join(dict.fromkeys(names)) or "payerkit"
+
+    def _wrong_type(self, route: _Route, hook: str, expected: str, got: object) -> PluginError:
+        caller = getattr(route.pm.hook, hook)
+        return PluginError(f"plugin {self._culprit(route, caller)} answered {hook} with "
+                           f"{type(got).__name__}, expected {expected}")
+
+    def _many(self, route: _Route, hook: str, results, kind: type) -> list:
+        """Flatten a collected hook's answers, checking each item's type."""
+        items = []
+        for result in results or ():
+            if result is None:
+                continue
+            if isinstance(result, str | bytes) or not isinstance(result, Iterable):
+                raise self._wrong_type(route, hook, f"an iterable of {kind.__name__}", result)
+            for item in result:
+                if not isinstance(item, kind):
+                    raise self._wrong_type(route, hook, f"{kind.__name__} items", item)
+                items.append(item)
+        return items
+
+    def _one(self, route: _Route, hook: str, result, kind: type):
+        if result is not None and not isinstance(result, kind):
+            raise self._wrong_type(route, hook, f"a {kind.__name__} or None", result)
+        return result
+
+    # -- the context ----------------------------------------------------------------
+
+    def context(self, case: Case, visit: object = None, as_of: dt.date | None = None) -> Context:
+        """The context every hook gets: the visit (default the last), the day, the facts."""
+        program = self.program(case.program)
+        return Context(program, case, self._visit(case, visit),
+                       as_of or case.today(), self._facts(program, case))
+
+    @staticmethod
+    def _facts(program: Program, case: Case) -> Any:
+        from .io import structure_facts
+
+        others = [key for key in case.facts if key != program.id]
+        if others:
+            raise CaseError([f"facts.{key}: this case is for {program.id!r}; only "
+                             f"[facts.{program.id}] is read" for key in others])
+        raw = dict(case.facts.get(program.id) or {})
+        if program.facts is None:
+            if raw:
+                raise CaseError([f"facts.{program.id}: {program.id} has no program facts"])
+            return None
+        for name, path in program.fact_aliases.items():
+            if name not in raw:
+                value = _attribute(case, path)
+                if value is not None:
+                    raw[name] = value
+        return structure_facts(raw, program.facts, f"facts.{program.id}")
+
+    @staticmethod
+    def _visit(case: Case, visit) -> Visit:
+        if isinstance(visit, Visit):
+            if visit not in case.visits:
+                raise CaseError(["visits: the visit asked about is not one of the case's visits"])
+            return visit
+        try:
+            return case.visit_on(visit)
+        except LookupError as exc:
+            raise CaseError([str(exc)]) from None
 
     # -- the questions ------------------------------------------------------------
 
-    def check(self, case: Case, visit: object = None) -> Eligibility:
-        """Will the program pay for this care (a visit, default the last), and on what conditions?"""
-        program = self.program(case.program)
-        result = self._hooks(program.id).payerkit_eligibility(
-            program=program, case=case, visit=self._visit(case, visit))
-        if result is None:
-            return Eligibility(program.id, "action_required", reasons=[Reason(
-                "NO-ELIGIBILITY-RULES",
-                f"the plugin for {program.id} gives no eligibility rules; verify with the payer")])
-        return result
+    def outcomes(self, case: Case, visit: object = None,
+                 as_of: dt.date | None = None) -> tuple[Outcome, ...]:
+        """Every rule's outcome for a visit, settled by confidence (owner's first)."""
+        ctx = self.context(case, visit, as_of)
+        return self._outcomes(self._route(ctx.program, case.coverage.funding), ctx)
 
-    def price(self, case: Case, visit: object = None) -> Pricing:
+    def _outcomes(self, route: _Route, ctx: Context) -> tuple[Outcome, ...]:
+        results = self._call(route, "payerkit_outcomes", **ctx.kwargs())
+        # pluggy answers last-registered first: put the owner's first, then rule sets, locals
+        found = self._many(route, "payerkit_outcomes", list(reversed(results)), Outcome)
+        for rule_set in route.assumed:
+            found.append(caution(
+                "PLAN-FUNDING-UNKNOWN", f"coverage.funding is not given: {rule_set.name} "
+                f"governs {' and '.join(f.replace('_', ' ') for f in rule_set.funding)} plans "
+                "only and was applied; record coverage.funding (a self-funded ERISA plan is "
+                "outside state insurance law)", ERISA, "coverage.funding"))
+        return tuple(settle(o) for o in found)
+
+    def check(self, case: Case, visit: object = None, as_of: dt.date | None = None) -> Eligibility:
+        """Will the program pay for this care (a visit, default the last), and on what conditions?"""
+        ctx = self.context(case, visit, as_of)
+        outcomes = self._outcomes(self._route(ctx.program, case.coverage.funding), ctx)
+        if not outcomes:
+            return Eligibility(ctx.program.id, "action_required", requirements=[Reason(
+                "NO-ELIGIBILITY-RULES",
+                f"the plugin for {ctx.program.id} gives no coverage rules; verify with the payer",
+                NO_SCHEDULE)])
+        return Eligibility(ctx.program.id, status_of(outcomes),
+                           requirements=[o.reason for o in outcomes if o.effect == "requirement"],
+                           reasons=[o.reason for o in outcomes if o.effect != "requirement"])
+
+    def price(self, case: Case, visit: object = None, as_of: dt.date | None = None) -> Pricing:
         """Units, charge and allowed amount for each service of a visit (default: the last)."""
-        program = self.program(case.program)
-        hooks = self._hooks(program.id)
-        target = self._visit(case, visit)
-        reasons = []
-        rule = hooks.payerkit_units(program=program, case=case)
+        ctx = self.context(case, visit, as_of)
+        return self._price(self._route(ctx.program, case.coverage.funding), ctx)
+
+    def _price(self, route: _Route, ctx: Context) -> Pricing:
+        program, case, target = ctx.program, ctx.case, ctx.visit
+        reasons: list[Reason] = []
+        rule = self._one(route, "payerkit_units",
+                         self._call(route, "payerkit_units", **ctx.kwargs()), UnitRule)
         if rule is None:
             rule = CMS_8_MINUTE
             reasons.append(Reason("UNITS-DEFAULT", f"no unit rule given by {program.id}; "
@@ -195,21 +393,36 @@ class PayerKit:
         else:
             reasons.append(Reason("UNITS-RULE", f"units counted by the {rule.name}",
                                   rule.citation))
-        schedule = hooks.payerkit_fee_schedule(program=program, case=case)
+        reasons += rule.notes
+        schedule = self._one(route, "payerkit_fee_schedule",
+                             self._call(route, "payerkit_fee_schedule", **ctx.kwargs()),
+                             FeeSchedule)
         if schedule is None:
             reasons.append(Reason("NO-FEE-SCHEDULE", "no fee schedule is configured for "
                                   f"{program.id}: allowed amounts are unknown; give the "
                                   "practice's schedule in the case's [fees]", NO_SCHEDULE))
-        elif schedule.citation.confidence == "sample":
-            reasons.append(Reason("SAMPLE-FEES", "allowed amounts come from a SAMPLE schedule "
-                                  "with no public source; replace it with your contract's "
-                                  "figures", schedule.citation))
-        lines = []
-        for service, units in zip(target.services, rule.units(target.services), strict=True):
-            lines.append(self._line(case, target, service, units, schedule, reasons))
+        else:
+            reasons += schedule.notes
+            if schedule.citation.confidence == "sample":
+                reasons.append(Reason("SAMPLE-FEES", "allowed amounts come from a SAMPLE "
+                                      "schedule with no public source; replace it with your "
+                                      "contract's figures", schedule.citation))
+        units = rule.units(target.services)
+        lines = [self._line(case, target, service, n, schedule, reasons)
+                 for service, n in zip(target.services, units, strict=True)]
         pricing = Pricing(program.id, lines, reasons)
-        adjusted = hooks.payerkit_adjust_pricing(program=program, case=case, pricing=pricing)
-        return pricing if adjusted is None else adjusted
+        adjusted = self._one(route, "payerkit_adjust_pricing",
+                             self._call(route, "payerkit_adjust_pricing", pricing=pricing,
+                                        **ctx.kwargs()), Pricing)
+        if adjusted is None:
+            return pricing
+        if [(ln.date, ln.code) for ln in adjusted.lines] != [(ln.date, ln.code) for ln in lines]:
+            caller = route.pm.hook.payerkit_adjust_pricing
+            raise PluginError(f"plugin {self._culprit(route, caller)} answered "
+                              "payerkit_adjust_pricing with other lines than it was given "
+                              f"({len(adjusted.lines)} for {len(lines)}); it may change "
+                              "amounts and reasons, not add, remove or reorder lines")
+        return adjusted
 
     @staticmethod
     def _line(case, visit, service, units, schedule, reasons) -> PricedLine:
@@ -219,13 +432,14 @@ class PayerKit:
         elif cash is not None:
             charge = line_amount(cash, units)
         else:
-            charge = line_amount(0, units)
+            charge = line_amount(Decimal(0), units)
         allowed = source = rate = None
         if schedule is not None:
             entry = schedule.lookup(service.code, service.modifiers, visit.date)
             if entry is None:
-                reasons.append(Reason("NO-FEE", f"{service.code}: not in the fee schedule "
-                                      f"for {visit.date.isoformat()}", schedule.citation))
+                if schedule.entries:
+                    reasons.append(Reason("NO-FEE", f"{service.code}: not in the fee schedule "
+                                          f"for {visit.date.isoformat()}", schedule.citation))
             else:
                 rate, source = entry.amount, schedule.source
                 allowed = line_amount(rate, units)
@@ -236,74 +450,138 @@ class PayerKit:
         return PricedLine(visit.date, service.code, service.modifiers, service.minutes, units,
                           charge, allowed, source, service.diagnoses, rate)
 
-    def limits(self, case: Case) -> Limits:
-        """Visits or units used and left under the program's limits."""
-        program = self.program(case.program)
-        result = self._hooks(program.id).payerkit_visit_limits(program=program, case=case)
-        return Limits(program.id, result or ())
+    def limits(self, case: Case, visit: object = None, as_of: dt.date | None = None) -> Limits:
+        """Visits or units used and left under the program's limits, as of a visit."""
+        ctx = self.context(case, visit, as_of)
+        route = self._route(ctx.program, case.coverage.funding)
+        result = self._call(route, "payerkit_visit_limits", **ctx.kwargs())
+        if result is not None and (isinstance(result, str | bytes)
+                                   or not isinstance(result, Iterable)):
+            raise self._wrong_type(route, "payerkit_visit_limits", "an iterable of Limit", result)
+        return Limits(ctx.program.id, self._many(route, "payerkit_visit_limits", [result], Limit))
 
-    def scrub(self, case: Case, visit: object = None) -> Scrub:
-        """Findings on the claim for a visit before it goes out; errors first."""
-        program = self.program(case.program)
-        target = self._visit(case, visit)
-        return self._scrub(program, case, target, self.price(case, target))
+    def scrub(self, case: Case, visit: object = None, as_of: dt.date | None = None,
+              written_on: dt.date | None = None) -> Scrub:
+        """Findings on the claim for a visit before it goes out; errors first.
 
-    def _scrub(self, program: Program, case: Case, target: Visit, pricing: Pricing) -> Scrub:
-        hooks = self._hooks(program.id)
-        findings = [f for found in hooks.payerkit_scrub(program=program, case=case,
-                                                        visit=target, pricing=pricing)
-                    for f in found or ()]
-        deadlines = hooks.payerkit_filing_deadline(program=program, case=case, visit=target)
-        findings += late_findings(deadlines or (), case.today(),
-                                  excused=bool(case.claim.late_justification))
+        ``written_on``: the day the claim is written and sent, when later than
+        ``as_of``; the scrub then also says what is late on that day.
+        """
+        ctx = self.context(case, visit, as_of)
+        route = self._route(ctx.program, case.coverage.funding)
+        return self._scrub(route, ctx, self._price(route, ctx), written_on)
+
+    def _scrub(self, route: _Route, ctx: Context, pricing: Pricing,
+               written_on: dt.date | None = None) -> Scrub:
+        findings = [o.finding for o in self._outcomes(route, ctx) if o.finding is not None]
+        findings += self._many(route, "payerkit_scrub", self._call(
+            route, "payerkit_scrub", pricing=pricing, **ctx.kwargs()), Finding)
+        findings += self._format_findings(ctx, pricing)
+        findings += self._deadline_findings(route, ctx, written_on)
         findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
-        return Scrub(program.id, findings)
+        return Scrub(ctx.program.id, findings)
 
-    def build_claim(self, case: Case, visit: object = None):
+    def _deadline_findings(self, route: _Route, ctx: Context,
+                           written_on: dt.date | None) -> list[Finding]:
+        deadlines = self._call(route, "payerkit_filing_deadline", **ctx.kwargs())
+        deadlines = self._many(route, "payerkit_filing_deadline", [deadlines], Deadline)
+        excused = bool(ctx.case.claim.late_justification)
+        findings = late_findings(deadlines, ctx.as_of, excused=excused)
+        if written_on is None or written_on <= ctx.as_of:
+            return findings
+        findings.append(Finding(
+            "warning", "AS-OF-BEFORE-WRITING", f"deadlines were judged on "
+            f"{ctx.as_of.isoformat()} (as_of), but this claim is written on "
+            f"{written_on.isoformat()}: judge it on the day it is sent with --as-of "
+            f"{written_on.isoformat()}", "as_of", JUDGED_DAY))
+        late_then = {f.code for f in findings}
+        for finding in late_findings(deadlines, written_on, excused=excused):
+            if finding.code not in late_then:
+                findings.append(attrs.evolve(
+                    finding, severity="warning",
+                    message=f"if sent on {written_on.isoformat()}: {finding.message}"))
+        return findings
+
+    def _format_findings(self, ctx: Context, pricing: Pricing) -> list[Finding]:
+        """What a writer of a format the program takes would refuse, found first."""
+        checks = [(fmt, self._formats[fmt][0]) for fmt in ctx.program.claim_formats]
+        checks = [(fmt_id, fmt) for fmt_id, fmt in checks if fmt.check is not None]
+        if not checks or not any(line.units > 0 for line in pricing.lines):
+            return []
+        claim = build_claim(ctx.case, ctx.program, ctx.visit, pricing)
+        findings = []
+        for fmt_id, fmt in checks:
+            for field, problem in fmt.check(claim):
+                path = case_path(field, ctx.case, ctx.visit)
+                findings.append(Finding("error", "FORMAT-LIMIT", f"{path}: {problem} "
+                                        f"({fmt.name})", path,
+                                        Citation(fmt.name, confidence="rule")))
+        return findings
+
+    def build_claim(self, case: Case, visit: object = None,
+                    as_of: dt.date | None = None) -> Claim:
         """The :class:`payerkit.model.Claim` for a visit (no scrub)."""
-        program = self.program(case.program)
-        target = self._visit(case, visit)
-        return build_claim(case, program, target, self.price(case, target))
+        ctx = self.context(case, visit, as_of)
+        pricing = self._price(self._route(ctx.program, case.coverage.funding), ctx)
+        return build_claim(case, ctx.program, ctx.visit, pricing)
 
     def claim(self, case: Case, format: str = "x12-837p", visit: object = None,
-              options: WriteOptions | None = None) -> bytes:
-        """The claim file's bytes; raises :class:`ClaimRefused` when the scrub finds errors."""
-        program = self.program(case.program)
-        claim_format = self.claim_format(format, program)
-        target = self._visit(case, visit)
-        pricing = self.price(case, target)
-        scrub = self._scrub(program, case, target, pricing)
+              options: WriteOptions | None = None, as_of: dt.date | None = None) -> bytes:
+        """The claim file's bytes; raises :class:`ClaimRefused` when the scrub finds errors.
+
+        Deadlines are judged on ``as_of`` (default: the case's, else today);
+        when that is before the day the claim is written (``options.now``,
+        default today), the scrub warns, naming both days, and says what is
+        late on the day of writing.
+        """
+        options = options or WriteOptions()
+        ctx = self.context(case, visit, as_of)
+        claim_format = self.claim_format(format, ctx.program)
+        route = self._route(ctx.program, case.coverage.funding)
+        written_on = (options.now or dt.datetime.now()).date()
+        pricing = self._price(route, ctx)
+        scrub = self._scrub(route, ctx, pricing, written_on)
         if scrub.errors:
             raise ClaimRefused(scrub.errors)
-        claim = build_claim(case, program, target, pricing)
+        claim = build_claim(case, ctx.program, ctx.visit, pricing)
         try:
-            data = self._hooks(program.id).payerkit_format_claim(
-                program=program, case=case, claim=claim, claim_format=claim_format,
-                options=options or WriteOptions())
-        except ValueError as exc:  # a value the format cannot carry: the writer names the field
-            field, _, problem = str(exc).partition(": ")
-            path = case_path(field, case, target) if problem else None
+            data = route.pm.hook.payerkit_format_claim(
+                program=ctx.program, case=case, claim=claim, claim_format=claim_format,
+                options=options)
+        except FormatError as exc:  # a value the format cannot carry: the writer names the field
+            path = case_path(exc.field, case, ctx.visit)
             raise ClaimRefused([Finding("error", "FORMAT-REFUSED",
-                                        f"{format}: {path or 'claim'}: {problem or exc}", path,
+                                        f"{format}: {path}: {exc.problem}", path,
                                         Citation(claim_format.name, confidence="rule"))]) from None
-        if data is None:
-            raise PluginError(f"no plugin wrote the {format} claim")
+        except PayerKitError:
+            raise
+        except Exception as exc:
+            writer = describe(self._formats[format][1].info)
+            raise PluginError(f"the {format} writer of plugin {writer} failed: "
+                              f"{type(exc).__name__}") from exc
+        if not isinstance(data, bytes):
+            raise self._wrong_type(route, "payerkit_format_claim", "bytes", data)
         return data
 
     def claim_format(self, format_id: str, program: Program) -> ClaimFormat:
+        """The format asked for: unknown is bad input; one the program does not take, a finding."""
         if format_id not in self._formats:
             known = ", ".join(self._formats) or "none"
             raise CaseError([f"format: unknown claim format {format_id!r} (installed: {known})"])
         if format_id not in program.claim_formats:
-            raise CaseError([f"format: {program.id} does not take {format_id!r} claims "
-                             f"(it takes {', '.join(program.claim_formats)})"])
+            raise ClaimRefused([Finding(
+                "error", "FORMAT-NOT-ACCEPTED", f"{program.id} does not take {format_id!r} "
+                f"claims (it takes {', '.join(program.claim_formats) or 'none installed'})",
+                None, Citation(program.name, confidence="rule"))])
         return self._formats[format_id][0]
 
-    @staticmethod
-    def _visit(case: Case, visit) -> Visit:
-        if isinstance(visit, Visit):
-            return visit
-        try:
-            return case.visit_on(visit)
-        except LookupError as exc:
-            raise CaseError([str(exc)]) from None
+
+def _attribute(obj: object, path: str) -> Any:
+    for name in path.split("."):
+        obj = getattr(obj, name, None)
+        if obj is None:
+            return None
+    return obj
+
+
+__all__ = ["Context", "PayerKit", "PluginEntry", "PluginLoadWarning", "ProgramEntry"]

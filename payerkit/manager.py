@@ -1,13 +1,14 @@
-"""Plugin discovery and registration records.
+"""Plugin discovery and registration (conda's model: typed records, loud conflicts).
 
 * Entry points of the group ``payerkit`` are loaded one at a time; a plugin
-  that fails to import or to register is reported as a
-  :class:`PluginLoadWarning` naming it, and the rest keep working
-  (``PAYERKIT_STRICT_PLUGINS=1`` turns the warning into a
+  that fails to import, to register its hooks, or in any registration hook is
+  dropped whole with one :class:`PluginLoadWarning` naming it, and the rest
+  keep working (``PAYERKIT_STRICT_PLUGINS=1`` turns the warning into a
   :class:`~payerkit.errors.PluginError`).
 * ``PAYERKIT_DISABLE_PLUGINS=a,b`` skips entry points by name.
-* Registration records (programs, claim formats) are checked: two plugins
-  claiming one id is a :class:`~payerkit.errors.PluginError` naming both.
+* Registration records (programs, rule sets, claim formats) are checked: two
+  plugins claiming one id both lose it, with a warning naming both (an error
+  when strict); everything else they register keeps working.
 * payerkit's own features (the X12 837P writer, the generic code checks) are
   plugins registered here first, through the same hooks.
 """
@@ -25,10 +26,14 @@ from attrs import frozen
 
 from . import hookspecs
 from .errors import PluginError
-from .model import ClaimFormat, PluginInfo, Program
+from .model import ClaimFormat, PluginInfo, Program, RuleSet
 
 GROUP = "payerkit"
 BUILTIN_PLUGINS = ("payerkit.formats.builtin", "payerkit.checks")
+#: Registration hooks, the record type each returns, and the registry field it fills.
+REGISTRATION = (("payerkit_programs", Program, "programs"),
+                ("payerkit_rule_sets", RuleSet, "rule_sets"),
+                ("payerkit_claim_formats", ClaimFormat, "formats"))
 
 
 class PluginLoadWarning(UserWarning):
@@ -41,6 +46,16 @@ class Registered:
 
     plugin: object
     info: PluginInfo
+
+
+@frozen
+class Registry:
+    """What the installed plugins registered: each record id with its plugin."""
+
+    plugins: tuple[Registered, ...]
+    programs: dict[str, tuple[Program, Registered]]
+    rule_sets: dict[str, tuple[RuleSet, Registered]]
+    formats: dict[str, tuple[ClaimFormat, Registered]]
 
 
 def new_plugin_manager() -> pluggy.PluginManager:
@@ -57,10 +72,15 @@ def _disabled() -> set[str]:
     return {n.strip() for n in os.environ.get("PAYERKIT_DISABLE_PLUGINS", "").split(",") if n.strip()}
 
 
-def _fail(message: str, strict: bool) -> None:
+def fail(message: str, strict: bool) -> None:
+    """Warn about a plugin problem, or raise it when strict."""
     if strict:
         raise PluginError(message)
     warnings.warn(message, PluginLoadWarning, stacklevel=3)
+
+
+def describe(info: PluginInfo) -> str:
+    return f"{info.name!r} ({info.distribution or 'not installed'})"
 
 
 def builtin_plugins() -> list[Registered]:
@@ -74,7 +94,11 @@ def builtin_plugins() -> list[Registered]:
 
 
 def entry_point_plugins(strict: bool, entry_points: Iterable | None = None) -> list[Registered]:
-    """Load each entry point on its own; a broken one warns (or raises when strict)."""
+    """Load each entry point on its own; a broken one warns (or raises when strict).
+
+    An import that calls ``sys.exit()`` or is interrupted is a broken plugin too:
+    it never ends the host.
+    """
     if entry_points is None:
         entry_points = importlib.metadata.entry_points(group=GROUP)
     disabled = _disabled()
@@ -85,58 +109,83 @@ def entry_point_plugins(strict: bool, entry_points: Iterable | None = None) -> l
         dist = getattr(ep, "dist", None)
         dist_name = dist.metadata["Name"] if dist is not None else None
         version = dist.version if dist is not None else None
+        info = PluginInfo(ep.name, dist_name, version)
         try:
             plugin = ep.load()
-        except Exception as exc:  # a plugin's own bug must not stop the host
-            _fail(f"payerkit: plugin {ep.name!r} ({dist_name or 'unknown distribution'}) "
-                  f"failed to load: {type(exc).__name__}: {exc}", strict)
+        except (Exception, SystemExit) as exc:  # a plugin's own bug must not stop the host
+            fail(f"plugin {describe(info)} failed to load: {type(exc).__name__}: {exc}", strict)
             continue
-        loaded.append(Registered(plugin, PluginInfo(ep.name, dist_name, version)))
+        loaded.append(Registered(plugin, info))
     return loaded
 
 
+#: Hooks of earlier contracts, with what replaced them.
+REMOVED_HOOKS = {"payerkit_eligibility": "payerkit_outcomes (contract 2)"}
+
+
 def unknown_hooks(plugin: object) -> list[str]:
-    """Attributes named like hooks that the contract does not have (typos, stale names)."""
+    """Attributes named like hooks that the contract does not have (typos, removed hooks)."""
     return [n for n in dir(plugin) if n.startswith("payerkit_") and not hasattr(hookspecs, n)]
 
 
-def hook_names(pm: pluggy.PluginManager, plugin: object) -> tuple[str, ...]:
-    return tuple(sorted(caller.name for caller in pm.get_hookcallers(plugin) or ()))
+def check_hooks(plugin: object) -> None:
+    """Raise when the plugin names an unknown hook or a hook argument the spec lacks."""
+    unknown = unknown_hooks(plugin)
+    if unknown:
+        raise PluginError("unknown hook(s) " + ", ".join(
+            f"{n} (replaced by {REMOVED_HOOKS[n]})" if n in REMOVED_HOOKS else n
+            for n in unknown))
+    new_plugin_manager().register(plugin)  # pluggy validates the arguments
 
 
-def collect_records(pm, registered: list[Registered], hook: str, kind: type, strict: bool):
-    """Call a registration hook on each plugin alone; check types and ids.
+def hook_names(plugin: object) -> tuple[str, ...]:
+    return tuple(sorted(n for n in dir(plugin)
+                        if n.startswith("payerkit_") and getattr(plugin, n, None) is not None))
 
-    Returns ``{id: (record, Registered)}``. A plugin whose hook raises or
-    returns something else than ``kind`` records is skipped with a warning
-    (an error when strict); two plugins with one id are always an error.
-    """
-    owners: dict[str, list[tuple[object, Registered]]] = {}
-    for reg in registered:
-        impl = getattr(reg.plugin, hook, None)
-        if impl is None:
-            continue
+
+def _records(reg: Registered, hook: str, kind: type) -> list:
+    impl = getattr(reg.plugin, hook, None)
+    if impl is None:
+        return []
+    records = list(impl() or ())
+    bad = [r for r in records if not isinstance(r, kind)]
+    if bad:
+        raise TypeError(f"expected {kind.__name__} records, got {type(bad[0]).__name__}")
+    return records
+
+
+def build_registry(candidates: Iterable[Registered], strict: bool) -> Registry:
+    """Validate each plugin and read its registration hooks; drop failures whole, once."""
+    survivors: list[Registered] = []
+    claims: dict[str, dict[str, list[tuple[object, Registered]]]] = {
+        field: {} for _, _, field in REGISTRATION}
+    for reg in candidates:
         try:
-            records = list(impl() or ())
-            bad = [r for r in records if not isinstance(r, kind)]
-            if bad:
-                raise TypeError(f"expected {kind.__name__} records, got {type(bad[0]).__name__}")
-        except Exception as exc:
-            _fail(f"payerkit: plugin {reg.info.name!r} failed in {hook}: "
-                  f"{type(exc).__name__}: {exc}", strict)
-            pm.unregister(reg.plugin)
+            check_hooks(reg.plugin)
+            found = [(field, _records(reg, hook, kind)) for hook, kind, field in REGISTRATION]
+        except (Exception, SystemExit) as exc:
+            # no case is loaded yet, so the exception's text holds no patient data
+            fail(f"plugin {describe(reg.info)} cannot be registered: {type(exc).__name__}: "
+                 f"{exc}", strict)
             continue
-        for record in records:
-            owners.setdefault(record.id, []).append((record, reg))
-    conflicts = {rid: regs for rid, regs in owners.items() if len(regs) > 1}
-    if conflicts:
-        lines = [f"{kind.__name__.lower()} id {rid!r} is claimed by "
-                 + " and ".join(f"{r.info.name!r} ({r.info.distribution or 'not installed'})"
-                              for _, r in regs)
-                 for rid, regs in sorted(conflicts.items())]
-        raise PluginError("payerkit: conflicting plugins: " + "; ".join(lines)
-                          + ". Uninstall one, or disable it with PAYERKIT_DISABLE_PLUGINS.")
-    return {rid: regs[0] for rid, regs in sorted(owners.items())}
+        survivors.append(reg)
+        for field, records in found:
+            for record in records:
+                claims[field].setdefault(record.id, []).append((record, reg))
+    tables = {}
+    for _, kind, field in REGISTRATION:
+        table = {}
+        for rid, owners in sorted(claims[field].items()):
+            if len(owners) > 1:
+                fail(f"{kind.__name__.lower()} id {rid!r} is claimed by "
+                     + " and ".join(describe(r.info) for _, r in owners)
+                     + f": {rid!r} is disabled. Uninstall one, or disable it with "
+                     "PAYERKIT_DISABLE_PLUGINS.", strict)
+                continue
+            table[rid] = owners[0]
+        tables[field] = table
+    return Registry(tuple(survivors), **tables)
 
 
-__all__ = ["ClaimFormat", "PluginLoadWarning", "Program", "Registered"]
+__all__ = ["PluginLoadWarning", "Registered", "Registry", "build_registry", "builtin_plugins",
+           "entry_point_plugins", "new_plugin_manager", "strict_from_env"]

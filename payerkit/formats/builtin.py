@@ -12,12 +12,19 @@ def _write_837p(claim, options) -> bytes:
     return write_837p(claim, options)
 
 
+def _check_837p(claim) -> list[tuple[str, str]]:
+    from .x12_837p import check_837p
+
+    return check_837p(claim)
+
+
 X12_837P = ClaimFormat(
     id="x12-837p",
     name="ANSI X12 837 Professional 5010 (005010X222A1)",
     suffix=".837",
     media_type="application/EDI-X12",
     write=_write_837p,
+    check=_check_837p,
 )
 
 

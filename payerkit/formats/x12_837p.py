@@ -9,7 +9,9 @@ lines (2400), then SE/GE/IEA.
 Every text value goes through :func:`payerkit.formats.x12.clean`, so no data
 can carry a delimiter. A value X12 cannot carry at all (an empty required
 name, a 5-digit billing ZIP, a pointer past the last diagnosis...) raises
-``ValueError`` naming the claim field, never its content.
+:class:`payerkit.errors.FormatError` naming the claim field, never its
+content. Every element size comes from :mod:`payerkit.formats.x12_limits`,
+and :func:`check_837p` runs the same checks without writing, for the scrub.
 
 Segment order follows the pyx12 map of the TR3 (``837.5010.X222.A1.xml``).
 Each loop is written by one small function appending finished segments (no
@@ -25,7 +27,17 @@ from ..model.case import Address, Person, Practitioner, Provider
 from ..model.claim import Claim
 from .control import next_control_numbers
 from .options import ControlNumbers, WriteOptions
+from ..errors import FormatError
 from .x12 import clean, d8, number
+from .x12_limits import (
+    MAX_AMOUNT_CHARS,
+    MAX_DIAGNOSES,
+    MAX_LINES,
+    MAX_MODIFIERS,
+    MAX_POINTERS,
+    id_size,
+    text_size,
+)
 
 VERSION = "005010X222A1"
 MAX_CONTROL = 999_999_999
@@ -73,7 +85,7 @@ def _check_control(control: ControlNumbers) -> None:
     for name in ("interchange", "group", "transaction"):
         value = getattr(control, name)
         if not 1 <= value <= MAX_CONTROL:
-            raise ValueError(f"control.{name}: must be 1 to {MAX_CONTROL}")
+            raise FormatError(f"control.{name}", f"must be 1 to {MAX_CONTROL}")
 
 
 def _envelope_open(claim: Claim, control: ControlNumbers, now: dt.datetime) -> list[str]:
@@ -81,7 +93,7 @@ def _envelope_open(claim: Claim, control: ControlNumbers, now: dt.datetime) -> l
     receiver = _party_id(claim.receiver_id, "receiver_id")
     usage = claim.usage
     if usage not in ("T", "P"):
-        raise ValueError("usage: must be 'T' or 'P'")
+        raise FormatError("usage", "must be 'T' or 'P'")
     yymmdd = f"{now.year % 100:02d}{now.month:02d}{now.day:02d}"
     hhmm = f"{now.hour:02d}{now.minute:02d}"
     isa = (
@@ -95,7 +107,7 @@ def _envelope_open(claim: Claim, control: ControlNumbers, now: dt.datetime) -> l
 def _party_id(value: str, field: str) -> str:
     text = clean(value)
     if not 2 <= len(text) <= 15:
-        raise ValueError(f"{field}: must be 2 to 15 characters")
+        raise FormatError(field, "must be 2 to 15 characters")
     return text
 
 
@@ -109,16 +121,15 @@ def _header(out: list[str], claim: Claim, control: ControlNumbers, now: dt.datet
     )
     billing = claim.billing
     entity, name, first = _provider_name(billing)
-    sender = _ident(claim.sender_id, "sender_id", 80, minimum=2)
+    sender = _ident(claim.sender_id, "sender_id")
     out.append(f"NM1*41*{entity}*{name}*{first}****46*{sender}")
     if not billing.phone:
-        raise ValueError(
-            "billing.phone: required; the provider's phone (Provider.phone) is the "
-            "submitter contact number (1000A PER), which the 837P requires"
-        )
-    out.append(f"PER*IC*{clean(billing.display_name, 60)}*TE*{_phone(billing.phone)}")
-    receiver = _ident(claim.receiver_id, "receiver_id", 80, minimum=2)
-    out.append(f"NM1*40*2*{_text(claim.receiver_name, 'receiver_name', 60)}*****46*{receiver}")
+        raise FormatError("billing.phone", "required: the provider's phone is the submitter "
+                          "contact number (1000A PER), which the 837P requires")
+    contact = clean(billing.display_name, text_size("contact"))
+    out.append(f"PER*IC*{contact}*TE*{_phone(billing.phone)}")
+    receiver = _ident(claim.receiver_id, "receiver_id")
+    out.append(f"NM1*40*2*{_text(claim.receiver_name, 'receiver_name')}*****46*{receiver}")
 
 
 # ---------------------------------------------------------------- 2000A / 2010AA billing provider
@@ -128,27 +139,27 @@ def _billing_provider(out: list[str], claim: Claim) -> None:
     billing = claim.billing
     out.append("HL*1**20*1")
     if _rendering(claim) is None:
-        out.append(f"PRV*BI*PXC*{_ident(billing.taxonomy, 'billing.taxonomy', 50)}")
+        out.append(f"PRV*BI*PXC*{_ident(billing.taxonomy, 'billing.taxonomy')}")
     entity, name, first = _provider_name(billing)
     out.append(f"NM1*85*{entity}*{name}*{first}****XX*{_npi(billing.npi, 'billing.npi')}")
     _address(out, billing.address, "billing.address", nine_digit_zip=True)
     qualifier = _TAX_ID_QUALIFIER.get(billing.tax_id_type)
     if qualifier is None:
-        raise ValueError("billing.tax_id_type: must be 'ein' or 'ssn'")
+        raise FormatError("billing.tax_id_type", "must be 'ein' or 'ssn'")
     tax_id = billing.tax_id.replace("-", "").replace(" ", "")
     if not (len(tax_id) == 9 and tax_id.isascii() and tax_id.isdigit()):
-        raise ValueError("billing.tax_id: must have 9 digits")
+        raise FormatError("billing.tax_id", "must have 9 digits")
     out.append(f"REF*{qualifier}*{tax_id}")
 
 
 def _provider_name(billing: Provider) -> tuple[str, str, str]:
     """NM102 entity type, NM103, NM104 for the billing provider."""
     if billing.is_organization:
-        return "2", _text(billing.name, "billing.name", 60), ""
+        return "2", _text(billing.name, "billing.name"), ""
     return (
         "1",
-        _text(billing.last_name or "", "billing.last_name", 60),
-        clean(billing.first_name or "", 35),
+        _text(billing.last_name or "", "billing.last_name"),
+        clean(billing.first_name or "", text_size("first_name")),
     )
 
 
@@ -158,19 +169,19 @@ def _provider_name(billing: Provider) -> tuple[str, str, str]:
 def _subscriber(out: list[str], claim: Claim) -> None:
     self_ = claim.patient_is_insured
     out.append("HL*2*1*22*0" if self_ else "HL*2*1*22*1")
-    group = clean(claim.group_number, 50) if claim.group_number else ""
-    filing = _ident(claim.filing_indicator, "filing_indicator", 2)
+    group = clean(claim.group_number, text_size("group_number")) if claim.group_number else ""
+    filing = _ident(claim.filing_indicator, "filing_indicator")
     out.append(f"SBR*P*{'18' if self_ else ''}*{group}******{filing}")
     insured = claim.insured
-    member_id = _ident(claim.member_id, "member_id", 80, minimum=2)
+    member_id = _ident(claim.member_id, "member_id")
     last, first = _person_name(insured, "insured")
     out.append(f"NM1*IL*1*{last}*{first}****MI*{member_id}")
     if self_:
         _address(out, insured.address, "insured.address")
         out.append(_dmg(insured, "insured"))
         _pc_claim_number(out, claim)
-    payer_id = _ident(claim.payer_id, "payer_id", 80, minimum=2)
-    out.append(f"NM1*PR*2*{_text(claim.payer_name, 'payer_name', 60)}*****PI*{payer_id}")
+    payer_id = _ident(claim.payer_id, "payer_id")
+    out.append(f"NM1*PR*2*{_text(claim.payer_name, 'payer_name')}*****PI*{payer_id}")
 
 
 # ---------------------------------------------------------------- 2000C / 2010CA patient
@@ -179,7 +190,7 @@ def _subscriber(out: list[str], claim: Claim) -> None:
 def _patient(out: list[str], claim: Claim) -> None:
     code = _PATIENT_RELATION.get(claim.relation)
     if code is None:
-        raise ValueError("relation: must be 'self', 'spouse', 'child' or 'other'")
+        raise FormatError("relation", "must be 'self', 'spouse', 'child' or 'other'")
     out.append("HL*3*2*23*0")
     out.append(f"PAT*{code}")
     patient = claim.patient
@@ -193,15 +204,15 @@ def _patient(out: list[str], claim: Claim) -> None:
 def _pc_claim_number(out: list[str], claim: Claim) -> None:
     number_ = claim.property_casualty_claim_number
     if number_:
-        out.append(f"REF*Y4*{_ident(number_, 'property_casualty_claim_number', 50)}")
+        out.append(f"REF*Y4*{_ident(number_, 'property_casualty_claim_number')}")
 
 
 # ---------------------------------------------------------------- 2300 claim
 
 
 def _claim(out: list[str], claim: Claim, hi: str) -> None:
-    claim_id = _ident(claim.id, "id", 38)
-    pos = _ident(claim.place_of_service, "place_of_service", 2)
+    claim_id = _ident(claim.id, "id")
+    pos = _ident(claim.place_of_service, "place_of_service")
     cause = claim.related_cause
     accident = None
     if cause is None:
@@ -209,35 +220,42 @@ def _claim(out: list[str], claim: Claim, hi: str) -> None:
     else:
         code = _RELATED_CAUSE.get(cause)
         if code is None:
-            raise ValueError("related_cause: must be 'auto', 'employment' or 'other'")
+            raise FormatError("related_cause", "must be 'auto', 'employment' or 'other'")
         if code == "AA":
             if not claim.accident_state:
-                raise ValueError("accident_state: required when related_cause is 'auto'")
-            related = f"**AA:::{_ident(claim.accident_state, 'accident_state', 2, minimum=2)}"
+                raise FormatError("accident_state", "required when related_cause is 'auto'")
+            related = f"**AA:::{_ident(claim.accident_state, 'accident_state')}"
         else:
             related = f"**{code}"
         accident = claim.accident_date
         if accident is None and code != "EM":
-            raise ValueError(f"accident_date: required when related_cause is {cause!r}")
+            raise FormatError("accident_date", f"required when related_cause is {cause!r}")
     total = _amount(claim.total_charge, "total_charge")
-    out.append(f"CLM*{claim_id}*{total}***{pos}:B:1*Y*A*Y*Y{related}")
+    signature = "Y" if claim.provider_signature_on_file else "N"
+    assignment = "A" if claim.accepts_assignment else "C"
+    benefits = "Y" if claim.benefits_assigned else "N"
+    release = claim.release_of_information
+    if release not in ("Y", "I"):
+        raise FormatError("release_of_information", "must be 'Y' or 'I'")
+    out.append(f"CLM*{claim_id}*{total}***{pos}:B:1*{signature}*{assignment}*{benefits}"
+               f"*{release}{related}")
     if accident is not None:
         out.append(f"DTP*439*D8*{d8(accident)}")
     elif claim.onset_date is not None:
         out.append(f"DTP*431*D8*{d8(claim.onset_date)}")
     if claim.prior_authorization:
-        out.append(f"REF*G1*{_ident(claim.prior_authorization, 'prior_authorization', 50)}")
+        out.append(f"REF*G1*{_ident(claim.prior_authorization, 'prior_authorization')}")
     out.append(hi)
 
 
 def _hi(diagnoses: tuple[str, ...]) -> str:
-    if not 1 <= len(diagnoses) <= 12:
-        raise ValueError("diagnoses: a claim carries 1 to 12 diagnosis codes")
+    if not 1 <= len(diagnoses) <= MAX_DIAGNOSES:
+        raise FormatError("diagnoses", "a claim carries 1 to 12 diagnosis codes")
     parts = []
     for i, code in enumerate(diagnoses):
         text = clean(code.replace(".", ""))
         if not text or " " in text or len(text) > 30:
-            raise ValueError(f"diagnoses[{i}]: not a diagnosis code")
+            raise FormatError(f"diagnoses[{i}]", "not a diagnosis code")
         parts.append(f"ABF:{text}" if parts else f"ABK:{text}")
     return "HI*" + "*".join(parts)
 
@@ -260,12 +278,12 @@ def _claim_providers(out: list[str], claim: Claim) -> None:
     if rendering is not None:
         out.append(_practitioner_nm1("82", rendering, "rendering"))
         taxonomy = rendering.taxonomy or claim.billing.taxonomy
-        out.append(f"PRV*PE*PXC*{_ident(taxonomy, 'rendering.taxonomy', 50)}")
+        out.append(f"PRV*PE*PXC*{_ident(taxonomy, 'rendering.taxonomy')}")
 
 
 def _practitioner_nm1(entity: str, who: Practitioner, field: str) -> str:
-    last = _text(who.last_name, f"{field}.last_name", 60)
-    first = clean(who.first_name or "", 35)
+    last = _text(who.last_name, f"{field}.last_name")
+    first = clean(who.first_name or "", text_size("first_name"))
     return f"NM1*{entity}*1*{last}*{first}****XX*{_npi(who.npi, f'{field}.npi')}"
 
 
@@ -274,93 +292,95 @@ def _practitioner_nm1(entity: str, who: Practitioner, field: str) -> str:
 
 def _service_lines(claim: Claim) -> list[str]:
     lines = claim.lines
-    if not 1 <= len(lines) <= 50:
-        raise ValueError("lines: an 837P claim carries 1 to 50 service lines")
+    if not 1 <= len(lines) <= MAX_LINES:
+        raise FormatError("lines", "an 837P claim carries 1 to 50 service lines")
     out: list[str] = []
     claim_pos = claim.place_of_service
     n_diagnoses = len(claim.diagnoses)
     for n, line in enumerate(lines, 1):
         field = f"lines[{n - 1}]"
-        procedure = _ident(line.code, f"{field}.code", 48)
+        procedure = _ident(line.code, f"{field}.code")
         modifiers = line.modifiers
         if modifiers:
-            if len(modifiers) > 4:
-                raise ValueError(f"{field}.modifiers: at most 4")
+            if len(modifiers) > MAX_MODIFIERS:
+                raise FormatError(f"{field}.modifiers", "at most 4")
             for m in modifiers:
                 text = clean(m)
                 if len(text) != 2 or " " in text:
-                    raise ValueError(f"{field}.modifiers: each modifier has 2 characters")
+                    raise FormatError(f"{field}.modifiers", "each modifier has 2 characters")
                 procedure += ":" + text
         charge = _amount(line.charge, f"{field}.charge")
         units = line.units
         if not units > 0:
-            raise ValueError(f"{field}.units: must be positive")
+            raise FormatError(f"{field}.units", "must be positive")
         pos = ""
         if line.place_of_service != claim_pos:
-            pos = _ident(line.place_of_service, f"{field}.place_of_service", 2)
+            pos = _ident(line.place_of_service, f"{field}.place_of_service")
         pointers = line.pointers
-        if not 1 <= len(pointers) <= 4:
-            raise ValueError(f"{field}.pointers: 1 to 4 diagnosis pointers")
+        if not 1 <= len(pointers) <= MAX_POINTERS:
+            raise FormatError(f"{field}.pointers", "1 to 4 diagnosis pointers")
         for p in pointers:
             if not (isinstance(p, int) and 1 <= p <= n_diagnoses):
-                raise ValueError(f"{field}.pointers: each must be 1 to {n_diagnoses}")
+                raise FormatError(f"{field}.pointers", f"each must be 1 to {n_diagnoses}")
         pointer_text = ":".join(map(str, pointers))
         out.append(f"LX*{n}")
         out.append(f"SV1*HC:{procedure}*{charge}*UN*{number(units)}*{pos}**{pointer_text}")
         out.append(f"DTP*472*D8*{d8(line.date)}")
         if line.control_number:
-            out.append(f"REF*6R*{_ident(line.control_number, f'{field}.control_number', 50)}")
+            out.append(f"REF*6R*{_ident(line.control_number, f'{field}.control_number')}")
     return out
 
 
 # ---------------------------------------------------------------- shared pieces
 
 
-def _text(value: str | None, field: str, limit: int) -> str:
-    """Required free text (a name): cleaned and cut to ``limit``."""
-    text = clean(value, limit) if value else ""
+def _text(value: str | None, field: str) -> str:
+    """Required free text (a name): cleaned and cut to the element's size."""
+    text = clean(value, text_size(field)) if value else ""
     if not text:
-        raise ValueError(f"{field}: required, and empty without characters X12 cannot carry")
+        raise FormatError(field, "required, and empty without characters X12 cannot carry")
     return text
 
 
-def _ident(value: str | None, field: str, limit: int, minimum: int = 1) -> str:
+def _ident(value: str | None, field: str) -> str:
     """A required identifier or code: cleaned, never cut (a cut ID is a wrong ID)."""
+    minimum, limit = id_size(field)
     text = clean(value) if value else ""
     if not minimum <= len(text) <= limit:
-        raise ValueError(f"{field}: must be {minimum} to {limit} characters")
+        raise FormatError(field, f"must be {minimum} to {limit} characters")
     return text
 
 
 def _person_name(person: Person, field: str) -> tuple[str, str]:
-    return _text(person.last_name, f"{field}.last_name", 60), clean(person.first_name or "", 35)
+    first = clean(person.first_name or "", text_size("first_name"))
+    return _text(person.last_name, f"{field}.last_name"), first
 
 
 def _address(out: list[str], address: Address, field: str, nine_digit_zip: bool = False) -> None:
-    line1 = _text(address.line1, f"{field}.line1", 55)
-    line2 = clean(address.line2, 55) if address.line2 else ""
+    line1 = _text(address.line1, f"{field}.line1")
+    line2 = clean(address.line2, text_size("line2")) if address.line2 else ""
     out.append(f"N3*{line1}*{line2}" if line2 else f"N3*{line1}")
-    city = _text(address.city, f"{field}.city", 30)
+    city = _text(address.city, f"{field}.city")
     if len(city) < 2:
-        raise ValueError(f"{field}.city: must be 2 to 30 characters")
-    state = _ident(address.state, f"{field}.state", 2, minimum=2)
+        raise FormatError(f"{field}.city", "must be 2 to 30 characters")
+    state = _ident(address.state, f"{field}.state")
     zip_ = address.zip.replace("-", "").replace(" ", "")
     if not (zip_.isascii() and zip_.isdigit() and len(zip_) in (5, 9)):
-        raise ValueError(f"{field}.zip: must be 5 or 9 digits")
+        raise FormatError(f"{field}.zip", "must be 5 or 9 digits")
     if nine_digit_zip and len(zip_) != 9:
-        raise ValueError(f"{field}.zip: the billing provider needs a 9-digit ZIP+4")
+        raise FormatError(f"{field}.zip", "the billing provider needs a 9-digit ZIP+4")
     out.append(f"N4*{city}*{state}*{zip_}")
 
 
 def _dmg(person: Person, field: str) -> str:
     if person.sex not in _SEXES:
-        raise ValueError(f"{field}.sex: must be 'F', 'M' or 'U'")
+        raise FormatError(f"{field}.sex", "must be 'F', 'M' or 'U'")
     return f"DMG*D8*{d8(person.birth_date)}*{person.sex}"
 
 
 def _npi(value: str, field: str) -> str:
     if not (len(value) == 10 and value.isascii() and value.isdigit()):
-        raise ValueError(f"{field}: an NPI has 10 digits")
+        raise FormatError(field, "an NPI has 10 digits")
     return value
 
 
@@ -369,15 +389,34 @@ def _phone(value: str) -> str:
     if len(digits) == 11 and digits[0] == "1":
         digits = digits[1:]
     if len(digits) != 10:
-        raise ValueError("billing.phone: must be a 10-digit US phone number")
+        raise FormatError("billing.phone", "must be a 10-digit US phone number")
     return digits
 
 
 def _amount(value: Decimal | int, field: str) -> str:
     text = number(value)
     if text[0] == "-" or len(text.partition(".")[2]) > 2:
-        raise ValueError(f"{field}: must be a non-negative amount in dollars and cents")
+        raise FormatError(field, "must be a non-negative amount in dollars and cents")
+    if len(text) > MAX_AMOUNT_CHARS:
+        raise FormatError(field, f"an amount of at most {MAX_AMOUNT_CHARS} characters")
     return text
 
 
-__all__ = ["VERSION", "write_837p"]
+_DRY_RUN = WriteOptions(ControlNumbers(1, 1, 1), dt.datetime(2000, 1, 1))
+
+
+def check_837p(claim: Claim) -> list[tuple[str, str]]:
+    """The problem that would stop :func:`write_837p`, as ``[(claim field, problem)]``.
+
+    Runs the writer itself with fixed control numbers and clock (nothing is
+    written, no counter is touched), so the scrub and the writer cannot
+    disagree.
+    """
+    try:
+        write_837p(claim, _DRY_RUN)
+    except FormatError as exc:
+        return [(exc.field, exc.problem)]
+    return []
+
+
+__all__ = ["VERSION", "check_837p", "write_837p"]

@@ -17,7 +17,8 @@ from .case import (
     Visit,
 )
 from .claim import Claim, ClaimLine
-from .program import ClaimFormat, PluginInfo, Program
+from .outcome import Outcome, caution, not_covered, note, requirement
+from .program import ClaimFormat, PluginInfo, Program, RuleSet
 from .results import (
     Citation,
     Deadline,
@@ -34,7 +35,7 @@ from .results import (
 __all__ = [
     "Address", "Authorization", "Case", "Citation", "Claim", "ClaimFormat", "ClaimLine",
     "Coverage", "Deadline", "Eligibility", "Episode", "FeeRates", "Finding", "Limit",
-    "Limits", "Person", "PluginInfo", "Practitioner", "Prescription", "PricedLine",
-    "Pricing", "Program", "Provider", "Reason", "Scrub", "Service", "Subscriber",
-    "Submission", "Visit",
+    "Limits", "Outcome", "Person", "PluginInfo", "Practitioner", "Prescription", "PricedLine",
+    "Pricing", "Program", "Provider", "Reason", "RuleSet", "Scrub", "Service", "Subscriber",
+    "Submission", "Visit", "caution", "not_covered", "note", "requirement",
 ]

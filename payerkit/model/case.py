@@ -20,6 +20,8 @@ EpisodeKind = Literal["auto_accident", "work_injury", "other_accident", "illness
 InjuredPerson = Literal["named_insured", "relative", "other"]
 Vehicle = Literal["insured", "other"]
 Usage = Literal["T", "P"]
+Funding = Literal["fully_insured", "self_funded"]
+ReleaseOfInformation = Literal["Y", "I"]
 
 
 def _tuple(value):
@@ -96,6 +98,8 @@ class Coverage:
     insurer: str | None = None
     payer_id: str | None = None
     visits_used_elsewhere: int = 0
+    #: ``fully_insured`` or ``self_funded`` (ERISA): state insurance law governs only the first.
+    funding: Funding | None = None
 
 
 @frozen
@@ -120,8 +124,9 @@ class Authorization:
 class Episode:
     """The injury or condition being treated.
 
-    ``injured_person``, ``vehicle`` and ``motorcycle`` describe an auto accident
-    for programs whose coverage depends on them (New York no-fault).
+    ``injured_person``, ``vehicle`` and ``motorcycle`` are kept so older case
+    files load: they are aliases of New York no-fault's own facts
+    (``[facts.ny-no-fault]``), which new files use instead.
     ``employment_related`` marks an injury at work whatever ``kind`` says.
     """
 
@@ -188,6 +193,15 @@ class Submission:
     receiver_name: str | None = None
     usage: Usage = "P"
     late_justification: str | None = None
+    #: CLM06: the provider's signature is on file.
+    provider_signature_on_file: bool = True
+    #: CLM07: the provider accepts assignment (``A``); ``False`` writes ``C``.
+    accepts_assignment: bool = True
+    #: CLM08: the patient signed an assignment of benefits (pay the provider). ``None``:
+    #: not recorded; writers use ``Y`` and a program that needs it recorded says so.
+    benefits_assigned: bool | None = None
+    #: CLM09: release of information: ``Y`` signed statement, ``I`` informed consent only.
+    release_of_information: ReleaseOfInformation = "Y"
 
 
 @frozen
@@ -203,6 +217,9 @@ class Case:
     subscriber: Subscriber | None = None
     fees: FeeRates | None = None
     claim: Submission = field(factory=Submission)
+    #: Program-specific facts, one table per program id (``[facts.ny-no-fault]``); the kit
+    #: reads the case program's table into that program's own ``facts`` type.
+    facts: dict[str, dict] = field(factory=dict)
 
     @property
     def insured(self) -> Person:

@@ -66,6 +66,12 @@ class Claim:
     receiver_id: str = "RECEIVER"
     receiver_name: str = "RECEIVER"
     usage: Literal["T", "P"] = "P"
+    #: CLM06 provider signature on file; CLM07 assignment accepted (A, else C);
+    #: CLM08 benefits assigned to the provider (Y/N); CLM09 release of information (Y/I).
+    provider_signature_on_file: bool = True
+    accepts_assignment: bool = True
+    benefits_assigned: bool = True
+    release_of_information: Literal["Y", "I"] = "Y"
 
     @property
     def total_charge(self) -> Decimal:

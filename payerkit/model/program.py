@@ -8,17 +8,19 @@ their ids and refuses two plugins claiming one id.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Callable, Mapping
+from typing import Literal
 
 from attrs import field, frozen, validators
 
 from .results import Citation
 
-if TYPE_CHECKING:
-    pass
-
 LineOfBusiness = Literal["commercial", "auto", "workers_comp"]
+#: How a plan is funded: state insurance law governs fully insured plans; self-funded
+#: (ERISA) plans are outside state mandates.
+Funding = Literal["fully_insured", "self_funded"]
+LINES_OF_BUSINESS = ("commercial", "auto", "workers_comp")
+FUNDINGS = ("fully_insured", "self_funded")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 #: X12 claim filing indicator (SBR09) by line of business.
@@ -34,8 +36,16 @@ class Program:
     """A payer program a plugin answers for, e.g. ``ny-no-fault``.
 
     ``claim_formats`` lists the ids of the formats the payer takes
-    (``x12-837p``, ``cms-1500``, ``nf-3``). ``filing_indicator`` overrides the
-    SBR09 code implied by ``line_of_business``.
+    (``x12-837p``, ``cms-1500``, ``nf-3``); each must be an installed format.
+    ``filing_indicator`` overrides the SBR09 code implied by
+    ``line_of_business``. ``payer_id`` is the default X12 payer id (a case's
+    ``coverage.payer_id`` overrides it), cited by ``payer_id_citation``.
+
+    ``facts`` is an attrs class of the program's own case facts, read from the
+    case file's ``[facts.<program id>]`` table by payerkit's converter (so a
+    new adapter needs no core release); its fields need defaults.
+    ``fact_aliases`` maps a facts field to an older case-file path that still
+    loads (``{"vehicle": "episode.vehicle"}``); the facts table wins.
     """
 
     id: str = field(validator=validators.matches_re(ID_PATTERN))
@@ -46,6 +56,9 @@ class Program:
     sources: tuple[Citation, ...] = field(default=(), converter=_tuple)
     payer_id: str | None = None
     filing_indicator: str | None = None
+    payer_id_citation: Citation | None = None
+    facts: type | None = None
+    fact_aliases: Mapping[str, str] = field(factory=dict)
 
     @property
     def claim_filing_indicator(self) -> str:
@@ -53,11 +66,57 @@ class Program:
 
 
 @frozen
+class RuleSet:
+    """Rules a plugin adds to every program that matches, without owning one.
+
+    A state's insurance law, for example, governs every fully insured
+    commercial plan of the state: ``states=("WA",)``,
+    ``lines_of_business=("commercial",)``, ``funding=("fully_insured",)``.
+    The kit asks the plugin's question hooks for each matching program,
+    after the owner and before the practice's local plugins (so its answer
+    overrides the owner's in firstresult hooks, and its outcomes and findings
+    are added to the owner's). A case whose ``coverage.funding`` is not given
+    gets the rule set with a caution saying which funding it assumes.
+    """
+
+    id: str = field(validator=validators.matches_re(ID_PATTERN))
+    name: str
+    states: tuple[str, ...] = field(converter=_tuple)
+    lines_of_business: tuple[LineOfBusiness, ...] = field(
+        converter=_tuple, validator=validators.deep_iterable(validators.in_(LINES_OF_BUSINESS)))
+    funding: tuple[Funding, ...] = field(
+        default=FUNDINGS, converter=_tuple,
+        validator=validators.deep_iterable(validators.in_(FUNDINGS)))
+    sources: tuple[Citation, ...] = field(default=(), converter=_tuple)
+
+    def selects(self, program: Program) -> bool:
+        """Whether the rule set governs ``program`` (state and line of business)."""
+        return (program.line_of_business in self.lines_of_business
+                and bool(set(program.states) & set(self.states)))
+
+    def governs(self, funding: str | None) -> bool:
+        """Whether a plan of this funding is governed (unknown funding: yes, with a caution)."""
+        return funding is None or funding in self.funding
+
+    @property
+    def scope(self) -> str:
+        """``WA commercial, fully insured`` — what ``payerkit plugins`` shows."""
+        lines = "/".join(lob.replace("_", " ") for lob in self.lines_of_business)
+        funding = "/".join(f.replace("_", " ") for f in self.funding)
+        return f"{'/'.join(self.states)} {lines}, {funding}"
+
+
+@frozen
 class ClaimFormat:
     """A claim writer: ``write(claim, options)`` returns the file's bytes.
 
     ``options`` is a :class:`payerkit.formats.WriteOptions` (control numbers,
-    clock). ``suffix`` is the file-name ending the CLI uses.
+    clock). ``suffix`` is the file-name ending the CLI uses. A value the
+    format cannot carry raises :class:`payerkit.errors.FormatError` naming the
+    claim field. ``check(claim)``, when given, returns the same problems as
+    ``(claim field, problem)`` pairs without writing: the scrub runs it for
+    every format the program takes, so a clean scrub is never refused by a
+    writer.
     """
 
     id: str = field(validator=validators.matches_re(ID_PATTERN))
@@ -65,6 +124,7 @@ class ClaimFormat:
     suffix: str
     media_type: str
     write: Callable[..., bytes]
+    check: Callable[..., list[tuple[str, str]]] | None = None
 
 
 @frozen

@@ -11,9 +11,16 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
-from attrs import field, frozen
+from attrs import field, frozen, validators
 
 Confidence = Literal["high", "medium", "low", "sample", "rule", "practice"]
+#: Every confidence grade a citation may carry (validated: a typo is an error).
+CONFIDENCES = ("high", "medium", "low", "sample", "rule", "practice")
+#: Grades that confirm a rule: only these may refuse care (``not_covered``); a rule of
+#: any other grade is reported as "verify with the plan".
+CONFIRMED = frozenset({"high", "rule", "practice"})
+#: Grades too weak to stop a claim: a finding from such a rule is at most a warning.
+WEAK = frozenset({"low", "sample"})
 Status = Literal["covered", "action_required", "not_covered"]
 Severity = Literal["error", "warning"]
 LimitUnit = Literal["visits", "units", "rvu"]
@@ -37,8 +44,18 @@ class Citation:
 
     source: str
     edition: str | None = None
-    confidence: Confidence = "high"
+    confidence: Confidence = field(default="high", validator=validators.in_(CONFIDENCES))
     url: str | None = None
+
+    @property
+    def confirmed(self) -> bool:
+        """``True`` when the grade confirms the rule (``high``, ``rule`` or ``practice``)."""
+        return self.confidence in CONFIRMED
+
+    @property
+    def weak(self) -> bool:
+        """``True`` for ``low`` and ``sample``: a lead or a placeholder, never enough to stop a claim."""
+        return self.confidence in WEAK
 
     def __str__(self) -> str:
         text = self.source if self.edition is None else f"{self.source} ({self.edition})"
@@ -135,10 +152,11 @@ class Scrub:
 class Deadline:
     """A filing deadline: ``days`` calendar days after ``event_date``.
 
-    ``due`` is the last day on which the act is on time. The event day itself
-    is not counted (day 1 is the day after), the convention of New York's
-    General Construction Law § 20 and of most payer manuals; ``convention``
-    says so in output. ``late_severity`` is the severity of a late act; when
+    ``due`` is the last day on which the act is on time. payerkit does not
+    count the event day itself (day 1 is the day after), reading "within N
+    days after" the event literally; no source seen states the counting rule
+    for these deadlines, so ``convention`` says in output how the days were
+    counted, and an adapter states its payer's rule there when one is known. ``late_severity`` is the severity of a late act; when
     the rule lets lateness be excused (``excuse`` says how) and the case gives
     a written justification, it is reported as a warning. ``done_on`` is the
     day the act was done, when the case records it (a notice already given):
@@ -152,13 +170,17 @@ class Deadline:
     citation: Citation
     late_severity: Severity = "error"
     excuse: str | None = None
-    convention: str = "calendar days; the event day is not counted"
+    convention: str = ("calendar days; the event day is not counted (payerkit's reading of "
+                       "'within N days after'; the payer's counting rule is not confirmed)")
     path: str | None = None
     done_on: dt.date | None = None
 
     @property
     def due(self) -> dt.date:
-        return self.event_date + dt.timedelta(days=self.days)
+        try:
+            return self.event_date + dt.timedelta(days=self.days)
+        except OverflowError:  # past 9999-12-31: never due within the calendar
+            return dt.date.max
 
     def is_late(self, on: dt.date) -> bool:
         return on > self.due

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from attrs import field, frozen
 
-from ..model.results import Citation
+from ..model.results import Citation, Reason
 from .money import parse_money
 
 COLUMNS = ("code", "modifier", "amount", "effective_from", "effective_to")
@@ -57,10 +57,16 @@ def _index(entries: tuple[FeeEntry, ...]) -> dict[str, tuple[FeeEntry, ...]]:
 
 @frozen
 class FeeSchedule:
-    """Allowed amounts per unit. ``citation`` is quoted as each priced line's fee source."""
+    """Allowed amounts per unit. ``citation`` is quoted as each priced line's fee source.
+
+    ``notes`` are reasons the pricing repeats whenever the schedule is used:
+    where the figures come from, or why there are none (an empty schedule
+    with a note says "no figures, and this is why").
+    """
 
     citation: Citation
     entries: tuple[FeeEntry, ...] = field(converter=tuple)
+    notes: tuple[Reason, ...] = field(default=(), converter=tuple)
     _by_code: dict = field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self):
@@ -98,7 +104,8 @@ class FeeSchedule:
         return cls(citation, parse_fee_rows(text, name))
 
 
-def practice_schedule(fees, citation: Citation | None = None) -> FeeSchedule | None:
+def practice_schedule(fees, citation: Citation | None = None,
+                      notes: Iterable[Reason] = ()) -> FeeSchedule | None:
     """The schedule a case's ``[fees]`` gives (``case.fees``), or ``None`` without one.
 
     The file's dated entries are looked up before the plain ``rates``. The
@@ -110,7 +117,7 @@ def practice_schedule(fees, citation: Citation | None = None) -> FeeSchedule | N
         return None
     citation = citation or Citation(fees.source, confidence="practice")
     rates = [FeeEntry(code, parse_money(amount)) for code, amount in fees.rates.items()]
-    return FeeSchedule(citation, [*fees.entries, *rates])
+    return FeeSchedule(citation, [*fees.entries, *rates], notes)
 
 
 def parse_fee_rows(text: str, name: str = "fee schedule") -> list[FeeEntry]:

@@ -13,9 +13,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 CENT = Decimal("0.01")
 
 
-def line_amount(rate: Decimal, units: int) -> Decimal:
+def line_amount(rate: Decimal | int, units: int) -> Decimal:
     """``rate × units`` rounded half-up to the cent: the one rounding step."""
-    return (rate * units).quantize(CENT, rounding=ROUND_HALF_UP)
+    return (Decimal(rate) * units).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def parse_money(value: object) -> Decimal:

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from attrs import frozen
+from attrs import field, frozen
 
-from ..model.results import Citation
+from ..model.results import Citation, Reason
 
 #: CPT codes described "each 15 minutes" that massage therapists bill.
 #: Source: CPT descriptors as summarised in payer-rules.md § 10.3 (97124,
@@ -69,12 +69,17 @@ def per_code_midpoint(minutes: Sequence[int]) -> tuple[int, ...]:
 
 @frozen
 class UnitRule:
-    """A named way to turn the minutes of a date's timed services into units."""
+    """A named way to turn the minutes of a date's timed services into units.
+
+    ``notes`` are reasons the pricing repeats whenever the rule is used (e.g.
+    that the payer's own rule is not confirmed and this one is a default).
+    """
 
     id: str
     name: str
     citation: Citation
     timed: Callable[[Sequence[int]], tuple[int, ...]]
+    notes: tuple[Reason, ...] = field(default=(), converter=tuple)
 
     def units(self, services) -> tuple[int, ...]:
         """Units for each service of one visit (timed and untimed), in order."""

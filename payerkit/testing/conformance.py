@@ -13,30 +13,47 @@ SQLAlchemy's dialect compliance suite)::
         plugin = plugin
         cases = sorted(EXAMPLES.glob("*.toml"))
 
-The suite checks that the plugin registers well-formed programs with sources,
-answers only for its own programs, cites every reason, finding and limit,
-prices in Decimal cents whose totals add up, gives the same answers twice,
-and writes 837P claims that pyx12 accepts, and that pass the semantic rules no
-validator checks, for every case the scrub passes.
+The suite checks that the plugin registers well-formed programs with sources
+and only installed claim formats; implements only hooks of the contract;
+keeps its figures in ``data/figures.toml``, each cited with an allowed
+confidence; cites every reason, finding and limit with a primary source
+(never a research note); prices in Decimal cents whose totals add up; gives
+the same answers twice; answers ``check`` and ``scrub`` alike for every visit
+of every case; and writes 837P claims that pyx12 accepts, and that pass the
+semantic rules no validator checks, for every case the scrub passes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
+from importlib import resources
 from pathlib import Path
 
 import pytest
 
+from ..figures import FIGURES_FILE, parse_figures
 from ..hookspecs import hookspecs_names
 from ..io import load_case
 from ..kit import PayerKit
-from ..manager import new_plugin_manager
-from ..model import Program
+from ..model import Citation
 
-FOREIGN = Program(id="conformance-foreign-program", name="Not yours",
-                  line_of_business="commercial", states=("ZZ",))
 CENT = Decimal("0.01")
+#: A citation must name the primary source, not a file of notes users do not have.
+NOTES = re.compile(r"\b[\w-]+\.md\b|research notes", re.I)
+
+
+def _package(plugin: object) -> str | None:
+    name = getattr(plugin, "__package__", None) or type(plugin).__module__.rpartition(".")[0]
+    return name or None
+
+
+def assert_primary(citation: Citation | None, what: str) -> None:
+    """A citation exists and names a primary source, not payerkit's research notes."""
+    assert citation is not None, f"{what}: no citation"
+    text = f"{citation.source} {citation.edition or ''}"
+    assert not NOTES.search(text), f"{what}: cites notes users do not have: {text!r}"
 
 
 class AdapterSuite:
@@ -53,34 +70,49 @@ class AdapterSuite:
         assert self.cases, "give the suite at least one case file for each program"
         return [(Path(p).name, load_case(p)) for p in self.cases]
 
+    def _visits(self):
+        for name, case in self._cases():
+            for visit in case.visits:
+                yield f"{name} visit {visit.date.isoformat()}", case, visit
+
     def test_registers_programs_with_sources(self, kit):
-        mine = [e for e in kit.programs() if e.plugin.distribution != "payerkit"]
-        assert mine, "the plugin registers no program"
-        for entry in mine:
-            program = entry.program
+        programs = list(getattr(self.plugin, "payerkit_programs", lambda: [])())
+        rule_sets = list(getattr(self.plugin, "payerkit_rule_sets", lambda: [])())
+        assert programs or rule_sets, "the plugin registers no program and no rule set"
+        installed = {f.id for f in kit.claim_formats()}
+        for program in programs:
             assert program.sources, f"{program.id}: no sources"
             assert program.states, f"{program.id}: no states"
             assert program.claim_formats, f"{program.id}: no claim formats"
+            missing = set(program.claim_formats) - installed
+            assert not missing, f"{program.id}: lists formats no plugin writes: {missing}"
+            for citation in program.sources:
+                assert_primary(citation, f"{program.id} source")
+            if program.payer_id is not None:
+                assert_primary(program.payer_id_citation, f"{program.id} payer_id")
+        for rule_set in rule_sets:
+            assert rule_set.sources, f"{rule_set.id}: no sources"
+            for citation in rule_set.sources:
+                assert_primary(citation, f"{rule_set.id} source")
 
     def test_implements_only_known_hooks(self):
         hooks = [n for n in dir(self.plugin) if n.startswith("payerkit_")]
         assert hooks, "the plugin implements no hook"
         unknown = sorted(set(hooks) - set(hookspecs_names()))
-        assert not unknown, f"unknown hooks (typo?): {unknown}"
+        assert not unknown, f"unknown hooks (typo, or a hook of contract v1?): {unknown}"
 
-    def test_answers_only_for_its_own_programs(self):
-        pm = new_plugin_manager()
-        pm.register(self.plugin)
-        for name, case in self._cases():
-            visit = case.visits[-1]
-            hook = pm.hook
-            assert hook.payerkit_eligibility(program=FOREIGN, case=case, visit=visit) is None
-            assert hook.payerkit_units(program=FOREIGN, case=case) is None, name
-            assert hook.payerkit_fee_schedule(program=FOREIGN, case=case) is None, name
-            assert hook.payerkit_visit_limits(program=FOREIGN, case=case) is None, name
-            assert hook.payerkit_filing_deadline(program=FOREIGN, case=case, visit=visit) is None
-            found = hook.payerkit_scrub(program=FOREIGN, case=case, visit=visit, pricing=None)
-            assert not [f for fs in found for f in (fs or ())], name
+    def test_figures_are_cited_data(self):
+        package = _package(self.plugin)
+        if package is None:
+            pytest.skip("the plugin is not a package with data")
+        path = resources.files(package).joinpath("data", FIGURES_FILE)
+        if not path.is_file():
+            pytest.skip(f"{package} keeps no data/{FIGURES_FILE}")
+        figures = parse_figures(path.read_text(encoding="utf-8"), f"{package}/data/{FIGURES_FILE}")
+        for figure in figures:
+            assert_primary(figure.citation, f"figure {figure.name}")
+            assert figure.citation.confidence != "practice", f"figure {figure.name}: a shipped " \
+                "figure cannot be the practice's"
 
     def test_cases_name_its_programs(self, kit):
         ids = {e.program.id for e in kit.programs()}
@@ -92,20 +124,32 @@ class AdapterSuite:
             result = kit.check(case)
             assert result.status in {"covered", "action_required", "not_covered"}
             for reason in result.requirements + result.reasons:
-                assert reason.citation is not None, f"{name}: {reason.code} has no citation"
+                assert_primary(reason.citation, f"{name}: {reason.code}")
             if result.status == "action_required":
                 assert result.requirements, f"{name}: action_required without requirements"
             for reason in kit.price(case).reasons:
-                assert reason.citation is not None, f"{name}: pricing {reason.code} uncited"
+                assert_primary(reason.citation, f"{name}: pricing {reason.code}")
             for limit in kit.limits(case).limits:
-                assert limit.citation is not None, f"{name}: limit {limit.name!r} uncited"
+                assert_primary(limit.citation, f"{name}: limit {limit.name!r}")
             for finding in kit.scrub(case).findings:
-                assert finding.citation is not None, f"{name}: {finding.code} has no citation"
+                assert_primary(finding.citation, f"{name}: {finding.code}")
                 assert finding.path, f"{name}: {finding.code} names no field path"
 
+    def test_check_and_scrub_agree_on_every_visit(self, kit):
+        for name, case, visit in self._visits():
+            result = kit.check(case, visit)
+            codes = {f.code for f in kit.scrub(case, visit).findings}
+            for reason in result.requirements:
+                assert reason.code in codes, f"{name}: requirement {reason.code} not in scrub"
+            if result.status == "not_covered":
+                assert kit.scrub(case, visit).errors, f"{name}: not covered, yet scrub is clean"
+            for outcome in kit.outcomes(case, visit):
+                if outcome.finding is not None:
+                    assert outcome.code in codes, f"{name}: {outcome.code} missing from scrub"
+
     def test_prices_are_decimal_cents_that_add_up(self, kit):
-        for name, case in self._cases():
-            pricing = kit.price(case)
+        for name, case, visit in self._visits():
+            pricing = kit.price(case, visit)
             for line in pricing.lines:
                 assert isinstance(line.charge, Decimal), name
                 assert line.charge == line.charge.quantize(CENT), name
@@ -127,13 +171,14 @@ class AdapterSuite:
         from ..formats.options import ControlNumbers, WriteOptions
         from .x12 import semantic_errors_837p, validate_with_pyx12
 
-        options = WriteOptions(ControlNumbers(1, 1, 1), dt.datetime(2026, 1, 1, 12, 0))
         written = 0
         for name, case in self._cases():
             if "x12-837p" not in kit.program(case.program).claim_formats:
                 continue
             if kit.scrub(case).errors:
                 continue
+            now = dt.datetime.combine(case.today(), dt.time(12, 0))
+            options = WriteOptions(ControlNumbers(1, 1, 1), now)
             text = kit.claim(case, "x12-837p", options=options).decode("ascii")
             assert validate_with_pyx12(text) == [], name
             assert semantic_errors_837p(text) == [], name

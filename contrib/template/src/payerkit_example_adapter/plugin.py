@@ -1,24 +1,36 @@
-"""The template adapter's hooks. Keep this module small: data in data/, rules composed
-from payerkit.rules, one citation beside every figure."""
+"""The template adapter's hooks. Keep this module small: figures in data/figures.toml,
+rules composed from payerkit.rules, one citation beside every figure.
+
+payerkit asks these hooks only about this plugin's own program: no hook checks
+which program it is asked about.
+"""
 
 from __future__ import annotations
 
 from importlib.resources import files
 
-from payerkit.hookspecs import hookimpl
-from payerkit.model import Citation, Deadline, Eligibility, Finding, Limit, Program, Reason
+from payerkit import (
+    Citation,
+    Deadline,
+    Limit,
+    Program,
+    caution,
+    hookimpl,
+    load_figures,
+    note,
+    requirement,
+)
 from payerkit.rules.fees import FeeSchedule
 from payerkit.rules.limits import count_in_benefit_year
 from payerkit.rules.units import CMS_8_MINUTE
 
-# Every figure below is a SAMPLE with no public source: confidence="sample" makes
-# payerkit say so in its output. Replace each with the payer's text and edition.
+FIGURES = load_figures(__package__)
 SAMPLE = Citation("payerkit template adapter: invented SAMPLE rule", "template",
                   confidence="sample")
-FEES_CITATION = Citation("payerkit template: SAMPLE fee schedule (data/fees.csv)", "2026",
-                         confidence="sample")
-FILING_DAYS = 90          # SAMPLE
-VISITS_PER_YEAR = 20      # SAMPLE
+FEES = FeeSchedule.from_csv(
+    files(__package__) / "data" / "fees.csv",
+    Citation("payerkit template: SAMPLE fee schedule (data/fees.csv)", "2026",
+             confidence="sample"))
 
 PROGRAM = Program(
     id="example-adapter",
@@ -27,11 +39,9 @@ PROGRAM = Program(
     states=("WA",),
     claim_formats=("x12-837p",),
     sources=(SAMPLE,),
+    payer_id=FIGURES.get("payer_id").value,
+    payer_id_citation=FIGURES.get("payer_id").citation,
 )
-
-
-def _mine(program) -> bool:
-    return program.id == PROGRAM.id
 
 
 @hookimpl
@@ -40,51 +50,42 @@ def payerkit_programs():
 
 
 @hookimpl
-def payerkit_eligibility(program, case):
-    if not _mine(program):
-        return None
+def payerkit_outcomes(case, visit):
+    """One list feeds both `check` and `scrub`."""
+    found = []
     if case.episode.prescription is None:
-        return Eligibility(program.id, "action_required", requirements=[
-            Reason("EXAMPLE-RX", "get a prescription before billing", SAMPLE)])
-    return Eligibility(program.id, "covered", reasons=[
-        Reason("EXAMPLE-COVERED", "prescribed care is covered", SAMPLE)])
+        found.append(requirement("EXAMPLE-RX", "get a prescription before billing", SAMPLE,
+                                 "episode.prescription"))
+    else:
+        found.append(note("EXAMPLE-COVERED", "prescribed care is covered", SAMPLE))
+    limit = FIGURES.get("visits_per_year", visit.date)
+    used = count_in_benefit_year(case.visits, visit.date) + case.coverage.visits_used_elsewhere
+    if used > limit.integer:
+        found.append(caution("EXAMPLE-OVER-LIMIT", f"visit {used} of the calendar year; the "
+                             f"plan allows {limit.value}", limit.citation, "visits"))
+    return found
 
 
 @hookimpl
-def payerkit_units(program, case):
-    return CMS_8_MINUTE if _mine(program) else None
+def payerkit_units():
+    return CMS_8_MINUTE
 
 
 @hookimpl
-def payerkit_fee_schedule(program, case):
-    if not _mine(program):
-        return None
-    return FeeSchedule.from_csv(files(__package__) / "data" / "fees.csv", FEES_CITATION)
+def payerkit_fee_schedule():
+    return FEES
 
 
 @hookimpl
-def payerkit_visit_limits(program, case):
-    if not _mine(program):
-        return None
-    on = case.visits[-1].date
-    used = count_in_benefit_year(case.visits, on) + case.coverage.visits_used_elsewhere
-    return [Limit("visits per calendar year", "visits", VISITS_PER_YEAR, used,
-                  f"calendar year {on.year}", SAMPLE)]
+def payerkit_visit_limits(case, visit):
+    limit = FIGURES.get("visits_per_year", visit.date)
+    used = count_in_benefit_year(case.visits, visit.date) + case.coverage.visits_used_elsewhere
+    return [Limit("visits per calendar year", "visits", limit.integer, used,
+                  f"calendar year {visit.date.year}", limit.citation)]
 
 
 @hookimpl
-def payerkit_filing_deadline(program, case, visit):
-    if not _mine(program):
-        return None
-    return [Deadline("claim submission", "service", visit.date, FILING_DAYS, SAMPLE,
+def payerkit_filing_deadline(case, visit):
+    days = FIGURES.get("filing_days", visit.date)
+    return [Deadline("claim submission", "service", visit.date, days.integer, days.citation,
                      path=f"visits[{case.visits.index(visit)}].date")]
-
-
-@hookimpl
-def payerkit_scrub(program, case, visit, pricing):
-    if not _mine(program):
-        return []
-    if not case.episode.prescription:
-        return [Finding("error", "EXAMPLE-RX", "a prescription is required",
-                        "episode.prescription", SAMPLE)]
-    return []

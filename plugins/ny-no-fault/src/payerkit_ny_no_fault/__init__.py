@@ -5,4 +5,4 @@ The hook implementations are in :mod:`payerkit_ny_no_fault.plugin` (entry point
 modules next to it, each figure with its source.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

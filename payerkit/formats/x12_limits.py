@@ -1,0 +1,50 @@
+"""Sizes of the 837P elements payerkit fills (ASC X12 005010X222A1): one table.
+
+The writer (:mod:`payerkit.formats.x12_837p`) reads every size from here, and
+the scrub runs the writer's own checks without writing (``check_837p``), so a
+clean scrub is never refused by the writer. Keys are the last part of a claim
+field's path (``billing.address.city`` → ``city``).
+"""
+
+from __future__ import annotations
+
+#: Identifiers and codes: (minimum, maximum) characters. An identifier is never cut:
+#: a cut member id is a claim for someone else.
+ID_SIZES = {
+    "sender_id": (2, 80),            # 1000A NM109
+    "receiver_id": (2, 80),          # 1000B NM109
+    "member_id": (2, 80),            # 2010BA NM109
+    "payer_id": (2, 80),             # 2010BB NM109
+    "taxonomy": (1, 50),             # PRV03
+    "filing_indicator": (1, 2),      # SBR09
+    "property_casualty_claim_number": (1, 50),  # REF*Y4
+    "id": (1, 38),                   # CLM01
+    "place_of_service": (1, 2),      # CLM05-1, SV105
+    "accident_state": (2, 2),        # CLM11-4
+    "prior_authorization": (1, 50),  # REF*G1
+    "original_claim_number": (1, 50),  # REF*F8
+    "code": (1, 48),                 # SV101-2
+    "control_number": (1, 50),       # REF*6R
+    "state": (2, 2),                 # N402
+}
+#: Free text (names, addresses): cut to this many characters at a word boundary... never
+#: silently: the writer cuts only where the TR3 allows truncation of a name.
+TEXT_SIZES = {
+    "name": 60, "last_name": 60, "first_name": 35, "receiver_name": 60, "payer_name": 60,
+    "line1": 55, "line2": 55, "city": 30, "group_number": 50, "contact": 60,
+}
+MIN_CITY = 2
+MAX_DIAGNOSES = 12   # HI01-HI12
+MAX_POINTERS = 4     # SV107-1..4
+MAX_MODIFIERS = 4    # SV101-3..6
+MAX_LINES = 50       # 2400 loop repeat
+#: SV102/CLM02 are R (decimal) elements of at most 18 characters.
+MAX_AMOUNT_CHARS = 18
+
+
+def id_size(field: str) -> tuple[int, int]:
+    return ID_SIZES[field.rpartition(".")[2].partition("[")[0]]
+
+
+def text_size(field: str) -> int:
+    return TEXT_SIZES[field.rpartition(".")[2]]
