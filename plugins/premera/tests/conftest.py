@@ -43,7 +43,7 @@ def base_data() -> dict:
             "address": {"line1": "9 River Rd", "city": "Tacoma", "state": "WA", "zip": "98402"},
         },
         "coverage": {"member_id": "XYZ900000001", "group_number": "GRP12345",
-                     "insurer": "Premera Blue Cross", "payer_id": "EXAMPLE01"},
+                     "insurer": "Premera Blue Cross"},
         "episode": {
             "kind": "illness", "onset_date": dt.date(2026, 1, 2), "state": "WA",
             "diagnoses": ["M54.2", "M62.830"],

@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from payerkit import ClaimRefused
 from payerkit.formats.options import ControlNumbers, WriteOptions
-from payerkit.io import structure_case, unstructure_case
-from payerkit.model import Program
+from payerkit.io import load_case, structure_case, unstructure_case
+from payerkit.model.outcome import UNCONFIRMED_SUFFIX
 from payerkit.testing.x12 import parse_segments, semantic_errors_837p
 
-from payerkit_premera import plugin, sources
-from payerkit_premera.program import PROGRAM
+import payerkit_premera
+from payerkit_premera import plugin, review, rules
+from payerkit_premera import sources as src
+from payerkit_premera.plugin import PROGRAM
 
 D = dt.date
 OPTIONS = WriteOptions(control=ControlNumbers(interchange=7, group=7, transaction=1),
                        now=dt.datetime(2026, 3, 2, 9, 30))
-OTHER = Program(id="other-program", name="Other", line_of_business="commercial", states=("NY",))
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+SIX_VISITS = src.FIGURES.get("visits_without_review").citation
 
 
 # -- registration -----------------------------------------------------------------------
@@ -29,21 +34,19 @@ def test_program_record(kit):
     assert program == PROGRAM
     assert program.name == "Premera Blue Cross (Washington)"
     assert program.line_of_business == "commercial" and program.states == ("WA",)
-    assert program.claim_formats == ("x12-837p", "cms-1500")
+    assert program.claim_formats == ("x12-837p",)
     assert program.claim_filing_indicator == "BL"
-    assert program.payer_id is None
-    assert sources.OUTPATIENT_REHAB in program.sources
+    assert program.payer_id == "00430"
+    assert program.payer_id_citation == src.FIGURES.get("payer_id").citation
+    assert SIX_VISITS in program.sources
 
 
-def test_hooks_answer_none_for_other_programs(make_case):
-    case, target = make_case(), make_case().visits[-1]
-    assert plugin.payerkit_eligibility(program=OTHER, case=case) is None
-    assert plugin.payerkit_units(program=OTHER, case=case) is None
-    assert plugin.payerkit_fee_schedule(program=OTHER, case=case) is None
-    assert plugin.payerkit_adjust_pricing(program=OTHER, case=case, pricing=None) is None
-    assert plugin.payerkit_visit_limits(program=OTHER, case=case) is None
-    assert plugin.payerkit_filing_deadline(program=OTHER, case=case, visit=target) is None
-    assert plugin.payerkit_scrub(program=OTHER, case=case, visit=target, pricing=None) is None
+def test_no_hook_compares_program_ids():
+    for module in (plugin, rules, review):
+        text = inspect.getsource(module)
+        assert "program.id" not in text and "_ours" not in text and "PROGRAM_ID ==" not in text
+    assert not hasattr(plugin, "payerkit_adjust_pricing")
+    assert not hasattr(plugin, "payerkit_eligibility")
 
 
 # -- eligibility ------------------------------------------------------------------------
@@ -57,22 +60,36 @@ def test_covered_case_gives_cited_reasons(kit, make_case):
     assert all(r.citation is not None for r in result.reasons)
 
 
-@pytest.mark.parametrize(("changes", "status", "codes"), [
-    ({"provider": {"networks": []}}, "not_covered", ["OUT-OF-NETWORK"]),
-    ({"episode": {"diagnoses": ["Z73.3"]}}, "not_covered", ["WELLNESS-ONLY"]),
-    ({"episode": {"prescription": None}}, "action_required", ["NO-PRESCRIPTION"]),
-])
-def test_eligibility_status(kit, make_case, changes, status, codes):
-    result = kit.check(make_case(**changes))
-    assert result.status == status
-    found = [r.code for r in result.requirements + result.reasons]
-    assert all(code in found for code in codes)
-
-
-def test_not_covered_wins_over_requirements(kit, make_case):
-    result = kit.check(make_case(provider={"networks": []}, episode={"prescription": None}))
-    assert result.status == "not_covered"
+def test_no_prescription_is_action_required(kit, make_case):
+    result = kit.check(make_case(episode={"prescription": None}))
+    assert result.status == "action_required"
     assert [r.code for r in result.requirements] == ["NO-PRESCRIPTION"]
+
+
+def test_out_of_network_is_action_required_not_a_refusal(kit, make_case):
+    case = make_case(provider={"networks": []})
+    result = kit.check(case)
+    assert result.status == "action_required"
+    [req] = result.requirements
+    assert req.code == "OUT-OF-NETWORK" and req.message.endswith(UNCONFIRMED_SUFFIX)
+    assert "credential with Premera first" in req.message
+    [finding] = [f for f in kit.scrub(case).findings if f.code == "OUT-OF-NETWORK"]
+    assert finding.severity == "error"  # medium: held until verified, but not "not covered"
+    with pytest.raises(ClaimRefused):
+        kit.claim(case, "x12-837p", options=OPTIONS)
+
+
+def test_wellness_only_is_action_required_with_a_warning(kit, make_case):
+    case = make_case(episode={"diagnoses": ["Z73.3", "Z71.89"]})
+    result = kit.check(case)
+    assert result.status == "action_required"
+    [req] = result.requirements
+    assert req.code == "WELLNESS-ONLY" and req.citation.confidence == "low"
+    assert "SAMPLE list" in req.message and req.message.endswith(UNCONFIRMED_SUFFIX)
+    [finding] = [f for f in kit.scrub(case).findings if f.code == "WELLNESS-ONLY"]
+    assert finding.severity == "warning"
+    assert kit.scrub(case).errors == ()
+    assert kit.claim(case, "x12-837p", options=OPTIONS)  # a lead never stops a claim
 
 
 def test_seventh_visit_needs_authorization(kit, make_case, weekly):
@@ -80,8 +97,9 @@ def test_seventh_visit_needs_authorization(kit, make_case, weekly):
     assert result.status == "action_required"
     [requirement] = result.requirements
     assert requirement.code == "AUTHORIZATION-REQUIRED"
-    assert "eviCore" in requirement.message
-    assert requirement.citation == sources.OUTPATIENT_REHAB
+    assert "eviCore" in requirement.message and "visit 7" in requirement.message
+    assert requirement.citation == SIX_VISITS
+    assert not requirement.message.endswith(UNCONFIRMED_SUFFIX)
 
 
 def test_sixth_visit_is_covered(kit, make_case, weekly):
@@ -109,6 +127,58 @@ def test_auto_accident_keeps_status_and_adds_reasons(kit, make_case):
     assert {"PIP-PRIMARY", "EVICORE-EXCLUDES-AUTO-WC"} <= {r.code for r in result.reasons}
 
 
+def test_unbroken_chain_past_90_days_needs_review(kit, make_case, visit):
+    case = make_case(visits=[visit(d) for d in (D(2026, 1, 5), D(2026, 3, 6), D(2026, 5, 5))],
+                     as_of=D(2026, 5, 6))
+    assert kit.check(case, D(2026, 3, 6)).status == "covered"
+    assert kit.check(case).status == "action_required"
+    assert [f.code for f in kit.scrub(case).errors] == ["AUTHORIZATION-REQUIRED"]
+
+
+def test_gap_over_90_days_starts_a_new_episode(kit, make_case, weekly, visit):
+    first = weekly(D(2026, 1, 5), 7)  # the 7th (2026-02-16) needs review
+    case = make_case(visits=[*first, visit(D(2026, 5, 18))], as_of=D(2026, 5, 19))
+    assert kit.check(case, D(2026, 2, 16)).status == "action_required"
+    assert kit.check(case).status == "covered"  # 91 days after 2026-02-16: a new episode
+    [episode, *_] = kit.limits(case).limits
+    assert (episode.used, episode.window) == (1, "90-day episode of care 2026-05-18 to 2026-08-15")
+
+
+def test_date_of_service_before_2018_is_a_caution(kit, make_case, weekly):
+    case = make_case(visits=weekly(D(2018, 1, 1), 8), as_of=D(2018, 3, 1),
+                     episode={"onset_date": D(2017, 12, 20)})
+    result = kit.check(case)
+    assert result.status == "covered" and result.requirements == ()
+    warnings = [f for f in kit.scrub(case).findings if f.code == "REVIEW-RULE-BEFORE-2018"]
+    assert [f.severity for f in warnings] == ["warning"]
+
+
+# -- check and scrub answer for the visit asked -------------------------------------------
+
+
+@pytest.mark.parametrize("day", [D(2026, 1, 6) + dt.timedelta(weeks=i) for i in range(7)],
+                         ids=str)
+def test_check_and_scrub_agree_on_every_visit_of_the_seventh_visit_example(kit, day):
+    case = load_case(EXAMPLES / "premera-seventh-visit.toml")
+    result = kit.check(case, day)
+    errors = [f.code for f in kit.scrub(case, day).errors]
+    assert [r.code for r in result.requirements] == errors
+    if day == D(2026, 2, 17):
+        assert (result.status, errors) == ("action_required", ["AUTHORIZATION-REQUIRED"])
+    else:
+        assert (result.status, errors) == ("covered", [])
+        [note] = [r for r in result.reasons if r.code == "NO-REVIEW-NEEDED"]
+        assert f"visit {(day - D(2026, 1, 6)).days // 7 + 1} of" in note.message
+
+
+def test_first_visit_of_the_example_is_covered_and_clean(kit):
+    case = load_case(EXAMPLES / "premera-seventh-visit.toml")
+    assert kit.check(case, D(2026, 1, 6)).status == "covered"
+    assert kit.scrub(case, D(2026, 1, 6)).errors == ()
+    [episode, rx] = kit.limits(case, D(2026, 1, 6)).limits
+    assert (episode.used, rx.used) == (1, 1)
+
+
 # -- units and fees ----------------------------------------------------------------------
 
 
@@ -117,8 +187,9 @@ def test_midpoint_units_per_code(kit, make_case, visit):
     pricing = kit.price(make_case(visits=[visit(D(2026, 1, 5), *services)]))
     assert [line.units for line in pricing.lines] == [1, 1]  # the CMS total-time rule gives 1
     [rule] = [r for r in pricing.reasons if r.code == "UNITS-RULE"]
-    assert rule.citation == sources.BILLING_FOR_TIME
-    assert "NOT CONFIRMED" in rule.message
+    assert rule.citation == src.BILLING_FOR_TIME
+    [caveat] = [r for r in pricing.reasons if r.code == "UNITS-PER-CODE"]
+    assert "not confirmed" in caveat.message
 
 
 @pytest.mark.parametrize(("minutes", "units"), [(7, 0), (8, 1), (22, 1), (23, 2), (38, 3)])
@@ -127,12 +198,15 @@ def test_midpoint_boundaries(kit, make_case, visit, minutes, units):
     assert kit.price(case).lines[0].units == units
 
 
-def test_no_fees_means_unknown_allowed_and_says_premera_publishes_none(kit, make_case):
+def test_no_fees_gives_an_empty_schedule_asking_for_contracted_rates(kit, make_case):
     pricing = kit.price(make_case())
     assert pricing.total_allowed is None
     [reason] = [r for r in pricing.reasons if r.code == "PREMERA-FEES-NOT-PUBLIC"]
-    assert "Availity" in reason.message and reason.citation == sources.FEES_NOT_PUBLIC
-    assert plugin.payerkit_fee_schedule(program=PROGRAM, case=make_case()) is None
+    assert "Availity" in reason.message and "[fees]" in reason.message
+    assert reason.citation == src.FEES_NOT_PUBLIC
+    assert "NO-FEE-SCHEDULE" not in [r.code for r in pricing.reasons]
+    schedule = plugin.payerkit_fee_schedule(case=make_case())
+    assert schedule.entries == () and schedule.citation == src.FEES_NOT_PUBLIC
 
 
 def test_practice_rates_price_the_visit(kit, make_case):
@@ -142,9 +216,8 @@ def test_practice_rates_price_the_visit(kit, make_case):
     assert line.units == 3 and line.allowed == Decimal("75.00")
     assert "Practice's Premera contract 2026 (SAMPLE)" in line.fee_source
     assert "[practice]" in line.fee_source
-    assert "PREMERA-FEES-PRACTICE" in [r.code for r in pricing.reasons]
-    schedule = plugin.payerkit_fee_schedule(program=PROGRAM, case=make_case(fees=fees))
-    assert schedule.citation.confidence == "practice"
+    codes = [r.code for r in pricing.reasons]
+    assert "PREMERA-FEES-PRACTICE" in codes and "PREMERA-FEES-NOT-PUBLIC" not in codes
 
 
 def test_practice_csv_entries_come_before_rates(kit, make_case, tmp_path):
@@ -167,9 +240,15 @@ def test_limits_episode_and_prescription(kit, make_case, weekly):
     case = make_case(visits=weekly(D(2026, 1, 5), 4), coverage={"visits_used_elsewhere": 1})
     episode, rx = kit.limits(case).limits
     assert (episode.allowed, episode.used, episode.remaining) == (6, 5, 1)
-    assert episode.window == "90-day episode of care starting 2026-01-05"
-    assert episode.citation == sources.OUTPATIENT_REHAB
+    assert episode.window == "90-day episode of care 2026-01-05 to 2026-04-04"
+    assert episode.citation == SIX_VISITS
     assert (rx.allowed, rx.used, rx.window) == (12, 4, "since the prescription of 2026-01-02")
+
+
+def test_limits_count_as_of_the_visit_asked(kit, make_case, weekly):
+    case = make_case(visits=weekly(D(2026, 1, 5), 4))
+    episode, rx = kit.limits(case, D(2026, 1, 12)).limits
+    assert (episode.used, rx.used) == (2, 2)
 
 
 def test_limits_with_authorization(kit, make_case, weekly):
@@ -192,12 +271,11 @@ def test_no_prescription_limit_without_visit_count(kit, make_case):
 
 def test_filing_deadline_is_365_days(make_case):
     case = make_case()
-    [deadline] = plugin.payerkit_filing_deadline(program=PROGRAM, case=case,
-                                                 visit=case.visits[-1])
+    [deadline] = plugin.payerkit_filing_deadline(case=case, visit=case.visits[-1])
     assert deadline.days == 365 and deadline.late_severity == "error" and deadline.excuse is None
     assert deadline.due == D(2027, 1, 19)
     assert deadline.path == "visits[2].date"
-    assert deadline.citation == sources.CLAIM_MANUAL
+    assert deadline.citation == src.FIGURES.get("filing_days").citation
 
 
 def test_late_claim_is_an_error(kit, make_case):
@@ -226,12 +304,11 @@ def test_clean_case_has_no_errors(kit, make_case):
 
 @pytest.mark.parametrize(("changes", "code"), [
     ({"provider": {"networks": []}}, "OUT-OF-NETWORK"),
-    ({"episode": {"diagnoses": ["Z73.3"]}}, "WELLNESS-ONLY"),
     ({"episode": {"prescription": None}}, "NO-PRESCRIPTION"),
     ({"coverage": {"member_id": "900000001"}}, "MEMBER-ID-PREFIX"),
 ])
 def test_scrub_errors(kit, make_case, changes, code):
-    assert code in _errors(kit, make_case(**changes))
+    assert _errors(kit, make_case(**changes)) == [code]
 
 
 def test_scrub_seventh_visit_without_authorization(kit, make_case, weekly):
@@ -253,19 +330,12 @@ def test_scrub_auto_accident_warns(kit, make_case):
     assert _errors(kit, case) == []
 
 
-def test_scrub_does_not_repeat_core_checks(make_case):
-    case = make_case(provider={"npi": "1234567890"}, coverage={"payer_id": None})
-    findings = plugin.payerkit_scrub(program=PROGRAM, case=case, visit=case.visits[-1],
-                                     pricing=None)
-    assert [f.code for f in findings] == []
-
-
-def test_every_scrub_finding_is_cited(make_case, weekly):
-    case = make_case(visits=weekly(D(2026, 1, 5), 7), provider={"networks": []},
+def test_scrub_hook_gives_only_claim_shape_findings(make_case, weekly):
+    case = make_case(visits=weekly(D(2026, 1, 5), 7), provider={"networks": [],
+                                                                "npi": "1234567890"},
                      coverage={"member_id": "1"}, episode={"prescription": None})
-    findings = plugin.payerkit_scrub(program=PROGRAM, case=case, visit=case.visits[-1],
-                                     pricing=None)
-    assert len(findings) == 4 and all(f.citation is not None for f in findings)
+    findings = plugin.payerkit_scrub(case=case, visit=case.visits[-1])
+    assert [f.code for f in findings] == ["MEMBER-ID-PREFIX"]
 
 
 # -- claim -------------------------------------------------------------------------------------
@@ -284,6 +354,22 @@ def test_claim_sbr09_bl_and_referring_prescriber(kit, make_case):
     assert dn[3:5] == ["JONES", "ROBERT"] and dn[-1] == "1245319599"
     assert not [s for s in segments if s[0] == "REF" and s[1] == "G1"]
     assert semantic_errors_837p(data.decode("ascii")) == []
+
+
+def test_claim_without_payer_id_carries_00430(kit, make_case):
+    case = make_case()
+    assert case.coverage.payer_id is None
+    assert "NO-PAYER-ID" not in _errors(kit, case)
+    [pr] = [s for s in _segments(kit.claim(case, "x12-837p", options=OPTIONS))
+            if s[0] == "NM1" and s[1] == "PR"]
+    assert pr[-2:] == ["PI", "00430"]
+
+
+def test_case_payer_id_overrides_the_default(kit, make_case):
+    case = make_case(coverage={"payer_id": "CLEAR01"})
+    [pr] = [s for s in _segments(kit.claim(case, "x12-837p", options=OPTIONS))
+            if s[0] == "NM1" and s[1] == "PR"]
+    assert pr[-2:] == ["PI", "CLEAR01"]
 
 
 def test_claim_carries_the_authorization(kit, make_case, weekly):
@@ -305,3 +391,7 @@ def test_claim_refused_on_the_seventh_visit(kit, make_case, weekly):
     with pytest.raises(ClaimRefused) as refused:
         kit.claim(make_case(visits=weekly(D(2026, 1, 5), 7)), "x12-837p", options=OPTIONS)
     assert [f.code for f in refused.value.findings] == ["AUTHORIZATION-REQUIRED"]
+
+
+def test_package_exports_the_program():
+    assert payerkit_premera.PROGRAM is PROGRAM and payerkit_premera.PROGRAM_ID == "premera-wa"

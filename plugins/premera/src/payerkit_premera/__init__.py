@@ -1,5 +1,5 @@
 """payerkit adapter for Premera Blue Cross (Washington) commercial plans: ``premera-wa``."""
 
-from .program import PROGRAM, PROGRAM_ID
+from .plugin import PROGRAM, PROGRAM_ID
 
 __all__ = ["PROGRAM", "PROGRAM_ID"]

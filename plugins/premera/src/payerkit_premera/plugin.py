@@ -1,36 +1,41 @@
 """payerkit hooks for Premera Blue Cross (Washington), entry point ``premera``.
 
-Each hook answers only for ``premera-wa`` and returns ``None`` otherwise; the
-rules live in the modules it calls.
+payerkit asks these hooks only about ``premera-wa``. The rules are in
+:mod:`.rules` (Premera's own) and :mod:`.review` (visits without review);
+figures in ``data/figures.toml``, citations in :mod:`.sources`.
 """
 
 from __future__ import annotations
 
 import attrs
-from payerkit.hookspecs import hookimpl
-from payerkit.model import Deadline, Eligibility, Finding, Reason
+from payerkit import Deadline, Limit, Program, Reason, hookimpl
+from payerkit.rules.fees import FeeSchedule, practice_schedule
+from payerkit.rules.limits import count_between
 from payerkit.rules.units import CPT_MIDPOINT
 
-from . import sources
-from .assess import assess
-from .claim_checks import member_id_findings, modifier_52_findings
-from .fees import practice_schedule, with_fee_reason
-from .program import PROGRAM, PROGRAM_ID
-from .visit_limits import limits
-from .wellness import packaged
+from . import review, rules
+from . import sources as src
 
-#: payerkit's wellness/stress classification (data/wellness_codes.csv), read once.
-WELLNESS = packaged()
-
-#: The CPT midpoint rule, each code on its own, cited to Premera's "Billing for Time".
+PROGRAM_ID = "premera-wa"
+PAYER_ID = src.FIGURES.get("payer_id")
+#: Electronic claims (837P); Premera takes paper CMS-1500 only from practices that cannot send
+#: electronically (Alaska manual); no paper writer is installed yet.
+PROGRAM = Program(
+    id=PROGRAM_ID, name="Premera Blue Cross (Washington)", line_of_business="commercial",
+    states=("WA",), claim_formats=("x12-837p",), filing_indicator="BL",
+    payer_id=PAYER_ID.value, payer_id_citation=PAYER_ID.citation,
+    sources=(src.FIGURES.get(review.RULE).citation, src.MEDICAL_POLICY, src.PRESCRIPTION_RULE,
+             src.BILLING_FOR_TIME, src.FIGURES.get("filing_days").citation, src.CREDENTIALING,
+             src.FEES_NOT_PUBLIC, src.FILING_INDICATOR, PAYER_ID.citation))
 UNITS = attrs.evolve(
-    CPT_MIDPOINT, citation=sources.BILLING_FOR_TIME,
-    name="CPT midpoint rule, each code on its own (Premera; per-code rounding NOT CONFIRMED)",
-)
-
-
-def _ours(program) -> bool:
-    return program.id == PROGRAM_ID
+    CPT_MIDPOINT, citation=src.BILLING_FOR_TIME, name="CPT midpoint rule, each code on its own",
+    notes=[Reason("UNITS-PER-CODE", "Premera's \"Billing for Time\" does not say whether minutes "
+                  "are rounded per code or on the day's total: payerkit rounds each code on its "
+                  "own (not confirmed; 8 minutes of 97124 and 8 of 97140 are 2 units)",
+                  src.BILLING_FOR_TIME)])
+NOT_PUBLIC = "Premera publishes no fee schedule (contracted providers see theirs in Availity)"
+FILING_CONVENTION = ("calendar days per Premera's Alaska medical manual (high for Alaska; medium "
+                     "for Washington, whose manual was not seen); the event day is not counted")
 
 
 @hookimpl
@@ -39,61 +44,45 @@ def payerkit_programs():
 
 
 @hookimpl
-def payerkit_eligibility(program, case):
-    if not _ours(program):
-        return None
-    outcomes = assess(case, case.visits[-1], WELLNESS)
-    effects = {o.effect for o in outcomes}
-    status = ("not_covered" if "not_covered" in effects
-              else "action_required" if "requirement" in effects else "covered")
-    as_reason = [(o.effect, Reason(o.code, o.message, o.citation)) for o in outcomes]
-    return Eligibility(
-        program.id, status,
-        requirements=[r for effect, r in as_reason if effect == "requirement"],
-        reasons=[r for effect, r in as_reason if effect != "requirement"],
-    )
+def payerkit_outcomes(case, visit):
+    return [*rules.outcomes(case, visit), *review.outcomes(case, visit)]
 
 
 @hookimpl
-def payerkit_units(program, case):
-    return UNITS if _ours(program) else None
+def payerkit_scrub(case, visit):
+    return rules.claim_findings(case, visit)
 
 
 @hookimpl
-def payerkit_fee_schedule(program, case):
-    return practice_schedule(case) if _ours(program) else None
+def payerkit_units():
+    return UNITS
 
 
 @hookimpl
-def payerkit_adjust_pricing(program, case, pricing):
-    return with_fee_reason(pricing) if _ours(program) else None
+def payerkit_fee_schedule(case):
+    if case.fees is None:
+        return FeeSchedule(src.FEES_NOT_PUBLIC, [], [Reason(
+            "PREMERA-FEES-NOT-PUBLIC", f"{NOT_PUBLIC}: give your contracted rate for every code "
+            "in the case's [fees] to get allowed amounts", src.FEES_NOT_PUBLIC)])
+    return practice_schedule(case.fees, notes=[Reason(
+        "PREMERA-FEES-PRACTICE", f"allowed amounts are the practice's own contracted rates "
+        f"([fees]: {case.fees.source}); {NOT_PUBLIC}", src.FEES_NOT_PUBLIC)])
 
 
 @hookimpl
-def payerkit_visit_limits(program, case):
-    return limits(case) if _ours(program) else None
+def payerkit_visit_limits(case, visit):
+    found = review.limits(case, visit)
+    rx = case.episode.prescription
+    if rx is not None and rx.visits is not None:
+        found.append(Limit("prescribed visits", "visits", rx.visits,
+                           count_between(case.visits, rx.date, visit.date),
+                           f"since the prescription of {rx.date.isoformat()}", src.PRESCRIPTION_RULE))
+    return found
 
 
 @hookimpl
-def payerkit_filing_deadline(program, case, visit):
-    if not _ours(program):
-        return None
-    index = case.visits.index(visit) if visit in case.visits else None
-    return [Deadline(
-        name="claim submission", event="date of service", event_date=visit.date,
-        days=sources.FILING_DAYS, citation=sources.CLAIM_MANUAL, late_severity="error",
-        convention=sources.FILING_CONVENTION,
-        path="visits" if index is None else f"visits[{index}].date",
-    )]
-
-
-_SEVERITY = {"not_covered": "error", "requirement": "error", "caution": "warning"}
-
-
-@hookimpl
-def payerkit_scrub(program, case, visit, pricing):
-    if not _ours(program):
-        return None
-    findings = [Finding(_SEVERITY[o.effect], o.code, o.message, o.path, o.citation)
-                for o in assess(case, visit, WELLNESS) if o.effect in _SEVERITY]
-    return findings + member_id_findings(case) + modifier_52_findings(case, visit)
+def payerkit_filing_deadline(case, visit):
+    days = src.FIGURES.get("filing_days", visit.date)
+    return [Deadline("claim submission", "date of service", visit.date, days.integer,
+                     days.citation, convention=FILING_CONVENTION,
+                     path=f"visits[{case.visits.index(visit)}].date")]
