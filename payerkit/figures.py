@@ -84,6 +84,8 @@ class Figure:
     unit: str | None = None
     effective_from: dt.date | None = None
     effective_to: dt.date | None = None
+    #: The file's own remark on the figure (how to read it), shown with it where useful.
+    note: str | None = None
 
     def applies(self, on: dt.date | None) -> bool:
         if on is None:
@@ -110,14 +112,18 @@ class Figures:
     origin: str
     by_name: Mapping[str, tuple[Figure, ...]]
 
-    def get(self, name: str, on: dt.date | None = None) -> Figure:
-        """The figure ``name`` in force ``on`` a day (the only one when undated)."""
+    def find(self, name: str, on: dt.date | None = None) -> Figure | None:
+        """The figure ``name`` in force ``on`` a day, or ``None`` when no edition is."""
         editions = self.by_name.get(name)
         if editions is None:
             raise PluginError(f"{self.origin}: no figure {name!r}")
-        for figure in editions:
-            if figure.applies(on):
-                return figure
+        return next((figure for figure in editions if figure.applies(on)), None)
+
+    def get(self, name: str, on: dt.date | None = None) -> Figure:
+        """The figure ``name`` in force ``on`` a day (the only one when undated)."""
+        figure = self.find(name, on)
+        if figure is not None:
+            return figure
         raise PluginError(f"{self.origin}: figure {name!r} has no edition in force on "
                           f"{on.isoformat() if on else 'that day'}")
 
@@ -199,7 +205,7 @@ def parse_figures(text: str, origin: str) -> Figures:
                     continue
             figures.append(Figure(
                 name, spec.value, Citation(spec.source, spec.edition, spec.confidence, spec.url),
-                spec.unit, spec.effective_from, spec.effective_to))
+                spec.unit, spec.effective_from, spec.effective_to, spec.note))
         by_name[name] = tuple(figures)
     if problems:
         raise PluginError(f"{origin}: invalid figures: " + "; ".join(problems))

@@ -280,6 +280,12 @@ class PayerKit:
         names = [route.labels[i.plugin_name] for i in impls if i.plugin_name not in route.builtins]
         return " or ".join(dict.fromkeys(names)) or "payerkit"
 
+    @staticmethod
+    def _answered(route: _Route, hook: str) -> bool:
+        """Whether any plugin but payerkit's own implements ``hook`` for this route."""
+        return any(impl.plugin_name not in route.builtins
+                   for impl in getattr(route.pm.hook, hook).get_hookimpls())
+
     def _wrong_type(self, route: _Route, hook: str, expected: str, got: object) -> PluginError:
         caller = getattr(route.pm.hook, hook)
         return PluginError(f"plugin {self._culprit(route, caller)} answered {hook} with "
@@ -366,8 +372,9 @@ class PayerKit:
     def check(self, case: Case, visit: object = None, as_of: dt.date | None = None) -> Eligibility:
         """Will the program pay for this care (a visit, default the last), and on what conditions?"""
         ctx = self.context(case, visit, as_of)
-        outcomes = self._outcomes(self._route(ctx.program, case.coverage.funding), ctx)
-        if not outcomes:
+        route = self._route(ctx.program, case.coverage.funding)
+        outcomes = self._outcomes(route, ctx)
+        if not outcomes and not self._answered(route, "payerkit_outcomes"):
             return Eligibility(ctx.program.id, "action_required", requirements=[Reason(
                 "NO-ELIGIBILITY-RULES",
                 f"the plugin for {ctx.program.id} gives no coverage rules; verify with the payer",

@@ -128,14 +128,18 @@ def unknown_hooks(plugin: object) -> list[str]:
     return [n for n in dir(plugin) if n.startswith("payerkit_") and not hasattr(hookspecs, n)]
 
 
-def check_hooks(plugin: object) -> None:
-    """Raise when the plugin names an unknown hook or a hook argument the spec lacks."""
+def check_hooks(plugin: object, pm: pluggy.PluginManager | None = None) -> None:
+    """Raise when the plugin names an unknown hook or a hook argument the spec lacks.
+
+    Registers the plugin in ``pm`` (a scratch manager by default): pluggy validates
+    each implementation's arguments against the spec.
+    """
     unknown = unknown_hooks(plugin)
     if unknown:
         raise PluginError("unknown hook(s) " + ", ".join(
             f"{n} (replaced by {REMOVED_HOOKS[n]})" if n in REMOVED_HOOKS else n
             for n in unknown))
-    new_plugin_manager().register(plugin)  # pluggy validates the arguments
+    (pm or new_plugin_manager()).register(plugin)
 
 
 def hook_names(plugin: object) -> tuple[str, ...]:
@@ -159,9 +163,14 @@ def build_registry(candidates: Iterable[Registered], strict: bool) -> Registry:
     survivors: list[Registered] = []
     claims: dict[str, dict[str, list[tuple[object, Registered]]]] = {
         field: {} for _, _, field in REGISTRATION}
+    pm = new_plugin_manager()  # one validating manager for every candidate
     for reg in candidates:
+        if pm.is_registered(reg.plugin):
+            fail(f"plugin {describe(reg.info)} is registered twice; the second is skipped",
+                 strict)
+            continue
         try:
-            check_hooks(reg.plugin)
+            check_hooks(reg.plugin, pm)
             found = [(field, _records(reg, hook, kind)) for hook, kind, field in REGISTRATION]
         except (Exception, SystemExit) as exc:
             # no case is loaded yet, so the exception's text holds no patient data

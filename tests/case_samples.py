@@ -7,7 +7,7 @@ import datetime as dt
 
 from payerkit.hookspecs import hookimpl
 from payerkit.io import structure_case
-from payerkit.model import Citation, Eligibility, Limit, Program, Reason
+from payerkit.model import Citation, Deadline, Limit, Program, note
 from payerkit.rules.fees import FeeSchedule
 from payerkit.rules.units import CPT_MIDPOINT
 
@@ -15,10 +15,15 @@ TEST_CITATION = Citation("payerkit test adapter (invented rules)", confidence="s
 
 
 class SampleAdapter:
-    """A small adapter with invented rules, for testing the core's plumbing."""
+    """A small adapter with invented rules, for testing the core's plumbing.
+
+    ``calls`` records which hooks the kit asked (the kit routes only this
+    program's questions here: no hook checks the program).
+    """
 
     program = Program(id="test-plan", name="Test Plan", line_of_business="commercial",
-                      states=("WA",), payer_id="99999", sources=(TEST_CITATION,))
+                      states=("WA",), payer_id="99999", sources=(TEST_CITATION,),
+                      payer_id_citation=TEST_CITATION)
 
     def __init__(self):
         self.calls = []
@@ -27,42 +32,30 @@ class SampleAdapter:
     def payerkit_programs(self):
         return [self.program]
 
-    def _mine(self, program, hook):
-        if program.id != self.program.id:
-            return False
-        self.calls.append(hook)
-        return True
+    @hookimpl
+    def payerkit_outcomes(self, program):
+        self.calls.append(("outcomes", program.id))
+        return [note("TEST-OK", "invented rule", TEST_CITATION)]
 
     @hookimpl
-    def payerkit_eligibility(self, program, case):
-        if not self._mine(program, "eligibility"):
-            return None
-        return Eligibility(program.id, "covered",
-                           reasons=[Reason("TEST-OK", "invented rule", TEST_CITATION)])
+    def payerkit_units(self):
+        self.calls.append("units")
+        return CPT_MIDPOINT
 
     @hookimpl
-    def payerkit_units(self, program, case):
-        return CPT_MIDPOINT if self._mine(program, "units") else None
-
-    @hookimpl
-    def payerkit_fee_schedule(self, program, case):
-        if not self._mine(program, "fee_schedule"):
-            return None
+    def payerkit_fee_schedule(self):
+        self.calls.append("fee_schedule")
         return FeeSchedule.from_rates({"97124": "20.00", "97140": "25.00"}, TEST_CITATION)
 
     @hookimpl
-    def payerkit_visit_limits(self, program, case):
-        if not self._mine(program, "visit_limits"):
-            return None
-        return [Limit("test visits", "visits", 10, len(case.visits), "benefit year",
-                      TEST_CITATION)]
+    def payerkit_visit_limits(self, case, visit):
+        self.calls.append("visit_limits")
+        used = case.visits.index(visit) + 1
+        return [Limit("test visits", "visits", 10, used, "benefit year", TEST_CITATION)]
 
     @hookimpl
-    def payerkit_filing_deadline(self, program, case, visit):
-        from payerkit.model import Deadline
-
-        if not self._mine(program, "filing_deadline"):
-            return None
+    def payerkit_filing_deadline(self, case, visit):
+        self.calls.append("filing_deadline")
         return [Deadline("claim submission", "service", visit.date, 90, TEST_CITATION,
                          path=f"visits[{case.visits.index(visit)}].date")]
 

@@ -21,9 +21,9 @@ class _Other:
         return [self.program]
 
     @hookimpl
-    def payerkit_eligibility(self, program, case):
+    def payerkit_outcomes(self):
         self.asked += 1
-        return None
+        return []
 
 
 OTHER = _Other()
@@ -41,8 +41,23 @@ BROKEN_AT_REGISTRATION = _Broken()
 
 class _Typo:
     @hookimpl
-    def payerkit_eligibilty(self, program, case):  # misspelt on purpose
+    def payerkit_outcomse(self, program, case):  # misspelt on purpose
         return None
 
 
 TYPO = _Typo()
+
+
+class _BrokenTwice:
+    """Both registration hooks raise: dropped whole, once (v1 crashed the host here)."""
+
+    @hookimpl
+    def payerkit_programs(self):
+        raise RuntimeError("broken")
+
+    @hookimpl
+    def payerkit_claim_formats(self):
+        raise RuntimeError("broken too")
+
+
+BROKEN_TWICE = _BrokenTwice()

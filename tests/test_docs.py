@@ -15,8 +15,17 @@ TEST_SOURCES = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests")
 
 @pytest.mark.parametrize("name", hookspecs.hookspecs_names())
 def test_every_hook_is_documented_with_its_signature(name):
-    signature = f"{name}{inspect.signature(getattr(hookspecs, name))}"
+    params = inspect.signature(getattr(hookspecs, name)).parameters
+    signature = f"{name}({', '.join(params)})"
     assert f"## {signature}" in HOOKS_DOC, f"docs/hooks.md lacks a '## {signature}' section"
+
+
+@pytest.mark.parametrize("name", hookspecs.hookspecs_names())
+def test_every_hook_is_typed(name):
+    signature = inspect.signature(getattr(hookspecs, name))
+    untyped = [p for p, v in signature.parameters.items() if v.annotation is inspect.Parameter.empty]
+    assert not untyped, f"{name}: untyped parameter(s) {untyped}"
+    assert signature.return_annotation is not inspect.Signature.empty, f"{name}: no return type"
 
 
 @pytest.mark.parametrize("name", hookspecs.hookspecs_names())

@@ -58,3 +58,33 @@ def test_example_outcome(path, kit, payerkit_data_dir):
     else:
         with pytest.raises(ClaimRefused):
             kit.claim(case, "x12-837p")
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_check_and_scrub_agree_on_every_visit_of_every_example(path, kit):
+    case = load_case(path)
+    for visit in case.visits:
+        result = kit.check(case, visit)
+        scrub = kit.scrub(case, visit)
+        codes = {f.code for f in scrub.findings}
+        where = f"{path.name} visit {visit.date.isoformat()}"
+        for reason in result.requirements:
+            assert reason.code in codes, f"{where}: requirement {reason.code} not in scrub"
+        if result.status == "not_covered":
+            assert scrub.errors, f"{where}: not covered, yet the scrub is clean"
+        outcome_errors = {o.code for o in kit.outcomes(case, visit)
+                          if o.finding_severity == "error"}
+        assert outcome_errors <= {f.code for f in scrub.errors}, where
+        if result.status == "covered":
+            assert not outcome_errors, f"{where}: covered, yet a coverage rule stops the claim"
+
+
+ADAPTER_SOURCES = sorted((Path(__file__).resolve().parent.parent).glob("*/*/src/**/*.py"))
+
+
+@pytest.mark.parametrize("path", ADAPTER_SOURCES, ids=[p.parent.name + "/" + p.name
+                                                      for p in ADAPTER_SOURCES])
+def test_no_adapter_compares_program_ids(path):
+    text = path.read_text(encoding="utf-8")
+    assert not re.search(r"program\.id\s*[!=]=|def _(ours|mine)\b", text), \
+        f"{path}: the core owns dispatch; a hook never checks which program it is asked about"

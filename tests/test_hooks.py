@@ -2,15 +2,17 @@
 
 import datetime as dt
 
+import attrs
 import pytest
-from case_samples import SampleAdapter, make_case
+from case_samples import BASE_CASE, SampleAdapter, make_case
 
-from payerkit import PayerKit
+from payerkit import PayerKit, RuleSet, requirement
 from payerkit.formats.options import ControlNumbers, WriteOptions
 from payerkit.hookspecs import hookimpl
-from payerkit.model import Citation, ClaimFormat, Finding, Pricing, Program
+from payerkit.model import Citation, ClaimFormat, Finding, Program
 
 CITE = Citation("invented test rule", confidence="sample")
+HIGH = Citation("invented test law", confidence="high")
 OPTIONS = WriteOptions(ControlNumbers(7, 7, 7), dt.datetime(2026, 3, 20, 9, 30))
 
 
@@ -37,9 +39,26 @@ def test_hook_payerkit_claim_formats(payerkit_data_dir):
     assert kit.claim(make_case(), "superbill-text").endswith(b" 125.00")
 
 
-def test_hook_payerkit_eligibility(kit, adapter):
+def test_hook_payerkit_outcomes(kit, adapter):
     assert kit.check(make_case()).status == "covered"
-    assert adapter.calls == ["eligibility"]
+    assert adapter.calls == [("outcomes", "test-plan")]
+
+
+def test_hook_payerkit_rule_sets(payerkit_data_dir):
+    class Law:
+        @hookimpl
+        def payerkit_rule_sets(self):
+            return [RuleSet("test-law", "Test law", ("WA",), ("commercial",),
+                            ("fully_insured",), (CITE,))]
+
+        @hookimpl
+        def payerkit_outcomes(self):
+            return [requirement("TEST-LAW", "the invented law requires a form", HIGH, "visits")]
+
+    kit = PayerKit(entry_points=False, plugins=[SampleAdapter(), Law()])
+    case = make_case(coverage={**BASE_CASE["coverage"], "funding": "fully_insured"})
+    assert kit.check(case).status == "action_required"
+    assert [r.code for r in kit.check(case).requirements] == ["TEST-LAW"]
 
 
 def test_hook_payerkit_units(kit):
@@ -71,11 +90,12 @@ def test_hook_payerkit_fee_schedule(kit):
 def test_hook_payerkit_adjust_pricing(kit):
     class Cap:
         @hookimpl
-        def payerkit_adjust_pricing(self, program, case, pricing):
-            return Pricing(pricing.program, pricing.lines[:1], pricing.reasons)
+        def payerkit_adjust_pricing(self, pricing):
+            first = attrs.evolve(pricing.lines[0], allowed=pricing.lines[0].allowed / 2)
+            return attrs.evolve(pricing, lines=[first, *pricing.lines[1:]])
 
     kit.register(Cap())
-    assert len(kit.price(make_case()).lines) == 1
+    assert str(kit.price(make_case()).lines[0].allowed) == "30.00"
 
 
 def test_hook_payerkit_visit_limits(kit):
@@ -105,7 +125,7 @@ def test_hook_payerkit_format_claim(kit):
 def test_hook_payerkit_scrub(kit):
     class NoMondays:
         @hookimpl
-        def payerkit_scrub(self, program, case, visit, pricing):
+        def payerkit_scrub(self, visit):
             if visit.date.weekday() == 3:
                 return [Finding("warning", "THURSDAY", "invented", "visits[0].date", CITE)]
             return []
@@ -114,7 +134,7 @@ def test_hook_payerkit_scrub(kit):
     assert [f.code for f in kit.scrub(make_case()).findings] == ["THURSDAY"]
 
 
-@pytest.mark.parametrize("hook", ["payerkit_eligibility", "payerkit_fee_schedule"])
+@pytest.mark.parametrize("hook", ["payerkit_outcomes", "payerkit_fee_schedule"])
 def test_hooks_get_keyword_arguments_only_they_ask_for(kit, hook):
     class Minimal:
         pass

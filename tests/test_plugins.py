@@ -3,6 +3,7 @@
 import warnings
 from importlib.metadata import EntryPoint
 
+import attrs
 import pytest
 from case_samples import make_case
 
@@ -10,7 +11,7 @@ from payerkit import PayerKit
 from payerkit.errors import PluginError
 from payerkit.hookspecs import hookimpl
 from payerkit.manager import PluginLoadWarning
-from payerkit.model import Citation, Eligibility
+from payerkit.model import Citation
 from payerkit.rules.fees import FeeSchedule
 
 
@@ -36,22 +37,38 @@ def test_strict_mode_turns_the_warning_into_an_error(monkeypatch):
 
 
 def test_a_plugin_that_fails_at_registration_is_skipped():
-    with pytest.warns(PluginLoadWarning, match="'broken' failed in payerkit_programs"):
+    with pytest.warns(PluginLoadWarning, match="'broken'.*cannot be registered: RuntimeError"):
         kit = PayerKit(entry_points=[ep("broken", "plugin_samples:BROKEN_AT_REGISTRATION"),
                                      GOOD], strict=False)
     assert [e.program.id for e in kit.programs()] == ["test-plan"]
 
 
 def test_unknown_hook_names_are_reported():
-    with pytest.warns(PluginLoadWarning, match="unknown hook.*payerkit_eligibilty"):
+    with pytest.warns(PluginLoadWarning, match="unknown hook.*payerkit_outcomse"):
         PayerKit(entry_points=[ep("typo", "plugin_samples:TYPO"), GOOD], strict=False)
 
 
-def test_two_plugins_claiming_one_program_is_an_error_naming_both():
+def test_two_plugins_claiming_one_program_is_an_error_naming_both_when_strict():
     with pytest.raises(PluginError) as exc:
-        PayerKit(entry_points=[GOOD, ep("clash", "plugin_samples:CONFLICTING")])
+        PayerKit(entry_points=[GOOD, ep("clash", "plugin_samples:CONFLICTING")], strict=True)
     assert "'test-plan'" in str(exc.value)
     assert "'good'" in str(exc.value) and "'clash'" in str(exc.value)
+
+
+def test_a_conflict_disables_that_program_only_and_warns_naming_both(payerkit_data_dir):
+    with pytest.warns(PluginLoadWarning, match="'test-plan' is claimed by 'good'.*and 'clash'"):
+        kit = PayerKit(entry_points=[GOOD, ep("clash", "plugin_samples:CONFLICTING"),
+                                     ep("other", "plugin_samples:OTHER")], strict=False)
+    assert [e.program.id for e in kit.programs()] == ["other-plan"]
+
+
+def test_a_plugin_failing_both_registration_hooks_is_dropped_once(payerkit_data_dir):
+    with pytest.warns(PluginLoadWarning) as caught:
+        kit = PayerKit(entry_points=[ep("twice", "plugin_samples:BROKEN_TWICE"), GOOD],
+                       strict=False)
+    assert len([w for w in caught if "'twice'" in str(w.message)]) == 1
+    assert [e.program.id for e in kit.programs()] == ["test-plan"]
+    assert "twice" not in {p.info.name for p in kit.plugins()}
 
 
 def test_disabled_plugins_are_skipped(monkeypatch):
@@ -80,21 +97,21 @@ def test_unknown_program_is_an_input_error(kit):
 class ContractedRates:
     """A practice's local plugin: its contracted rates override the adapter's schedule."""
 
-    @hookimpl(tryfirst=True)
-    def payerkit_fee_schedule(self, program, case):
+    @hookimpl
+    def payerkit_fee_schedule(self):
         return FeeSchedule.from_rates({"97124": "22.00", "97140": "27.00"},
                                       Citation("Invented practice contract 2026",
                                                confidence="practice"))
 
 
-class HalfOff:
-    """A wrapper that adjusts whatever the owner answers."""
+class Stricter:
+    """A wrapper that adjusts whatever the owner answers: every note becomes a requirement."""
 
     @hookimpl(wrapper=True)
-    def payerkit_eligibility(self, program, case):
-        result = yield
-        return Eligibility(result.program, "action_required", result.requirements,
-                           result.reasons)
+    def payerkit_outcomes(self):
+        results = yield
+        return [[attrs.evolve(o, effect="requirement") for o in found or ()]
+                for found in results]
 
 
 def test_a_local_plugin_overrides_the_fee_schedule(kit):
@@ -108,10 +125,10 @@ def test_a_local_plugin_overrides_the_fee_schedule(kit):
 
 
 def test_a_local_wrapper_wraps_the_owners_answer(kit):
-    kit.register(HalfOff())
+    kit.register(Stricter())
     result = kit.check(make_case())
     assert result.status == "action_required"
-    assert result.reasons[0].code == "TEST-OK"
+    assert result.requirements[0].code == "TEST-OK"
 
 
 def test_a_bad_local_plugin_is_refused(kit):
@@ -122,9 +139,9 @@ def test_a_bad_local_plugin_is_refused(kit):
 
 
 def test_plugins_listing_names_hooks(kit):
-    listing = {info.name: hooks for info, hooks in kit.plugins()}
+    listing = {p.info.name: p.hooks for p in kit.plugins()}
     assert "payerkit_format_claim" in listing["payerkit.formats.builtin"]
-    assert "payerkit_eligibility" in listing["SampleAdapter"]
+    assert "payerkit_outcomes" in listing["SampleAdapter"]
 
 
 def test_no_warnings_for_a_clean_set(payerkit_data_dir):
