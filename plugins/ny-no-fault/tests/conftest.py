@@ -20,7 +20,8 @@ BASE = {
         "name": "Harbor Massage Therapy PLLC", "npi": "1234567893", "tax_id": "123456789",
         "license": "NY-LMT-012345", "phone": "5185550100",
         "address": {"line1": "100 Main St", "city": "Albany", "state": "NY", "zip": "122070001"},
-        "cash_rates": {"97124": "30.00", "97140": "35.00", "97112": "40.00"},
+        # at the fee ceiling (the prevailing fee in "fees"); 97112 has no fee, so no ceiling
+        "cash_rates": {"97124": "20.00", "97140": "30.00", "97112": "40.00"},
     },
     "patient": {
         "first_name": "Maria", "last_name": "Garcia", "birth_date": dt.date(1975, 7, 22),
@@ -29,14 +30,15 @@ BASE = {
     },
     "coverage": {"member_id": "NF20251220A", "claim_number": "CLM7788990011",
                  "insurer": "Example Auto Insurance Co", "payer_id": "98765"},
+    "claim": {"benefits_assigned": True},
     "episode": {
         "kind": "auto_accident", "onset_date": dt.date(2026, 3, 2), "state": "NY",
-        "notice_date": dt.date(2026, 3, 10), "injured_person": "named_insured",
-        "vehicle": "insured", "diagnoses": ["S13.4XXA", "M62.830"],
+        "notice_date": dt.date(2026, 3, 10), "diagnoses": ["S13.4XXA", "M62.830"],
         "prescription": {"prescriber": {"first_name": "Robert", "last_name": "Jones",
                                         "npi": "1245319599"},
                          "date": dt.date(2026, 3, 5), "visits": 12},
     },
+    "facts": {"ny-no-fault": {"injured_person": "named_insured", "vehicle": "insured"}},
     "fees": {"source": "Test practice prevailing fee (test figures)",
              "rates": {"97124": "20.00", "97140": "30.00"}},
     "visits": [{"date": dt.date(2026, 3, 12), "services": [
@@ -44,6 +46,7 @@ BASE = {
         {"code": "97140", "minutes": 15, "diagnoses": [1, 2]},
     ]}],
 }
+
 
 def _merge(base: dict, changes: dict) -> dict:
     out = copy.deepcopy(base)
@@ -59,10 +62,16 @@ def _merge(base: dict, changes: dict) -> dict:
 
 @pytest.fixture
 def make_case():
-    """``make_case(episode={"state": "NJ"}, fees=None)``: BASE with nested changes (None drops)."""
+    """``make_case(episode={"state": "NJ"}, fees=None)``: BASE with nested changes (None drops).
 
-    def build(base_dir: Path | None = None, **changes):
-        return structure_case(_merge(BASE, changes), base_dir)
+    ``ny={...}`` replaces the program's facts (``[facts.ny-no-fault]``; None leaves one out).
+    """
+
+    def build(base_dir: Path | None = None, ny: dict | None = None, **changes):
+        data = _merge(BASE, changes)
+        if ny is not None:
+            data["facts"] = {"ny-no-fault": {k: v for k, v in ny.items() if v is not None}}
+        return structure_case(data, base_dir)
 
     return build
 
@@ -75,3 +84,4 @@ def kit():
 @pytest.fixture(scope="session")
 def program(kit):
     return kit.program("ny-no-fault")
+

@@ -49,9 +49,8 @@ TERRITORY = [
 def test_territory_and_injured_person(kit, make_case, person, vehicle, state, country, home,
                                       motorcycle, status, code):
     case = make_case(
-        episode={"injured_person": person, "vehicle": vehicle, "state": state,
-                 "country": country, "motorcycle": motorcycle},
-        patient={"address": {"state": home}},
+        ny={"injured_person": person, "vehicle": vehicle, "motorcycle": motorcycle},
+        episode={"state": state, "country": country}, patient={"address": {"state": home}},
     )
     result = kit.check(case)
     assert result.status == status
@@ -69,17 +68,18 @@ def test_accident_place(make_case, country, state, place):
     assert accident_place(make_case(episode={"country": country, "state": state})) == place
 
 
-def test_exclusion_j_is_a_warning_reason_and_finding(kit, make_case):
-    case = make_case(episode={"injured_person": "other", "state": "NJ"})
-    reason = next(r for r in kit.check(case).reasons if r.code == "NY-EXCLUSION-J")
-    assert reason.message.startswith("warning:")
+def test_exclusion_j_is_a_caution_reason_and_a_warning(kit, make_case):
+    case = make_case(ny={"injured_person": "other", "vehicle": "insured"}, episode={"state": "NJ"})
+    result = kit.check(case)
+    assert result.status == "covered"
+    reason = next(r for r in result.reasons if r.code == "NY-EXCLUSION-J")
     assert "exclusion (j)" in reason.citation.source
     finding = next(f for f in kit.scrub(case).findings if f.code == "NY-EXCLUSION-J")
-    assert finding.severity == "warning"
+    assert (finding.severity, finding.path) == ("warning", "facts.ny-no-fault.injured_person")
 
 
 def test_relative_is_defined(kit, make_case):
-    reasons = kit.check(make_case(episode={"injured_person": "relative"})).reasons
+    reasons = kit.check(make_case(ny={"injured_person": "relative"})).reasons
     assert "regularly residing" in next(r for r in reasons if r.code == "NY-RELATIVE").message
 
 
@@ -106,10 +106,13 @@ def test_not_a_motor_vehicle_injury(kit, make_case, kind):
 
 
 def test_everything_on_file_is_covered(kit, make_case):
-    result = kit.check(make_case())
+    case = make_case()
+    result = kit.check(case)
     assert result.status == "covered"
     assert result.requirements == ()
-    assert "NY-LMT-SERVICES" in codes(result.reasons)
+    assert {"NY-LMT-SERVICES", "NY-ELIGIBLE-INSURED", "NY-BENEFITS-ASSIGNED"} <= set(
+        codes(result.reasons))
+    assert kit.scrub(case).findings == ()
 
 
 def test_claim_number_required(kit, make_case):
@@ -125,7 +128,9 @@ def test_claim_number_required(kit, make_case):
 def test_licence_required_from_provider_or_rendering(kit, make_case):
     case = make_case(provider={"license": None})
     assert codes(kit.check(case).requirements) == ["NY-NO-LICENSE"]
-    assert "NY-NO-LICENSE" in codes(kit.scrub(case).errors)
+    finding = next(f for f in kit.scrub(case).errors if f.code == "NY-NO-LICENSE")
+    # the NF-3 item is known from a secondary source only: the kit says to verify it
+    assert finding.citation.confidence == "medium" and "verify" in finding.message
     rendered = make_case(provider={"license": None}, rendering={
         "first_name": "Jane", "last_name": "Doe", "npi": "1992999999", "license": "NY-LMT-2"})
     assert kit.check(rendered).status == "covered"
@@ -137,18 +142,37 @@ def test_missing_prescription_is_a_warning_not_a_requirement(kit, make_case):
     assert result.status == "covered"
     reason = next(r for r in result.reasons if r.code == "NY-NO-PRESCRIPTION")
     assert "medical necessity" in reason.message
+    assert reason.citation.confidence == "low"
     finding = next(f for f in kit.scrub(case).findings if f.code == "NY-NO-PRESCRIPTION")
     assert (finding.severity, finding.path) == ("warning", "episode.prescription")
 
 
 def test_missing_notice_is_required_with_its_due_date(kit, make_case):
-    case = make_case(episode={"notice_date": None}, as_of=dt.date(2026, 3, 20))
+    case = make_case(episode={"notice_date": None}, coverage={"claim_number": None},
+                     as_of=dt.date(2026, 3, 20))
     result = kit.check(case)
     assert result.status == "action_required"
-    requirement = next(r for r in result.requirements if r.code == "NY-NO-NOTICE")
+    assert codes(result.requirements) == ["NY-NO-CLAIM-NUMBER", "NY-NO-NOTICE"]
+    requirement = result.requirements[1]
     assert "2026-04-01" in requirement.message  # 30 days after 2026-03-02
     warning = next(f for f in kit.scrub(case).findings if f.code == "NY-NO-NOTICE")
     assert (warning.severity, warning.path) == ("warning", "episode.notice_date")
+
+
+@pytest.mark.parametrize("as_of", [dt.date(2026, 3, 20), dt.date(2026, 4, 20)])
+def test_claim_number_without_notice_date_is_a_warning(kit, make_case, as_of):
+    """The insurer's claim number shows it was notified: ask for the date, never refuse."""
+    case = make_case(episode={"notice_date": None}, as_of=as_of,
+                     visits=[{"date": dt.date(2026, 3, 12), "services": [
+                         {"code": "97124", "minutes": 30}]}])
+    result = kit.check(case)
+    assert result.status == "covered"
+    reason = next(r for r in result.reasons if r.code == "NY-NO-NOTICE-DATE")
+    assert "2026-04-01" in reason.message and "episode.notice_date" in reason.message
+    scrub = kit.scrub(case)
+    assert [(f.severity, f.path) for f in scrub.findings if "NOTICE" in f.code] == [
+        ("warning", "episode.notice_date")]
+    assert scrub.errors == ()
 
 
 def test_late_notice_needs_a_written_justification(kit, make_case):
@@ -157,9 +181,13 @@ def test_late_notice_needs_a_written_justification(kit, make_case):
                          {"code": "97124", "minutes": 30}]}], as_of=dt.date(2026, 4, 6))
     result = kit.check(late)
     assert result.status == "action_required"
-    assert "NY-LATE-NOTICE" in codes(result.reasons)
     assert codes(result.requirements) == ["NY-LATE-NOTICE-JUSTIFICATION"]
+    assert "2026-04-01" in result.requirements[0].message
     assert "65-3.3(e)" in result.requirements[0].citation.source
+    scrub = kit.scrub(late)
+    assert ("warning", "NY-LATE-NOTICE-JUSTIFICATION") in [(f.severity, f.code)
+                                                           for f in scrub.findings]
+    assert [f.code for f in scrub.errors] == ["LATE-NOTICE-OF-CLAIM"]
     excused = make_case(episode={"notice_date": dt.date(2026, 4, 2)},
                         visits=[{"date": dt.date(2026, 4, 3), "services": [
                             {"code": "97124", "minutes": 30}]}], as_of=dt.date(2026, 4, 6),
@@ -170,6 +198,8 @@ def test_late_notice_needs_a_written_justification(kit, make_case):
 
 
 def test_not_covered_drops_the_paperwork_requirements(kit, make_case):
-    result = kit.check(make_case(episode={"motorcycle": True}, coverage={"claim_number": None}))
+    result = kit.check(make_case(ny={"motorcycle": True}, coverage={"claim_number": None},
+                                 claim={"benefits_assigned": None}))
     assert result.status == "not_covered"
     assert result.requirements == ()
+    assert codes(result.reasons) == ["NY-MOTORCYCLE"]

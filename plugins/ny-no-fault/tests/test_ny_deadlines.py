@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from payerkit_ny_no_fault.deadlines import bill_deadline, notice_deadline, open_deadlines
+from payerkit_ny_no_fault.coverage import bill_deadline, deadlines, notice_deadline
 
 
 def visit_on(day, minutes=30):
@@ -24,9 +24,20 @@ def test_bill_due_45_days_after_the_service(make_case, service, due):
     assert deadline.due == due
     assert (deadline.event, deadline.path, deadline.late_severity) == (
         "service", "visits[0].date", "error")
-    assert "mailed" in deadline.convention and "Jun 30, 2003" in deadline.convention
     assert "65-3.3(e)" in deadline.excuse
-    assert "45 days" in deadline.citation.source
+    assert "45 days" in deadline.citation.source and deadline.citation.confidence == "high"
+
+
+def test_day_counting_cites_what_is_known(make_case):
+    """No source states the counting rule; the one lead (a law firm's blog) is named as low."""
+    case = make_case()
+    notice, bill = (d.convention for d in deadlines(case, case.visits[0]))
+    assert "no source seen states the counting rule" in notice
+    assert "'within 30 days after'" in notice and "accident day" in notice
+    assert "no source seen states the counting rule" in bill
+    assert "Rubin & Licatesi, Jan 2022, low" in bill and "day 1" in bill
+    assert "mailed" in bill and "Jun 30, 2003" in bill
+    assert "General Construction Law" not in notice + bill
 
 
 def test_notice_due_30_days_after_the_accident(make_case):
@@ -38,11 +49,16 @@ def test_notice_due_30_days_after_the_accident(make_case):
 
 def test_a_recorded_notice_is_judged_on_the_day_it_was_given(make_case):
     recorded = make_case()
-    notice, bill = open_deadlines(recorded, recorded.visits[0])
+    notice, bill = deadlines(recorded, recorded.visits[0])
     assert (notice.name, bill.name) == ("notice of claim", "bill")
     assert notice.done_on == recorded.episode.notice_date
-    missing = make_case(episode={"notice_date": None})
-    assert open_deadlines(missing, missing.visits[0])[0].done_on is None
+    missing = make_case(episode={"notice_date": None}, coverage={"claim_number": None})
+    assert deadlines(missing, missing.visits[0])[0].done_on is None
+
+
+def test_no_notice_deadline_when_a_claim_number_shows_notice_was_given(make_case):
+    case = make_case(episode={"notice_date": None})
+    assert [d.name for d in deadlines(case, case.visits[0])] == ["bill"]
 
 
 @pytest.mark.parametrize("as_of, late", [
@@ -65,11 +81,13 @@ def test_late_bill_excused_by_a_written_justification(kit, make_case):
 
 
 def test_missing_notice_past_30_days_is_a_late_error(kit, make_case):
-    case = make_case(episode={"notice_date": None}, as_of=dt.date(2026, 4, 2))
+    case = make_case(episode={"notice_date": None}, coverage={"claim_number": None},
+                     as_of=dt.date(2026, 4, 2))
     scrub = kit.scrub(case)
     late = next(f for f in scrub.findings if f.code == "LATE-NOTICE-OF-CLAIM")
     assert (late.severity, late.path) == ("error", "episode.notice_date")
-    assert "NY-NO-NOTICE" not in [f.code for f in scrub.findings]  # no duplicate warning
+    # the requirement to give notice stays a warning: the deadline is the one error
+    assert [f.severity for f in scrub.findings if f.code == "NY-NO-NOTICE"] == ["warning"]
 
 
 def test_notice_given_late_is_late_as_of_the_notice_date(kit, make_case):

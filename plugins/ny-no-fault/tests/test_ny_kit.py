@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from payerkit import ClaimRefused
 from payerkit.formats.options import ControlNumbers, WriteOptions
 from payerkit.io import load_case
-from payerkit.model import Program
+from payerkit.testing.conformance import NOTES
 from payerkit.testing.x12 import parse_segments, semantic_errors_837p
 
-from payerkit_ny_no_fault import plugin
+from payerkit_ny_no_fault import plugin, sources
+from payerkit_ny_no_fault.coverage import NyFacts
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 NY_EXAMPLES = sorted(EXAMPLES.glob("ny-*.toml"))
@@ -23,29 +26,37 @@ OPTIONS = WriteOptions(control=ControlNumbers(1, 1, 1), now=dt.datetime(2026, 3,
 def test_program_record(program):
     assert program == plugin.PROGRAM
     assert (program.line_of_business, program.states) == ("auto", ("NY",))
-    assert program.claim_formats == ("x12-837p", "cms-1500", "nf-3")
+    assert program.claim_formats == ("x12-837p",)  # no paper writer is installed yet
     assert program.claim_filing_indicator == "AM"
-    sources = " ".join(c.source for c in program.sources)
-    assert "65-3.5(f)" in sources and "65-1.1" in sources and "68.5(b)" in sources
+    assert program.facts is NyFacts
+    assert dict(program.fact_aliases) == {f: f"episode.{f}" for f in
+                                          ("injured_person", "vehicle", "motorcycle")}
+    text = " ".join(c.source for c in program.sources)
+    assert "65-3.5(f)" in text and "65-1.1" in text and "68.5(b)" in text and "5108" in text
     assert any("837P" in c.source and "NOT CONFIRMED" in c.source for c in program.sources)
 
 
-def test_hooks_answer_none_for_other_programs(make_case):
-    other = Program(id="other-program", name="Other", line_of_business="auto", states=("NJ",))
-    case = make_case()
-    visit = case.visits[0]
-    assert plugin.payerkit_eligibility(other, case) is None
-    assert plugin.payerkit_units(other) is None
-    assert plugin.payerkit_fee_schedule(other, case) is None
-    assert plugin.payerkit_adjust_pricing(other, case, None) is None
-    assert plugin.payerkit_visit_limits(other, case) is None
-    assert plugin.payerkit_filing_deadline(other, case, visit) is None
-    assert plugin.payerkit_scrub(other, case, visit, None) is None
+def test_no_hook_asks_which_program_it_is(make_case):
+    """The core routes questions to this plugin only for its program: no hook takes ``program``."""
+    hooks = {name: getattr(plugin, name) for name in dir(plugin) if name.startswith("payerkit_")}
+    assert "payerkit_outcomes" in hooks and "payerkit_eligibility" not in hooks
+    for name, hook in hooks.items():
+        assert "program" not in inspect.signature(hook).parameters, name
+
+
+def test_no_citation_names_research_notes(kit, make_case):
+    citations = [v for v in vars(sources).values() if hasattr(v, "confidence")]
+    citations += [f.citation for f in sources.FIGURES]
+    case = make_case(episode={"prescription": None}, claim={"benefits_assigned": None})
+    citations += [r.citation for r in kit.price(case).reasons + kit.check(case).reasons]
+    assert len(citations) > 25
+    for citation in citations:
+        assert not NOTES.search(f"{citation.source} {citation.edition or ''}"), citation
 
 
 def test_every_answer_carries_a_citation(kit, make_case):
     case = make_case(episode={"prescription": None, "notice_date": None},
-                     coverage={"claim_number": None})
+                     coverage={"claim_number": None}, claim={"benefits_assigned": None})
     result = kit.check(case)
     assert all(r.citation for r in result.reasons + result.requirements)
     assert all(r.citation for r in kit.price(case).reasons if r.code.startswith("NY-"))
@@ -87,12 +98,12 @@ def test_example_outcome(kit, path, payerkit_data_dir):
             kit.claim(case, "x12-837p", options=OPTIONS)
 
 
-def test_covered_example_has_sample_fees_and_parity(kit):
+def test_covered_example_bills_at_the_sample_fee_ceiling_with_parity(kit):
     case = load_case(EXAMPLES / "ny-covered.toml") if EXAMPLES.is_dir() else pytest.skip()
     pricing = kit.price(case)
-    assert pricing.total_allowed is not None
+    assert pricing.total_allowed == pricing.total_charge == Decimal("67.91")
     assert all("SAMPLE" in line.fee_source for line in pricing.lines)
-    assert not [f for f in kit.scrub(case).findings if f.code.startswith("PARITY")]
+    assert kit.scrub(case).findings == ()
 
 
 @pytest.fixture
@@ -118,7 +129,7 @@ def test_claim_carries_the_no_fault_elements(claim_text):
 
 def test_claim_for_a_passenger_puts_the_claim_number_on_the_patient(claim_text):
     segments = claim_text(
-        episode={"injured_person": "other"},
+        ny={"injured_person": "other", "vehicle": "insured"},
         subscriber={"relationship": "other", "first_name": "Samuel", "last_name": "Okafor",
                     "birth_date": dt.date(1968, 2, 14), "sex": "M",
                     "address": {"line1": "44 Elm St", "city": "Troy", "state": "NY",
