@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 
 from . import __version__
 from .errors import CaseError, ClaimRefused, PayerKitError, PluginError
-
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_PLUGIN = 0, 1, 2, 3
+from .output import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, EXIT_PLUGIN, print_problems
 
 
 def _date(text: str) -> dt.date:
@@ -68,26 +66,16 @@ def main(argv: list[str] | None = None) -> int:
 
         return run(args)
     except ClaimRefused as exc:
-        _problems([f"{f.path or 'claim'}: {f.message}" for f in exc.findings], "claim refused")
+        print_problems([f"{f.path or 'claim'}: {f.message}" for f in exc.findings], "claim refused")
         return EXIT_FINDINGS
     except CaseError as exc:
-        _problems(exc.problems, "invalid input")
+        print_problems(exc.problems, "invalid input")
         return EXIT_INPUT
     except (PluginError, PayerKitError) as exc:
         print(f"payerkit: {exc}", file=sys.stderr)
         return EXIT_PLUGIN
     except BrokenPipeError:
         return EXIT_OK
-
-
-def _problems(lines: list[str], title: str) -> None:
-    print(f"payerkit: {title}:", file=sys.stderr)
-    for line in lines:
-        print(f"  {line}", file=sys.stderr)
-
-
-def emit(data: dict, as_json: bool, text: str) -> None:
-    print(json.dumps(data, indent=2) if as_json else text)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,4 +1,5 @@
-"""What each ``payerkit`` command does, with its text rendering. Called by :mod:`payerkit.cli`."""
+"""What each ``payerkit`` command does. Called by :mod:`payerkit.cli`; prints through
+:mod:`payerkit.output` (exit codes, JSON shapes, text renderings) and never imports the CLI."""
 
 from __future__ import annotations
 
@@ -7,31 +8,30 @@ import sys
 from pathlib import Path
 
 from . import io
-from .cli import EXIT_FINDINGS, EXIT_OK, emit
 from .errors import CaseError, ClaimRefused
 from .files import write_atomic
 from .kit import PayerKit
+from .output import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    citation_json,
+    eligibility_json,
+    emit,
+    finding_json,
+    findings_text,
+    limits_json,
+    pricing_json,
+    reasons_text,
+    scrub_json,
+    table,
+    value_text,
+)
 
 
 def run(args) -> int:
     kit = PayerKit()
     handler = HANDLERS[args.command]
     return handler(kit, args)
-
-
-def _cite(citation: dict | None) -> str:
-    if not citation:
-        return ""
-    edition = f", {citation['edition']}" if citation.get("edition") else ""
-    return f"\n      source: {citation['source']}{edition} [{citation['confidence']}]"
-
-
-def _table(rows: list[list[str]], header: list[str]) -> str:
-    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=True)]
-    lines = ["  ".join(str(x).ljust(w) for x, w in zip(r, widths, strict=True)).rstrip()
-             for r in [header, *rows]]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
 
 
 def programs(kit: PayerKit, args) -> int:
@@ -42,10 +42,10 @@ def programs(kit: PayerKit, args) -> int:
         "version": e.plugin.version, "states": list(e.program.states),
         "line_of_business": e.program.line_of_business,
         "claim_formats": list(e.program.claim_formats),
-        "sources": [io.citation_json(c) for c in e.program.sources]} for e in entries]}
+        "sources": [citation_json(c) for c in e.program.sources]} for e in entries]}
     rows = [[p["id"], p["name"], f"{p['distribution']} {p['version']}", ",".join(p["states"]),
              p["line_of_business"], ",".join(p["claim_formats"])] for p in data["programs"]]
-    text = _table(rows, ["id", "name", "plugin", "states", "line", "formats"]) if rows else \
+    text = table(rows, ["id", "name", "plugin", "states", "line", "formats"]) if rows else \
         "no payer programs installed (pip install a payerkit plugin, e.g. payerkit-premera)"
     emit(data, args.json, text)
     return EXIT_OK
@@ -57,67 +57,46 @@ def plugins(kit: PayerKit, args) -> int:
                         for info, hooks in kit.plugins()]}
     rows = [[p["name"], f"{p['distribution']} {p['version']}", ", ".join(p["hooks"])]
             for p in data["plugins"]]
-    emit(data, args.json, _table(rows, ["plugin", "distribution", "hooks"]))
+    emit(data, args.json, table(rows, ["plugin", "distribution", "hooks"]))
     return EXIT_OK
 
 
-def _reasons(title: str, items: list[dict]) -> list[str]:
-    if not items:
-        return []
-    return [f"{title}:"] + [f"  - [{r['code']}] {r['message']}{_cite(r['citation'])}"
-                            for r in items]
-
-
 def check(kit: PayerKit, args) -> int:
-    data = io.eligibility_json(kit.check(io.load_case(args.case), args.visit))
+    data = eligibility_json(kit.check(io.load_case(args.case), args.visit))
     text = "\n".join([f"{data['program']}: {data['status'].upper().replace('_', ' ')}"]
-                     + _reasons("requirements", data["requirements"])
-                     + _reasons("reasons", data["reasons"]))
+                     + reasons_text("requirements", data["requirements"])
+                     + reasons_text("reasons", data["reasons"]))
     emit(data, args.json, text)
     return EXIT_OK
 
 
 def price(kit: PayerKit, args) -> int:
-    data = io.pricing_json(kit.price(io.load_case(args.case), args.visit))
+    data = pricing_json(kit.price(io.load_case(args.case), args.visit))
     rows = [[ln["date"], ln["code"], ",".join(ln["modifiers"]), ln["minutes"] or "",
              ln["units"], ln["charge"], ln["allowed"] or "-"] for ln in data["lines"]]
     rows.append(["total", "", "", "", "", data["total_charge"], data["total_allowed"] or "-"])
-    text = "\n".join([f"{data['program']}", _table(rows, ["date", "code", "mods", "min", "units",
-                                                          "charge", "allowed"])]
-                     + _reasons("reasons", data["reasons"]))
+    text = "\n".join([f"{data['program']}", table(rows, ["date", "code", "mods", "min", "units",
+                                                         "charge", "allowed"])]
+                     + reasons_text("reasons", data["reasons"]))
     emit(data, args.json, text)
     return EXIT_OK
 
 
 def limits(kit: PayerKit, args) -> int:
-    data = io.limits_json(kit.limits(io.load_case(args.case)))
-    rows = [[lim["name"], lim["unit"], _n(lim["allowed"]), _n(lim["used"]), _n(lim["remaining"]),
-             lim["window"]] for lim in data["limits"]]
-    text = f"{data['program']}\n" + (_table(rows, ["limit", "unit", "allowed", "used",
-                                                   "remaining", "window"]) if rows else
+    data = limits_json(kit.limits(io.load_case(args.case)))
+    rows = [[lim["name"], lim["unit"], value_text(lim["allowed"]), value_text(lim["used"]),
+             value_text(lim["remaining"]), lim["window"]] for lim in data["limits"]]
+    text = f"{data['program']}\n" + (table(rows, ["limit", "unit", "allowed", "used",
+                                                  "remaining", "window"]) if rows else
                                      "no limits known for this program")
     emit(data, args.json, text)
     return EXIT_OK
 
 
-def _n(value) -> str:
-    return "unknown" if value is None else str(value)
-
-
-def _findings_text(data: dict) -> str:
-    if not data["findings"]:
-        return f"{data['program']}: no findings"
-    lines = [f"{data['program']}: {len(data['findings'])} finding(s)"]
-    for f in data["findings"]:
-        lines.append(f"  {f['severity'].upper():7} [{f['code']}] {f['message']}"
-                     + (f"\n      at: {f['path']}" if f["path"] else "") + _cite(f["citation"]))
-    return "\n".join(lines)
-
-
 def scrub(kit: PayerKit, args) -> int:
     result = kit.scrub(io.load_case(args.case), args.visit)
-    data = io.scrub_json(result)
-    emit(data, args.json, _findings_text(data))
+    data = scrub_json(result)
+    emit(data, args.json, findings_text(data))
     return EXIT_FINDINGS if result.errors else EXIT_OK
 
 
@@ -126,9 +105,8 @@ def claim(kit: PayerKit, args) -> int:
     try:
         data = kit.claim(case, args.format, args.visit)
     except ClaimRefused as exc:
-        refused = {"program": case.program, "findings": [io.finding_json(f)
-                                                         for f in exc.findings]}
-        print(_findings_text(refused) if not args.json else json.dumps(refused, indent=2),
+        refused = {"program": case.program, "findings": [finding_json(f) for f in exc.findings]}
+        print(findings_text(refused) if not args.json else json.dumps(refused, indent=2),
               file=sys.stderr if not args.json else sys.stdout)
         return EXIT_FINDINGS
     if args.output:
@@ -151,10 +129,10 @@ def demo(kit: PayerKit, args) -> int:
         case = io.load_case(path)
         program = kit.program(case.program)
         result = {"case": path.name,
-                  "eligibility": io.eligibility_json(kit.check(case)),
-                  "pricing": io.pricing_json(kit.price(case)),
-                  "limits": io.limits_json(kit.limits(case)),
-                  "scrub": io.scrub_json(kit.scrub(case))}
+                  "eligibility": eligibility_json(kit.check(case)),
+                  "pricing": pricing_json(kit.price(case)),
+                  "limits": limits_json(kit.limits(case)),
+                  "scrub": scrub_json(kit.scrub(case))}
         claim_file = None
         if "x12-837p" in program.claim_formats:
             try:
@@ -170,7 +148,7 @@ def demo(kit: PayerKit, args) -> int:
                      result["pricing"]["total_allowed"] or "-", errors,
                      result["claim_file"] or "refused"])
     emit({"output": str(out), "cases": summary}, args.json,
-         _table(rows, ["case", "program", "status", "charge", "allowed", "errors", "claim"])
+         table(rows, ["case", "program", "status", "charge", "allowed", "errors", "claim"])
          + f"\n\nwrote {len(cases)} decision file(s) and "
          f"{sum(r['claim_file'] is not None for r in summary)} claim file(s) to {out}/")
     return EXIT_OK

@@ -1,4 +1,4 @@
-"""Case files in, results out: the one cattrs converter.
+"""Case files in: the one cattrs converter.
 
 A case file is TOML or JSON with the same shape (``docs/case-file.md``).
 :func:`load_case` reports every problem at once, each as
@@ -23,7 +23,7 @@ from cattrs.gen import make_dict_structure_fn, override
 from .errors import CaseError
 from .model import Case, FeeRates
 from .rules.fees import parse_fee_rows
-from .rules.money import format_money, parse_money
+from .rules.money import parse_money
 
 #: Fields whose values are personal: their values are never echoed in errors.
 _PRIVATE = ("first_name", "last_name", "birth_date", "line1", "line2", "member_id",
@@ -229,62 +229,3 @@ def _drop_none(value):
         return [_drop_none(v) for v in value]
     return value
 
-
-# ---------------------------------------------------------------------------
-# Results out: the documented JSON shapes of the CLI (docs/cli.md).
-# ---------------------------------------------------------------------------
-
-
-def citation_json(citation) -> dict | None:
-    if citation is None:
-        return None
-    return {"source": citation.source, "edition": citation.edition,
-            "confidence": citation.confidence, "url": citation.url}
-
-
-def reason_json(reason) -> dict:
-    return {"code": reason.code, "message": reason.message,
-            "citation": citation_json(reason.citation)}
-
-
-def eligibility_json(result) -> dict:
-    return {"program": result.program, "status": result.status,
-            "requirements": [reason_json(r) for r in result.requirements],
-            "reasons": [reason_json(r) for r in result.reasons]}
-
-
-def pricing_json(result) -> dict:
-    return {
-        "program": result.program,
-        "lines": [{"date": line.date.isoformat(), "code": line.code,
-                   "modifiers": list(line.modifiers), "minutes": line.minutes,
-                   "units": line.units, "charge": format_money(line.charge),
-                   "allowed": format_money(line.allowed), "fee_source": line.fee_source}
-                  for line in result.lines],
-        "total_charge": format_money(result.total_charge),
-        "total_allowed": format_money(result.total_allowed),
-        "reasons": [reason_json(r) for r in result.reasons],
-    }
-
-
-def _number(value):
-    if value is None or isinstance(value, int):
-        return value
-    return str(value)
-
-
-def limits_json(result) -> dict:
-    return {"program": result.program, "limits": [
-        {"name": lim.name, "unit": lim.unit, "allowed": _number(lim.allowed),
-         "used": _number(lim.used), "remaining": _number(lim.remaining),
-         "window": lim.window, "citation": citation_json(lim.citation)}
-        for lim in result.limits]}
-
-
-def finding_json(finding) -> dict:
-    return {"severity": finding.severity, "code": finding.code, "message": finding.message,
-            "path": finding.path, "citation": citation_json(finding.citation)}
-
-
-def scrub_json(result) -> dict:
-    return {"program": result.program, "findings": [finding_json(f) for f in result.findings]}
