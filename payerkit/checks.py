@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
+from .formats.x12_limits import MAX_DIAGNOSES, MAX_MODIFIERS, MAX_POINTERS
 from .hookspecs import hookimpl
 from .model import Citation, Finding
 from .rules import codes
-from .formats.x12_limits import MAX_DIAGNOSES, MAX_MODIFIERS, MAX_POINTERS
 from .rules.parity import parity_findings
 
 TR3 = Citation("ASC X12 837P 005010X222A1 implementation guide", confidence="rule")

@@ -38,6 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
         if visit:
             p.add_argument("--visit", type=_date, metavar="DATE",
                            help="the visit to bill (default: the last one)")
+        if case or visit:
+            p.add_argument("--as-of", dest="as_of", type=_date, metavar="DATE",
+                           help="the day to answer for and judge deadlines on "
+                           "(default: the case's as_of, else today)")
         p.add_argument("--json", action="store_true", help="print JSON (the documented shape)")
         return p
 
@@ -45,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     command("plugins", "List installed plugins and the hooks they implement.", case=False)
     command("check", "Eligibility: will the program pay, and on what conditions?", visit=True)
     command("price", "Units, charges and allowed amounts for a visit.", visit=True)
-    command("limits", "Visits or units used and left under the program's limits.")
+    command("limits", "Visits or units used and left under the program's limits.", visit=True)
     command("scrub", "Problems with the claim before it goes out (exit 1 on errors).",
             visit=True)
     claim = command("claim", "Write the claim file (refused when the scrub finds errors).",
@@ -53,7 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     claim.add_argument("--format", default="x12-837p", help="claim format id (default x12-837p)")
     claim.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout)")
     demo = command("demo", "Run every example case: decision, price, findings and claim files.",
-                   case=False)
+                   case=False, visit=False)
+    demo.add_argument("--as-of", dest="as_of", type=_date, metavar="DATE",
+                      help="judge every case on this day (default: each case's as_of)")
     demo.add_argument("examples", nargs="?", default="examples", help="folder of case files")
     demo.add_argument("-o", "--output", default="demo-out", help="folder to write into")
     return parser

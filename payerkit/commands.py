@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -20,6 +21,7 @@ from .output import (
     finding_json,
     findings_text,
     limits_json,
+    plugin_json,
     pricing_json,
     reasons_text,
     scrub_json,
@@ -52,17 +54,17 @@ def programs(kit: PayerKit, args) -> int:
 
 
 def plugins(kit: PayerKit, args) -> int:
-    data = {"plugins": [{"name": info.name, "distribution": info.distribution,
-                         "version": info.version, "hooks": list(hooks)}
-                        for info, hooks in kit.plugins()]}
-    rows = [[p["name"], f"{p['distribution']} {p['version']}", ", ".join(p["hooks"])]
+    data = {"plugins": [plugin_json(entry) for entry in kit.plugins()]}
+    rows = [[p["name"], f"{p['distribution']} {p['version']}",
+             "; ".join([*p["programs"], *(f"rules for {rs['applies_to']}" for rs in p["rule_sets"])])
+             or "-", ", ".join(h.removeprefix("payerkit_") for h in p["hooks"])]
             for p in data["plugins"]]
-    emit(data, args.json, table(rows, ["plugin", "distribution", "hooks"]))
+    emit(data, args.json, table(rows, ["plugin", "distribution", "serves", "hooks"]))
     return EXIT_OK
 
 
 def check(kit: PayerKit, args) -> int:
-    data = eligibility_json(kit.check(io.load_case(args.case), args.visit))
+    data = eligibility_json(kit.check(io.load_case(args.case), args.visit, args.as_of))
     text = "\n".join([f"{data['program']}: {data['status'].upper().replace('_', ' ')}"]
                      + reasons_text("requirements", data["requirements"])
                      + reasons_text("reasons", data["reasons"]))
@@ -71,7 +73,7 @@ def check(kit: PayerKit, args) -> int:
 
 
 def price(kit: PayerKit, args) -> int:
-    data = pricing_json(kit.price(io.load_case(args.case), args.visit))
+    data = pricing_json(kit.price(io.load_case(args.case), args.visit, args.as_of))
     rows = [[ln["date"], ln["code"], ",".join(ln["modifiers"]), ln["minutes"] or "",
              ln["units"], ln["charge"], ln["allowed"] or "-"] for ln in data["lines"]]
     rows.append(["total", "", "", "", "", data["total_charge"], data["total_allowed"] or "-"])
@@ -83,7 +85,7 @@ def price(kit: PayerKit, args) -> int:
 
 
 def limits(kit: PayerKit, args) -> int:
-    data = limits_json(kit.limits(io.load_case(args.case)))
+    data = limits_json(kit.limits(io.load_case(args.case), args.visit, args.as_of))
     rows = [[lim["name"], lim["unit"], value_text(lim["allowed"]), value_text(lim["used"]),
              value_text(lim["remaining"]), lim["window"]] for lim in data["limits"]]
     text = f"{data['program']}\n" + (table(rows, ["limit", "unit", "allowed", "used",
@@ -94,7 +96,7 @@ def limits(kit: PayerKit, args) -> int:
 
 
 def scrub(kit: PayerKit, args) -> int:
-    result = kit.scrub(io.load_case(args.case), args.visit)
+    result = kit.scrub(io.load_case(args.case), args.visit, args.as_of)
     data = scrub_json(result)
     emit(data, args.json, findings_text(data))
     return EXIT_FINDINGS if result.errors else EXIT_OK
@@ -102,17 +104,22 @@ def scrub(kit: PayerKit, args) -> int:
 
 def claim(kit: PayerKit, args) -> int:
     case = io.load_case(args.case)
+    today = dt.date.today()
     try:
-        data = kit.claim(case, args.format, args.visit)
+        data = kit.claim(case, args.format, args.visit, as_of=args.as_of)
     except ClaimRefused as exc:
         refused = {"program": case.program, "findings": [finding_json(f) for f in exc.findings]}
         print(findings_text(refused) if not args.json else json.dumps(refused, indent=2),
               file=sys.stderr if not args.json else sys.stdout)
         return EXIT_FINDINGS
+    warnings = [finding_json(f) for f in
+                kit.scrub(case, args.visit, args.as_of, written_on=today).findings]
+    if warnings and not args.json:
+        print(findings_text({"program": case.program, "findings": warnings}), file=sys.stderr)
     if args.output:
         write_atomic(args.output, data)
         summary = {"program": case.program, "format": args.format, "file": args.output,
-                   "bytes": len(data)}
+                   "bytes": len(data), "warnings": warnings}
         emit(summary, args.json, f"wrote {args.output} ({len(data)} bytes, {args.format})")
     else:
         sys.stdout.buffer.write(data)
@@ -128,15 +135,17 @@ def demo(kit: PayerKit, args) -> int:
     for path in cases:
         case = io.load_case(path)
         program = kit.program(case.program)
+        on = args.as_of
         result = {"case": path.name,
-                  "eligibility": eligibility_json(kit.check(case)),
-                  "pricing": pricing_json(kit.price(case)),
-                  "limits": limits_json(kit.limits(case)),
-                  "scrub": scrub_json(kit.scrub(case))}
+                  "eligibility": eligibility_json(kit.check(case, as_of=on)),
+                  "pricing": pricing_json(kit.price(case, as_of=on)),
+                  "limits": limits_json(kit.limits(case, as_of=on)),
+                  "scrub": scrub_json(kit.scrub(case, as_of=on, written_on=dt.date.today()))}
         claim_file = None
         if "x12-837p" in program.claim_formats:
             try:
-                claim_file = write_atomic(out / f"{path.stem}.837", kit.claim(case, "x12-837p"))
+                claim_file = write_atomic(out / f"{path.stem}.837",
+                                          kit.claim(case, "x12-837p", as_of=on))
             except ClaimRefused:
                 pass
         result["claim_file"] = claim_file.name if claim_file else None

@@ -511,13 +511,13 @@ class PayerKit:
 
     def _format_findings(self, ctx: Context, pricing: Pricing) -> list[Finding]:
         """What a writer of a format the program takes would refuse, found first."""
-        checks = [(fmt, self._formats[fmt][0]) for fmt in ctx.program.claim_formats]
-        checks = [(fmt_id, fmt) for fmt_id, fmt in checks if fmt.check is not None]
+        checks = [self._formats[fmt][0] for fmt in ctx.program.claim_formats]
+        checks = [fmt for fmt in checks if fmt.check is not None]
         if not checks or not any(line.units > 0 for line in pricing.lines):
             return []
         claim = build_claim(ctx.case, ctx.program, ctx.visit, pricing)
         findings = []
-        for fmt_id, fmt in checks:
+        for fmt in checks:
             for field, problem in fmt.check(claim):
                 path = case_path(field, ctx.case, ctx.visit)
                 findings.append(Finding("error", "FORMAT-LIMIT", f"{path}: {problem} "

@@ -47,7 +47,7 @@ def citation_json(citation) -> dict | None:
 
 
 def reason_json(reason) -> dict:
-    return {"code": reason.code, "message": reason.message,
+    return {"code": reason.code, "message": reason.message, "severity": reason.severity,
             "citation": citation_json(reason.citation)}
 
 
@@ -94,6 +94,20 @@ def scrub_json(result) -> dict:
     return {"program": result.program, "findings": [finding_json(f) for f in result.findings]}
 
 
+def rule_set_json(rule_set) -> dict:
+    return {"id": rule_set.id, "name": rule_set.name, "applies_to": rule_set.scope,
+            "states": list(rule_set.states), "lines_of_business": list(rule_set.lines_of_business),
+            "funding": list(rule_set.funding),
+            "sources": [citation_json(c) for c in rule_set.sources]}
+
+
+def plugin_json(entry) -> dict:
+    info = entry.info
+    return {"name": info.name, "distribution": info.distribution, "version": info.version,
+            "hooks": list(entry.hooks), "programs": list(entry.programs),
+            "rule_sets": [rule_set_json(rs) for rs in entry.rule_sets]}
+
+
 # ---------------------------------------------------------------------------
 # Text renderings (without ``--json``), built from the JSON shapes above.
 # ---------------------------------------------------------------------------
@@ -117,7 +131,8 @@ def table(rows: list[list[str]], header: list[str]) -> str:
 def reasons_text(title: str, items: list[dict]) -> list[str]:
     if not items:
         return []
-    return [f"{title}:"] + [f"  - [{r['code']}] {r['message']}{citation_text(r['citation'])}"
+    return [f"{title}:"] + [f"  - {'WARNING ' if r.get('severity') == 'warning' else ''}"
+                            f"[{r['code']}] {r['message']}{citation_text(r['citation'])}"
                             for r in items]
 
 

@@ -36,7 +36,7 @@ def test_check_json_shape(tmp_path, capsys):
     assert code == 0
     assert set(data) == {"program", "status", "requirements", "reasons"}
     assert data["status"] == "covered"
-    assert set(data["reasons"][0]) == {"code", "message", "citation"}
+    assert set(data["reasons"][0]) == {"code", "message", "severity", "citation"}
 
 
 def test_price_json_shape(tmp_path, capsys):
@@ -169,7 +169,8 @@ def test_a_value_the_837p_cannot_carry_is_refused_with_its_case_path(tmp_path, c
     target = tmp_path / "claim.837"
     code, _, err = run(capsys, "claim", write_case(tmp_path, data), "-o", str(target))
     assert code == 1 and "Traceback" not in err
-    assert "[FORMAT-REFUSED] x12-837p: coverage.member_id: must be 2 to 80 characters" in err
+    # the scrub finds it first (scrub ⊇ writer), naming the case field
+    assert "[FORMAT-LIMIT] coverage.member_id: must be 2 to 80 characters" in err
     assert not target.exists()
     data["coverage"]["member_id"] = "ABC123"
     data["patient"]["address"]["city"] = "*"          # nothing left once delimiters are removed

@@ -8,7 +8,7 @@ import attrs
 import pytest
 from case_samples import BASE_CASE, SampleAdapter
 
-from payerkit import Citation, PayerKit, Program, RuleSet, hookimpl, note, not_covered, requirement
+from payerkit import Citation, PayerKit, Program, RuleSet, hookimpl, not_covered, note, requirement
 from payerkit.io import structure_case
 from payerkit.rules.units import CMS_8_MINUTE, CPT_MIDPOINT
 

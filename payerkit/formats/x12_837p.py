@@ -23,11 +23,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from ..errors import FormatError
 from ..model.case import Address, Person, Practitioner, Provider
 from ..model.claim import Claim
 from .control import next_control_numbers
 from .options import ControlNumbers, WriteOptions
-from ..errors import FormatError
 from .x12 import clean, d8, number
 from .x12_limits import (
     MAX_AMOUNT_CHARS,

@@ -61,7 +61,9 @@ class Outcome:
 
     @property
     def reason(self) -> Reason:
-        return Reason(self.code, self.message, self.citation)
+        """The outcome as eligibility shows it; a caution or weak requirement keeps its warning."""
+        return Reason(self.code, self.message, self.citation,
+                      "warning" if self.finding_severity == "warning" else None)
 
     @property
     def finding_severity(self) -> Severity | None:

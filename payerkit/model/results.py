@@ -64,9 +64,13 @@ class Citation:
 
 @frozen
 class Reason:
+    """Why an answer is what it is. ``severity`` is ``warning`` for a caution the clerk
+    must see (the same outcome is a scrub warning), ``None`` for an explanation."""
+
     code: str
     message: str
     citation: Citation | None = None
+    severity: Severity | None = None
 
 
 @frozen
@@ -156,7 +160,8 @@ class Deadline:
     count the event day itself (day 1 is the day after), reading "within N
     days after" the event literally; no source seen states the counting rule
     for these deadlines, so ``convention`` says in output how the days were
-    counted, and an adapter states its payer's rule there when one is known. ``late_severity`` is the severity of a late act; when
+    counted, and an adapter states its payer's rule there when one is known.
+    ``late_severity`` is the severity of a late act; when
     the rule lets lateness be excused (``excuse`` says how) and the case gives
     a written justification, it is reported as a warning. ``done_on`` is the
     day the act was done, when the case records it (a notice already given):

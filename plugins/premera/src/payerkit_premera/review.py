@@ -61,7 +61,7 @@ def authorization_used(case: Case, on: dt.date) -> int:
 
 
 def _rule(on: dt.date):
-    return next((f for f in FIGURES.by_name[RULE] if f.applies(on)), None)
+    return FIGURES.find(RULE, on)
 
 
 def outcomes(case: Case, visit: Visit) -> list[Outcome]:
