@@ -14,7 +14,7 @@ import json
 import tomllib
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import cattrs
 from cattrs.errors import ForbiddenExtraKeysError
@@ -98,10 +98,19 @@ def format_error(exc: BaseException, type_) -> str:
         return f"unknown field(s): {', '.join(sorted(exc.extra_fields))}"
     if isinstance(exc, ValueError) and str(exc).startswith("expected"):
         return str(exc)
-    if "not in literal" in str(exc):
-        options = " | ".join(repr(a) for a in getattr(type_, "__args__", ()))
-        return f"expected one of {options}"
+    choices = _choices(type_)
+    if choices and ("not in literal" in str(exc) or isinstance(exc, TypeError | ValueError)):
+        return f"expected one of {' | '.join(repr(c) for c in choices)}"
     return cattrs.v.format_exception(exc, type_)
+
+
+def _choices(type_) -> tuple:
+    """The allowed values of a ``Literal`` or an optional ``Literal`` (``None`` left out)."""
+    args = getattr(type_, "__args__", ())
+    if getattr(type_, "__origin__", None) is Literal:
+        return args
+    literals = [a for a in args if getattr(a, "__origin__", None) is Literal]
+    return tuple(c for lit in literals for c in lit.__args__)
 
 
 def _tidy(message: str) -> str:

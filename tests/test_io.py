@@ -112,3 +112,17 @@ def test_round_trip_through_the_converter(first, minutes, rate, day):
     case = structure_case(data)
     plain = json.loads(json.dumps(unstructure_case(case)))
     assert structure_case(plain) == case
+
+
+def test_a_bad_optional_choice_lists_just_the_choices():
+    import copy
+
+    from case_samples import BASE_CASE
+
+    from payerkit.errors import CaseError
+
+    data = copy.deepcopy(BASE_CASE)
+    data["coverage"]["funding"] = "both"
+    with pytest.raises(CaseError) as exc:
+        structure_case(data)
+    assert exc.value.problems == ["coverage.funding: expected one of 'fully_insured' | 'self_funded'"]
