@@ -117,7 +117,10 @@ class Figures:
         editions = self.by_name.get(name)
         if editions is None:
             raise PluginError(f"{self.origin}: no figure {name!r}")
-        return next((figure for figure in editions if figure.applies(on)), None)
+        for figure in editions:
+            if figure.applies(on):
+                return figure
+        return None
 
     def get(self, name: str, on: dt.date | None = None) -> Figure:
         """The figure ``name`` in force ``on`` a day (the only one when undated)."""

@@ -45,6 +45,7 @@ from attrs import frozen
 from .claims import build_claim, case_path
 from .errors import CaseError, ClaimRefused, FormatError, PayerKitError, PluginError, UnknownProgram
 from .formats.options import WriteOptions
+from .io import structure_facts
 from .manager import (
     PluginLoadWarning,
     Registered,
@@ -320,8 +321,8 @@ class PayerKit:
 
     @staticmethod
     def _facts(program: Program, case: Case) -> Any:
-        from .io import structure_facts
-
+        if program.facts is None and not case.facts:
+            return None
         others = [key for key in case.facts if key != program.id]
         if others:
             raise CaseError([f"facts.{key}: this case is for {program.id!r}; only "
@@ -479,11 +480,11 @@ class PayerKit:
         return self._scrub(route, ctx, self._price(route, ctx), written_on)
 
     def _scrub(self, route: _Route, ctx: Context, pricing: Pricing,
-               written_on: dt.date | None = None) -> Scrub:
+               written_on: dt.date | None = None, writing: str | None = None) -> Scrub:
         findings = [o.finding for o in self._outcomes(route, ctx) if o.finding is not None]
         findings += self._many(route, "payerkit_scrub", self._call(
             route, "payerkit_scrub", pricing=pricing, **ctx.kwargs()), Finding)
-        findings += self._format_findings(ctx, pricing)
+        findings += self._format_findings(ctx, pricing, skip=writing)
         findings += self._deadline_findings(route, ctx, written_on)
         findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
         return Scrub(ctx.program.id, findings)
@@ -509,20 +510,22 @@ class PayerKit:
                     message=f"if sent on {written_on.isoformat()}: {finding.message}"))
         return findings
 
-    def _format_findings(self, ctx: Context, pricing: Pricing) -> list[Finding]:
-        """What a writer of a format the program takes would refuse, found first."""
-        checks = [self._formats[fmt][0] for fmt in ctx.program.claim_formats]
+    def _format_findings(self, ctx: Context, pricing: Pricing,
+                         skip: str | None = None) -> list[Finding]:
+        """What a writer of a format the program takes would refuse, found first.
+
+        ``skip``: the format about to be written, whose writer reports the same
+        problem itself (so a claim pays for one run of its writer, not two).
+        """
+        checks = [self._formats[fmt][0] for fmt in ctx.program.claim_formats if fmt != skip]
         checks = [fmt for fmt in checks if fmt.check is not None]
         if not checks or not any(line.units > 0 for line in pricing.lines):
             return []
         claim = build_claim(ctx.case, ctx.program, ctx.visit, pricing)
         findings = []
         for fmt in checks:
-            for field, problem in fmt.check(claim):
-                path = case_path(field, ctx.case, ctx.visit)
-                findings.append(Finding("error", "FORMAT-LIMIT", f"{path}: {problem} "
-                                        f"({fmt.name})", path,
-                                        Citation(fmt.name, confidence="rule")))
+            findings += [_format_finding(fmt, field, problem, ctx)
+                         for field, problem in fmt.check(claim)]
         return findings
 
     def build_claim(self, case: Case, visit: object = None,
@@ -547,7 +550,7 @@ class PayerKit:
         route = self._route(ctx.program, case.coverage.funding)
         written_on = (options.now or dt.datetime.now()).date()
         pricing = self._price(route, ctx)
-        scrub = self._scrub(route, ctx, pricing, written_on)
+        scrub = self._scrub(route, ctx, pricing, written_on, writing=format)
         if scrub.errors:
             raise ClaimRefused(scrub.errors)
         claim = build_claim(case, ctx.program, ctx.visit, pricing)
@@ -556,10 +559,8 @@ class PayerKit:
                 program=ctx.program, case=case, claim=claim, claim_format=claim_format,
                 options=options)
         except FormatError as exc:  # a value the format cannot carry: the writer names the field
-            path = case_path(exc.field, case, ctx.visit)
-            raise ClaimRefused([Finding("error", "FORMAT-REFUSED",
-                                        f"{format}: {path}: {exc.problem}", path,
-                                        Citation(claim_format.name, confidence="rule"))]) from None
+            raise ClaimRefused([_format_finding(claim_format, exc.field, exc.problem,
+                                                ctx)]) from None
         except PayerKitError:
             raise
         except Exception as exc:
@@ -581,6 +582,13 @@ class PayerKit:
                 f"claims (it takes {', '.join(program.claim_formats) or 'none installed'})",
                 None, Citation(program.name, confidence="rule"))])
         return self._formats[format_id][0]
+
+
+def _format_finding(fmt: ClaimFormat, field: str, problem: str, ctx: Context) -> Finding:
+    """A value the format cannot carry, named by its case field (the scrub's and the writer's)."""
+    path = case_path(field, ctx.case, ctx.visit)
+    return Finding("error", "FORMAT-LIMIT", f"{path}: {problem} ({fmt.name})", path,
+                   Citation(fmt.name, confidence="rule"))
 
 
 def _attribute(obj: object, path: str) -> Any:

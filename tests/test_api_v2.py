@@ -298,8 +298,8 @@ def test_a_value_the_format_cannot_carry_names_the_case_field(payerkit_data_dir)
     with pytest.raises(ClaimRefused) as exc:
         kit.claim(make_case(), "test-paper", options=OPTIONS)
     [finding] = exc.value.findings
-    assert finding.path == "patient.address.city"
-    assert finding.message == "test-paper: patient.address.city: at most 10 characters"
+    assert (finding.code, finding.path) == ("FORMAT-LIMIT", "patient.address.city")
+    assert finding.message == "patient.address.city: at most 10 characters (Test paper)"
 
 
 def test_the_scrub_reports_what_the_837p_writer_would_refuse(payerkit_data_dir):

@@ -14,7 +14,6 @@ from payerkit import (
     Deadline,
     Limit,
     Program,
-    caution,
     hookimpl,
     load_figures,
     note,
@@ -50,20 +49,12 @@ def payerkit_programs():
 
 
 @hookimpl
-def payerkit_outcomes(case, visit):
+def payerkit_outcomes(case):
     """One list feeds both `check` and `scrub`."""
-    found = []
     if case.episode.prescription is None:
-        found.append(requirement("EXAMPLE-RX", "get a prescription before billing", SAMPLE,
-                                 "episode.prescription"))
-    else:
-        found.append(note("EXAMPLE-COVERED", "prescribed care is covered", SAMPLE))
-    limit = FIGURES.get("visits_per_year", visit.date)
-    used = count_in_benefit_year(case.visits, visit.date) + case.coverage.visits_used_elsewhere
-    if used > limit.integer:
-        found.append(caution("EXAMPLE-OVER-LIMIT", f"visit {used} of the calendar year; the "
-                             f"plan allows {limit.value}", limit.citation, "visits"))
-    return found
+        return [requirement("EXAMPLE-RX", "get a prescription before billing", SAMPLE,
+                            "episode.prescription")]
+    return [note("EXAMPLE-COVERED", "prescribed care is covered", SAMPLE)]
 
 
 @hookimpl
