@@ -3,17 +3,21 @@
 Exit status: 0 done; 1 the scrub found errors (``scrub``, ``claim``); 2 bad
 input (a case file, an option, an unknown program), one line per problem
 naming the field; 3 a plugin or set-up problem (a conflict, a failed plugin in
-strict mode, a damaged control-number counter).
+strict mode, a plugin that fails while answering, a damaged control-number
+counter, an output path that cannot be written). Never a traceback, unless
+``--debug`` or ``PAYERKIT_DEBUG=1``.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
+import traceback
 
 from . import __version__
-from .errors import CaseError, ClaimRefused, PayerKitError, PluginError
+from .errors import CaseError, ClaimRefused, PayerKitError
 from .output import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, EXIT_PLUGIN, print_problems
 
 
@@ -29,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="payerkit", description="Payers' rules for massage therapy: eligibility, prices, "
         "visit limits, scrubbing and claims, with reasons and citations.")
     parser.add_argument("--version", action="version", version=f"payerkit {__version__}")
+    parser.add_argument("--debug", action="store_true",
+                        help="show tracebacks of unexpected errors (also PAYERKIT_DEBUG=1)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name, help_, case=True, visit=False):
@@ -66,7 +72,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run one command; every outcome is an exit status 0-3, never a traceback.
+
+    With ``--debug`` (or ``PAYERKIT_DEBUG=1``) an unexpected error shows its
+    traceback, for developers; otherwise it is exit 3 naming its type only
+    (its text may hold patient data).
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    debug = args.debug or os.environ.get("PAYERKIT_DEBUG", "").strip().lower() in {"1", "true", "yes"}
     try:
         from .commands import run
 
@@ -77,11 +91,22 @@ def main(argv: list[str] | None = None) -> int:
     except CaseError as exc:
         print_problems(exc.problems, "invalid input")
         return EXIT_INPUT
-    except (PluginError, PayerKitError) as exc:
-        print(f"payerkit: {exc}", file=sys.stderr)
+    except PayerKitError as exc:  # a plugin or set-up problem: our own message, no patient data
+        print_problems([str(exc)], "cannot answer")
+        if debug and exc.__cause__ is not None:
+            traceback.print_exception(exc.__cause__)
         return EXIT_PLUGIN
     except BrokenPipeError:
         return EXIT_OK
+    except KeyboardInterrupt:
+        print_problems(["interrupted; nothing was written"], "stopped")
+        return EXIT_PLUGIN
+    except Exception as exc:  # a bug in payerkit: say what, never its text
+        if debug:
+            raise
+        print_problems([f"internal error ({type(exc).__name__}); run again with --debug "
+                        "(or PAYERKIT_DEBUG=1) to see where, and report it"], "cannot answer")
+        return EXIT_PLUGIN
 
 
 if __name__ == "__main__":  # pragma: no cover

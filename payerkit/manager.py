@@ -112,7 +112,7 @@ def entry_point_plugins(strict: bool, entry_points: Iterable | None = None) -> l
         info = PluginInfo(ep.name, dist_name, version)
         try:
             plugin = ep.load()
-        except (Exception, SystemExit) as exc:  # a plugin's own bug must not stop the host
+        except (Exception, SystemExit, KeyboardInterrupt) as exc:  # a plugin bug never stops the host
             fail(f"plugin {describe(info)} failed to load: {type(exc).__name__}: {exc}", strict)
             continue
         loaded.append(Registered(plugin, info))
@@ -172,7 +172,7 @@ def build_registry(candidates: Iterable[Registered], strict: bool) -> Registry:
         try:
             check_hooks(reg.plugin, pm)
             found = [(field, _records(reg, hook, kind)) for hook, kind, field in REGISTRATION]
-        except (Exception, SystemExit) as exc:
+        except (Exception, SystemExit, KeyboardInterrupt) as exc:
             # no case is loaded yet, so the exception's text holds no patient data
             fail(f"plugin {describe(reg.info)} cannot be registered: {type(exc).__name__}: "
                  f"{exc}", strict)

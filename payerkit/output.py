@@ -28,10 +28,24 @@ def emit(data: dict, as_json: bool, text: str) -> None:
     print(json.dumps(data, indent=2) if as_json else text)
 
 
+def printable(text: str) -> str:
+    """``text`` with every control, format, surrogate or separator character escaped.
+
+    A problem line may quote what the user wrote (an unknown key); escaped, it
+    can never become two lines (``fake.path: all good``) or repaint a terminal.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else
+                   (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+                    if ord(c) < 0x10000 else f"\\U{ord(c):08x}") for c in text)
+
+
 def print_problems(lines: list[str], title: str) -> None:
+    """One line per problem on stderr, each made printable."""
     print(f"payerkit: {title}:", file=sys.stderr)
     for line in lines:
-        print(f"  {line}", file=sys.stderr)
+        print(f"  {printable(str(line))}", file=sys.stderr)
 
 
 # ---------------------------------------------------------------------------
@@ -117,10 +131,11 @@ def citation_text(citation: dict | None) -> str:
     if not citation:
         return ""
     edition = f", {citation['edition']}" if citation.get("edition") else ""
-    return f"\n      source: {citation['source']}{edition} [{citation['confidence']}]"
+    return f"\n      source: {printable(citation['source'] + edition)} [{citation['confidence']}]"
 
 
 def table(rows: list[list[str]], header: list[str]) -> str:
+    rows = [[printable(str(x)) for x in row] for row in rows]
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=True)]
     lines = ["  ".join(str(x).ljust(w) for x, w in zip(r, widths, strict=True)).rstrip()
              for r in [header, *rows]]
@@ -132,8 +147,8 @@ def reasons_text(title: str, items: list[dict]) -> list[str]:
     if not items:
         return []
     return [f"{title}:"] + [f"  - {'WARNING ' if r.get('severity') == 'warning' else ''}"
-                            f"[{r['code']}] {r['message']}{citation_text(r['citation'])}"
-                            for r in items]
+                            f"[{printable(r['code'])}] {printable(r['message'])}"
+                            f"{citation_text(r['citation'])}" for r in items]
 
 
 def value_text(value) -> str:
@@ -145,7 +160,8 @@ def findings_text(data: dict) -> str:
         return f"{data['program']}: no findings"
     lines = [f"{data['program']}: {len(data['findings'])} finding(s)"]
     for f in data["findings"]:
-        lines.append(f"  {f['severity'].upper():7} [{f['code']}] {f['message']}"
-                     + (f"\n      at: {f['path']}" if f["path"] else "")
+        lines.append(f"  {f['severity'].upper():7} [{printable(f['code'])}] "
+                     f"{printable(f['message'])}"
+                     + (f"\n      at: {printable(f['path'])}" if f["path"] else "")
                      + citation_text(f["citation"]))
     return "\n".join(lines)

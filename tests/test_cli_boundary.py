@@ -1,0 +1,151 @@
+"""One error boundary: every command ends in exit 0/1/2/3, never a traceback, never a plugin's text."""
+
+from __future__ import annotations
+
+import json
+import sys
+import warnings
+from importlib.metadata import EntryPoint
+
+import pytest
+from case_samples import BASE_CASE, SampleAdapter
+
+from payerkit import PayerKit, hookimpl
+from payerkit.cli import main
+from payerkit.manager import PluginLoadWarning
+
+MARKER = "Zqxmarker"  # an invented patient's name: it must never reach the screen
+
+
+def case_file(tmp_path, data=None):
+    data = json.loads(json.dumps(data or BASE_CASE, default=str))
+    data["patient"]["last_name"] = MARKER
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(data))
+    return str(path)
+
+
+def use(monkeypatch, *local, installed=(), strict=False):
+    """The CLI's kit: the sample adapter, ``installed`` plugins, and ``local`` plugins."""
+    def kit():
+        made = PayerKit(entry_points=False, plugins=[SampleAdapter(), *installed], strict=strict)
+        for plugin in local:
+            made.register(plugin)
+        return made
+    monkeypatch.setattr("payerkit.commands.PayerKit", kit)
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out + err
+
+
+class Leaky:
+    """Raises with patient data in its text, from every question."""
+
+    def _boom(self, case):
+        raise RuntimeError(f"cannot handle {case.patient.last_name}")
+
+    @hookimpl
+    def payerkit_outcomes(self, case):
+        self._boom(case)
+
+    @hookimpl
+    def payerkit_visit_limits(self, case):
+        self._boom(case)
+
+
+@pytest.mark.parametrize("command", ["check", "limits", "scrub", "claim"])
+def test_a_plugin_failing_at_call_time_is_exit_3_naming_it_without_its_text(
+        command, tmp_path, capsys, monkeypatch, payerkit_data_dir):
+    use(monkeypatch, Leaky())
+    code, text = run(capsys, command, case_file(tmp_path), "-o", str(tmp_path / "x.837")) \
+        if command == "claim" else run(capsys, command, case_file(tmp_path))
+    assert code == 3
+    assert "plugin 'Leaky' (local) failed in payerkit_" in text
+    assert "RuntimeError" in text
+    assert MARKER not in text and "Traceback" not in text
+    assert not (tmp_path / "x.837").exists()
+
+
+def test_a_hook_answering_the_wrong_type_is_exit_3(tmp_path, capsys, monkeypatch,
+                                                   payerkit_data_dir):
+    class Wrong:
+        @hookimpl
+        def payerkit_units(self):
+            return "the CMS rule"
+
+    use(monkeypatch, Wrong())
+    code, text = run(capsys, "price", case_file(tmp_path))
+    assert code == 3 and "answered payerkit_units with str" in text and "Traceback" not in text
+
+
+def test_debug_shows_the_plugins_traceback(tmp_path, capsys, monkeypatch, payerkit_data_dir):
+    use(monkeypatch, Leaky())
+    code, text = run(capsys, "--debug", "check", case_file(tmp_path))
+    assert code == 3 and "Traceback" in text
+
+
+def test_an_internal_error_is_exit_3_with_its_type_only(tmp_path, capsys, monkeypatch,
+                                                        payerkit_data_dir):
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError(f"secret {MARKER}")
+
+    use(monkeypatch)
+    monkeypatch.setattr("payerkit.commands.eligibility_json", broken)
+    code, text = run(capsys, "check", case_file(tmp_path))
+    assert code == 3 and "internal error (ZeroDivisionError)" in text
+    assert MARKER not in text and "Traceback" not in text
+    monkeypatch.setenv("PAYERKIT_DEBUG", "1")
+    with pytest.raises(ZeroDivisionError):
+        main(["check", case_file(tmp_path)])
+
+
+def test_an_unknown_key_cannot_forge_a_line_or_repaint_the_terminal(tmp_path, capsys,
+                                                                     monkeypatch):
+    use(monkeypatch)
+    data = json.loads(json.dumps(BASE_CASE, default=str))
+    data["provider"]["x\nfake.path: all good\x1b[2J"] = 1
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(data))
+    code, text = run(capsys, "check", str(path))
+    assert code == 2
+    problem_lines = [line for line in text.splitlines() if line.startswith("  ")]
+    assert len(problem_lines) == 1
+    assert "\x1b" not in text and "\\x0afake.path" in problem_lines[0]
+
+
+def test_strict_mode_names_the_problem_once(tmp_path, capsys, monkeypatch):
+    class Typo:
+        @hookimpl
+        def payerkit_outcomse(self):
+            return []
+
+    use(monkeypatch, installed=[Typo()], strict=True)
+    code, text = run(capsys, "check", case_file(tmp_path))
+    assert code == 3
+    assert "payerkit: payerkit:" not in text and "unknown hook(s) payerkit_outcomse" in text
+
+
+def test_a_plugin_calling_sys_exit_at_import_is_only_a_warning(tmp_path, monkeypatch,
+                                                               payerkit_data_dir):
+    (tmp_path / "exiting_plugin.py").write_text("import sys\nsys.exit(0)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    sys.modules.pop("exiting_plugin", None)
+    with pytest.warns(PluginLoadWarning, match="'exiting'.*failed to load: SystemExit"):
+        kit = PayerKit(entry_points=[EntryPoint("exiting", "exiting_plugin", "payerkit"),
+                                     EntryPoint("good", "plugin_samples:GOOD", "payerkit")])
+    assert [e.program.id for e in kit.programs()] == ["test-plan"]
+
+
+def test_a_second_plugin_claiming_a_program_leaves_other_programs_working(payerkit_data_dir):
+    import plugin_samples
+
+    eps = [EntryPoint("good", "plugin_samples:GOOD", "payerkit"),
+           EntryPoint("clash", "plugin_samples:CONFLICTING", "payerkit"),
+           EntryPoint("other", "plugin_samples:OTHER", "payerkit")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PluginLoadWarning)
+        kit = PayerKit(entry_points=eps)
+    assert [e.program.id for e in kit.programs()] == [plugin_samples.OTHER.program.id]
