@@ -23,3 +23,8 @@ def adapter():
 @pytest.fixture
 def kit(adapter, payerkit_data_dir):
     return PayerKit(entry_points=False, plugins=[adapter])
+
+
+def pytest_addoption(parser):
+    parser.addoption("--fuzz-long", action="store_true",
+                     help="run the mutation fuzzer on thousands of cases instead of a few hundred")
