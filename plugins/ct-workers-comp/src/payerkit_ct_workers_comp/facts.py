@@ -1,0 +1,65 @@
+"""Connecticut workers' compensation's own case facts: ``[facts.ct-workers-comp]``.
+
+Every field has a default, so a case may leave any of them out; the rules say what is
+missing and why it matters. The date of injury is the case's ``episode.onset_date`` and the
+carrier's claim number its ``coverage.claim_number``; the authorized treating practitioner's
+referral is ``episode.prescription`` and the carrier's authorization ``episode.authorization``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from attrs import field, frozen
+from payerkit import CaseError
+
+BillingArrangement = Literal["carrier_agreement", "under_treating_practice"]
+UnitRuleChoice = Literal["cms-8-minute", "cpt-midpoint"]
+Form43Scope = Literal["liability", "treatment"]
+#: Where the facts live in the case file (finding paths).
+AT = "facts.ct-workers-comp."
+
+
+@frozen
+class CtFacts:
+    """The program's facts, typed (read by payerkit's converter with path-addressed errors)."""
+
+    #: The employer (the 837P payerkit writes has no place for it; a CMS-1500 does).
+    employer: str | None = None
+    #: The day the employer (or an administrative law judge) received the employee's written
+    #: notice of claim (Form 30C): it starts the employer's 28 days (C.G.S. § 31-294c(b)).
+    notice_of_claim_date: dt.date | None = None
+    #: The injury is an occupational disease: notice within three years of the first
+    #: manifestation of a symptom (``episode.onset_date``) instead of one year of the accident.
+    occupational_disease: bool = False
+    #: The day the employer or carrier filed a Form 43 (notice contesting liability).
+    form_43_date: dt.date | None = None
+    #: What the Form 43 contests: the claim (``liability``) or only this treatment
+    #: (``treatment``: a denial of authorization on an otherwise accepted claim).
+    form_43_contests: Form43Scope = "liability"
+    #: The day the employer or carrier began paying on the claim.
+    first_payment_date: dt.date | None = None
+    #: The day the carrier accepted the claim in writing (a voluntary agreement, a letter).
+    accepted_date: dt.date | None = None
+    #: Who bills: the carrier agreed in writing to pay the massage practice directly, or the
+    #: bill goes out under the authorized treating practice. ``None``: not yet arranged.
+    billing_arrangement: BillingArrangement | None = None
+    #: The practice's written contract rates with the carrier, per unit: code -> amount.
+    #: They take precedence over the Official Connecticut Practitioner Fee Schedule.
+    contract_rates: dict[str, Decimal] = field(factory=dict)
+    #: The contract the rates come from (its name and date), quoted in every priced line.
+    contract_source: str | None = None
+    #: How minutes become 15-minute units; ``None``: the CMS 8-minute rule, as a default.
+    unit_rule: UnitRuleChoice | None = None
+    #: The carrier's bill deadline in days after the date of service, when the practice knows
+    #: it (a contract, the carrier's letter): none is judged otherwise.
+    bill_days: int | None = None
+
+
+def checked(facts: CtFacts) -> CtFacts:
+    """The facts, or a :class:`payerkit.CaseError` naming the field a type cannot check."""
+    if facts.bill_days is not None and facts.bill_days < 1:
+        raise CaseError([f"{AT}bill_days: expected a number of days >= 1"])
+    return facts

@@ -1,0 +1,72 @@
+"""payerkit hooks for ``ct-workers-comp``, Connecticut workers' compensation.
+
+payerkit asks these hooks only about this plugin's own program: no hook checks which program
+it is asked about. The rules are in :mod:`.liability` (scope, notice of claim, the 28-day
+presumption, Form 43), :mod:`.billing` (who may bill, the referral, what the bill needs) and
+:mod:`.pricing` (codes and units, contract rates and the practice's copy of the schedule).
+"""
+
+from __future__ import annotations
+
+from payerkit import Citation, Deadline, Program, hookimpl
+
+from . import billing, liability, pricing, sources
+from .facts import AT, CtFacts, checked
+
+PROGRAM_ID = "ct-workers-comp"
+#: The WCC's 1995 memorandum asks for the CMS-1500; only the 837P writer is installed so far.
+PROGRAM = Program(
+    id=PROGRAM_ID,
+    name="Connecticut workers' compensation (C.G.S. chapter 568)",
+    line_of_business="workers_comp",
+    states=("CT",),
+    claim_formats=("x12-837p",),
+    sources=(sources.SCOPE, sources.NOTICE, sources.PRESUMPTION, sources.CONTESTED,
+             sources.REFERRAL, sources.WHO_BILLS, sources.NO_BILLING_EMPLOYEE,
+             sources.FEE_SCHEDULE, sources.CONTRACT_FIRST, sources.CLAIM_NUMBER,
+             sources.RELATED_CAUSE),
+    facts=CtFacts,
+)
+BILL_DAYS = ("calendar days after the date of service, the service day not counted, as the "
+             "practice recorded the carrier's deadline (no Connecticut rule was found)")
+
+
+@hookimpl
+def payerkit_programs():
+    return [PROGRAM]
+
+
+@hookimpl
+def payerkit_outcomes(case, visit, as_of, facts):
+    facts = checked(facts)
+    refused = liability.in_scope(case)
+    if any(o.effect == "not_covered" for o in refused):
+        return refused
+    return [*refused, *liability.outcomes(case, facts, as_of),
+            *billing.outcomes(case, visit, facts)]
+
+
+@hookimpl
+def payerkit_units(facts):
+    return pricing.unit_rule(facts)
+
+
+@hookimpl
+def payerkit_fee_schedule(case, visit, facts):
+    return pricing.fee_schedule(case, visit, facts)
+
+
+@hookimpl
+def payerkit_visit_limits(case, visit):
+    return pricing.limits(case, visit)
+
+
+@hookimpl
+def payerkit_filing_deadline(case, visit, facts):
+    if checked(facts).bill_days is None or not case.episode.work_related:
+        return []
+    return [Deadline(
+        "bill", "service", visit.date, facts.bill_days,
+        Citation(f"the carrier's bill deadline as the practice recorded it ({AT}bill_days = "
+                 f"{facts.bill_days})", confidence="practice"),
+        path=f"visits[{case.visits.index(visit)}].date", convention=BILL_DAYS)]
