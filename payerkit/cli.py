@@ -4,7 +4,7 @@ Exit status: 0 done; 1 the scrub found errors (``scrub``, ``claim``); 2 bad
 input (a case file, an option, an unknown program), one line per problem
 naming the field; 3 a plugin or set-up problem (a conflict, a failed plugin in
 strict mode, a plugin that fails while answering, a damaged control-number
-counter, an output path that cannot be written). Never a traceback, unless
+counter, an output path payerkit will not write). Never a traceback, unless
 ``--debug`` or ``PAYERKIT_DEBUG=1``.
 """
 
@@ -56,18 +56,28 @@ def build_parser() -> argparse.ArgumentParser:
     command("check", "Eligibility: will the program pay, and on what conditions?", visit=True)
     command("price", "Units, charges and allowed amounts for a visit.", visit=True)
     command("limits", "Visits or units used and left under the program's limits.", visit=True)
+    command("terms", "What the payer owes on a claim and by when (prompt pay, interest).",
+            visit=True)
     command("scrub", "Problems with the claim before it goes out (exit 1 on errors).",
             visit=True)
     claim = command("claim", "Write the claim file (refused when the scrub finds errors).",
                     visit=True)
     claim.add_argument("--format", default="x12-837p", help="claim format id (default x12-837p)")
     claim.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout)")
+    claim.add_argument("--parents", action="store_true",
+                       help="create the output file's missing folders")
+    claim.add_argument("--force", action="store_true",
+                       help="replace a symbolic link (the link itself, never its target) or a "
+                       "read-only file at the output path")
     demo = command("demo", "Run every example case: decision, price, findings and claim files.",
                    case=False, visit=False)
     demo.add_argument("--as-of", dest="as_of", type=_date, metavar="DATE",
                       help="judge every case on this day (default: each case's as_of)")
     demo.add_argument("examples", nargs="?", default="examples", help="folder of case files")
     demo.add_argument("-o", "--output", default="demo-out", help="folder to write into")
+    demo.add_argument("--force", action="store_true",
+                      help="replace symbolic links (the links themselves) or read-only files "
+                      "among the outputs")
     return parser
 
 

@@ -5,22 +5,25 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 
 from . import io
 from .errors import CaseError, ClaimRefused
-from .files import write_atomic
+from .files import OutputError, check_output, make_folder, show, write_atomic
 from .kit import PayerKit
 from .output import (
     EXIT_FINDINGS,
     EXIT_OK,
     citation_json,
+    citation_text,
     eligibility_json,
     emit,
     finding_json,
     findings_text,
     limits_json,
+    payment_terms_json,
     plugin_json,
     pricing_json,
     reasons_text,
@@ -95,6 +98,15 @@ def limits(kit: PayerKit, args) -> int:
     return EXIT_OK
 
 
+def terms(kit: PayerKit, args) -> int:
+    data = payment_terms_json(kit.payment_terms(io.load_case(args.case), args.visit, args.as_of))
+    lines = [f"{data['program']}"] + ([f"  - [{t['name']}] {t['description']}"
+                                       f"{citation_text(t['citation'])}" for t in data["terms"]]
+                                      or ["  no payment terms known for this program"])
+    emit(data, args.json, "\n".join(lines))
+    return EXIT_OK
+
+
 def scrub(kit: PayerKit, args) -> int:
     result = kit.scrub(io.load_case(args.case), args.visit, args.as_of)
     data = scrub_json(result)
@@ -104,6 +116,12 @@ def scrub(kit: PayerKit, args) -> int:
 
 def claim(kit: PayerKit, args) -> int:
     case = io.load_case(args.case)
+    # -o is checked before the claim is made, so a refused path costs no control number;
+    # the case file is an input of the run and is never written over.
+    writing = {"inputs": [args.case], "force": getattr(args, "force", False),
+               "parents": getattr(args, "parents", False)}
+    if args.output:
+        check_output(args.output, **writing)
     today = dt.date.today()
     try:
         data = kit.claim(case, args.format, args.visit, as_of=args.as_of)
@@ -117,7 +135,7 @@ def claim(kit: PayerKit, args) -> int:
     if warnings and not args.json:
         print(findings_text({"program": case.program, "findings": warnings}), file=sys.stderr)
     if args.output:
-        write_atomic(args.output, data)
+        write_atomic(args.output, data, **writing)
         summary = {"program": case.program, "format": args.format, "file": args.output,
                    "bytes": len(data), "warnings": warnings}
         emit(summary, args.json, f"wrote {args.output} ({len(data)} bytes, {args.format})")
@@ -131,6 +149,8 @@ def demo(kit: PayerKit, args) -> int:
     cases = sorted(p for p in folder.glob("*") if p.suffix in {".toml", ".json"})
     if not cases:
         raise CaseError([f"examples: no .toml or .json case files in {str(folder)!r}"])
+    force = getattr(args, "force", False)
+    _demo_outputs(cases, out, force)  # refusals before anything is written
     rows, summary = [], []
     for path in cases:
         case = io.load_case(path)
@@ -140,16 +160,19 @@ def demo(kit: PayerKit, args) -> int:
                   "eligibility": eligibility_json(kit.check(case, as_of=on)),
                   "pricing": pricing_json(kit.price(case, as_of=on)),
                   "limits": limits_json(kit.limits(case, as_of=on)),
+                  "payment_terms": payment_terms_json(kit.payment_terms(case, as_of=on)),
                   "scrub": scrub_json(kit.scrub(case, as_of=on, written_on=dt.date.today()))}
         claim_file = None
         if "x12-837p" in program.claim_formats:
             try:
                 claim_file = write_atomic(out / f"{path.stem}.837",
-                                          kit.claim(case, "x12-837p", as_of=on))
+                                          kit.claim(case, "x12-837p", as_of=on),
+                                          inputs=cases, force=force)
             except ClaimRefused:
                 pass
         result["claim_file"] = claim_file.name if claim_file else None
-        write_atomic(out / f"{path.stem}.json", (json.dumps(result, indent=2) + "\n").encode())
+        write_atomic(out / f"{path.stem}.json", (json.dumps(result, indent=2) + "\n").encode(),
+                     inputs=cases, force=force)
         errors = sum(f["severity"] == "error" for f in result["scrub"]["findings"])
         summary.append(result)
         rows.append([path.name, case.program, result["eligibility"]["status"],
@@ -163,5 +186,26 @@ def demo(kit: PayerKit, args) -> int:
     return EXIT_OK
 
 
+def _demo_outputs(cases: list[Path], out: Path, force: bool) -> None:
+    """Refuse the demo's outputs before writing any: an output folder that is the examples
+    folder (its decisions would be read as cases next time), an output that is an input, two
+    cases writing one file, or a target ``write_atomic`` would refuse. The demo creates its
+    output folder (and missing parents) itself."""
+    folder = cases[0].parent
+    if out.is_dir() and os.path.samefile(out, folder):
+        raise OutputError(f"cannot write the demo into {show(out)}: it is the examples folder, "
+                          "and its .json decisions would be read as cases next time; choose "
+                          "another folder with -o")
+    writers: dict[str, Path] = {}
+    for path in cases:
+        for target in (out / f"{path.stem}.json", out / f"{path.stem}.837"):
+            check_output(target, inputs=cases, force=force, parents=True)
+            other = writers.setdefault(os.path.normcase(target.name), path)
+            if other != path:
+                raise OutputError(f"cannot write {show(target)} for both {show(other.name)} and "
+                                  f"{show(path.name)}; rename one of the case files")
+    make_folder(out)
+
+
 HANDLERS = {"programs": programs, "plugins": plugins, "check": check, "price": price,
-            "limits": limits, "scrub": scrub, "claim": claim, "demo": demo}
+            "limits": limits, "terms": terms, "scrub": scrub, "claim": claim, "demo": demo}

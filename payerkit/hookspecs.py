@@ -72,6 +72,7 @@ if TYPE_CHECKING:  # the model imports nothing from here; annotations only
         Deadline,
         Finding,
         Limit,
+        PaymentTerm,
         Pricing,
         Program,
         RuleSet,
@@ -205,6 +206,22 @@ def payerkit_scrub(program: Program, case: Case, visit: Visit, as_of: dt.date, f
     .. versionadded:: 1
     .. versionchanged:: 2
        Gets ``as_of`` and ``facts``; coverage findings come from outcomes.
+    """
+
+
+@hookspec
+def payerkit_payment_terms(program: Program, case: Case, visit: Visit, as_of: dt.date,
+                           facts: Any) -> Iterable[PaymentTerm]:
+    """Say what the payer owes on a claim for this visit, and by when.
+
+    :return: an iterable of :class:`payerkit.model.PaymentTerm` — a prompt-pay
+        standard (``95%`` of clean claims within 30 days), a decision deadline,
+        interest on late payment — each cited. A state's prompt-pay law is a
+        rule set's answer; a payer's contract terms are the owner's.
+
+    All results are collected (owner first, then rule sets, then local plugins).
+
+    .. versionadded:: 2
     """
 
 

@@ -69,6 +69,8 @@ from .model import (
     Finding,
     Limit,
     Limits,
+    PaymentTerm,
+    PaymentTerms,
     PluginInfo,
     PricedLine,
     Pricing,
@@ -467,6 +469,15 @@ class PayerKit:
                                    or not isinstance(result, Iterable)):
             raise self._wrong_type(route, "payerkit_visit_limits", "an iterable of Limit", result)
         return Limits(ctx.program.id, self._many(route, "payerkit_visit_limits", [result], Limit))
+
+    def payment_terms(self, case: Case, visit: object = None,
+                      as_of: dt.date | None = None) -> PaymentTerms:
+        """What the payer owes on the claim for a visit, and by when (prompt pay, interest)."""
+        ctx = self.context(case, visit, as_of)
+        route = self._route(ctx.program, case.coverage.funding)
+        results = self._call(route, "payerkit_payment_terms", **ctx.kwargs())
+        return PaymentTerms(ctx.program.id, self._many(
+            route, "payerkit_payment_terms", list(reversed(results)), PaymentTerm))
 
     def scrub(self, case: Case, visit: object = None, as_of: dt.date | None = None,
               written_on: dt.date | None = None) -> Scrub:

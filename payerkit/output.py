@@ -108,6 +108,18 @@ def scrub_json(result) -> dict:
     return {"program": result.program, "findings": [finding_json(f) for f in result.findings]}
 
 
+def _decimal(value):
+    return None if value is None else str(value)
+
+
+def payment_terms_json(result) -> dict:
+    return {"program": result.program, "terms": [
+        {"name": t.name, "description": t.description, "days": t.days, "share": _decimal(t.share),
+         "interest_per_month": _decimal(t.interest_per_month),
+         "interest_after_days": t.interest_after_days, "citation": citation_json(t.citation)}
+        for t in result.terms]}
+
+
 def rule_set_json(rule_set) -> dict:
     return {"id": rule_set.id, "name": rule_set.name, "applies_to": rule_set.scope,
             "states": list(rule_set.states), "lines_of_business": list(rule_set.lines_of_business),

@@ -87,6 +87,7 @@ def test_scrub_exit_status(tmp_path, capsys):
 
 def test_claim_writes_a_file(tmp_path, capsys):
     target = tmp_path / "out" / "claim.837"
+    target.parent.mkdir()  # without --parents the folder must exist (tests/test_files.py)
     code, out, _ = run(capsys, "claim", write_case(tmp_path), "--format", "x12-837p", "-o",
                        str(target))
     assert code == 0 and "wrote" in out

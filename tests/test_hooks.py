@@ -146,3 +146,20 @@ def test_hooks_get_keyword_arguments_only_they_ask_for(kit, hook):
     kit.register(Minimal())
     kit.check(make_case())
     kit.price(make_case())
+
+
+def test_hook_payerkit_payment_terms(kit):
+    from decimal import Decimal
+
+    from payerkit.model import PaymentTerm
+
+    class PromptPay:
+        @hookimpl
+        def payerkit_payment_terms(self):
+            return [PaymentTerm("clean claims", "95% of clean claims paid within 30 days", HIGH,
+                                days=30, share=Decimal("0.95"))]
+
+    assert kit.payment_terms(make_case()).terms == ()
+    kit.register(PromptPay())
+    [term] = kit.payment_terms(make_case()).terms
+    assert (term.days, term.share) == (30, Decimal("0.95"))

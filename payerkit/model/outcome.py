@@ -32,6 +32,13 @@ from attrs import frozen
 
 from .results import Citation, Finding, Reason, Severity
 
+#: Shared outcome codes: an adapter uses them for these common grounds, so a rule set
+#: (a state's law) can recognise and override them without knowing the payer.
+#: A prior authorization (utilization review) is required before the payer pays.
+PRIOR_AUTHORIZATION_REQUIRED = "PRIOR-AUTHORIZATION-REQUIRED"
+#: Care is refused only because of the provider's category (e.g. massage therapists).
+PROVIDER_CATEGORY_EXCLUDED = "PROVIDER-CATEGORY-EXCLUDED"
+
 Effect = Literal["not_covered", "requirement", "caution", "note"]
 EFFECTS = ("not_covered", "requirement", "caution", "note")
 _DEFAULT_SEVERITY: dict[str, Severity | None] = {
@@ -122,5 +129,6 @@ def status_of(outcomes: Iterable[Outcome]) -> str:
     return "action_required" if "requirement" in effects else "covered"
 
 
-__all__ = ["EFFECTS", "Effect", "Outcome", "caution", "not_covered", "note", "requirement",
+__all__ = ["EFFECTS", "Effect", "Outcome", "PRIOR_AUTHORIZATION_REQUIRED",
+           "PROVIDER_CATEGORY_EXCLUDED", "caution", "not_covered", "note", "requirement",
            "settle", "status_of"]

@@ -189,3 +189,28 @@ class Deadline:
 
     def is_late(self, on: dt.date) -> bool:
         return on > self.due
+
+
+@frozen
+class PaymentTerm:
+    """What a payer owes on a claim, and by when: a prompt-pay standard or interest rule.
+
+    ``days`` counts from the payer's receipt of the claim; ``share`` is the
+    share of claims the standard covers (``0.95`` for "95% of clean claims");
+    ``interest_per_month`` (``0.01`` for 1%) is owed on claims unpaid after
+    ``interest_after_days``. Later claim tracking ages claims against these.
+    """
+
+    name: str
+    description: str
+    citation: Citation
+    days: int | None = None
+    share: Decimal | None = None
+    interest_per_month: Decimal | None = None
+    interest_after_days: int | None = None
+
+
+@frozen
+class PaymentTerms:
+    program: str
+    terms: tuple[PaymentTerm, ...] = field(converter=_tuple)

@@ -57,14 +57,19 @@ def assert_primary(citation: Citation | None, what: str) -> None:
 
 
 class AdapterSuite:
-    """Base class: set ``plugin`` (module or object) and ``cases`` (case file paths)."""
+    """Base class: set ``plugin`` (module or object) and ``cases`` (case file paths).
+
+    A plugin that owns no program (a rule set, such as a state's law) sets
+    ``hosts``: adapters whose programs its cases name (invented ones will do).
+    """
 
     plugin: object = None
     cases: list[Path] = []
+    hosts: list = []
 
     @pytest.fixture
     def kit(self, payerkit_data_dir):
-        return PayerKit(entry_points=False, plugins=[self.plugin], strict=True)
+        return PayerKit(entry_points=False, plugins=[self.plugin, *self.hosts], strict=True)
 
     def _cases(self):
         assert self.cases, "give the suite at least one case file for each program"
