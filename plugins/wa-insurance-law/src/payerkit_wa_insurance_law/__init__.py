@@ -1,0 +1,1 @@
+"""payerkit rule set: Washington insurance law over every fully insured commercial plan."""

@@ -1,0 +1,122 @@
+"""Washington insurance law as a payerkit rule set: it owns no program.
+
+It governs every installed Washington commercial program (Premera, Regence, any
+community adapter declaring state WA and line commercial) for fully insured
+plans; the kit never asks it about a self-funded (ERISA) plan, and applies it
+with a caution when a case does not say how its plan is funded.
+
+* **Every category of provider** (RCW 48.43.045, WAC 284-170-270): a payer's
+  outcome ``PROVIDER-CATEGORY-EXCLUDED`` (care refused only because the
+  provider is a massage therapist) is overridden with a reason citing the law.
+* **Six visits without prior authorization** (RCW 48.43.016, from dates of
+  service on 2018-06-07): a payer's ``PRIOR-AUTHORIZATION-REQUIRED`` for
+  visits 1-6 of a new episode of care is overridden; a referral or
+  prescription may still be required, and the visits count toward limits.
+* **Prompt pay** (WAC 284-170-431): the payment terms of every governed plan.
+
+Figures are in ``data/figures.toml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from payerkit import Citation, PaymentTerm, RuleSet, hookimpl, load_figures, note
+from payerkit.model.outcome import PRIOR_AUTHORIZATION_REQUIRED, PROVIDER_CATEGORY_EXCLUDED
+from payerkit.rules.limits import count_between, episode_start
+
+FIGURES = load_figures(__package__)
+EVERY_CATEGORY = Citation(
+    "RCW 48.43.045(1)(a) and WAC 284-170-270: a health plan must permit every category of "
+    "licensed health care provider to provide covered services within its scope of practice; "
+    "an issuer may apply medical-necessity, visit-limit and network standards but may not "
+    "exclude a category; Washington Office of the Insurance Commissioner, 'Your rights to see "
+    "a medical provider (Every Category law)', names licensed massage therapists",
+    "WAC 284-170-270 (2020 archive); OIC page undated; current RCW text not seen", "high")
+SIX_VISITS = FIGURES.get("pa_free_treatment_visits").citation
+RULE_SET = RuleSet(
+    "wa-insurance-law", "Washington insurance law (RCW 48.43, WAC 284-170)", ("WA",),
+    ("commercial",), ("fully_insured",),
+    (EVERY_CATEGORY, SIX_VISITS, FIGURES.get("clean_claims_days").citation))
+
+
+def _terms() -> tuple[PaymentTerm, ...]:
+    clean, share = FIGURES.get("clean_claims_days"), FIGURES.get("clean_claims_share")
+    every, rate = FIGURES.get("all_claims_days"), FIGURES.get("interest_per_month")
+    after = FIGURES.get("interest_after_days")
+    return (
+        PaymentTerm("clean claims paid", f"at least {share.decimal:%} of each provider's "
+                    f"clean claims of a month are paid within {clean.value} days of receipt",
+                    clean.citation, days=clean.integer, share=share.decimal),
+        PaymentTerm("all claims decided", f"at least {share.decimal:%} of each provider's claims "
+                    f"of a month are paid or denied within {every.value} days of receipt",
+                    every.citation, days=every.integer, share=share.decimal),
+        PaymentTerm("interest on late clean claims", f"{rate.decimal:%} a month, simple, on "
+                    f"undenied, unpaid clean claims more than {after.value} days old, added "
+                    "without the provider asking", rate.citation,
+                    interest_per_month=rate.decimal, interest_after_days=after.integer),
+    )
+
+
+TERMS = _terms()
+
+
+def pa_free_visit(case, visit) -> int | None:
+    """The visit's number in a new episode of care when the law bars prior authorization for it."""
+    rule = FIGURES.find("pa_free_treatment_visits", visit.date)
+    if rule is None:
+        return None
+    gap = FIGURES.get("new_episode_days").integer
+    start = episode_start(case.visits, visit.date, gap) or visit.date
+    number = count_between(case.visits, start, visit.date)
+    return number if number <= rule.integer else None
+
+
+@hookimpl
+def payerkit_rule_sets():
+    return [RULE_SET]
+
+
+@hookimpl
+def payerkit_outcomes(case, visit):
+    found = [note("WA-EVERY-CATEGORY", "Washington's every-category law: a fully insured plan "
+                  "may not exclude licensed massage therapists as a category from covered "
+                  "services within their scope; it may still apply medical necessity, visit "
+                  "limits and network standards", EVERY_CATEGORY)]
+    number = pa_free_visit(case, visit)
+    if number is not None:
+        found.append(note("WA-SIX-VISITS", f"visit {number} of a new episode of care (no "
+                          "treatment by this provider in the 90 days before it began): no prior "
+                          "authorization may be required for up to 6 consecutive treatment "
+                          "visits with a contracting provider; a referral or prescription may "
+                          "still be, and the visits count toward the plan's limits", SIX_VISITS))
+    return found
+
+
+@hookimpl(wrapper=True, specname="payerkit_outcomes")
+def lawful_outcomes(case, visit):
+    """Override what the law forbids in the owner's (and anyone's) outcomes."""
+    results = yield
+    number = pa_free_visit(case, visit)
+    return [[_lawful(o, number) for o in found] if isinstance(found, list | tuple) else found
+            for found in results]
+
+
+def _lawful(outcome, number: int | None):
+    code = getattr(outcome, "code", None)  # a wrong type is left for the kit to report
+    if code == PROVIDER_CATEGORY_EXCLUDED:
+        return note("WA-EVERY-CATEGORY-OVERRIDE", "the plan's exclusion of this provider's "
+                    "category does not apply: Washington law requires a fully insured plan to "
+                    "permit every category of licensed provider to provide covered services "
+                    "within its scope", EVERY_CATEGORY, outcome.path)
+    if code == PRIOR_AUTHORIZATION_REQUIRED and number is not None:
+        return note("WA-NO-PRIOR-AUTHORIZATION", f"the plan's prior authorization does not "
+                    f"apply to visit {number} of a new episode of care: Washington law bars it "
+                    "for up to 6 consecutive treatment visits with a contracting provider",
+                    SIX_VISITS, outcome.path)
+    return outcome
+
+
+@hookimpl
+def payerkit_payment_terms() -> Iterable[PaymentTerm]:
+    return TERMS

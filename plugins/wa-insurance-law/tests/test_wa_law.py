@@ -1,0 +1,159 @@
+"""Washington insurance law as a rule set: applies to WA fully insured commercial plans only."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from payerkit import Citation, PayerKit, Program, hookimpl, not_covered, requirement
+from payerkit.io import structure_case
+from payerkit.model.outcome import PRIOR_AUTHORIZATION_REQUIRED, PROVIDER_CATEGORY_EXCLUDED
+from payerkit.testing.conformance import AdapterSuite
+
+import payerkit_wa_insurance_law.plugin as law
+
+PLAN = Citation("Invented plan booklet (test)", "2026", "high")
+
+
+class HostPlan:
+    def __init__(self, program_id="wa-host-plan", state="WA", line="commercial",
+                 excludes_lmt=False):
+        self.program = Program(id=program_id, name="Invented WA plan", line_of_business=line,
+                               states=(state,), payer_id="99999", payer_id_citation=PLAN,
+                               sources=(PLAN,))
+        self.excludes_lmt = excludes_lmt
+
+    @hookimpl
+    def payerkit_programs(self):
+        return [self.program]
+
+    @hookimpl
+    def payerkit_outcomes(self, case, visit):
+        found = []
+        if self.excludes_lmt:
+            found.append(not_covered(PROVIDER_CATEGORY_EXCLUDED, "massage therapists are not "
+                                     "covered providers under this plan", PLAN, "provider"))
+        auth = case.episode.authorization
+        if auth is None or not auth.covers(visit.date):
+            found.append(requirement(PRIOR_AUTHORIZATION_REQUIRED, "get prior authorization "
+                                     "before the visit", PLAN, "episode.authorization"))
+        return found
+
+CASES = sorted((Path(__file__).parent / "cases").glob("*.toml"))
+FIFTH = tomllib.loads(CASES[0].read_text(encoding="utf-8"))
+
+
+class TestConformance(AdapterSuite):
+    plugin = law
+    cases = CASES
+    hosts = [HostPlan()]
+
+
+def case(**changes):
+    data = copy.deepcopy(FIFTH)
+    for key, value in changes.items():
+        section, _, field = key.partition("__")
+        if field:
+            data[section][field] = value
+        else:
+            data[section] = value
+    return structure_case(data)
+
+
+def kits(*hosts):
+    hosts = hosts or (HostPlan(),)
+    return (PayerKit(entry_points=False, plugins=[*hosts, law], strict=True),
+            PayerKit(entry_points=False, plugins=list(hosts), strict=True))
+
+
+def codes(result):
+    return {r.code for r in result.requirements + result.reasons}
+
+
+def test_the_fifth_visit_of_a_new_episode_needs_no_prior_authorization(payerkit_data_dir):
+    with_law, without = kits()
+    assert without.check(case()).status == "action_required"
+    result = with_law.check(case())
+    assert result.status == "covered"
+    assert {"WA-NO-PRIOR-AUTHORIZATION", "WA-SIX-VISITS", "WA-EVERY-CATEGORY"} <= codes(result)
+    assert not with_law.scrub(case()).errors and without.scrub(case()).errors
+
+
+def test_the_seventh_visit_needs_it_again(payerkit_data_dir):
+    with_law, _ = kits()
+    visits = FIFTH["visits"] + [{"date": dt.date(2026, 3, 26), "services": [
+        {"code": "97124", "minutes": 30}]}, {"date": dt.date(2026, 4, 2), "services": [
+            {"code": "97124", "minutes": 30}]}]
+    seventh = case(visits=visits)
+    assert with_law.check(seventh, dt.date(2026, 3, 26)).status == "covered"  # the sixth
+    result = with_law.check(seventh)
+    assert result.status == "action_required"
+    assert "PRIOR-AUTHORIZATION-REQUIRED" in codes(result)
+
+
+def test_a_gap_of_more_than_90_days_starts_a_new_episode(payerkit_data_dir):
+    with_law, _ = kits()
+    visits = [{"date": dt.date(2025, 6, 1) + dt.timedelta(days=7 * i), "services": [
+        {"code": "97124", "minutes": 30}]} for i in range(8)] + FIFTH["visits"]
+    result = with_law.check(case(visits=visits))
+    assert result.status == "covered"  # the first eight visits ended more than 90 days before
+
+
+def test_before_june_7_2018_the_law_did_not_apply(payerkit_data_dir):
+    with_law, _ = kits()
+    old = [{"date": dt.date(2018, 6, 6), "services": [{"code": "97124", "minutes": 30}]}]
+    result = with_law.check(case(visits=old, episode__onset_date=dt.date(2018, 6, 1),
+                                 as_of=dt.date(2018, 6, 10)))
+    assert result.status == "action_required" and "WA-SIX-VISITS" not in codes(result)
+
+
+def test_a_self_funded_plan_is_untouched(payerkit_data_dir):
+    with_law, without = kits()
+    self_funded = case(coverage={**FIFTH["coverage"], "funding": "self_funded"})
+    assert with_law.check(self_funded) == without.check(self_funded)
+    assert with_law.payment_terms(self_funded).terms == ()
+
+
+def test_other_states_and_lines_are_untouched(payerkit_data_dir):
+    for host in (HostPlan("or-plan", state="OR"), HostPlan("wa-auto", line="auto")):
+        with_law, without = kits(host)
+        other = case(program=host.program.id)
+        assert with_law.check(other) == without.check(other)
+
+
+def test_an_exclusion_of_massage_therapists_is_overridden(payerkit_data_dir):
+    with_law, without = kits(HostPlan(excludes_lmt=True))
+    assert without.check(case()).status == "not_covered"
+    result = with_law.check(case())
+    assert result.status == "covered" and "WA-EVERY-CATEGORY-OVERRIDE" in codes(result)
+
+
+def test_prompt_pay_terms(payerkit_data_dir):
+    with_law, without = kits()
+    terms = {t.name: t for t in with_law.payment_terms(case()).terms}
+    assert (terms["clean claims paid"].days, terms["clean claims paid"].share) == (
+        30, Decimal("0.95"))
+    assert terms["all claims decided"].days == 60
+    interest = terms["interest on late clean claims"]
+    assert (interest.interest_per_month, interest.interest_after_days) == (Decimal("0.01"), 61)
+    assert without.payment_terms(case()).terms == ()
+
+
+def test_unknown_funding_applies_the_law_with_a_caution(payerkit_data_dir):
+    with_law, _ = kits()
+    result = with_law.check(case(coverage={"member_id": "WAH123456789"}))
+    assert result.status == "covered"
+    assert "PLAN-FUNDING-UNKNOWN" in codes(result)
+
+
+@pytest.mark.parametrize("installed", [True])
+def test_installed_plugin_is_discovered_and_listed(installed, payerkit_data_dir):
+    kit = PayerKit(strict=True)
+    [rule_set] = [rs for rs in kit.rule_sets() if rs.id == "wa-insurance-law"]
+    assert rule_set.scope == "WA commercial, fully insured"
+    [entry] = [p for p in kit.plugins() if p.rule_sets]
+    assert entry.info.distribution == "payerkit-wa-insurance-law" and entry.programs == ()
