@@ -95,7 +95,7 @@ def test_fee_file_is_read_relative_to_the_case(tmp_path, case_data):
         load_case(tmp_path / "c.json")
 
 
-names = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1,
+names = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1,
                 max_size=20)
 
 
