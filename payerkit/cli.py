@@ -22,10 +22,16 @@ from .output import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, EXIT_PLUGIN, print_probl
 
 
 def _date(text: str) -> dt.date:
+    from .io import FIRST_DATE, LAST_DATE
+
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date such as 2026-03-20, got {text!r}") from None
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise argparse.ArgumentTypeError(f"expected a date from {FIRST_DATE.isoformat()} to "
+                                         f"{LAST_DATE.isoformat()}, got {day.isoformat()}")
+    return day
 
 
 def build_parser() -> argparse.ArgumentParser:

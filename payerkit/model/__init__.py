@@ -37,7 +37,8 @@ from .results import (
 __all__ = [
     "Address", "Authorization", "Case", "Citation", "Claim", "ClaimFormat", "ClaimLine",
     "Coverage", "Deadline", "Eligibility", "Episode", "FeeRates", "Finding", "Limit",
-    "Limits", "Outcome", "PaymentTerm", "PaymentTerms", "Person", "PluginInfo", "Practitioner", "Prescription", "PricedLine",
+    "Limits", "Outcome", "PaymentTerm", "PaymentTerms", "Person", "PluginInfo", "Practitioner",
+    "Prescription", "PricedLine",
     "Pricing", "Program", "Provider", "Reason", "RuleSet", "Scrub", "Service", "Subscriber",
     "Submission", "Visit", "caution", "not_covered", "note", "requirement",
 ]

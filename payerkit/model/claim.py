@@ -13,6 +13,7 @@ from typing import Literal
 
 from attrs import field, frozen
 
+from ..rules.money import total
 from .case import Address, Person, Practitioner, Provider
 
 RelatedCause = Literal["auto", "employment", "other"]
@@ -75,7 +76,7 @@ class Claim:
 
     @property
     def total_charge(self) -> Decimal:
-        return sum((line.charge for line in self.lines), Decimal("0"))
+        return total(line.charge for line in self.lines)
 
     @property
     def patient_is_insured(self) -> bool:

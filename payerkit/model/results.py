@@ -13,6 +13,8 @@ from typing import Literal
 
 from attrs import field, frozen, validators
 
+from ..rules.money import total
+
 Confidence = Literal["high", "medium", "low", "sample", "rule", "practice"]
 #: Every confidence grade a citation may carry (validated: a typo is an error).
 CONFIDENCES = ("high", "medium", "low", "sample", "rule", "practice")
@@ -104,13 +106,13 @@ class Pricing:
 
     @property
     def total_charge(self) -> Decimal:
-        return sum((line.charge for line in self.lines), Decimal("0.00"))
+        return total(line.charge for line in self.lines)
 
     @property
     def total_allowed(self) -> Decimal | None:
         if not self.lines or any(line.allowed is None for line in self.lines):
             return None
-        return sum((line.allowed for line in self.lines), Decimal("0.00"))
+        return total(line.allowed for line in self.lines)
 
 
 @frozen
