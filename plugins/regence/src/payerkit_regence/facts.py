@@ -1,0 +1,87 @@
+"""The programs' own case facts: ``[facts.regence-wa]`` (and -or, -id, -ut) and ``[facts.ump]``.
+
+Every field has a default, so a case without the table still loads; each default is stated
+in the README and, where it matters, in the output. payerkit reads the table through its
+converter, so a wrong type is reported with the field's path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from attrs import frozen
+from payerkit import CaseError, Program
+
+UnitRuleName = Literal["cms-8-minute", "cpt-midpoint"]
+Administrator = Literal["regence", "rga", "joint_administration"]
+
+
+@frozen
+class RegenceFacts:
+    """Facts of a Regence commercial case (BlueShield of WA, BCBS of OR, BlueShield of ID, BCBS of UT)."""
+
+    #: Who administers the member's group: Regence itself, Regence Group Administrators (RGA,
+    #: self-funded groups: claims to RGA, its own pre-authorization), or a joint-administration
+    #: TPA (eviCore authorizations do not apply).
+    administrator: Administrator = "regence"
+    #: The member's plan is a Regence Medicare Advantage plan (massage is not covered).
+    medicare_advantage: bool = False
+    #: The member's group takes part in Regence's Physical Medicine (eviCore) program. Default:
+    #: yes; Regence's list of participating groups, or Availity, says otherwise.
+    physical_medicine_program: bool = True
+    #: The day treatment started, when earlier visits are not in this file (default: the
+    #: case's first visit).
+    treatment_start: dt.date | None = None
+    #: The day the eviCore notification was submitted.
+    notification_date: dt.date | None = None
+    #: The day eviCore approved the notification.
+    notification_approved_date: dt.date | None = None
+    #: The member's outpatient rehabilitation visits per benefit year (a plan figure: from the
+    #: eligibility response or the plan; no default).
+    rehab_visits_per_year: int | None = None
+    #: Units of modalities/procedures per date of service (default: the manual's 4).
+    units_per_date_cap: int | None = None
+    #: Stop the claim (an error) above the cap, instead of a warning.
+    enforce_units_cap: bool = False
+    #: How timed minutes become units (default: the CMS 8-minute rule, not confirmed for Regence).
+    unit_rule: UnitRuleName | None = None
+    #: The provider's filing limit in days after the date of service, from its Regence
+    #: agreement (no default: not found in public sources).
+    filing_limit_days: int | None = None
+
+
+@frozen
+class UmpFacts:
+    """Facts of a Uniform Medical Plan case."""
+
+    #: The member's plan's massage visits per calendar year, when it differs from the figure
+    #: for the year (default: 24 from 2024, 16 before).
+    massage_visits_per_year: int | None = None
+    #: How timed minutes become units (default: the CMS 8-minute rule, not confirmed for UMP).
+    unit_rule: UnitRuleName | None = None
+    #: The provider's filing limit in days after the date of service (no default).
+    filing_limit_days: int | None = None
+
+
+#: Facts that must be at least 1 (days, caps), and at least 0 (a plan may allow no visits).
+_POSITIVE = ("units_per_date_cap", "filing_limit_days")
+_NOT_NEGATIVE = ("rehab_visits_per_year", "massage_visits_per_year")
+
+
+def check(program: Program, facts) -> None:
+    """Raise a :class:`CaseError` naming each fact whose number cannot be right."""
+    problems = []
+    for name in _POSITIVE + _NOT_NEGATIVE:
+        value = getattr(facts, name, None)
+        least = 1 if name in _POSITIVE else 0
+        if value is not None and value < least:
+            problems.append(f"facts.{program.id}.{name}: expected an integer of at least {least}, "
+                            f"got {value}")
+    approved, sent = getattr(facts, "notification_approved_date", None), \
+        getattr(facts, "notification_date", None)
+    if approved is not None and sent is not None and approved < sent:
+        problems.append(f"facts.{program.id}.notification_approved_date: expected a date on or "
+                        f"after notification_date ({sent.isoformat()})")
+    if problems:
+        raise CaseError(problems)

@@ -1,0 +1,183 @@
+"""Regence's commercial plans (WA, OR, ID, UT): coverage outcomes, claim checks and limits.
+
+One set of rules serves the four plans: Regence's provider pages on regence.com (eviCore
+notification, Medicare Advantage, electronic claims, contracting) speak for all of them; the
+LMP billing guideline was seen only on the Washington site, so for Oregon, Idaho and Utah it is
+cited ``medium`` (Regence's Washington page standing in). The notification rule is in
+:mod:`.notification`; rules shared with UMP in :mod:`.common`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from payerkit import (
+    Case,
+    Citation,
+    Finding,
+    Limit,
+    Outcome,
+    Pricing,
+    Program,
+    Visit,
+    caution,
+    not_covered,
+    note,
+)
+from payerkit.rules.limits import count_in_benefit_year
+
+from . import common, notification
+from . import sources as src
+from .codes import MODALITIES_PROCEDURES, in_ranges
+from .facts import RegenceFacts
+
+
+def outcomes(program: Program, case: Case, visit: Visit, as_of: dt.date, facts: RegenceFacts,
+             guide: Citation) -> list[Outcome]:
+    at = f"facts.{program.id}."
+    if facts.medicare_advantage:
+        return [not_covered("REGENCE-MA-NOT-COVERED", "the member's plan is a Regence Medicare "
+                            "Advantage plan: massage therapists are not Medicare-eligible "
+                            "providers, and Regence does not cover their services under Medicare "
+                            "Advantage", src.MEDICARE_ADVANTAGE, at + "medicare_advantage")]
+    found = [_network(case), note(
+        "REGENCE-FUNCTIONAL-LOSS", "Regence pays for massage when a physician has diagnosed a "
+        "medical condition that has resulted in functional loss and prescribed rehabilitation "
+        "therapy: the record must document the functional loss (payerkit cannot tell it from the "
+        "diagnosis codes)", guide, "episode.diagnoses")]
+    found.append(common.prescription(
+        case, visit, guide, "REGENCE", "Regence requires a physician's prescription of "
+        "rehabilitation therapy for the diagnosed condition, on file in your office"))
+    found += notification.outcomes(program, case, as_of, facts)
+    found.append(_rehab_outcome(program, case, visit, facts, guide))
+    found.append(common.payer_id(program, case))
+    if facts.administrator == "rga":
+        found.append(_rga_payer(case))
+    filing = common.filing_outcome(program, facts)
+    if filing is not None:
+        found.append(filing)
+    return found
+
+
+def _network(case: Case) -> Outcome:
+    if src.NETWORK_ID in {n.strip().lower() for n in case.provider.networks}:
+        return note("REGENCE-ELECTRONIC-ONLY", "the provider is contracted with Regence "
+                    f"('{src.NETWORK_ID}' in provider.networks): Regence requires its providers' "
+                    "claims electronically, so payerkit writes the 837P; a paper CMS-1500 is "
+                    "accepted only from members and from providers outside Regence's service "
+                    "area", src.ELECTRONIC, "provider.networks")
+    return caution("REGENCE-NOT-CONTRACTED", "the provider is not recorded as contracted with "
+                   f"Regence (no '{src.NETWORK_ID}' in provider.networks): Regence processes "
+                   "claims from a provider before its participation date as out-of-network; if "
+                   f"you are contracted, add '{src.NETWORK_ID}' to provider.networks",
+                   src.CONTRACTING, "provider.networks")
+
+
+def _rga_payer(case: Case) -> Outcome:
+    rga = src.FIGURES.get("payer_id.rga")
+    given = case.coverage.payer_id
+    if given and given.strip().upper() == rga.value:
+        return note("REGENCE-RGA-PAYER-ID", f"the member's group is administered by Regence Group "
+                    f"Administrators: the claim goes to RGA's payer id {rga.value}", rga.citation,
+                    "coverage.payer_id")
+    now = f"coverage.payer_id is {given}" if given else "no coverage.payer_id is given, so " \
+        "the claim would carry Regence's own id"
+    return caution("REGENCE-RGA-PAYER-ID", f"the member's group is administered by Regence Group "
+                   "Administrators (RGA), and RGA claims sent to Regence are returned: set "
+                   f"coverage.payer_id to RGA's id, {rga.value} in Office Ally's payer list "
+                   f"(confirm it with your clearinghouse); {now}", rga.citation,
+                   "coverage.payer_id")
+
+
+# -- the outpatient rehabilitation benefit ----------------------------------------------------
+
+def rehab_used(case: Case, visit: Visit) -> int:
+    """Visits this calendar year up to ``visit``, plus those the case says happened elsewhere."""
+    return count_in_benefit_year(case.visits, visit.date) + case.coverage.visits_used_elsewhere
+
+
+def _rehab_citation(program: Program, allowed: int) -> Citation:
+    return Citation(f"the member's outpatient rehabilitation benefit: {allowed} visits a year, as "
+                    f"the case sets in [facts.{program.id}] rehab_visits_per_year; "
+                    "Regence's LMP billing guideline: massage counts against this benefit",
+                    confidence="practice")
+
+
+def _rehab_outcome(program: Program, case: Case, visit: Visit, facts: RegenceFacts,
+                   guide: Citation) -> Outcome:
+    allowed, used = facts.rehab_visits_per_year, rehab_used(case, visit)
+    path = f"facts.{program.id}.rehab_visits_per_year"
+    if allowed is None:
+        return note("REGENCE-REHAB-LIMIT-UNKNOWN", f"massage counts against the member's "
+                    f"outpatient rehabilitation benefit (this is visit {used} of "
+                    f"{visit.date.year}); the plan's limit is not given: read it from the "
+                    f"member's benefits (the eligibility response) and set {path}", guide, path)
+    cited = _rehab_citation(program, allowed)
+    if used > allowed:
+        return caution("REGENCE-REHAB-LIMIT-REACHED", f"visit {used} of {visit.date.year} is over "
+                       f"the member's {allowed} outpatient rehabilitation visits a year: expect "
+                       "Regence to deny it (other therapies under the benefit count too: add "
+                       "them in coverage.visits_used_elsewhere)", cited, path)
+    return note("REGENCE-REHAB-VISITS", f"visit {used} of the member's {allowed} outpatient "
+                f"rehabilitation visits in {visit.date.year}", cited, path)
+
+
+# -- four units of modalities/procedures per date of service ----------------------------------
+
+def units_cap(program: Program, facts: RegenceFacts) -> tuple[int, Citation]:
+    figure = src.FIGURES.get("units_per_date")
+    if facts.units_per_date_cap is None:
+        return figure.integer, figure.citation
+    return facts.units_per_date_cap, Citation(
+        f"the practice's setting [facts.{program.id}] units_per_date_cap = "
+        f"{facts.units_per_date_cap}, in place of Regence's 'four units of modalities/procedures "
+        "per date of service' (Washington LMP billing guideline, scope not confirmed)",
+        confidence="practice")
+
+
+def capped_units(pairs) -> list[tuple[str, int]]:
+    """The (code, units) pairs of a date the four-unit sentence is read to count."""
+    return [(code, units) for code, units in pairs if units and in_ranges(code, MODALITIES_PROCEDURES)]
+
+
+def units_findings(program: Program, case: Case, visit: Visit, facts: RegenceFacts,
+                   pricing: Pricing) -> list[Finding]:
+    cap, cited = units_cap(program, facts)
+    counted = capped_units((line.code, line.units) for line in pricing.lines)
+    total = sum(units for _, units in counted)
+    if total <= cap:
+        return []
+    listing = ", ".join(f"{code} x {units}" for code, units in counted)
+    severity = "error" if facts.enforce_units_cap else "warning"
+    how = ("the case sets enforce_units_cap, so the claim stops" if facts.enforce_units_cap else
+           "it is a warning, not a stop, because the rest of Regence's sentence (whether it is a "
+           "cap or a review threshold, which codes it covers, and whether it holds outside "
+           "Washington) is NOT CONFIRMED")
+    return [Finding(severity, "REGENCE-UNITS-PER-DATE", f"{visit.date.isoformat()}: {total} units "
+                    f"of modalities/procedures ({listing}), above {cap} per date of service: "
+                    "Regence's Washington LMP billing guideline reads 'a total of four units of "
+                    f"modalities/procedures per date of service'; {how}. Expect the units over "
+                    f"{cap} to be denied, or verify with Regence; [facts.{program.id}] "
+                    "units_per_date_cap and enforce_units_cap change this",
+                    f"{common.visit_path(case, visit)}.services", cited)]
+
+
+def limits(program: Program, case: Case, visit: Visit, facts: RegenceFacts,
+           guide: Citation) -> list[Limit]:
+    used, allowed = rehab_used(case, visit), facts.rehab_visits_per_year
+    year = f"calendar year {visit.date.year} (payerkit assumes the benefit year is the calendar year)"
+    if allowed is None:
+        found = [Limit("outpatient rehabilitation visits", "visits", None, used,
+                       f"{year}; the plan's limit is not given: set [facts.{program.id}] "
+                       "rehab_visits_per_year from the member's benefits", guide)]
+    else:
+        found = [Limit("outpatient rehabilitation visits", "visits", allowed, used, year,
+                       _rehab_citation(program, allowed))]
+    cap, cited = units_cap(program, facts)
+    rule = common.unit_rule(program, facts)
+    pairs = zip((s.code for s in visit.services), rule.units(visit.services), strict=True)
+    found.append(Limit(f"units of modalities/procedures on {visit.date.isoformat()}", "units", cap,
+                       sum(units for _, units in capped_units(pairs)),
+                       f"{visit.date.isoformat()} (this visit; units by the {rule.name}; the "
+                       "cap's scope is not confirmed)", cited))
+    return found + common.prescribed_visits(case, visit)

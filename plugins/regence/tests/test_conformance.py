@@ -1,0 +1,25 @@
+"""payerkit's adapter conformance suite, run on the Regence plugin and its examples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from payerkit_regence import plugin
+
+conformance = pytest.importorskip("payerkit.testing.conformance")
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+
+
+class TestConformance(conformance.AdapterSuite):
+    plugin = plugin
+    cases = sorted([*EXAMPLES.glob("regence-*.toml"), *EXAMPLES.glob("ump-*.toml")])
+
+
+def test_the_examples_name_every_program():
+    from payerkit.io import load_case
+
+    programs = {load_case(p).program for p in TestConformance.cases}
+    assert programs == {"regence-wa", "regence-or", "regence-id", "regence-ut", "ump"}
