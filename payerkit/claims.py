@@ -19,8 +19,10 @@ def claim_id(case: Case, visit: Visit) -> str:
     """
     if case.claim.claim_id:
         return case.claim.claim_id
+    # surrogatepass: a lone surrogate (from JSON) must not crash here; the writer refuses it
     digest = hashlib.sha256(
-        f"{case.program}|{case.coverage.member_id}|{visit.date.isoformat()}".encode()
+        f"{case.program}|{case.coverage.member_id}|{visit.date.isoformat()}".encode(
+            "utf-8", "surrogatepass")
     ).hexdigest()[:8].upper()
     return f"PK{visit.date:%Y%m%d}{digest}"
 
@@ -52,7 +54,7 @@ def build_claim(case: Case, program: Program, visit: Visit, pricing: Pricing) ->
         payer_name=payer_name,
         payer_id=payer_id,
         filing_indicator=program.claim_filing_indicator,
-        diagnoses=[normalize_icd(code) for code in episode.diagnoses],
+        diagnoses=[_diagnosis(code) for code in episode.diagnoses],
         lines=lines,
         place_of_service=visit.place_of_service,
         group_number=coverage.group_number,
@@ -76,6 +78,15 @@ def build_claim(case: Case, program: Program, visit: Visit, pricing: Pricing) ->
     )
 
 
+def _diagnosis(code: str) -> str:
+    """An ICD-10-CM code with its dot in place (``m542`` → ``M54.2``); a code with anything
+    but ASCII, or with spaces around it, goes to the writer as given, which refuses it:
+    a code is never altered into another one (``ſ13.4XXA`` is not ``S13.4XXA``)."""
+    if code.isascii() and code == code.strip():
+        return normalize_icd(code)
+    return code
+
+
 #: Where each claim field comes from in the case, for errors a writer reports by claim field.
 _CASE_FIELDS = {
     "billing": "provider", "rendering": "rendering", "referring": "episode.prescription.prescriber",
@@ -83,22 +94,51 @@ _CASE_FIELDS = {
     "property_casualty_claim_number": "coverage.claim_number", "payer_id": "coverage.payer_id",
     "payer_name": "coverage.insurer", "prior_authorization": "episode.authorization.number",
     "accident_state": "episode.state", "accident_date": "episode.onset_date",
+    "onset_date": "episode.onset_date", "related_cause": "episode.kind",
     "diagnoses": "episode.diagnoses", "id": "claim.claim_id", "sender_id": "claim.sender_id",
     "receiver_id": "claim.receiver_id", "receiver_name": "claim.receiver_name",
+    "relation": "subscriber.relationship",
     "usage": "claim.usage", "provider_signature_on_file": "claim.provider_signature_on_file",
     "accepts_assignment": "claim.accepts_assignment", "benefits_assigned": "claim.benefits_assigned",
     "release_of_information": "claim.release_of_information",
 }
+#: A claim line's fields that the case's service calls otherwise.
+_LINE_FIELDS = {"pointers": "diagnoses"}
+#: Claim fields that fall back on another case field when the case leaves them out.
+_FALLBACKS = {
+    "sender_id": ("claim", "sender_id", "provider.npi"),
+    "receiver_id": ("claim", "receiver_id", "coverage.payer_id"),
+    "receiver_name": ("claim", "receiver_name", "coverage.insurer"),
+}
 
 
 def case_path(claim_path: str, case: Case, visit: Visit) -> str:
-    """The case field behind a claim field: ``insured.address.city`` → ``subscriber.address.city``."""
+    """The case field behind a claim field: ``insured.address.city`` → ``subscriber.address.city``.
+
+    Line fields name the visit's services (``lines[1].code`` →
+    ``visits[0].services[1].code``; the pointers are the service's ``diagnoses``),
+    except the visit's own fields (the date,
+    the place of service); the claim total names the services' charges. A claim
+    field the case left out names the field it came from instead
+    (``receiver_id`` → ``coverage.payer_id``).
+    """
     head, dot, rest = claim_path.partition(".")
     head, bracket, index = head.partition("[")
+    visit_path = f"visits[{case.visits.index(visit)}]"
     if head == "insured":
         base = "patient" if case.subscriber is None else "subscriber"
     elif head == "lines":
-        base = f"visits[{case.visits.index(visit)}].services"
+        if rest in ("date", "place_of_service"):
+            return f"{visit_path}.{rest}"
+        base = f"{visit_path}.services"
+        rest = _LINE_FIELDS.get(rest, rest)
+    elif head == "place_of_service":
+        return f"{visit_path}.place_of_service"
+    elif head == "total_charge":
+        return f"{visit_path}.services"
+    elif head in _FALLBACKS and not dot:
+        table, name, fallback = _FALLBACKS[head]
+        return f"{table}.{name}" if getattr(getattr(case, table), name) else fallback
     else:
         base = _CASE_FIELDS.get(head, head)
     return f"{base}{bracket}{index}{dot}{rest}"

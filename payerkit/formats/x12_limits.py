@@ -8,12 +8,16 @@ field's path (``billing.address.city`` → ``city``).
 
 from __future__ import annotations
 
-#: Identifiers and codes: (minimum, maximum) characters. An identifier is never cut:
-#: a cut member id is a claim for someone else.
+import datetime as dt
+
+#: Identifiers and codes: (minimum, maximum) characters. An identifier is never cut or
+#: otherwise altered (:func:`payerkit.formats.x12.identifier`): a cut member id is a claim
+#: for someone else.
 ID_SIZES = {
     "sender_id": (2, 80),            # 1000A NM109
     "receiver_id": (2, 80),          # 1000B NM109
     "member_id": (2, 80),            # 2010BA NM109
+    "group_number": (1, 50),         # SBR03
     "payer_id": (2, 80),             # 2010BB NM109
     "taxonomy": (1, 50),             # PRV03
     "filing_indicator": (1, 2),      # SBR09
@@ -27,11 +31,12 @@ ID_SIZES = {
     "control_number": (1, 50),       # REF*6R
     "state": (2, 2),                 # N402
 }
-#: Free text (names, addresses): cut to this many characters at a word boundary... never
-#: silently: the writer cuts only where the TR3 allows truncation of a name.
+#: Free text (names, addresses), transliterated to the basic set and cut to this many
+#: characters; the scrub warns when either changed what was given (TEXT-TRANSLITERATED,
+#: TEXT-CUT).
 TEXT_SIZES = {
     "name": 60, "last_name": 60, "first_name": 35, "receiver_name": 60, "payer_name": 60,
-    "line1": 55, "line2": 55, "city": 30, "group_number": 50, "contact": 60,
+    "line1": 55, "line2": 55, "city": 30, "contact": 60,
 }
 MIN_CITY = 2
 MAX_DIAGNOSES = 12   # HI01-HI12
@@ -40,6 +45,11 @@ MAX_MODIFIERS = 4    # SV101-3..6
 MAX_LINES = 50       # 2400 loop repeat
 #: SV102/CLM02 are R (decimal) elements of at most 18 characters.
 MAX_AMOUNT_CHARS = 18
+#: Every D8 date written (birth, accident, onset, service). X12 takes any CCYYMMDD, pyx12
+#: refuses years before 1800; no patient alive was born before 1900 and no service is
+#: billed after 2099, so a date outside is a typing error, refused rather than sent.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2099, 12, 31)
 
 
 def id_size(field: str) -> tuple[int, int]:

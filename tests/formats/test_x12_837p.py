@@ -17,8 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from payerkit.errors import FormatError
 from payerkit.formats.options import ControlNumbers, WriteOptions
-from payerkit.formats.x12_837p import write_837p
+from payerkit.formats.x12_837p import check_837p, text_changes_837p, text_fields_837p, write_837p
 from payerkit.model.case import Practitioner
 from payerkit.testing.x12 import parse_segments, semantic_errors_837p, validate_with_pyx12
 
@@ -337,3 +338,253 @@ def test_arbitrary_text_cannot_break_the_file(commercial_dependent_claim, fixed_
     )
     text = assert_valid(write_837p(claim, fixed_options))
     assert _nm1_shape(text) == baseline
+
+
+# ------------------------------------------------------------------ identifiers: refused, never altered
+
+BAD_IDENTIFIERS = ["A*B", "A:B", "A^B", "A~B", "AÉB1", "A@B1", "A#B1", " AB1", "AB1 ", "AB\n1",
+                   "ＡB1"]
+
+
+def _set(claim, path, value):
+    """``claim`` with the field at a claim path (``billing.taxonomy``, ``lines[0].code``) replaced."""
+    head, _, rest = path.partition(".")
+    if head.endswith("]"):
+        name, index = head[:-1].split("[")
+        items = list(getattr(claim, name))
+        items[int(index)] = _set(items[int(index)], rest, value) if rest else value
+        return evolve(claim, **{name: tuple(items)})
+    if rest:
+        return evolve(claim, **{head: _set(getattr(claim, head), rest, value)})
+    return evolve(claim, **{head: value})
+
+
+#: Every identifier and code the writer takes from a claim, with a claim that writes it.
+IDENTIFIER_FIELDS = [
+    ("member_id", "auto_accident_claim"), ("id", "auto_accident_claim"),
+    ("payer_id", "auto_accident_claim"), ("sender_id", "auto_accident_claim"),
+    ("receiver_id", "auto_accident_claim"), ("filing_indicator", "auto_accident_claim"),
+    ("property_casualty_claim_number", "auto_accident_claim"),
+    ("accident_state", "auto_accident_claim"), ("place_of_service", "auto_accident_claim"),
+    ("group_number", "commercial_dependent_claim"),
+    ("prior_authorization", "commercial_dependent_claim"),
+    ("rendering.taxonomy", "commercial_dependent_claim"),
+    ("lines[0].code", "commercial_dependent_claim"),
+    ("lines[1].control_number", "auto_accident_claim"),
+    ("patient.address.state", "commercial_dependent_claim"),
+    ("billing.address.state", "commercial_dependent_claim"),
+]
+
+
+@pytest.mark.parametrize(("field", "fixture"), IDENTIFIER_FIELDS)
+@pytest.mark.parametrize("bad", BAD_IDENTIFIERS)
+def test_an_identifier_is_refused_not_altered(request, fixed_options, field, fixture, bad):
+    """Issue 6: member id ``NF2025*12:20~A`` was written as ``NF2025 12 20 A``."""
+    claim = _set(request.getfixturevalue(fixture), field, bad)
+    with pytest.raises(FormatError) as info:
+        write_837p(claim, fixed_options)
+    assert info.value.field == field
+    assert bad.strip() not in str(info.value)
+    assert (field, info.value.problem) in check_837p(claim)
+
+
+def test_billing_taxonomy_refused_when_written(commercial_dependent_claim, fixed_options):
+    claim = evolve(_billing(commercial_dependent_claim, taxonomy="2257*0000X"), rendering=None)
+    with pytest.raises(FormatError, match="^billing.taxonomy: contains an X12 delimiter"):
+        write_837p(claim, fixed_options)
+
+
+@pytest.mark.parametrize(("path", "bad"), [("diagnoses", ("M54.2*",)), ("diagnoses", ("M54.Ｘ",)),
+                                           ("lines[0].modifiers", ("G*",)),
+                                           ("lines[0].modifiers", ("GÉ",))])
+def test_codes_are_refused_not_altered(commercial_dependent_claim, fixed_options, path, bad):
+    claim = _set(commercial_dependent_claim, path, bad)
+    if path == "diagnoses":
+        claim = evolve(claim, lines=tuple(evolve(ln, pointers=(1,)) for ln in claim.lines))
+    with pytest.raises(FormatError) as info:
+        write_837p(claim, fixed_options)
+    assert info.value.field in ("diagnoses[0]", "lines[0].modifiers")
+
+
+def test_identifiers_upper_cased_and_kept(commercial_dependent_claim, fixed_options):
+    """The documented choice: ASCII a-z are upper-cased (the basic set has no lower case)."""
+    claim = evolve(commercial_dependent_claim, member_id="xyz 123-45/6", group_number="grp12345",
+                   prior_authorization="auth(7)", id="pk-000123")
+    text = assert_valid(write_837p(claim, fixed_options))
+    assert {s[1]: s for s in segs(text, "NM1")}["IL"][-1] == "XYZ 123-45/6"
+    assert segs(text, "SBR")[0][3] == "GRP12345"
+    assert ["REF", "G1", "AUTH(7)"] in segs(text, "REF")
+    assert segs(text, "CLM")[0][1] == "PK-000123"
+
+
+ID_TEXT = st.text(alphabet=st.one_of(st.sampled_from("*:^~ @#aZ09-.é王\n"), st.characters()),
+                  min_size=0, max_size=30)
+
+
+@settings(max_examples=60, deadline=None)
+@given(member_id=ID_TEXT, claim_id=ID_TEXT, auth=ID_TEXT)
+def test_identifiers_arrive_exactly_or_not_at_all(commercial_dependent_claim, fixed_options,
+                                                   member_id, claim_id, auth):
+    claim = evolve(commercial_dependent_claim, member_id=member_id, id=claim_id,
+                   prior_authorization=auth)
+    problems = check_837p(claim)
+    try:
+        text = write_837p(claim, fixed_options).decode("ascii")
+    except FormatError as exc:
+        assert (exc.field, exc.problem) in problems
+        assert exc.field in ("member_id", "id", "prior_authorization")
+        return
+    assert problems == []
+    assert [s[-1] for s in segs(text, "NM1") if s[1] == "IL"] == [member_id.upper()]
+    assert segs(text, "CLM")[0][1] == claim_id.upper()
+    assert [s[2] for s in segs(text, "REF") if s[1] == "G1"] == ([auth.upper()] if auth else [])
+    assert semantic_errors_837p(text) == []
+
+
+# ------------------------------------------------------------------ names: transliterated, never blanked
+
+
+def test_names_are_transliterated(commercial_dependent_claim, fixed_options):
+    """Issue 6: ``Søren Łukasz-Øberg`` was ``S REN`` / ``UKASZ- BERG``, a CJK name vanished."""
+    claim = commercial_dependent_claim
+    claim = evolve(claim, patient=evolve(claim.patient, first_name="Søren", last_name="Łukasz-Øberg"),
+                   insured=evolve(claim.insured, first_name="小明", last_name="王"))
+    text = assert_valid(write_837p(claim, fixed_options))
+    nm1 = {s[1]: s for s in segs(text, "NM1")}
+    assert nm1["QC"][3:5] == ["LUKASZ-OBERG", "SOREN"]
+    assert nm1["IL"][3:5] == ["WANG", "XIAOMING"]
+    assert sorted(text_changes_837p(claim)) == [
+        ("insured.first_name", "transliterated"), ("insured.last_name", "transliterated"),
+        ("patient.first_name", "transliterated"), ("patient.last_name", "transliterated")]
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [("patient.last_name", "🙂"), ("patient.first_name", "🙂🙂"), ("patient.address.line1", "   "),
+     ("patient.address.line2", "\u200d"), ("patient.address.city", "*"),
+     ("insured.last_name", "\U0001f1fa\U0001f1f8"), ("referring.first_name", "~~"),
+     ("billing.name", "\ue000"), ("payer_name", "^"), ("receiver_name", "")],
+)
+def test_a_name_with_nothing_left_is_refused(commercial_dependent_claim, fixed_options, path,
+                                             value):
+    claim = _set(commercial_dependent_claim, path, value)
+    with pytest.raises(FormatError) as info:
+        write_837p(claim, fixed_options)
+    assert info.value.field == path
+    assert check_837p(claim) == [(path, info.value.problem)]
+
+
+def test_optional_names_left_out_when_blank(commercial_dependent_claim, fixed_options):
+    claim = commercial_dependent_claim
+    claim = evolve(claim, patient=evolve(claim.patient, first_name=" ",
+                                         address=evolve(claim.patient.address, line2="")))
+    text = assert_valid(write_837p(claim, fixed_options))
+    assert {s[1]: s for s in segs(text, "NM1")}["QC"] == ["NM1", "QC", "1", "SMITH"]
+
+
+def test_long_names_are_cut_and_said_so(auto_accident_claim, fixed_options):
+    claim = evolve(auto_accident_claim, insured=evolve(auto_accident_claim.insured,
+                                                       last_name="Garcia " * 12))
+    text = assert_valid(write_837p(claim, fixed_options))
+    assert len({s[1]: s for s in segs(text, "NM1")}["IL"][3]) <= 60
+    assert text_changes_837p(claim) == [("insured.last_name", "cut")]
+
+
+def _variants(claim):
+    """The claim shapes that change which names the writer writes."""
+    person = _billing(claim, name=None, first_name="Ann", last_name="Lee")
+    return [
+        claim, person, evolve(person, billing=evolve(person.billing, first_name=None)),
+        evolve(claim, rendering=None), evolve(claim, referring=None),
+        evolve(claim, rendering=evolve(claim.rendering, npi=claim.billing.npi)),
+        evolve(claim, relation="self", insured=claim.patient),
+        evolve(claim, patient=evolve(claim.patient, address=evolve(claim.patient.address,
+                                                                     line2="Apt 1"))),
+    ]
+
+
+def test_text_fields_are_the_ones_the_writer_writes(any_claim, fixed_options, monkeypatch):
+    """``text_fields_837p`` (the scrub's warnings) lists exactly the names the writer writes."""
+    from payerkit.formats import x12_837p
+
+    for claim in _variants(any_claim):
+        written: set[str] = set()
+        real_text, real_optional = x12_837p._text, x12_837p._optional_text
+
+        def text(value, field, real=real_text, written=written):
+            written.add(field)
+            return real(value, field)
+
+        def optional(value, field, real=real_optional, written=written):
+            written.add(field)
+            return real(value, field)
+
+        monkeypatch.setattr(x12_837p, "_text", text)
+        monkeypatch.setattr(x12_837p, "_optional_text", optional)
+        write_837p(claim, fixed_options)
+        monkeypatch.undo()
+        assert written == {field for field, _ in text_fields_837p(claim)}
+
+
+# ------------------------------------------------------------------ dates X12 and pyx12 can take
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda c: evolve(c, insured=evolve(c.insured, birth_date=dt.date(1, 1, 1))),
+         "insured.birth_date"),
+        (lambda c: evolve(c, insured=evolve(c.insured, birth_date=dt.date(1899, 12, 31))),
+         "insured.birth_date"),
+        (lambda c: evolve(c, insured=evolve(c.insured, birth_date=dt.date(2026, 1, 6))),
+         "insured.birth_date"),
+        (lambda c: evolve(c, accident_date=dt.date(1, 1, 1)), "accident_date"),
+        (lambda c: evolve(c, lines=(evolve(c.lines[0], date=dt.date(2100, 1, 1)),)),
+         "lines[0].date"),
+    ],
+)
+def test_dates_x12_cannot_take_are_refused(auto_accident_claim, fixed_options, change, field):
+    """Issue 6: a birth date of 0001-01-01 was written, and pyx12 rejects it."""
+    claim = change(auto_accident_claim)
+    with pytest.raises(FormatError) as info:
+        write_837p(claim, fixed_options)
+    assert info.value.field == field
+    assert (field, info.value.problem) in check_837p(claim)
+
+
+def test_dependent_birth_date_checked(commercial_dependent_claim, fixed_options):
+    claim = commercial_dependent_claim
+    late = evolve(claim, patient=evolve(claim.patient, birth_date=dt.date(2026, 2, 1)))
+    with pytest.raises(FormatError, match="^patient.birth_date: after the date of service"):
+        write_837p(late, fixed_options)
+    # born on the day of service, and on the earliest day written: both fine
+    for day in (dt.date(2026, 1, 10), dt.date(1900, 1, 1)):
+        assert_valid(write_837p(evolve(claim, patient=evolve(claim.patient, birth_date=day)),
+                                fixed_options))
+
+
+# ------------------------------------------------------------------ the dry run finds everything
+
+
+def test_check_finds_every_problem_at_once(commercial_dependent_claim):
+    claim = commercial_dependent_claim
+    line = evolve(claim.lines[0], code="97124*", charge=Decimal("1.005"))
+    claim = evolve(claim, member_id="A*B", id="X" * 39, group_number="G~1",
+                   patient=evolve(claim.patient, last_name="🙂", birth_date=dt.date(1, 1, 1)),
+                   lines=(line,) * 51, diagnoses=claim.diagnoses * 7)
+    fields = [field for field, _ in check_837p(claim)]
+    for field in ("member_id", "id", "group_number", "patient.last_name", "patient.birth_date",
+                  "lines", "diagnoses", "lines[0].code", "lines[50].charge", "total_charge"):
+        assert field in fields, fields
+    assert len(fields) == len(set(fields))  # each problem once
+
+
+def test_check_is_empty_for_a_good_claim(any_claim):
+    assert check_837p(any_claim) == []
+
+
+def test_sixty_lines_refused(commercial_dependent_claim, fixed_options):
+    claim = evolve(commercial_dependent_claim, lines=commercial_dependent_claim.lines * 30)
+    with pytest.raises(FormatError, match="^lines: an 837P claim carries 1 to 50"):
+        write_837p(claim, fixed_options)
+    assert ("lines", "an 837P claim carries 1 to 50 service lines") in check_837p(claim)

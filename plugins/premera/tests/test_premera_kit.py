@@ -257,7 +257,7 @@ def test_limits_with_authorization(kit, make_case, weekly):
     names = {lim.name: lim for lim in kit.limits(case).limits}
     authorized = names["authorized visits"]
     assert (authorized.allowed, authorized.used) == (6, 2)
-    assert authorized.window == "authorization EVI1: 2026-02-16 to 2026-04-16"
+    assert authorized.window == "the authorization on file: 2026-02-16 to 2026-04-16"
 
 
 def test_no_prescription_limit_without_visit_count(kit, make_case):

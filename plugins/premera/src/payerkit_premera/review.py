@@ -87,18 +87,18 @@ def outcomes(case: Case, visit: Visit) -> list[Outcome]:
     auth = case.episode.authorization
     if auth is None or not auth.covers(on):
         problem = ("no authorization is on file" if auth is None else
-                   f"authorization {auth.number} does not cover {on.isoformat()}")
+                   f"the authorization on file does not cover {on.isoformat()}")
         return [requirement("AUTHORIZATION-REQUIRED", f"{where}: Premera requires eviCore "
                             f"medical-necessity review after the first {rule.value} visits within "
                             f"90 days, and {problem}; request review from eviCore and enter the "
                             "approval in episode.authorization", cited, "episode.authorization")]
     used = authorization_used(case, on)
     if auth.visits is not None and used > auth.visits:
-        return [requirement("AUTHORIZATION-USED-UP", f"{where}: authorization {auth.number} "
+        return [requirement("AUTHORIZATION-USED-UP", f"{where}: the authorization on file "
                             f"allows {auth.visits} visits and this is visit {used} under it; "
                             "request more visits from eviCore", cited, "episode.authorization.visits")]
     allowed = "" if auth.visits is None else f" (visit {used} of {auth.visits})"
-    return [note("AUTHORIZED", f"{where}: covered by authorization {auth.number}{allowed}", cited,
+    return [note("AUTHORIZED", f"{where}: covered by the authorization on file{allowed}", cited,
                  "episode.authorization")]
 
 
@@ -116,6 +116,6 @@ def limits(case: Case, visit: Visit) -> list[Limit]:
         start = auth.start.isoformat() if auth.start else "the episode's start"
         end = auth.end.isoformat() if auth.end else "open end"
         found.append(Limit("authorized visits", "visits", auth.visits, authorization_used(case, on),
-                           f"authorization {auth.number}: {start} to {end}",
+                           f"the authorization on file: {start} to {end}",
                            FIGURES.get(RULE).citation))
     return found

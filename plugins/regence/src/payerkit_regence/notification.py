@@ -18,9 +18,10 @@ A notification that is missing, late or not yet approved is reported as
 ``PRIOR-AUTHORIZATION-REQUIRED``: Regence frames it as a notification, not a review, and
 whether Washington's six-visit law (RCW 48.43.016) reaches it is a legal question the sources
 do not answer, so no rule set overrides it (filing the notification is cheap; a denial is not).
-A claim judged before approval + 4 days is a scrub error naming the day it can go. The rule does not apply to groups Regence Group Administrators
-or a joint-administration TPA administers (their own pre-authorization rules), nor to groups
-outside the Physical Medicine program (``physical_medicine_program = false``).
+A claim judged before approval + 4 days is a scrub error naming the day it can go. The rule
+does not apply to groups Regence Group Administrators or a joint-administration TPA
+administers (their own pre-authorization rules), nor to groups outside the Physical Medicine
+program (``physical_medicine_program = false``).
 """
 
 from __future__ import annotations
