@@ -38,10 +38,11 @@ def build_claim(case: Case, program: Program, visit: Visit, pricing: Pricing) ->
     if rendering is not None and rendering.npi == case.provider.npi:
         rendering = None
     auth = episode.authorization
+    billed = [(j, ln) for j, ln in enumerate(pricing.lines) if ln.units > 0]
     lines = [
         ClaimLine(line.date, line.code, line.units, line.charge, line.diagnoses, line.modifiers,
-                  visit.place_of_service, str(i))
-        for i, line in enumerate((ln for ln in pricing.lines if ln.units > 0), start=1)
+                  visit.place_of_service, str(i), j)
+        for i, (j, line) in enumerate(billed, start=1)
     ]
     return Claim(
         id=claim_id(case, visit),
@@ -112,7 +113,7 @@ _FALLBACKS = {
 }
 
 
-def case_path(claim_path: str, case: Case, visit: Visit) -> str:
+def case_path(claim_path: str, case: Case, visit: Visit, claim: Claim | None = None) -> str:
     """The case field behind a claim field: ``insured.address.city`` → ``subscriber.address.city``.
 
     Line fields name the visit's services (``lines[1].code`` →
@@ -132,6 +133,10 @@ def case_path(claim_path: str, case: Case, visit: Visit) -> str:
             return f"{visit_path}.{rest}"
         base = f"{visit_path}.services"
         rest = _LINE_FIELDS.get(rest, rest)
+        line = int(index.rstrip("]")) if index.rstrip("]").isdigit() else None
+        if claim is not None and line is not None and line < len(claim.lines) \
+                and claim.lines[line].service is not None:
+            index = f"{claim.lines[line].service}]"
     elif head == "place_of_service":
         return f"{visit_path}.place_of_service"
     elif head == "total_charge":

@@ -535,7 +535,7 @@ class PayerKit:
         claim = build_claim(ctx.case, ctx.program, ctx.visit, pricing)
         findings = []
         for fmt in checks:
-            findings += [_format_finding(fmt, field, problem, ctx)
+            findings += [_format_finding(fmt, field, problem, ctx, claim)
                          for field, problem in fmt.check(claim)]
         return findings
 
@@ -571,7 +571,7 @@ class PayerKit:
                 options=options)
         except FormatError as exc:  # a value the format cannot carry: the writer names the field
             raise ClaimRefused([_format_finding(claim_format, exc.field, exc.problem,
-                                                ctx)]) from None
+                                                ctx, claim)]) from None
         except PayerKitError:
             raise
         except Exception as exc:
@@ -595,9 +595,10 @@ class PayerKit:
         return self._formats[format_id][0]
 
 
-def _format_finding(fmt: ClaimFormat, field: str, problem: str, ctx: Context) -> Finding:
+def _format_finding(fmt: ClaimFormat, field: str, problem: str, ctx: Context,
+                    claim: Claim) -> Finding:
     """A value the format cannot carry, named by its case field (the scrub's and the writer's)."""
-    path = case_path(field, ctx.case, ctx.visit)
+    path = case_path(field, ctx.case, ctx.visit, claim)
     return Finding("error", "FORMAT-LIMIT", f"{path}: {problem} ({fmt.name})", path,
                    Citation(fmt.name, confidence="rule"))
 

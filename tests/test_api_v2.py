@@ -366,3 +366,11 @@ def test_the_payer_id_defaults_to_the_programs(payerkit_data_dir):
 
 def test_citations_of_the_test_adapter_are_primary():
     assert TEST_CITATION.confidence == "sample"
+
+
+def test_a_line_problem_names_its_service_when_an_earlier_service_has_no_unit(payerkit_data_dir):
+    case = make_case(visits=[{"date": dt.date(2026, 3, 12), "services": [
+        {"code": "97124", "minutes": 3},                       # no unit: not on the claim
+        {"code": "97140", "minutes": 15, "modifiers": ["5@"]}]}])
+    found = [f for f in kit_with(SampleAdapter()).scrub(case).errors if f.code == "FORMAT-LIMIT"]
+    assert found and all(f.path.startswith("visits[0].services[1]") for f in found)

@@ -37,6 +37,9 @@ class ClaimLine:
     modifiers: tuple[str, ...] = field(default=(), converter=_tuple)
     place_of_service: str = "11"
     control_number: str | None = None
+    #: The position of the line's service in its visit (lines with no unit are left out of
+    #: the claim, so a line's own position may differ): how errors name the case field.
+    service: int | None = None
 
 
 @frozen
