@@ -179,6 +179,9 @@ class FeeRates:
     source: str
     rates: dict[str, Decimal] = field(factory=dict)
     file: str | None = None
+    #: ``practice`` (the practice's own figures: a contract, its fee) or ``sample`` (invented
+    #: figures for a demonstration): a sample schedule is said to be one in every price.
+    confidence: Literal["practice", "sample"] = "practice"
     #: Entries read from ``file`` by ``payerkit.io`` (``payerkit.rules.fees.FeeEntry``).
     entries: tuple = field(default=(), converter=_tuple)
 

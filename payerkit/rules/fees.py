@@ -109,13 +109,13 @@ def practice_schedule(fees, citation: Citation | None = None,
     """The schedule a case's ``[fees]`` gives (``case.fees``), or ``None`` without one.
 
     The file's dated entries are looked up before the plain ``rates``. The
-    citation defaults to the practice's own ``source`` with confidence
-    ``practice``; an adapter may pass one naming the rule that makes the
-    practice's fee apply.
+    citation defaults to the practice's own ``source`` with its confidence
+    (``practice``, or ``sample`` for invented figures); an adapter may pass one
+    naming the rule that makes the practice's fee apply (keep ``fees.confidence``).
     """
     if fees is None:
         return None
-    citation = citation or Citation(fees.source, confidence="practice")
+    citation = citation or Citation(fees.source, confidence=fees.confidence)
     rates = [FeeEntry(code, parse_money(amount)) for code, amount in fees.rates.items()]
     return FeeSchedule(citation, [*fees.entries, *rates], notes)
 

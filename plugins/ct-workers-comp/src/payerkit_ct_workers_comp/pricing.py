@@ -101,7 +101,9 @@ def fee_schedule(case: Case, visit: Visit, facts: CtFacts) -> FeeSchedule:
             "CT-WC-NO-SCHEDULE-COPY", "codes without a contract rate have no allowed amount: "
             "payerkit ships none from the Official Connecticut Practitioner Fee Schedule; load "
             f"your copy in the case's [fees] ({_edition_note(visit)})", sources.FEE_SCHEDULE))
-    return FeeSchedule(Citation("; ".join(parts), confidence="practice"), entries, notes)
+    sample = schedule is not None and case.fees.confidence == "sample"
+    return FeeSchedule(Citation("; ".join(parts), confidence="sample" if sample else "practice"),
+                       entries, notes)
 
 
 def limits(case: Case, visit: Visit) -> list[Limit]:

@@ -47,7 +47,8 @@ def fee_schedule(case: Case) -> FeeSchedule:
             "its source", sources.PREVAILING_FEE)])
     return practice_schedule(case.fees, Citation(
         f"{case.fees.source}; the practice's prevailing fee under 11 NYCRR 68.5(b) (no NY WCB "
-        "fee schedule exists for licensed massage therapists)", confidence="practice"), [Reason(
+        "fee schedule exists for licensed massage therapists)", confidence=case.fees.confidence),
+        [Reason(
             "NY-PREVAILING-FEE", "allowed amounts are the practice's prevailing fee (11 NYCRR "
             "68.5(b): no WCB fee schedule exists for licensed massage therapists); the insurer "
             "may review it against similar procedures in existing schedules",
