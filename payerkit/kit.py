@@ -223,6 +223,11 @@ class PayerKit:
             tuple(rs for rs, owner in self._rule_sets.values() if owner is reg),
         ) for reg in self._plugins]
 
+    def _route_for(self, ctx: Context) -> _Route:
+        """The route for a question: the program, and the plan's funding (the case's, else
+        the program's own when all its plans are funded one way)."""
+        return self._route(ctx.program, ctx.case.coverage.funding or ctx.program.funding)
+
     def _route(self, program: Program, funding: str | None) -> _Route:
         key = (program.id, funding)
         route = self._routes.get(key)
@@ -358,7 +363,7 @@ class PayerKit:
                  as_of: dt.date | None = None) -> tuple[Outcome, ...]:
         """Every rule's outcome for a visit, settled by confidence (owner's first)."""
         ctx = self.context(case, visit, as_of)
-        return self._outcomes(self._route(ctx.program, case.coverage.funding), ctx)
+        return self._outcomes(self._route_for(ctx), ctx)
 
     def _outcomes(self, route: _Route, ctx: Context) -> tuple[Outcome, ...]:
         results = self._call(route, "payerkit_outcomes", **ctx.kwargs())
@@ -375,7 +380,7 @@ class PayerKit:
     def check(self, case: Case, visit: object = None, as_of: dt.date | None = None) -> Eligibility:
         """Will the program pay for this care (a visit, default the last), and on what conditions?"""
         ctx = self.context(case, visit, as_of)
-        route = self._route(ctx.program, case.coverage.funding)
+        route = self._route_for(ctx)
         outcomes = self._outcomes(route, ctx)
         if not outcomes and not self._answered(route, "payerkit_outcomes"):
             return Eligibility(ctx.program.id, "action_required", requirements=[Reason(
@@ -389,7 +394,7 @@ class PayerKit:
     def price(self, case: Case, visit: object = None, as_of: dt.date | None = None) -> Pricing:
         """Units, charge and allowed amount for each service of a visit (default: the last)."""
         ctx = self.context(case, visit, as_of)
-        return self._price(self._route(ctx.program, case.coverage.funding), ctx)
+        return self._price(self._route_for(ctx), ctx)
 
     def _price(self, route: _Route, ctx: Context) -> Pricing:
         program, case, target = ctx.program, ctx.case, ctx.visit
@@ -463,7 +468,7 @@ class PayerKit:
     def limits(self, case: Case, visit: object = None, as_of: dt.date | None = None) -> Limits:
         """Visits or units used and left under the program's limits, as of a visit."""
         ctx = self.context(case, visit, as_of)
-        route = self._route(ctx.program, case.coverage.funding)
+        route = self._route_for(ctx)
         result = self._call(route, "payerkit_visit_limits", **ctx.kwargs())
         if result is not None and (isinstance(result, str | bytes)
                                    or not isinstance(result, Iterable)):
@@ -474,7 +479,7 @@ class PayerKit:
                       as_of: dt.date | None = None) -> PaymentTerms:
         """What the payer owes on the claim for a visit, and by when (prompt pay, interest)."""
         ctx = self.context(case, visit, as_of)
-        route = self._route(ctx.program, case.coverage.funding)
+        route = self._route_for(ctx)
         results = self._call(route, "payerkit_payment_terms", **ctx.kwargs())
         return PaymentTerms(ctx.program.id, self._many(
             route, "payerkit_payment_terms", list(reversed(results)), PaymentTerm))
@@ -487,7 +492,7 @@ class PayerKit:
         ``as_of``; the scrub then also says what is late on that day.
         """
         ctx = self.context(case, visit, as_of)
-        route = self._route(ctx.program, case.coverage.funding)
+        route = self._route_for(ctx)
         return self._scrub(route, ctx, self._price(route, ctx), written_on)
 
     def _scrub(self, route: _Route, ctx: Context, pricing: Pricing,
@@ -543,7 +548,7 @@ class PayerKit:
                     as_of: dt.date | None = None) -> Claim:
         """The :class:`payerkit.model.Claim` for a visit (no scrub)."""
         ctx = self.context(case, visit, as_of)
-        pricing = self._price(self._route(ctx.program, case.coverage.funding), ctx)
+        pricing = self._price(self._route_for(ctx), ctx)
         return build_claim(case, ctx.program, ctx.visit, pricing)
 
     def claim(self, case: Case, format: str = "x12-837p", visit: object = None,
@@ -558,7 +563,7 @@ class PayerKit:
         options = options or WriteOptions()
         ctx = self.context(case, visit, as_of)
         claim_format = self.claim_format(format, ctx.program)
-        route = self._route(ctx.program, case.coverage.funding)
+        route = self._route_for(ctx)
         written_on = (options.now or dt.datetime.now()).date()
         pricing = self._price(route, ctx)
         scrub = self._scrub(route, ctx, pricing, written_on, writing=format)

@@ -150,3 +150,12 @@ def test_plugins_listing_shows_what_a_rule_set_applies_to(adapters, payerkit_dat
     [entry] = [p for p in kit.plugins() if p.rule_sets]
     assert entry.programs == ()
     assert entry.rule_sets[0].scope == "WA commercial, fully insured"
+
+
+def test_a_program_whose_plans_are_all_self_funded_is_never_given_to_the_law(payerkit_data_dir):
+    state_plan = _adapter("wa-state-plan", "WA", "commercial")
+    state_plan.program = attrs.evolve(state_plan.program, funding="self_funded")
+    kit = PayerKit(entry_points=False, plugins=[state_plan, Law()])
+    result = kit.check(_case("wa-state-plan", funding=None))
+    assert "TEST-WA-NOTICE" not in codes(result) and "PLAN-FUNDING-UNKNOWN" not in codes(result)
+    assert "TEST-WA-NOTICE" in codes(kit.check(_case("wa-state-plan", funding="fully_insured")))

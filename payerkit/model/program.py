@@ -57,6 +57,9 @@ class Program:
     payer_id: str | None = None
     filing_indicator: str | None = None
     payer_id_citation: Citation | None = None
+    #: How every plan of the program is funded, when that is one way (a state employees'
+    #: self-insured plan); a case's ``coverage.funding`` still says it for one case.
+    funding: Funding | None = None
     facts: type | None = None
     fact_aliases: Mapping[str, str] = field(factory=dict)
 

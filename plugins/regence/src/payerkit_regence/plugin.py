@@ -62,6 +62,8 @@ def _ump() -> Plan:
         "BlueShield)", line_of_business="commercial", states=("WA",),
         claim_formats=("x12-837p",), filing_indicator="BL", payer_id=payer.value,
         payer_id_citation=payer.citation, facts=UmpFacts,
+        # the state's self-insured employee plan (RCW 41.05): no carrier law of RCW 48.43 applies
+        funding="self_funded",
         sources=(src.UMP_ADMINISTERED, *(f.citation for f in src.FIGURES.by_name["ump_massage_visits"]),
                  src.UMP_LIMITED_BENEFIT, src.UMP_PRESCRIPTION, src.UMP_NOT_IN_PHYSICAL_MEDICINE,
                  src.FIGURES.get("ump_massage_codes").citation, guide, src.FEES_NOT_PUBLIC,
