@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 
+import payerkit_wa_insurance_law.plugin as law_plugin
 import pytest
 from payerkit import PayerKit
 from payerkit.io import structure_case
@@ -43,7 +44,7 @@ def base_data() -> dict:
             "address": {"line1": "9 River Rd", "city": "Tacoma", "state": "WA", "zip": "98402"},
         },
         "coverage": {"member_id": "XYZ900000001", "group_number": "GRP12345",
-                     "insurer": "Premera Blue Cross"},
+                     "insurer": "Premera Blue Cross", "funding": "fully_insured"},
         "episode": {
             "kind": "illness", "onset_date": dt.date(2026, 1, 2), "state": "WA",
             "diagnoses": ["M54.2", "M62.830"],
@@ -71,8 +72,17 @@ def make_case(visits=None, **sections):
 
 @pytest.fixture
 def kit() -> PayerKit:
-    """A kit holding only this plugin (and payerkit's built-ins)."""
-    return PayerKit(entry_points=False, plugins=[plugin])
+    """A kit as installing payerkit-premera gives: this plugin and the Washington law it depends on.
+
+    Premera never imports the law; only the tests put the two in one kit.
+    """
+    return PayerKit(entry_points=False, plugins=[plugin, law_plugin], strict=True)
+
+
+@pytest.fixture
+def premera_only() -> PayerKit:
+    """A kit holding only this plugin (and payerkit's built-ins): Premera's own answers."""
+    return PayerKit(entry_points=False, plugins=[plugin], strict=True)
 
 
 @pytest.fixture(name="make_case")

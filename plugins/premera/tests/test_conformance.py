@@ -1,9 +1,14 @@
-"""payerkit's adapter conformance suite, run on the Premera plugin and its examples."""
+"""payerkit's adapter conformance suite, run on the Premera plugin and its examples.
+
+Installing payerkit-premera installs the Washington law it depends on, so the suite runs with
+the law in the kit (``hosts``), and once more with Premera alone.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import payerkit_wa_insurance_law.plugin as law_plugin
 import pytest
 
 from payerkit_premera import plugin
@@ -14,5 +19,11 @@ EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 
 
 class TestConformance(conformance.AdapterSuite):
+    plugin = plugin
+    cases = sorted(EXAMPLES.glob("premera-*.toml"))
+    hosts = [law_plugin]
+
+
+class TestConformanceWithoutTheLaw(conformance.AdapterSuite):
     plugin = plugin
     cases = sorted(EXAMPLES.glob("premera-*.toml"))

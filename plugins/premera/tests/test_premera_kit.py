@@ -1,4 +1,5 @@
-"""The Premera plugin through the facade: PayerKit(entry_points=False, plugins=[plugin])."""
+"""The Premera plugin through the facade, with the Washington law it depends on (``kit``) and alone
+(``premera_only``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from payerkit import ClaimRefused
 from payerkit.formats.options import ControlNumbers, WriteOptions
 from payerkit.io import load_case, structure_case, unstructure_case
+from payerkit.model.outcome import PRIOR_AUTHORIZATION_REQUIRED as PA
 from payerkit.model.outcome import UNCONFIRMED_SUFFIX
 from payerkit.testing.x12 import parse_segments, semantic_errors_837p
 
@@ -23,7 +25,6 @@ D = dt.date
 OPTIONS = WriteOptions(control=ControlNumbers(interchange=7, group=7, transaction=1),
                        now=dt.datetime(2026, 3, 2, 9, 30))
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
-SIX_VISITS = src.FIGURES.get("visits_without_review").citation
 
 
 # -- registration -----------------------------------------------------------------------
@@ -38,7 +39,7 @@ def test_program_record(kit):
     assert program.claim_filing_indicator == "BL"
     assert program.payer_id == "00430"
     assert program.payer_id_citation == src.FIGURES.get("payer_id").citation
-    assert SIX_VISITS in program.sources
+    assert src.OUTPATIENT_REHAB in program.sources and src.PROGRAM_FUNDING in program.sources
 
 
 def test_no_hook_compares_program_ids():
@@ -56,7 +57,8 @@ def test_covered_case_gives_cited_reasons(kit, make_case):
     result = kit.check(make_case())
     assert result.status == "covered" and result.requirements == ()
     assert [r.code for r in result.reasons] == [
-        "IN-NETWORK", "CONDITION", "PRESCRIPTION-ON-FILE", "NO-REVIEW-NEEDED"]
+        "IN-NETWORK", "CONDITION", "PRESCRIPTION-ON-FILE", "WA-NO-PRIOR-AUTHORIZATION",
+        "WA-EVERY-CATEGORY", "WA-SIX-VISITS"]
     assert all(r.citation is not None for r in result.reasons)
 
 
@@ -96,20 +98,76 @@ def test_seventh_visit_needs_authorization(kit, make_case, weekly):
     result = kit.check(make_case(visits=weekly(D(2026, 1, 5), 7)))
     assert result.status == "action_required"
     [requirement] = result.requirements
-    assert requirement.code == "AUTHORIZATION-REQUIRED"
-    assert "eviCore" in requirement.message and "visit 7" in requirement.message
-    assert requirement.citation == SIX_VISITS
+    assert requirement.code == PA
+    assert "eviCore" in requirement.message and "no authorization is on file" in requirement.message
+    assert requirement.citation == src.OUTPATIENT_REHAB
     assert not requirement.message.endswith(UNCONFIRMED_SUFFIX)
 
 
-def test_sixth_visit_is_covered(kit, make_case, weekly):
-    assert kit.check(make_case(visits=weekly(D(2026, 1, 5), 6))).status == "covered"
+def test_fifth_visit_of_a_new_episode_needs_no_authorization_under_the_law(kit, premera_only,
+                                                                            make_case, weekly):
+    case = make_case(visits=weekly(D(2026, 1, 5), 5))
+    result = kit.check(case)
+    assert result.status == "covered" and result.requirements == ()
+    [lawful] = [r for r in result.reasons if r.code == "WA-NO-PRIOR-AUTHORIZATION"]
+    assert "visit 5 of a new episode" in lawful.message
+    assert kit.scrub(case).errors == ()
+    alone = premera_only.check(case)  # without the law, Premera's program asks for review
+    assert alone.status == "action_required"
+    assert [r.code for r in alone.requirements] == [PA]
+    assert "payerkit-wa-insurance-law" in alone.requirements[0].message
+    assert [f.code for f in premera_only.scrub(case).errors] == [PA]
+
+
+def test_sixth_visit_is_covered_seventh_is_not(kit, make_case, weekly):
+    case = make_case(visits=weekly(D(2026, 1, 5), 7))
+    assert kit.check(case, D(2026, 2, 9)).status == "covered"
+    assert kit.check(case).status == "action_required"
+
+
+def test_unknown_funding_applies_the_law_with_a_caution(kit, make_case, weekly):
+    case = make_case(visits=weekly(D(2026, 1, 5), 5), coverage={"funding": None})
+    result = kit.check(case)
+    assert result.status == "covered"
+    assert {"WA-NO-PRIOR-AUTHORIZATION", "PLAN-FUNDING-UNKNOWN"} <= {r.code for r in result.reasons}
+    seventh = make_case(visits=weekly(D(2026, 1, 5), 7), coverage={"funding": None})
+    assert [r.code for r in kit.check(seventh).requirements] == [PA]
+
+
+@pytest.mark.parametrize("with_law", [True, False], ids=["with-law", "premera-only"])
+def test_self_funded_plan_gets_a_caution_not_an_error(kit, premera_only, make_case, weekly,
+                                                      with_law):
+    chosen = kit if with_law else premera_only
+    for count in (5, 7):  # the law's exemption does not reach a self-funded plan either way
+        case = make_case(visits=weekly(D(2026, 1, 5), count), coverage={"funding": "self_funded"})
+        result = chosen.check(case)
+        assert result.status == "covered" and result.requirements == ()
+        codes = {r.code for r in result.reasons}
+        assert "EVICORE-REVIEW-SELF-FUNDED" in codes
+        assert not codes & {"WA-NO-PRIOR-AUTHORIZATION", "WA-SIX-VISITS", "PLAN-FUNDING-UNKNOWN"}
+        findings = chosen.scrub(case).findings
+        assert [f.severity for f in findings if f.code == "EVICORE-REVIEW-SELF-FUNDED"] == [
+            "warning"]
+        assert chosen.scrub(case).errors == ()
+        assert chosen.claim(case, "x12-837p", options=OPTIONS)
+    assert kit.check(case) == premera_only.check(case)
+
+
+def test_visits_used_elsewhere_give_the_sharing_caution(kit, make_case, weekly):
+    case = make_case(visits=weekly(D(2026, 1, 5), 3), coverage={"visits_used_elsewhere": 4})
+    result = kit.check(case)
+    assert result.status == "covered"  # the law's six are per provider; Premera may disagree
+    [shared] = [r for r in result.reasons if r.code == "REVIEW-VISITS-SHARED"]
+    assert shared.citation == src.OUTPATIENT_REHAB and "verify with the plan" in shared.message
+    [finding] = [f for f in kit.scrub(case).findings if f.code == "REVIEW-VISITS-SHARED"]
+    assert finding.severity == "warning" and finding.path == "coverage.visits_used_elsewhere"
 
 
 def test_authorized_seventh_visit_is_covered(kit, make_case, weekly):
     auth = {"number": "EVI1", "visits": 6, "start": D(2026, 2, 16), "end": D(2026, 4, 16)}
     case = make_case(visits=weekly(D(2026, 1, 5), 7), episode={"authorization": auth})
-    assert kit.check(case).status == "covered"
+    result = kit.check(case)
+    assert result.status == "covered" and "AUTHORIZED" in {r.code for r in result.reasons}
 
 
 def test_authorization_used_up_is_action_required(kit, make_case, weekly):
@@ -117,7 +175,8 @@ def test_authorization_used_up_is_action_required(kit, make_case, weekly):
     case = make_case(visits=weekly(D(2026, 1, 5), 8), episode={"authorization": auth})
     result = kit.check(case)
     assert result.status == "action_required"
-    assert [r.code for r in result.requirements] == ["AUTHORIZATION-USED-UP"]
+    assert [r.code for r in result.requirements] == [PA]
+    assert "used up" in result.requirements[0].message
 
 
 def test_auto_accident_keeps_status_and_adds_reasons(kit, make_case):
@@ -125,32 +184,6 @@ def test_auto_accident_keeps_status_and_adds_reasons(kit, make_case):
     result = kit.check(case)
     assert result.status == "covered"
     assert {"PIP-PRIMARY", "EVICORE-EXCLUDES-AUTO-WC"} <= {r.code for r in result.reasons}
-
-
-def test_unbroken_chain_past_90_days_needs_review(kit, make_case, visit):
-    case = make_case(visits=[visit(d) for d in (D(2026, 1, 5), D(2026, 3, 6), D(2026, 5, 5))],
-                     as_of=D(2026, 5, 6))
-    assert kit.check(case, D(2026, 3, 6)).status == "covered"
-    assert kit.check(case).status == "action_required"
-    assert [f.code for f in kit.scrub(case).errors] == ["AUTHORIZATION-REQUIRED"]
-
-
-def test_gap_over_90_days_starts_a_new_episode(kit, make_case, weekly, visit):
-    first = weekly(D(2026, 1, 5), 7)  # the 7th (2026-02-16) needs review
-    case = make_case(visits=[*first, visit(D(2026, 5, 18))], as_of=D(2026, 5, 19))
-    assert kit.check(case, D(2026, 2, 16)).status == "action_required"
-    assert kit.check(case).status == "covered"  # 91 days after 2026-02-16: a new episode
-    [episode, *_] = kit.limits(case).limits
-    assert (episode.used, episode.window) == (1, "90-day episode of care 2026-05-18 to 2026-08-15")
-
-
-def test_date_of_service_before_2018_is_a_caution(kit, make_case, weekly):
-    case = make_case(visits=weekly(D(2018, 1, 1), 8), as_of=D(2018, 3, 1),
-                     episode={"onset_date": D(2017, 12, 20)})
-    result = kit.check(case)
-    assert result.status == "covered" and result.requirements == ()
-    warnings = [f for f in kit.scrub(case).findings if f.code == "REVIEW-RULE-BEFORE-2018"]
-    assert [f.severity for f in warnings] == ["warning"]
 
 
 # -- check and scrub answer for the visit asked -------------------------------------------
@@ -164,10 +197,10 @@ def test_check_and_scrub_agree_on_every_visit_of_the_seventh_visit_example(kit, 
     errors = [f.code for f in kit.scrub(case, day).errors]
     assert [r.code for r in result.requirements] == errors
     if day == D(2026, 2, 17):
-        assert (result.status, errors) == ("action_required", ["AUTHORIZATION-REQUIRED"])
+        assert (result.status, errors) == ("action_required", [PA])
     else:
         assert (result.status, errors) == ("covered", [])
-        [note] = [r for r in result.reasons if r.code == "NO-REVIEW-NEEDED"]
+        [note] = [r for r in result.reasons if r.code == "WA-NO-PRIOR-AUTHORIZATION"]
         assert f"visit {(day - D(2026, 1, 6)).days // 7 + 1} of" in note.message
 
 
@@ -175,8 +208,8 @@ def test_first_visit_of_the_example_is_covered_and_clean(kit):
     case = load_case(EXAMPLES / "premera-seventh-visit.toml")
     assert kit.check(case, D(2026, 1, 6)).status == "covered"
     assert kit.scrub(case, D(2026, 1, 6)).errors == ()
-    [episode, rx] = kit.limits(case, D(2026, 1, 6)).limits
-    assert (episode.used, rx.used) == (1, 1)
+    [rx] = kit.limits(case, D(2026, 1, 6)).limits
+    assert rx.used == 1
 
 
 # -- units and fees ----------------------------------------------------------------------
@@ -236,19 +269,16 @@ def test_practice_csv_entries_come_before_rates(kit, make_case, tmp_path):
 # -- limits --------------------------------------------------------------------------------
 
 
-def test_limits_episode_and_prescription(kit, make_case, weekly):
+def test_limits_prescription(kit, make_case, weekly):
     case = make_case(visits=weekly(D(2026, 1, 5), 4), coverage={"visits_used_elsewhere": 1})
-    episode, rx = kit.limits(case).limits
-    assert (episode.allowed, episode.used, episode.remaining) == (6, 5, 1)
-    assert episode.window == "90-day episode of care 2026-01-05 to 2026-04-04"
-    assert episode.citation == SIX_VISITS
+    [rx] = kit.limits(case).limits  # the six visits without review are the law's, not a limit here
     assert (rx.allowed, rx.used, rx.window) == (12, 4, "since the prescription of 2026-01-02")
 
 
 def test_limits_count_as_of_the_visit_asked(kit, make_case, weekly):
     case = make_case(visits=weekly(D(2026, 1, 5), 4))
-    episode, rx = kit.limits(case, D(2026, 1, 12)).limits
-    assert (episode.used, rx.used) == (2, 2)
+    [rx] = kit.limits(case, D(2026, 1, 12)).limits
+    assert rx.used == 2
 
 
 def test_limits_with_authorization(kit, make_case, weekly):
@@ -258,12 +288,12 @@ def test_limits_with_authorization(kit, make_case, weekly):
     authorized = names["authorized visits"]
     assert (authorized.allowed, authorized.used) == (6, 2)
     assert authorized.window == "the authorization on file: 2026-02-16 to 2026-04-16"
+    assert authorized.citation == src.OUTPATIENT_REHAB
 
 
 def test_no_prescription_limit_without_visit_count(kit, make_case):
     case = make_case(episode={"prescription": None})
-    assert [lim.name for lim in kit.limits(case).limits] == [
-        "episode visits without eviCore review"]
+    assert kit.limits(case).limits == ()
 
 
 # -- filing deadline -------------------------------------------------------------------------
@@ -313,8 +343,8 @@ def test_scrub_errors(kit, make_case, changes, code):
 
 def test_scrub_seventh_visit_without_authorization(kit, make_case, weekly):
     case = make_case(visits=weekly(D(2026, 1, 5), 7))
-    assert _errors(kit, case) == ["AUTHORIZATION-REQUIRED"]
-    assert _errors(kit, case, D(2026, 2, 9)) == []  # the 6th visit is fine
+    assert _errors(kit, case) == [PA]
+    assert _errors(kit, case, D(2026, 2, 9)) == []  # the 6th visit is fine (the law)
 
 
 def test_scrub_modifier_52(kit, make_case, visit):
@@ -390,7 +420,7 @@ def test_claim_validates_with_pyx12(kit, make_case):
 def test_claim_refused_on_the_seventh_visit(kit, make_case, weekly):
     with pytest.raises(ClaimRefused) as refused:
         kit.claim(make_case(visits=weekly(D(2026, 1, 5), 7)), "x12-837p", options=OPTIONS)
-    assert [f.code for f in refused.value.findings] == ["AUTHORIZATION-REQUIRED"]
+    assert [f.code for f in refused.value.findings] == [PA]
 
 
 def test_package_exports_the_program():

@@ -6,13 +6,13 @@ import datetime as dt
 
 import pytest
 from payerkit import Outcome
+from payerkit.model.outcome import PRIOR_AUTHORIZATION_REQUIRED as PA
 from payerkit.testing.conformance import NOTES
 
 from payerkit_premera import review, rules
 from payerkit_premera import sources as src
 
 D = dt.date
-SIX_VISITS = src.FIGURES.get("visits_without_review").citation
 
 
 def codes(outcomes, effect=None):
@@ -24,6 +24,11 @@ def outcomes(case, visit=None):
     return [*rules.outcomes(case, visit), *review.outcomes(case, visit)]
 
 
+def visit_rules(case, visit=None):
+    """The outcomes of rules.py alone (the review program's are tested above)."""
+    return rules.outcomes(case, case.visits[-1] if visit is None else visit)
+
+
 def by_code(found, code) -> Outcome:
     [outcome] = [o for o in found if o.code == code]
     return outcome
@@ -33,8 +38,6 @@ def by_code(found, code) -> Outcome:
 
 
 def test_figures_are_cited_data():
-    assert src.FIGURES.get("visits_without_review", D(2018, 6, 7)).value == 6
-    assert src.FIGURES.get("episode_gap_days").value == 90
     filing = src.FIGURES.get("filing_days")
     assert filing.value == 365 and filing.citation.confidence == "medium"
     assert "Alaska" in filing.citation.source
@@ -44,10 +47,13 @@ def test_figures_are_cited_data():
     assert "electronic-transactions" in payer_id.citation.source
 
 
-def test_six_visit_rule_starts_2018_06_07():
-    [rule] = src.FIGURES.by_name["visits_without_review"]
-    assert rule.effective_from == D(2018, 6, 7) and not rule.applies(D(2018, 6, 6))
-    assert "RCW 48.43.016" in rule.citation.source
+def test_the_six_visit_figures_are_the_laws_not_premeras():
+    names = {f.name for f in src.FIGURES}
+    assert names == {"filing_days", "payer_id"}
+    assert "outpatient-rehabilitation" in src.OUTPATIENT_REHAB.source
+    assert src.OUTPATIENT_REHAB.confidence == "high"
+    assert "self-funded groups may opt in" in src.PROGRAM_FUNDING.source
+    assert src.PROGRAM_FUNDING.confidence == "medium" and "Alaska" in src.PROGRAM_FUNDING.edition
 
 
 def test_no_citation_names_research_notes():
@@ -82,83 +88,58 @@ def test_external_cause_codes_are_not_a_condition():
     assert not rules.only_wellness(["W18.30XA"])
 
 
-# -- episode counting -----------------------------------------------------------------
+# -- the eviCore review program (Premera's own; the six visits are the law's) -------------
 
 
-def test_sixth_visit_needs_no_review_seventh_does(make_case, weekly):
+def test_a_visit_without_authorization_needs_review_whatever_its_number(make_case, weekly):
     case = make_case(visits=weekly(D(2026, 1, 5), 7))
-    sixth, seventh = (review.episode(case, v.date) for v in case.visits[5:])
-    assert (sixth.number, seventh.number) == (6, 7)
-    assert seventh.start == D(2026, 1, 5) and seventh.last == D(2026, 4, 4)
-    assert seventh.window == "90-day episode of care 2026-01-05 to 2026-04-04"
-    assert codes(outcomes(case, case.visits[5]), "requirement") == []
-    assert codes(outcomes(case, case.visits[6]), "requirement") == ["AUTHORIZATION-REQUIRED"]
+    for visit in case.visits:  # the 1st as well as the 7th: the law's exemption is not Premera's
+        found = outcomes(case, visit)
+        assert codes(found, "requirement") == [PA]
+    required = by_code(found, PA)
+    assert required.citation == src.OUTPATIENT_REHAB and required.path == "episode.authorization"
+    assert "no authorization is on file" in required.message
+    assert "first six visits of a new episode" in required.message
+    assert "fully insured" in required.message and "payerkit-wa-insurance-law" in required.message
 
 
-def test_gap_of_91_days_starts_a_new_episode(make_case, weekly, visit):
-    first = weekly(D(2026, 1, 5), 6)
-    case = make_case(visits=[*first, visit(first[-1]["date"] + dt.timedelta(days=91))])
-    ep = review.episode(case, case.visits[-1].date)
-    assert (ep.number, ep.start, ep.after_period) == (1, case.visits[-1].date, False)
-    assert "NO-REVIEW-NEEDED" in codes(outcomes(case), "note")
+def test_unknown_funding_keeps_the_requirement(make_case):
+    assert codes(outcomes(make_case(coverage={"funding": None})), "requirement") == [PA]
 
 
-def test_gap_of_90_days_stays_in_the_episode_and_needs_review(make_case, weekly, visit):
-    first = weekly(D(2026, 1, 5), 2)
-    case = make_case(visits=[*first, visit(first[-1]["date"] + dt.timedelta(days=90))])
-    ep = review.episode(case, case.visits[-1].date)
-    assert ep.start == D(2026, 1, 5) and ep.after_period  # 2026-04-12 is after 2026-04-04
-    assert codes(outcomes(case), "requirement") == ["AUTHORIZATION-REQUIRED"]
-
-
-def test_unbroken_chain_past_90_days_is_no_new_episode(make_case, visit):
-    # a visit every 60 days: never a 90-day break, so one episode that began 2026-01-05
-    days = [D(2026, 1, 5), D(2026, 3, 6), D(2026, 5, 5), D(2026, 7, 4)]
-    case = make_case(visits=[visit(d) for d in days])
-    assert codes(outcomes(case, case.visits[1]), "requirement") == []  # day 60: 2nd visit
-    for later in case.visits[2:]:
-        ep = review.episode(case, later.date)
-        assert ep.start == D(2026, 1, 5) and ep.after_period
-        found = outcomes(case, later)
-        assert codes(found, "requirement") == ["AUTHORIZATION-REQUIRED"]
-        message = by_code(found, "AUTHORIZATION-REQUIRED").message
-        assert "more than 90 days after the episode of care began on 2026-01-05" in message
-
-
-def test_last_day_of_the_90_day_period_is_inside(make_case, visit):
-    case = make_case(visits=[visit(D(2026, 1, 5)), visit(D(2026, 4, 4))])
-    assert not review.episode(case, D(2026, 4, 4)).after_period
-    case = make_case(visits=[visit(D(2026, 1, 5)), visit(D(2026, 4, 5))])
-    assert review.episode(case, D(2026, 4, 5)).after_period
-
-
-def test_visits_used_elsewhere_count_toward_the_six(make_case, weekly):
-    case = make_case(visits=weekly(D(2026, 1, 5), 4), coverage={"visits_used_elsewhere": 2})
-    assert review.episode(case, case.visits[-1].date).number == 6
-    assert codes(outcomes(case), "requirement") == []
-    case = make_case(visits=weekly(D(2026, 1, 5), 1), coverage={"visits_used_elsewhere": 6})
+def test_a_self_funded_plan_gets_a_caution_not_a_requirement(make_case, weekly):
+    case = make_case(visits=weekly(D(2026, 1, 5), 7), coverage={"funding": "self_funded"})
     found = outcomes(case)
-    assert codes(found, "requirement") == ["AUTHORIZATION-REQUIRED"]
-    assert "6 with other providers counted" in by_code(found, "AUTHORIZATION-REQUIRED").message
+    assert codes(found, "requirement") == [] and PA not in codes(found)
+    review_caution = by_code(found, "EVICORE-REVIEW-SELF-FUNDED")
+    assert review_caution.effect == "caution" and review_caution.finding_severity == "warning"
+    assert review_caution.citation == src.PROGRAM_FUNDING
+    assert "opt in" in review_caution.message and "verify with the plan" in review_caution.message
+    assert "do not apply to self-funded plans" in review_caution.message
 
 
-def test_date_of_service_before_2018_06_07_is_not_judged(make_case, weekly):
-    case = make_case(visits=weekly(D(2018, 1, 1), 8), as_of=D(2018, 3, 1),
-                     episode={"onset_date": D(2017, 12, 20)})
-    found = outcomes(case)  # the 8th visit, no authorization: the 2018 rule would require one
-    assert codes(found, "requirement") == []
-    old = by_code(found, "REVIEW-RULE-BEFORE-2018")
-    assert old.effect == "caution" and old.citation == SIX_VISITS
-    assert "2018-06-07" in old.message and "verify with the plan" in old.message
-    assert review.limits(case, case.visits[-1]) == []
+def test_a_self_funded_plan_with_an_authorization_is_authorized(make_case):
+    auth = {"number": "EVI1", "visits": 6, "start": D(2026, 1, 5)}
+    found = outcomes(make_case(coverage={"funding": "self_funded"}, episode={"authorization": auth}))
+    assert "AUTHORIZED" in codes(found, "note") and not codes(found, "caution")
 
 
-def test_rule_applies_from_2018_06_07(make_case, weekly):
-    case = make_case(visits=weekly(D(2018, 5, 3), 6), as_of=D(2018, 7, 1),
-                     episode={"onset_date": D(2018, 5, 1)})
-    assert case.visits[-1].date == D(2018, 6, 7)
-    assert "NO-REVIEW-NEEDED" in codes(outcomes(case), "note")  # visit 6 of its episode
-    assert "REVIEW-RULE-BEFORE-2018" in codes(outcomes(case, case.visits[-2]))
+def test_visits_used_elsewhere_give_the_sharing_caution(make_case):
+    found = outcomes(make_case(coverage={"visits_used_elsewhere": 2}))
+    assert codes(found, "requirement") == [PA]  # payerkit does not count them itself
+    shared = by_code(found, "REVIEW-VISITS-SHARED")
+    assert shared.effect == "caution" and shared.citation == src.OUTPATIENT_REHAB
+    assert shared.path == "coverage.visits_used_elsewhere"
+    assert "2 visits with other providers" in shared.message
+    assert "verify with the plan" in shared.message
+    assert "REVIEW-VISITS-SHARED" not in codes(outcomes(make_case()))
+
+
+def test_no_sharing_caution_when_an_authorization_covers_the_visit(make_case):
+    auth = {"number": "EVI1", "visits": 6, "start": D(2026, 1, 5)}
+    case = make_case(coverage={"visits_used_elsewhere": 2}, episode={"authorization": auth})
+    found = outcomes(case)
+    assert "AUTHORIZED" in codes(found, "note") and "REVIEW-VISITS-SHARED" not in codes(found)
 
 
 def test_authorization_counts_visits_in_its_window(make_case, weekly):
@@ -167,7 +148,7 @@ def test_authorization_counts_visits_in_its_window(make_case, weekly):
     assert review.authorization_used(case, D(2026, 3, 2)) == 3  # 02-16, 02-23, 03-02
 
 
-def test_authorization_without_start_counts_from_the_episode_start(make_case, weekly):
+def test_authorization_without_start_counts_from_the_first_visit(make_case, weekly):
     case = make_case(visits=weekly(D(2026, 1, 5), 8),
                      episode={"authorization": {"number": "EVI1", "visits": 10}})
     assert review.authorization_used(case, case.visits[-1].date) == 8
@@ -178,40 +159,55 @@ def test_authorization_covering_the_date(make_case, weekly):
     case = make_case(visits=weekly(D(2026, 1, 5), 7), episode={"authorization": auth})
     found = outcomes(case)
     assert codes(found, "requirement") == [] and "AUTHORIZED" in codes(found, "note")
+    assert "(visit 1 of 6)" in by_code(found, "AUTHORIZED").message
 
 
 def test_authorization_not_covering_the_date(make_case, weekly):
     auth = {"number": "EVI1", "visits": 6, "start": D(2026, 3, 1), "end": D(2026, 4, 30)}
     case = make_case(visits=weekly(D(2026, 1, 5), 7), episode={"authorization": auth})
     found = outcomes(case)
-    assert codes(found, "requirement") == ["AUTHORIZATION-REQUIRED"]
-    assert "does not cover 2026-02-16" in by_code(found, "AUTHORIZATION-REQUIRED").message
+    assert codes(found, "requirement") == [PA]
+    assert "does not cover 2026-02-16" in by_code(found, PA).message
 
 
 def test_authorization_used_up(make_case, weekly):
     auth = {"number": "EVI1", "visits": 2, "start": D(2026, 2, 16)}
     case = make_case(visits=weekly(D(2026, 1, 5), 9), episode={"authorization": auth})
     assert codes(outcomes(case, case.visits[7]), "requirement") == []
-    assert codes(outcomes(case, case.visits[8]), "requirement") == ["AUTHORIZATION-USED-UP"]
+    found = outcomes(case, case.visits[8])
+    assert codes(found, "requirement") == [PA]
+    used_up = by_code(found, PA)
+    assert "used up" in used_up.message and "visit 3 under it" in used_up.message
+    assert used_up.path == "episode.authorization.visits"
 
 
-# -- Premera's own rules: network, condition, prescription, other payers ----------------
+def test_review_limits_are_the_authorizations_only(make_case, weekly):
+    assert review.limits(make_case(), make_case().visits[-1]) == []
+    auth = {"number": "EVI1", "visits": 6}
+    case = make_case(visits=weekly(D(2026, 1, 5), 4), episode={"authorization": auth})
+    [limit] = review.limits(case, case.visits[-1])
+    assert (limit.name, limit.allowed, limit.used) == ("authorized visits", 6, 4)
+    assert limit.window == "the authorization on file: the case's first visit to open end"
+    assert limit.citation == src.OUTPATIENT_REHAB
+
+
+# -- network, condition, prescription, other payers (rules.py) -------------------------
 
 
 def test_in_network_is_a_note_out_of_network_a_medium_refusal(make_case):
-    assert "IN-NETWORK" in codes(outcomes(make_case()), "note")
-    found = outcomes(make_case(provider={"networks": ["regence"]}))
+    assert "IN-NETWORK" in codes(visit_rules(make_case()), "note")
+    found = visit_rules(make_case(provider={"networks": ["regence"]}))
     out = by_code(found, "OUT-OF-NETWORK")
     assert out.effect == "not_covered" and out.citation == src.CREDENTIALING
     assert out.citation.confidence == "medium"  # so the kit reports it as "verify with the plan"
 
 
 def test_network_id_is_case_insensitive(make_case):
-    assert "IN-NETWORK" in codes(outcomes(make_case(provider={"networks": [" Premera "]})))
+    assert "IN-NETWORK" in codes(visit_rules(make_case(provider={"networks": [" Premera "]})))
 
 
 def test_wellness_only_cites_a_weak_rule(make_case):
-    found = outcomes(make_case(episode={"diagnoses": ["Z73.3", "Z71.89"]}))
+    found = visit_rules(make_case(episode={"diagnoses": ["Z73.3", "Z71.89"]}))
     wellness = by_code(found, "WELLNESS-ONLY")
     assert wellness.citation == src.WELLNESS_EXCLUSION and wellness.citation.weak
     assert "SAMPLE list" in wellness.message and "not confirmed" in wellness.message
@@ -219,12 +215,12 @@ def test_wellness_only_cites_a_weak_rule(make_case):
 
 
 def test_wellness_with_a_condition_is_fine(make_case):
-    found = outcomes(make_case(episode={"diagnoses": ["M54.2", "Z73.3"]}))
+    found = visit_rules(make_case(episode={"diagnoses": ["M54.2", "Z73.3"]}))
     assert "CONDITION" in codes(found, "note") and "WELLNESS-ONLY" not in codes(found)
 
 
 def test_missing_prescription_is_a_requirement(make_case):
-    found = outcomes(make_case(episode={"prescription": None}))
+    found = visit_rules(make_case(episode={"prescription": None}))
     assert codes(found, "requirement") == ["NO-PRESCRIPTION"]
     assert by_code(found, "NO-PRESCRIPTION").path == "episode.prescription"
 
@@ -232,7 +228,7 @@ def test_missing_prescription_is_a_requirement(make_case):
 def test_prescription_without_visits_is_a_requirement(make_case):
     rx = {"prescriber": {"first_name": "Robert", "last_name": "Jones", "npi": "1245319599"},
           "date": D(2026, 1, 2)}
-    assert codes(outcomes(make_case(episode={"prescription": rx})), "requirement") == [
+    assert codes(visit_rules(make_case(episode={"prescription": rx})), "requirement") == [
         "PRESCRIPTION-NO-VISITS"]
 
 
@@ -240,12 +236,12 @@ def test_prescription_visits_used_up(make_case):
     rx = {"prescriber": {"first_name": "Robert", "last_name": "Jones", "npi": "1245319599"},
           "date": D(2026, 1, 2), "visits": 2}
     case = make_case(episode={"prescription": rx})
-    assert codes(outcomes(case, case.visits[1]), "requirement") == []
-    assert codes(outcomes(case, case.visits[2]), "requirement") == ["PRESCRIPTION-VISITS-USED"]
+    assert codes(visit_rules(case, case.visits[1]), "requirement") == []
+    assert codes(visit_rules(case, case.visits[2]), "requirement") == ["PRESCRIPTION-VISITS-USED"]
 
 
 def test_auto_accident_adds_cautions_not_a_status(make_case):
-    found = outcomes(make_case(episode={"kind": "auto_accident",
+    found = visit_rules(make_case(episode={"kind": "auto_accident",
                                         "diagnoses": ["S13.4XXA", "V43.52XA"]}))
     assert codes(found, "caution") == ["PIP-PRIMARY", "EVICORE-EXCLUDES-AUTO-WC"]
     assert not codes(found, "not_covered") and not codes(found, "requirement")
@@ -254,12 +250,12 @@ def test_auto_accident_adds_cautions_not_a_status(make_case):
 
 
 def test_work_injury_adds_cautions(make_case):
-    found = outcomes(make_case(episode={"kind": "illness", "employment_related": True}))
+    found = visit_rules(make_case(episode={"kind": "illness", "employment_related": True}))
     assert codes(found, "caution") == ["WORKERS-COMP-PRIMARY", "EVICORE-EXCLUDES-AUTO-WC"]
 
 
 def test_illness_has_no_cautions(make_case):
-    assert not codes(outcomes(make_case()), "caution")
+    assert not codes(visit_rules(make_case()), "caution")
 
 
 # -- claim-shape checks -------------------------------------------------------------------

@@ -1,8 +1,11 @@
 """payerkit hooks for Premera Blue Cross (Washington), entry point ``premera``.
 
 payerkit asks these hooks only about ``premera-wa``. The rules are in
-:mod:`.rules` (Premera's own) and :mod:`.review` (visits without review);
-figures in ``data/figures.toml``, citations in :mod:`.sources`.
+:mod:`.rules` and :mod:`.review` (the eviCore review program), all Premera's
+own; figures in ``data/figures.toml``, citations in :mod:`.sources`. The six
+visits without review of a new episode are Washington law's, applied by the
+``payerkit-wa-insurance-law`` rule set this distribution depends on (never
+imported: the kit applies it to fully insured plans).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ PROGRAM = Program(
     id=PROGRAM_ID, name="Premera Blue Cross (Washington)", line_of_business="commercial",
     states=("WA",), claim_formats=("x12-837p",), filing_indicator="BL",
     payer_id=PAYER_ID.value, payer_id_citation=PAYER_ID.citation,
-    sources=(src.FIGURES.get(review.RULE).citation, src.MEDICAL_POLICY, src.PRESCRIPTION_RULE,
+    sources=(src.OUTPATIENT_REHAB, src.PROGRAM_FUNDING, src.MEDICAL_POLICY, src.PRESCRIPTION_RULE,
              src.BILLING_FOR_TIME, src.FIGURES.get("filing_days").citation, src.CREDENTIALING,
              src.FEES_NOT_PUBLIC, src.FILING_INDICATOR, PAYER_ID.citation))
 UNITS = attrs.evolve(

@@ -1,121 +1,108 @@
-"""Visits without review (RCW 48.43.016, from 2018-06-07) and Premera's eviCore review after them.
+"""Premera's eviCore outpatient-rehabilitation review program (Premera's own rule only).
 
-Kept in one module so it can move to a Washington-law plugin. Built on
-:mod:`payerkit.rules.limits`:
+A visit needs eviCore review (prior authorization) unless an authorization on
+file (``episode.authorization``) covers its date and is not used up. Both
+failures are reported with the shared code
+:data:`payerkit.model.outcome.PRIOR_AUTHORIZATION_REQUIRED`, so a rule set can
+override them without knowing Premera:
 
-* a visit opens a new **episode of care** when the provider has not treated
-  the condition in the previous 90 days (no visit of the case in the 90 days
-  before it); a visit exactly 90 days after the previous one continues it;
-* the **first 6 visits within the 90 days from the episode's first visit**
-  need no review (Premera: an episode is services within a 90-day period);
-  visits the member had with other providers of the same type
-  (``coverage.visits_used_elsewhere``) share them. A later visit of an
-  unbroken chain, more than 90 days after the episode began, is no new
-  episode: it needs review, as does the 7th visit;
-* a visit that needs review needs an eviCore authorization covering its date
-  and not used up (``episode.authorization``).
-
-Dates of service before 2018-06-07 are not judged: the earlier rule is not encoded.
+* **Washington law** (RCW 48.43.016) exempts the first six visits of a new
+  episode of care on fully insured plans. That is the law's rule, applied by
+  the ``payerkit-wa-insurance-law`` rule set (a dependency of this
+  distribution, never imported here): it overrides this requirement for the
+  visits it exempts.
+* **Plan funding**: the program covers fully insured (and OptiFlex) plans;
+  self-funded groups may opt in. For a self-funded plan the review is a
+  caution (verify whether the group uses the program); the law never applies
+  to it. Unknown funding keeps the requirement (the kit applies the law with
+  its ``PLAN-FUNDING-UNKNOWN`` caution).
+* **Sharing**: Premera counts visits with other providers of the same type
+  together against the six, in claim-receipt order; the law's floor is per
+  provider. ``coverage.visits_used_elsewhere`` gives a caution, not a count
+  (not for a self-funded plan, which the law's exemption does not reach).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from attrs import frozen
 from payerkit import Case, Limit, Outcome, Visit, caution, note, requirement
-from payerkit.rules.limits import count_between, count_in_window, episode_start
+from payerkit.model.outcome import PRIOR_AUTHORIZATION_REQUIRED
+from payerkit.rules.limits import count_between
 
-from .sources import FIGURES
+from . import sources as src
 
-RULE = "visits_without_review"
-
-
-@frozen
-class Episode:
-    """The episode of care holding a day: its first day, its 90-day period, the visit's number."""
-
-    start: dt.date
-    last: dt.date
-    number: int
-    after_period: bool
-
-    @property
-    def window(self) -> str:
-        return f"90-day episode of care {self.start.isoformat()} to {self.last.isoformat()}"
-
-
-def episode(case: Case, on: dt.date) -> Episode:
-    days = FIGURES.get("episode_gap_days").integer
-    start = episode_start(case.visits, on, days) or on
-    counted = count_in_window(case.visits, start, days, on) + case.coverage.visits_used_elsewhere
-    last = start + dt.timedelta(days=days - 1)
-    return Episode(start, last, counted, on > last)
+SELF_FUNDED = "self_funded"
+LAW = ("Washington law (RCW 48.43.016) exempts the first six visits of a new episode of care on "
+       "fully insured plans from prior authorization: that exemption is applied by "
+       "payerkit-wa-insurance-law")
 
 
 def authorization_used(case: Case, on: dt.date) -> int:
-    """Visits on days the authorization covers up to ``on`` (no start: from the episode's start)."""
+    """Visits on days the authorization covers up to ``on`` (no start: from the case's first)."""
     auth = case.episode.authorization
-    start = auth.start or episode(case, on).start
-    return count_between(case.visits, start, on if auth.end is None else min(on, auth.end))
+    return count_between(case.visits, auth.start, on if auth.end is None else min(on, auth.end))
 
 
-def _rule(on: dt.date):
-    return FIGURES.find(RULE, on)
+def _problem(case: Case, visit: Visit) -> tuple[str, str] | None:
+    """Why no authorization covers the visit, and the field to fix; ``None`` when one does."""
+    on, auth = visit.date, case.episode.authorization
+    if auth is None:
+        return ("no authorization is on file: request review from eviCore and enter the approval "
+                "in episode.authorization", "episode.authorization")
+    if not auth.covers(on):
+        return (f"the authorization on file does not cover {on.isoformat()}: request review from "
+                "eviCore and enter the approval in episode.authorization", "episode.authorization")
+    used = authorization_used(case, on)
+    if auth.visits is not None and used > auth.visits:
+        return (f"the authorization on file is used up: it allows {auth.visits} visits and this "
+                f"is visit {used} under it; request more visits from eviCore",
+                "episode.authorization.visits")
+    return None
 
 
 def outcomes(case: Case, visit: Visit) -> list[Outcome]:
-    on, rule = visit.date, _rule(visit.date)
-    if rule is None:
-        return [caution("REVIEW-RULE-BEFORE-2018", f"the date of service {on.isoformat()} is "
-                        "before 2018-06-07, when RCW 48.43.016's six visits without review took "
-                        "effect; payerkit does not encode the review rule that applied before: "
-                        "verify with the plan whether eviCore review was needed",
-                        FIGURES.get(RULE).citation, "visits")]
-    ep, cited = episode(case, on), rule.citation
-    elsewhere = case.coverage.visits_used_elsewhere
-    others = f" ({elsewhere} with other providers counted)" if elsewhere else ""
-    if ep.after_period:
-        where = (f"the visit on {on.isoformat()} is more than 90 days after the episode of care "
-                 f"began on {ep.start.isoformat()} (visits with no 90-day break continue the "
-                 "episode, they open no new one)")
+    """The review outcome for ``visit``, and the cautions about funding and shared visits."""
+    problem = _problem(case, visit)
+    if problem is None:
+        auth = case.episode.authorization
+        allowed = ("" if auth.visits is None else
+                   f" (visit {authorization_used(case, visit.date)} of {auth.visits})")
+        return [note("AUTHORIZED", f"the visit on {visit.date.isoformat()} is covered by the "
+                     f"eviCore authorization on file{allowed}", src.OUTPATIENT_REHAB,
+                     "episode.authorization")]
+    why, path = problem
+    if case.coverage.funding == SELF_FUNDED:
+        found = [caution("EVICORE-REVIEW-SELF-FUNDED", "self-funded plan: Premera's outpatient "
+                         "rehabilitation program (eviCore review) covers fully insured and "
+                         "OptiFlex plans, and self-funded groups may opt in: verify with the plan "
+                         "whether this group uses the program (and from which visit). If it does, "
+                         f"this visit needs review and {why}. Washington law's six visits without "
+                         "prior authorization do not apply to self-funded plans",
+                         src.PROGRAM_FUNDING, "coverage.funding")]
     else:
-        where = f"visit {ep.number} of the {ep.window}{others}"
-    if not ep.after_period and ep.number <= rule.integer:
-        return [note("NO-REVIEW-NEEDED", f"{where}: the first {rule.value} visits within 90 "
-                     "days need no eviCore review", cited, "visits")]
-    auth = case.episode.authorization
-    if auth is None or not auth.covers(on):
-        problem = ("no authorization is on file" if auth is None else
-                   f"the authorization on file does not cover {on.isoformat()}")
-        return [requirement("AUTHORIZATION-REQUIRED", f"{where}: Premera requires eviCore "
-                            f"medical-necessity review after the first {rule.value} visits within "
-                            f"90 days, and {problem}; request review from eviCore and enter the "
-                            "approval in episode.authorization", cited, "episode.authorization")]
-    used = authorization_used(case, on)
-    if auth.visits is not None and used > auth.visits:
-        return [requirement("AUTHORIZATION-USED-UP", f"{where}: the authorization on file "
-                            f"allows {auth.visits} visits and this is visit {used} under it; "
-                            "request more visits from eviCore", cited, "episode.authorization.visits")]
-    allowed = "" if auth.visits is None else f" (visit {used} of {auth.visits})"
-    return [note("AUTHORIZED", f"{where}: covered by the authorization on file{allowed}", cited,
-                 "episode.authorization")]
+        found = [requirement(PRIOR_AUTHORIZATION_REQUIRED, "Premera's outpatient rehabilitation "
+                             f"program requires eviCore review (prior authorization) and {why}. "
+                             f"{LAW}", src.OUTPATIENT_REHAB, path)]
+    elsewhere = case.coverage.visits_used_elsewhere
+    if elsewhere and case.coverage.funding != SELF_FUNDED:
+        found.append(caution("REVIEW-VISITS-SHARED", f"coverage.visits_used_elsewhere gives "
+                             f"{elsewhere} visits with other providers: Premera counts visits "
+                             "with every provider of the same type together against the first "
+                             "six visits of an episode without eviCore review, in the order it "
+                             "receives the claims, while Washington law's six are per provider. "
+                             "payerkit does not count them: Premera may count them against the "
+                             "six, so verify with the plan before relying on the exemption",
+                             src.OUTPATIENT_REHAB, "coverage.visits_used_elsewhere"))
+    return found
 
 
 def limits(case: Case, visit: Visit) -> list[Limit]:
-    """The episode's review-free visits and the authorization's visits, as of ``visit``."""
-    on, rule, found = visit.date, _rule(visit.date), []
-    if rule is not None:
-        ep = episode(case, on)
-        window = ep.window + (f"; the visit on {on.isoformat()} is after it" if ep.after_period
-                              else "")
-        found.append(Limit("episode visits without eviCore review", "visits", rule.integer,
-                           ep.number, window, rule.citation))
+    """The authorization's visits, as of ``visit`` (when it states them)."""
     auth = case.episode.authorization
-    if auth is not None and auth.visits is not None:
-        start = auth.start.isoformat() if auth.start else "the episode's start"
-        end = auth.end.isoformat() if auth.end else "open end"
-        found.append(Limit("authorized visits", "visits", auth.visits, authorization_used(case, on),
-                           f"the authorization on file: {start} to {end}",
-                           FIGURES.get(RULE).citation))
-    return found
+    if auth is None or auth.visits is None:
+        return []
+    start = auth.start.isoformat() if auth.start else "the case's first visit"
+    end = auth.end.isoformat() if auth.end else "open end"
+    return [Limit("authorized visits", "visits", auth.visits, authorization_used(case, visit.date),
+                  f"the authorization on file: {start} to {end}", src.OUTPATIENT_REHAB)]

@@ -1,6 +1,6 @@
 """Premera's own rules for one visit: coverage outcomes, and the claim-shape checks of the scrub.
 
-The six-visit review rule is in :mod:`.review`; the checks every claim needs
+The eviCore review program is in :mod:`.review`; the checks every claim needs
 (NPI, ICD-10-CM, codes, payer id...) are payerkit's own and not repeated here.
 """
 

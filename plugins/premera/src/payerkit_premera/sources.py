@@ -15,6 +15,20 @@ FIGURES = load_figures(__package__)
 NETWORK_ID = "premera"
 _AK_MANUAL = "https://www.premera.com/ak/provider/reference/medical-manuals/claim-submission-payments/"
 
+OUTPATIENT_REHAB = Citation(
+    "Premera Blue Cross, Outpatient Rehabilitation program (premera.com/wa/provider/"
+    "utilization-review/outpatient-rehabilitation/): eviCore reviews the medical necessity of "
+    "outpatient rehabilitation, massage therapy included; request review after the 6th treatment "
+    "visit of an episode of care (services by the same provider type within a 90-day period); "
+    "providers of the same type share the 6 visits, counted in the order Premera receives the "
+    "claims", edition="undated copy, for dates of service on or after 2018-06-07",
+    confidence="high",
+    url="https://www.premera.com/wa/provider/utilization-review/outpatient-rehabilitation/")
+PROGRAM_FUNDING = Citation(
+    "Premera Blue Cross, Outpatient Rehabilitation (employer page, premera.com/ak/employer/"
+    "outpatient-rehabilitation): all fully insured and OptiFlex plans include the program; "
+    "self-funded groups may opt in", edition="undated copy (Alaska page; Washington assumed the "
+    "same)", confidence="medium", url="https://www.premera.com/ak/employer/outpatient-rehabilitation/")
 CREDENTIALING = Citation(
     "Premera Blue Cross, Reference Information (premera.com/wa/provider/reference/"
     "reference-manuals): licensed massage therapists bill Premera as contracted (credentialed) "
