@@ -1,0 +1,47 @@
+"""Washington law as installed: removing it changes Premera's and Regence's answers, and a
+self-funded plan is the same with or without it (the shipped examples, with every plugin)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from payerkit import PayerKit, load_case
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.fixture
+def kits(monkeypatch, payerkit_data_dir):
+    with_law = PayerKit(strict=True)
+    monkeypatch.setenv("PAYERKIT_DISABLE_PLUGINS", "wa-insurance-law")
+    return with_law, PayerKit(strict=True)
+
+
+def test_the_fifth_visit_of_a_new_episode_on_premera(kits):
+    with_law, without = kits
+    case = load_case(EXAMPLES / "wa-law-premera-fifth-visit.toml")
+    assert with_law.check(case).status == "covered"
+    result = without.check(case)
+    assert result.status == "action_required"
+    assert [r.code for r in result.requirements] == ["PRIOR-AUTHORIZATION-REQUIRED"]
+
+
+def test_regences_answers_carry_the_law(kits):
+    with_law, without = kits
+    case = load_case(EXAMPLES / "regence-covered.toml")
+    codes = {r.code for r in with_law.check(case).reasons}
+    assert {"WA-EVERY-CATEGORY", "WA-SIX-VISITS"} <= codes
+    assert not {c for c in (r.code for r in without.check(case).reasons) if c.startswith("WA-")}
+    assert len(with_law.payment_terms(case).terms) == 3
+    assert without.payment_terms(case).terms == ()
+
+
+@pytest.mark.parametrize("name", ["wa-law-premera-self-funded.toml", "ump-covered.toml"])
+def test_a_self_funded_plan_is_unaffected(kits, name):
+    with_law, without = kits
+    case = load_case(EXAMPLES / name)
+    assert with_law.check(case) == without.check(case)
+    assert with_law.scrub(case) == without.scrub(case)
+    assert with_law.payment_terms(case) == without.payment_terms(case)
