@@ -1,8 +1,8 @@
 """payerkit's built-in scrub plugin: checks every claim needs, whatever the payer.
 
 Codes (ICD-10-CM, CPT/HCPCS, modifiers, place of service, states), NPIs,
-diagnosis pointers, addresses and identifiers the 837P requires, dates, and
-fee parity; and a warning for each name or address the 837P writes
+diagnosis pointers, addresses and identifiers the 837P requires, dates, fee
+parity, and a corrected claim's original claim number; and a warning for each name or address the 837P writes
 differently from the case (transliterated to X12's basic characters, or cut).
 Payer rules live in the payer's plugin, never here. What the 837P writer
 refuses is found by the kit running the writer dry (``check_837p``).
@@ -20,6 +20,9 @@ from .rules import codes
 from .rules.parity import parity_findings
 
 TR3 = Citation("ASC X12 837P 005010X222A1 implementation guide", confidence="rule")
+CORRECTED = Citation("ASC X12 837P 005010X222A1 CLM05-3 (7 replacement, 8 void) with REF*F8, "
+                     "the payer's claim control number; NUCC 1500 instructions, item 22",
+                     confidence="rule")
 _PO_BOX = re.compile(r"\bP\.?\s*O\.?\s*BOX\b|\bPOST OFFICE BOX\b|\bLOCKBOX\b", re.I)
 
 
@@ -75,6 +78,24 @@ def provider_findings(program, case) -> list[Finding]:
             findings.append(_error("ZIP-INVALID", f"{path}.zip: expected 5 or 9 digits",
                                    f"{path}.zip"))
     return findings
+
+
+def submission_findings(case) -> list[Finding]:
+    """A corrected claim (replacement or void) names the payer's claim it corrects; an
+    original claim names none (a number given with ``original`` is a correction half-said,
+    and an original sent instead is a duplicate)."""
+    sub = case.claim
+    if sub.frequency in ("replacement", "void") and not sub.original_claim_number:
+        return [_error("NO-ORIGINAL-CLAIM-NUMBER", f"claim.original_claim_number: a {sub.frequency} "
+                       "claim needs the payer's claim control number of the claim it corrects "
+                       "(from the payer's remittance or claim status)",
+                       "claim.original_claim_number", CORRECTED)]
+    if sub.frequency == "original" and sub.original_claim_number:
+        return [_error("ORIGINAL-CLAIM-NUMBER-UNUSED", "claim.frequency: original_claim_number "
+                       "is given, but frequency is 'original'; say 'replacement' or 'void' to "
+                       "correct that claim, or leave the number out", "claim.frequency",
+                       CORRECTED)]
+    return []
 
 
 def diagnosis_findings(case) -> list[Finding]:
@@ -174,7 +195,8 @@ def text_findings(program, case, visit, pricing) -> list[Finding]:
 
 @hookimpl
 def payerkit_scrub(program, case, visit, pricing):
-    findings = provider_findings(program, case) + diagnosis_findings(case)
+    findings = provider_findings(program, case) + diagnosis_findings(case) + \
+        submission_findings(case)
     if case.episode.kind == "auto_accident":
         if not case.episode.state:
             findings.append(_error("NO-ACCIDENT-STATE", "episode.state: an auto-accident "

@@ -1,33 +1,60 @@
-"""From a case, its program and a priced visit to the one :class:`Claim` every writer renders."""
+"""From a case, its program and its priced visits to the one :class:`Claim` every writer renders."""
 
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
+from collections.abc import Sequence
 
 from .model import Case, Claim, ClaimLine, Pricing, Program, Visit
 from .rules.codes import normalize_icd
 
 RELATED_CAUSE = {"auto_accident": "auto", "work_injury": "employment", "other_accident": "other"}
+#: ``[claim] frequency`` → X12 CLM05-3 (CMS-1500 box 22's resubmission code).
+FREQUENCY = {"original": "1", "replacement": "7", "void": "8"}
 
 
-def claim_id(case: Case, visit: Visit) -> str:
-    """A stable patient control number (CLM01, 20 characters at most) for one visit.
+def claim_id(case: Case, visit: Visit | Sequence[Visit]) -> str:
+    """A stable patient control number (CLM01, 20 characters at most) for the visits billed.
 
     The case may give its own (``claim.claim_id``); otherwise a digest of the
-    member id and visit date, so the same visit always gets the same number
-    and no patient data is readable from it.
+    member id and the visits' dates after ``PK`` and the first date, so the
+    same visits always get the same number and no patient data is readable
+    from it (one visit: the digest of its date, as before several could be billed).
     """
     if case.claim.claim_id:
         return case.claim.claim_id
+    visits = _visits(visit)
+    dates = ",".join(v.date.isoformat() for v in visits)
     # surrogatepass: a lone surrogate (from JSON) must not crash here; the writer refuses it
     digest = hashlib.sha256(
-        f"{case.program}|{case.coverage.member_id}|{visit.date.isoformat()}".encode(
-            "utf-8", "surrogatepass")
+        f"{case.program}|{case.coverage.member_id}|{dates}".encode("utf-8", "surrogatepass")
     ).hexdigest()[:8].upper()
-    return f"PK{visit.date:%Y%m%d}{digest}"
+    return f"PK{visits[0].date:%Y%m%d}{digest}"
 
 
-def build_claim(case: Case, program: Program, visit: Visit, pricing: Pricing) -> Claim:
+def _visits(visit: Visit | Sequence[Visit]) -> tuple[Visit, ...]:
+    return (visit,) if isinstance(visit, Visit) else tuple(visit)
+
+
+def visit_index(case: Case, visit: Visit) -> int:
+    """The position of ``visit`` in the case: the visit itself, else the first equal to it
+    (two visits alike in every field are told apart only by being the case's own objects)."""
+    for i, v in enumerate(case.visits):
+        if v is visit:
+            return i
+    return case.visits.index(visit)
+
+
+def build_claim(case: Case, program: Program, visit: Visit | Sequence[Visit],
+                pricing: Pricing | Sequence[Pricing]) -> Claim:
+    """The claim for one visit and its pricing, or for several visits (in date order) and the
+    pricing of each: one line per billed service (a line with no unit is left out), in date
+    order, each with its own date and place of service."""
+    visits = _visits(visit)
+    pricings = (pricing,) if isinstance(pricing, Pricing) else tuple(pricing)
+    if not visits or len(visits) != len(pricings):
+        raise ValueError("build_claim needs one pricing for each visit, and at least one visit")
     episode, coverage, sub = case.episode, case.coverage, case.claim
     cause = RELATED_CAUSE.get(episode.kind)
     if cause is None and episode.employment_related:
@@ -38,14 +65,19 @@ def build_claim(case: Case, program: Program, visit: Visit, pricing: Pricing) ->
     if rendering is not None and rendering.npi == case.provider.npi:
         rendering = None
     auth = episode.authorization
-    billed = [(j, ln) for j, ln in enumerate(pricing.lines) if ln.units > 0]
+    billed = [(visit_index(case, v), v, j, line)
+              for v, p in sorted(zip(visits, pricings, strict=True), key=lambda vp: vp[0].date)
+              for j, line in enumerate(p.lines) if line.units > 0]
     lines = [
         ClaimLine(line.date, line.code, line.units, line.charge, line.diagnoses, line.modifiers,
-                  visit.place_of_service, str(i), j)
-        for i, (j, line) in enumerate(billed, start=1)
+                  v.place_of_service, str(i), j, index)
+        for i, (index, v, j, line) in enumerate(billed, start=1)
     ]
+    # the claim's place (CLM05-1) is its lines' most common; each line keeps its own (SV105)
+    places = Counter(line.place_of_service for line in lines).most_common(1)
+    place = places[0][0] if places else min(visits, key=lambda v: v.date).place_of_service
     return Claim(
-        id=claim_id(case, visit),
+        id=claim_id(case, visits),
         program_id=program.id,
         billing=case.provider,
         insured=case.insured,
@@ -57,7 +89,7 @@ def build_claim(case: Case, program: Program, visit: Visit, pricing: Pricing) ->
         filing_indicator=program.claim_filing_indicator,
         diagnoses=[_diagnosis(code) for code in episode.diagnoses],
         lines=lines,
-        place_of_service=visit.place_of_service,
+        place_of_service=place,
         group_number=coverage.group_number,
         property_casualty_claim_number=(
             coverage.claim_number if program.line_of_business != "commercial" else None),
@@ -67,7 +99,8 @@ def build_claim(case: Case, program: Program, visit: Visit, pricing: Pricing) ->
         accident_state=episode.state if cause == "auto" else None,
         accident_date=episode.onset_date if cause is not None else None,
         onset_date=episode.onset_date if cause is None else None,
-        prior_authorization=auth.number if auth is not None and auth.covers(visit.date) else None,
+        prior_authorization=auth.number if auth is not None and any(
+            auth.covers(v.date) for v in visits) else None,
         sender_id=sub.sender_id or case.provider.npi,
         receiver_id=sub.receiver_id or payer_id,
         receiver_name=sub.receiver_name or payer_name,
@@ -76,6 +109,9 @@ def build_claim(case: Case, program: Program, visit: Visit, pricing: Pricing) ->
         accepts_assignment=sub.accepts_assignment,
         benefits_assigned=sub.benefits_assigned is not False,
         release_of_information=sub.release_of_information,
+        # an unknown frequency goes to the writers as given, which refuse it by its field
+        frequency=FREQUENCY.get(sub.frequency, sub.frequency),
+        original_claim_number=sub.original_claim_number if sub.frequency != "original" else None,
     )
 
 
@@ -101,7 +137,8 @@ _CASE_FIELDS = {
     "relation": "subscriber.relationship",
     "usage": "claim.usage", "provider_signature_on_file": "claim.provider_signature_on_file",
     "accepts_assignment": "claim.accepts_assignment", "benefits_assigned": "claim.benefits_assigned",
-    "release_of_information": "claim.release_of_information",
+    "release_of_information": "claim.release_of_information", "frequency": "claim.frequency",
+    "original_claim_number": "claim.original_claim_number",
 }
 #: A claim line's fields that the case's service calls otherwise.
 _LINE_FIELDS = {"pointers": "diagnoses"}
@@ -113,34 +150,45 @@ _FALLBACKS = {
 }
 
 
-def case_path(claim_path: str, case: Case, visit: Visit, claim: Claim | None = None) -> str:
+def case_path(claim_path: str, case: Case, visit: Visit | Sequence[Visit],
+              claim: Claim | None = None) -> str:
     """The case field behind a claim field: ``insured.address.city`` → ``subscriber.address.city``.
 
-    Line fields name the visit's services (``lines[1].code`` →
+    Line fields name their visit's services (``lines[1].code`` →
     ``visits[0].services[1].code``; the pointers are the service's ``diagnoses``),
     except the visit's own fields (the date,
     the place of service); the claim total names the services' charges. A claim
     field the case left out names the field it came from instead
-    (``receiver_id`` → ``coverage.payer_id``).
+    (``receiver_id`` → ``coverage.payer_id``). ``visit`` is the visit billed, or the
+    visits; with several, a line names its own visit (``claim.lines[n].visit``), and the
+    number of lines and the total name ``visits``.
     """
+    visits = _visits(visit)
     head, dot, rest = claim_path.partition(".")
     head, bracket, index = head.partition("[")
-    visit_path = f"visits[{case.visits.index(visit)}]"
+    visit_path = f"visits[{visit_index(case, visits[0])}]"
     if head == "insured":
         base = "patient" if case.subscriber is None else "subscriber"
     elif head == "lines":
+        line = int(index.rstrip("]")) if index.rstrip("]").isdigit() else None
+        known = claim is not None and line is not None and line < len(claim.lines)
+        if known and claim.lines[line].visit is not None:
+            visit_path = f"visits[{claim.lines[line].visit}]"
+        elif line is None and len(visits) > 1:
+            return "visits"
         if rest in ("date", "place_of_service"):
             return f"{visit_path}.{rest}"
         base = f"{visit_path}.services"
         rest = _LINE_FIELDS.get(rest, rest)
-        line = int(index.rstrip("]")) if index.rstrip("]").isdigit() else None
-        if claim is not None and line is not None and line < len(claim.lines) \
-                and claim.lines[line].service is not None:
+        if known and claim.lines[line].service is not None:
             index = f"{claim.lines[line].service}]"
     elif head == "place_of_service":
+        if claim is not None:
+            at = [v for v in visits if v.place_of_service == claim.place_of_service]
+            visit_path = f"visits[{visit_index(case, (at or visits)[0])}]"
         return f"{visit_path}.place_of_service"
     elif head == "total_charge":
-        return f"{visit_path}.services"
+        return f"{visit_path}.services" if len(visits) == 1 else "visits"
     elif head in _FALLBACKS and not dot:
         table, name, fallback = _FALLBACKS[head]
         return f"{table}.{name}" if getattr(getattr(case, table), name) else fallback

@@ -47,7 +47,14 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_, description=help_)
         if case:
             p.add_argument("case", metavar="CASE", help="case file (.toml or .json)")
-        if visit:
+        if visit == "many":  # a claim may bill several visits
+            which = p.add_mutually_exclusive_group()
+            which.add_argument("--visit", type=_date, metavar="DATE", action="append",
+                               help="a visit to bill; repeat it to bill several on one claim "
+                               "(default: the last one)")
+            which.add_argument("--all-visits", dest="all_visits", action="store_true",
+                               help="bill every visit of the case on one claim")
+        elif visit:
             p.add_argument("--visit", type=_date, metavar="DATE",
                            help="the visit to bill (default: the last one)")
         if case or visit:
@@ -67,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     command("scrub", "Problems with the claim before it goes out (exit 1 on errors).",
             visit=True)
     claim = command("claim", "Write the claim file (refused when the scrub finds errors).",
-                    visit=True)
+                    visit="many")
     claim.add_argument("--format", default="x12-837p", help="claim format id (default x12-837p)")
     claim.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout)")
     claim.add_argument("--parents", action="store_true",

@@ -12,7 +12,7 @@ from pathlib import Path
 from . import io
 from .errors import CaseError, ClaimRefused
 from .files import OutputError, check_output, make_folder, show, write_atomic
-from .kit import PayerKit
+from .kit import ALL_VISITS, PayerKit
 from .output import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -123,15 +123,16 @@ def claim(kit: PayerKit, args) -> int:
     if args.output:
         check_output(args.output, **writing)
     today = dt.date.today()
+    visits = ALL_VISITS if getattr(args, "all_visits", False) else args.visit
     try:
-        data = kit.claim(case, args.format, args.visit, as_of=args.as_of)
+        data = kit.claim(case, args.format, visits, as_of=args.as_of)
     except ClaimRefused as exc:
         refused = {"program": case.program, "findings": [finding_json(f) for f in exc.findings]}
         print(findings_text(refused) if not args.json else json.dumps(refused, indent=2),
               file=sys.stderr if not args.json else sys.stdout)
         return EXIT_FINDINGS
     warnings = [finding_json(f) for f in
-                kit.scrub(case, args.visit, args.as_of, written_on=today).findings]
+                kit.scrub(case, visits, args.as_of, written_on=today).findings]
     if warnings and not args.json:
         print(findings_text({"program": case.program, "findings": warnings}), file=sys.stderr)
     if args.output:

@@ -42,7 +42,7 @@ import attrs
 import pluggy
 from attrs import frozen
 
-from .claims import build_claim, case_path
+from .claims import build_claim, case_path, visit_index
 from .errors import CaseError, ClaimRefused, FormatError, PayerKitError, PluginError, UnknownProgram
 from .formats.options import WriteOptions
 from .io import structure_facts
@@ -93,6 +93,8 @@ MIDPOINT_CITATION = Citation("CMS Pub. 100-04 ch. 5 § 20.2 and the CPT time rul
                              "unit needs at least 8 minutes", confidence="high")
 ERISA = Citation("ERISA § 514(a)-(b), 29 U.S.C. § 1144: state insurance laws do not reach "
                  "self-funded employee benefit plans", confidence="medium")
+#: ``visit=ALL_VISITS`` bills every visit of the case on one claim.
+ALL_VISITS = "all"
 JUDGED_DAY = Citation("payerkit: a claim's deadlines are judged on the day it is sent; the "
                       "case's as_of is the day it was judged", confidence="rule")
 
@@ -326,6 +328,13 @@ class PayerKit:
         return Context(program, case, self._visit(case, visit),
                        as_of or case.today(), self._facts(program, case))
 
+    def _contexts(self, case: Case, visit: object, as_of: dt.date | None) -> tuple[Context, ...]:
+        """One context for each visit a claim bills (:meth:`_visits`), in date order."""
+        program = self.program(case.program)
+        visits = self._visits(case, visit)
+        day, facts = as_of or case.today(), self._facts(program, case)
+        return tuple(Context(program, case, v, day, facts) for v in visits)
+
     @staticmethod
     def _facts(program: Program, case: Case) -> Any:
         if program.facts is None and not case.facts:
@@ -345,6 +354,23 @@ class PayerKit:
                 if value is not None:
                     raw[name] = value
         return structure_facts(raw, program.facts, f"facts.{program.id}")
+
+    @staticmethod
+    def _visits(case: Case, visit) -> tuple[Visit, ...]:
+        """The visits a claim bills, in the case's (date) order, each once: ``visit`` is a
+        visit, a date, ``None`` (the last), ``"all"`` (:data:`ALL_VISITS`) or a sequence of
+        visits and dates."""
+        if isinstance(visit, str):
+            if visit != ALL_VISITS:
+                raise CaseError([f"visits: expected a visit, a date, a list of them or "
+                                 f"{ALL_VISITS!r}, not another text"])
+            return case.visits
+        if visit is None or isinstance(visit, Visit | dt.date) or not isinstance(visit, Iterable):
+            return (PayerKit._visit(case, visit),)
+        chosen = {visit_index(case, PayerKit._visit(case, v)) for v in visit}
+        if not chosen:
+            raise CaseError(["visits: no visit was chosen to bill"])
+        return tuple(case.visits[i] for i in sorted(chosen))
 
     @staticmethod
     def _visit(case: Case, visit) -> Visit:
@@ -486,24 +512,36 @@ class PayerKit:
 
     def scrub(self, case: Case, visit: object = None, as_of: dt.date | None = None,
               written_on: dt.date | None = None) -> Scrub:
-        """Findings on the claim for a visit before it goes out; errors first.
+        """Findings on the claim for a visit, or several, before it goes out; errors first.
+
+        ``visit`` is what :meth:`claim` bills: a visit, a date, ``None`` (the last),
+        a sequence of visits and dates, or :data:`ALL_VISITS`. Each visit is
+        scrubbed as itself (its rules, limits and deadlines; its findings name
+        its own paths), then the whole claim is checked by every format the
+        program takes (50 lines at most in an 837P); a finding said alike for
+        several visits is given once.
 
         ``written_on``: the day the claim is written and sent, when later than
         ``as_of``; the scrub then also says what is late on that day.
         """
-        ctx = self.context(case, visit, as_of)
-        route = self._route_for(ctx)
-        return self._scrub(route, ctx, self._price(route, ctx), written_on)
+        contexts = self._contexts(case, visit, as_of)
+        route = self._route_for(contexts[0])
+        return self._scrub(route, contexts, [self._price(route, ctx) for ctx in contexts],
+                           written_on)
 
-    def _scrub(self, route: _Route, ctx: Context, pricing: Pricing,
+    def _scrub(self, route: _Route, contexts: tuple[Context, ...], pricings: list[Pricing],
                written_on: dt.date | None = None, writing: str | None = None) -> Scrub:
-        findings = [o.finding for o in self._outcomes(route, ctx) if o.finding is not None]
-        findings += self._many(route, "payerkit_scrub", self._call(
-            route, "payerkit_scrub", pricing=pricing, **ctx.kwargs()), Finding)
-        findings += self._format_findings(ctx, pricing, skip=writing)
-        findings += self._deadline_findings(route, ctx, written_on)
+        findings: list[Finding] = []
+        for ctx, pricing in zip(contexts, pricings, strict=True):
+            findings += [o.finding for o in self._outcomes(route, ctx) if o.finding is not None]
+            findings += self._many(route, "payerkit_scrub", self._call(
+                route, "payerkit_scrub", pricing=pricing, **ctx.kwargs()), Finding)
+        findings += self._format_findings(contexts, pricings, skip=writing)
+        for ctx in contexts:
+            findings += self._deadline_findings(route, ctx, written_on)
+        findings = list(dict.fromkeys(findings))  # case-wide findings, said once per claim
         findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
-        return Scrub(ctx.program.id, findings)
+        return Scrub(contexts[0].program.id, findings)
 
     def _deadline_findings(self, route: _Route, ctx: Context,
                            written_on: dt.date | None) -> list[Finding]:
@@ -526,57 +564,69 @@ class PayerKit:
                     message=f"if sent on {written_on.isoformat()}: {finding.message}"))
         return findings
 
-    def _format_findings(self, ctx: Context, pricing: Pricing,
+    def _format_findings(self, contexts: tuple[Context, ...], pricings: list[Pricing],
                          skip: str | None = None) -> list[Finding]:
-        """What a writer of a format the program takes would refuse, found first.
+        """What a writer of a format the program takes would refuse, found first: the whole
+        claim (all its visits) goes through each format's ``check``.
 
         ``skip``: the format about to be written, whose writer reports the same
         problem itself (so a claim pays for one run of its writer, not two).
         """
+        ctx = contexts[0]
         checks = [self._formats[fmt][0] for fmt in ctx.program.claim_formats if fmt != skip]
         checks = [fmt for fmt in checks if fmt.check is not None]
-        if not checks or not any(line.units > 0 for line in pricing.lines):
+        if not checks or not any(line.units > 0 for p in pricings for line in p.lines):
             return []
-        claim = build_claim(ctx.case, ctx.program, ctx.visit, pricing)
+        visits = [c.visit for c in contexts]
+        claim = build_claim(ctx.case, ctx.program, visits, pricings)
         findings = []
         for fmt in checks:
-            findings += [_format_finding(fmt, field, problem, ctx, claim)
+            findings += [_format_finding(fmt, field, problem, ctx.case, visits, claim)
                          for field, problem in fmt.check(claim)]
         return findings
 
     def build_claim(self, case: Case, visit: object = None,
                     as_of: dt.date | None = None) -> Claim:
-        """The :class:`payerkit.model.Claim` for a visit (no scrub)."""
-        ctx = self.context(case, visit, as_of)
-        pricing = self._price(self._route_for(ctx), ctx)
-        return build_claim(case, ctx.program, ctx.visit, pricing)
+        """The :class:`payerkit.model.Claim` for the visits :meth:`claim` would bill (no scrub)."""
+        contexts = self._contexts(case, visit, as_of)
+        route = self._route_for(contexts[0])
+        return build_claim(case, contexts[0].program, [c.visit for c in contexts],
+                           [self._price(route, c) for c in contexts])
 
     def claim(self, case: Case, format: str = "x12-837p", visit: object = None,
               options: WriteOptions | None = None, as_of: dt.date | None = None) -> bytes:
         """The claim file's bytes; raises :class:`ClaimRefused` when the scrub finds errors.
 
-        Deadlines are judged on ``as_of`` (default: the case's, else today);
-        when that is before the day the claim is written (``options.now``,
-        default today), the scrub warns, naming both days, and says what is
-        late on the day of writing.
+        ``visit``: the visit to bill (a :class:`Visit` or its date; default the
+        last), or several on one claim: a sequence of visits and dates, or
+        :data:`ALL_VISITS` (``"all"``) for every visit of the case. The claim
+        has a line for each billed service of each, in date order, and is
+        refused when the scrub of any of them finds errors (:meth:`scrub`).
+
+        Deadlines are judged on ``as_of`` (default: the case's, else today),
+        for each visit; when that is before the day the claim is written
+        (``options.now``, default today), the scrub warns, naming both days,
+        and says what is late on the day of writing.
         """
         options = options or WriteOptions()
-        ctx = self.context(case, visit, as_of)
+        contexts = self._contexts(case, visit, as_of)
+        ctx = contexts[0]
         claim_format = self.claim_format(format, ctx.program)
         route = self._route_for(ctx)
         written_on = (options.now or dt.datetime.now()).date()
-        pricing = self._price(route, ctx)
-        scrub = self._scrub(route, ctx, pricing, written_on, writing=format)
+        pricings = [self._price(route, c) for c in contexts]
+        scrub = self._scrub(route, contexts, pricings, written_on, writing=format)
         if scrub.errors:
             raise ClaimRefused(scrub.errors)
-        claim = build_claim(case, ctx.program, ctx.visit, pricing)
+        visits = [c.visit for c in contexts]
+        claim = build_claim(case, ctx.program, visits, pricings)
         try:
             data = route.pm.hook.payerkit_format_claim(
                 program=ctx.program, case=case, claim=claim, claim_format=claim_format,
                 options=options)
         except FormatError as exc:  # a value the format cannot carry: the writer names the field
             raise ClaimRefused([_format_finding(claim_format, exc.field, exc.problem,
-                                                ctx, claim)]) from None
+                                                case, visits, claim)]) from None
         except PayerKitError:
             raise
         except Exception as exc:
@@ -600,10 +650,10 @@ class PayerKit:
         return self._formats[format_id][0]
 
 
-def _format_finding(fmt: ClaimFormat, field: str, problem: str, ctx: Context,
-                    claim: Claim) -> Finding:
+def _format_finding(fmt: ClaimFormat, field: str, problem: str, case: Case,
+                    visits: list[Visit], claim: Claim) -> Finding:
     """A value the format cannot carry, named by its case field (the scrub's and the writer's)."""
-    path = case_path(field, ctx.case, ctx.visit, claim)
+    path = case_path(field, case, visits, claim)
     return Finding("error", "FORMAT-LIMIT", f"{path}: {problem} ({fmt.name})", path,
                    Citation(fmt.name, confidence="rule"))
 
@@ -616,4 +666,4 @@ def _attribute(obj: object, path: str) -> Any:
     return obj
 
 
-__all__ = ["Context", "PayerKit", "PluginEntry", "PluginLoadWarning", "ProgramEntry"]
+__all__ = ["ALL_VISITS", "Context", "PayerKit", "PluginEntry", "PluginLoadWarning", "ProgramEntry"]

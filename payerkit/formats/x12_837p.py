@@ -4,7 +4,9 @@ One interchange per claim: ISA/GS/ST, the header loops (1000A submitter,
 1000B receiver), the billing provider (2000A/2010AA), the subscriber
 (2000B/2010BA/2010BB), the patient when not the subscriber (2000C/2010CA),
 the claim (2300) with referring/rendering providers (2310A/B) and its service
-lines (2400), then SE/GE/IEA.
+lines (2400, up to 50; each with its own date, and its place of service when
+not the claim's), then SE/GE/IEA. A replacement or void (CLM05-3 ``7``/``8``)
+carries the payer's claim control number of the claim it corrects (REF*F8).
 
 Identifiers and codes are written as given (ASCII letters upper-cased) or
 refused, never altered (:func:`payerkit.formats.x12.identifier`); names and
@@ -56,6 +58,8 @@ _PATIENT_RELATION = {"spouse": "01", "child": "19", "other": "G8"}
 _RELATED_CAUSE = {"auto": "AA", "employment": "EM", "other": "OA"}
 _TAX_ID_QUALIFIER = {"ein": "EI", "ssn": "SY"}
 _SEXES = frozenset("FMU")
+#: CLM05-3: 1 original, 7 replacement of a prior claim, 8 void of a prior claim.
+_FREQUENCIES = frozenset("178")
 _UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 #: Set by :func:`check_837p`: the problems found so far. While set, a refused value is
@@ -270,7 +274,10 @@ def _claim(out: list[str], claim: Claim, hi: str) -> None:
     release = claim.release_of_information
     if release not in ("Y", "I"):
         release = _refuse("release_of_information", "must be 'Y' or 'I'", "Y")
-    out.append(f"CLM*{claim_id}*{total}***{pos}:B:1*{signature}*{assignment}*{benefits}"
+    frequency = claim.frequency
+    if frequency not in _FREQUENCIES:
+        frequency = _refuse("frequency", "must be 'original', 'replacement' or 'void'", "1")
+    out.append(f"CLM*{claim_id}*{total}***{pos}:B:{frequency}*{signature}*{assignment}*{benefits}"
                f"*{release}{related}")
     if accident is not None:
         out.append(f"DTP*439*D8*{_date(accident, 'accident_date')}")
@@ -278,6 +285,12 @@ def _claim(out: list[str], claim: Claim, hi: str) -> None:
         out.append(f"DTP*431*D8*{_date(claim.onset_date, 'onset_date')}")
     if claim.prior_authorization:
         out.append(f"REF*G1*{_ident(claim.prior_authorization, 'prior_authorization')}")
+    if frequency != "1":  # a replacement or void names the payer's claim it corrects
+        if not claim.original_claim_number:
+            _refuse("original_claim_number", "required for a replacement or void claim: the "
+                    "payer's claim control number of the claim it corrects (REF*F8)")
+        else:
+            out.append(f"REF*F8*{_ident(claim.original_claim_number, 'original_claim_number')}")
     out.append(hi)
 
 

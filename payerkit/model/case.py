@@ -22,6 +22,9 @@ Vehicle = Literal["insured", "other"]
 Usage = Literal["T", "P"]
 Funding = Literal["fully_insured", "self_funded"]
 ReleaseOfInformation = Literal["Y", "I"]
+#: What a claim is: a first bill, a corrected one that replaces a claim the payer has, or
+#: the cancellation of one (X12 CLM05-3 ``1``/``7``/``8``, CMS-1500 box 22).
+Frequency = Literal["original", "replacement", "void"]
 
 
 def _tuple(value):
@@ -205,6 +208,10 @@ class Submission:
     benefits_assigned: bool | None = None
     #: CLM09: release of information: ``Y`` signed statement, ``I`` informed consent only.
     release_of_information: ReleaseOfInformation = "Y"
+    #: CLM05-3: ``original``, or a corrected claim: ``replacement`` or ``void`` of the claim
+    #: the payer numbered ``original_claim_number`` (its claim control number, REF*F8).
+    frequency: Frequency = "original"
+    original_claim_number: str | None = None
 
 
 @frozen

@@ -1,8 +1,10 @@
-"""The claim: one visit, priced, ready for a writer.
+"""The claim: one or more visits, priced, ready for a writer.
 
-Built once by ``payerkit.claims.build_claim`` from a case, its program and its
-pricing; every writer (X12 837P, CMS-1500, NF-3, superbill) renders this same
-object, so paper and electronic claims cannot disagree.
+Built once by ``payerkit.claims.build_claim`` from a case, its program and the
+pricing of each visit billed; every writer (X12 837P, CMS-1500, NF-3,
+superbill) renders this same object, so paper and electronic claims cannot
+disagree. A claim of several visits has one line per billed service of each,
+in date order, each line with its own date and place of service.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from .case import Address, Person, Practitioner, Provider
 RelatedCause = Literal["auto", "employment", "other"]
 #: How the patient relates to the insured; ``self`` when they are the same person.
 PatientRelation = Literal["self", "spouse", "child", "other"]
+#: Claim frequency (X12 CLM05-3, CMS-1500 box 22's resubmission code): ``1`` original,
+#: ``7`` replacement of a prior claim, ``8`` void of a prior claim.
+ClaimFrequency = Literal["1", "7", "8"]
 
 
 def _tuple(value):
@@ -40,10 +45,17 @@ class ClaimLine:
     #: The position of the line's service in its visit (lines with no unit are left out of
     #: the claim, so a line's own position may differ): how errors name the case field.
     service: int | None = None
+    #: The position of the line's visit in the case's visits (``visits[visit]``), likewise.
+    visit: int | None = None
 
 
 @frozen
 class Claim:
+    """One claim. ``place_of_service`` is the claim's (CLM05-1): the place of most of its
+    lines (the earliest on a tie); each line keeps its own. ``frequency`` is ``1`` for an
+    original claim, ``7``/``8`` for a replacement/void of the payer's claim
+    ``original_claim_number``."""
+
     id: str
     program_id: str
     billing: Provider
@@ -76,14 +88,22 @@ class Claim:
     accepts_assignment: bool = True
     benefits_assigned: bool = True
     release_of_information: Literal["Y", "I"] = "Y"
+    frequency: ClaimFrequency = "1"
+    #: The payer's claim control number of the claim replaced or voided (REF*F8, box 22).
+    original_claim_number: str | None = None
 
     @property
     def total_charge(self) -> Decimal:
         return total(line.charge for line in self.lines)
 
     @property
+    def dates(self) -> tuple[dt.date, ...]:
+        """The dates of service on the claim, in order, each once."""
+        return tuple(sorted({line.date for line in self.lines}))
+
+    @property
     def patient_is_insured(self) -> bool:
         return self.relation == "self"
 
 
-__all__ = ["Address", "Claim", "ClaimLine", "Person", "Practitioner", "Provider"]
+__all__ = ["Address", "Claim", "ClaimFrequency", "ClaimLine", "Person", "Practitioner", "Provider"]

@@ -110,7 +110,9 @@ def semantic_errors_837p(text: str) -> list[str]:
     HI codes; SBR02 = 18 exactly when there is no patient (2000C) loop and HL04
     says whether one follows; subscriber N3/N4/DMG only when the subscriber is
     the patient; AA carries a state and a DTP*439; amounts have no trailing zeros,
-    exponent or ``+``; the billing provider ZIP has 9 digits.
+    exponent or ``+``; the billing provider ZIP has 9 digits; a claim has 1 to 50
+    lines, SV105 only when it differs from CLM05-1, and REF*F8 (the payer's
+    original claim number) exactly when CLM05-3 is 7 (replacement) or 8 (void).
     """
     errors: list[str] = []
     if _isa_length(text) != 106:
@@ -172,9 +174,11 @@ def semantic_errors_837p(text: str) -> list[str]:
             if not (get(seg, 3).isdigit() and len(get(seg, 3)) == 9):
                 errors.append("billing provider ZIP (2010AA N403) must have 9 digits")
         elif tag == "CLM":
-            claims.append({"clm": seg, "lines": [], "hi": 0, "dtp": set()})
+            claims.append({"clm": seg, "lines": [], "hi": 0, "dtp": set(), "ref": set()})
         elif tag == "DTP" and claims and not claims[-1]["lines"]:
             claims[-1]["dtp"].add(get(seg, 1))
+        elif tag == "REF" and claims and not claims[-1]["lines"]:
+            claims[-1]["ref"].add(get(seg, 1))
         elif tag == "HI" and claims:
             claims[-1]["hi"] += sum(
                 1 for e in seg[1:] if e.split(component)[0] in ("ABK", "ABF", "BK", "BF")
@@ -184,6 +188,18 @@ def semantic_errors_837p(text: str) -> list[str]:
 
     for claim in claims:
         clm = claim["clm"]
+        place = get(clm, 5).split(component)
+        frequency = place[2] if len(place) > 2 else ""
+        if frequency not in ("1", "7", "8"):
+            errors.append(f"CLM05-3 {frequency!r} is not 1 (original), 7 (replacement) or 8 (void)")
+        if (frequency in ("7", "8")) != ("F8" in claim["ref"]):
+            errors.append("REF*F8 (payer claim control number) must be sent exactly when "
+                          "CLM05-3 is 7 or 8")
+        if not 1 <= len(claim["lines"]) <= 50:
+            errors.append(f"a claim has 1 to 50 service lines, not {len(claim['lines'])}")
+        for line in claim["lines"]:
+            if get(line, 5) and get(line, 5) == place[0]:
+                errors.append("SV105 repeats CLM05-1: send it only when the line's place differs")
         total = _amount(get(clm, 2), "CLM02", errors)
         line_sum = Decimal(0)
         for line in claim["lines"]:
