@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Sequence
+from decimal import Decimal
 
 from .model import Case, Claim, ClaimLine, Pricing, Program, Visit
 from .rules.codes import normalize_icd
+from .rules.money import total
 
 RELATED_CAUSE = {"auto_accident": "auto", "work_injury": "employment", "other_accident": "other"}
 #: ``[claim] frequency`` → X12 CLM05-3 (CMS-1500 box 22's resubmission code).
@@ -70,7 +72,7 @@ def build_claim(case: Case, program: Program, visit: Visit | Sequence[Visit],
               for j, line in enumerate(p.lines) if line.units > 0]
     lines = [
         ClaimLine(line.date, line.code, line.units, line.charge, line.diagnoses, line.modifiers,
-                  v.place_of_service, str(i), j, index)
+                  v.place_of_service, str(i), j, index, line.minutes)
         for i, (index, v, j, line) in enumerate(billed, start=1)
     ]
     # the claim's place (CLM05-1) is its lines' most common; each line keeps its own (SV105)
@@ -107,12 +109,21 @@ def build_claim(case: Case, program: Program, visit: Visit | Sequence[Visit],
         usage=sub.usage,
         provider_signature_on_file=sub.provider_signature_on_file,
         accepts_assignment=sub.accepts_assignment,
-        benefits_assigned=sub.benefits_assigned is not False,
+        benefits_assigned=sub.benefits_assigned,
         release_of_information=sub.release_of_information,
         # an unknown frequency goes to the writers as given, which refuse it by its field
         frequency=FREQUENCY.get(sub.frequency, sub.frequency),
         original_claim_number=sub.original_claim_number if sub.frequency != "original" else None,
+        payer_address=coverage.insurer_address,
+        amount_paid=_paid(visits),
+        first_visit_date=case.visits[0].date,
     )
+
+
+def _paid(visits) -> Decimal | None:
+    """What the patient paid for these visits; ``None`` when no visit records it."""
+    paid = [v.amount_paid for v in visits if v.amount_paid is not None]
+    return total(paid) if paid else None
 
 
 def _diagnosis(code: str) -> str:
@@ -136,6 +147,7 @@ _CASE_FIELDS = {
     "receiver_id": "claim.receiver_id", "receiver_name": "claim.receiver_name",
     "relation": "subscriber.relationship",
     "usage": "claim.usage", "provider_signature_on_file": "claim.provider_signature_on_file",
+    "payer_address": "coverage.insurer_address",
     "accepts_assignment": "claim.accepts_assignment", "benefits_assigned": "claim.benefits_assigned",
     "release_of_information": "claim.release_of_information", "frequency": "claim.frequency",
     "original_claim_number": "claim.original_claim_number",

@@ -105,8 +105,8 @@ def test_claim_refused_writes_nothing(tmp_path, capsys):
 
 
 def test_claim_unknown_format_is_input_error(tmp_path, capsys):
-    code, _, err = run(capsys, "claim", write_case(tmp_path), "--format", "nf-3")
-    assert code == 2 and "format: unknown claim format 'nf-3'" in err
+    code, _, err = run(capsys, "claim", write_case(tmp_path), "--format", "no-such-format")
+    assert code == 2 and "format: unknown claim format 'no-such-format'" in err
 
 
 @pytest.mark.parametrize("mutate,expected", [

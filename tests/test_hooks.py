@@ -35,7 +35,7 @@ def test_hook_payerkit_claim_formats(payerkit_data_dir):
                           claim_formats=("x12-837p", "superbill-text"))
 
     kit = PayerKit(entry_points=False, plugins=[Adapter(), Superbill()])
-    assert {f.id for f in kit.claim_formats()} == {"x12-837p", "superbill-text"}
+    assert {"x12-837p", "superbill-text"} <= {f.id for f in kit.claim_formats()}
     assert kit.claim(make_case(), "superbill-text").endswith(b" 125.00")
 
 

@@ -75,6 +75,8 @@ class Practitioner:
     npi: str
     taxonomy: str | None = None
     license: str | None = None
+    #: The rendering therapist's business relationship to the billing provider (NF-3).
+    relationship: Literal["employee", "independent_contractor", "other"] | None = None
 
 
 @frozen
@@ -99,6 +101,8 @@ class Coverage:
     group_number: str | None = None
     claim_number: str | None = None
     insurer: str | None = None
+    #: The insurer's (claims office's) mailing address, for paper claims (NF-3, CMS-1500).
+    insurer_address: Address | None = None
     payer_id: str | None = None
     visits_used_elsewhere: int = 0
     #: ``fully_insured`` or ``self_funded`` (ERISA): state insurance law governs only the first.
@@ -168,6 +172,8 @@ class Visit:
     date: dt.date
     services: tuple[Service, ...] = field(converter=_tuple)
     place_of_service: str = "11"
+    #: What the patient paid for this visit (superbill "amount paid", CMS-1500 box 29).
+    amount_paid: Decimal | None = None
 
 
 @frozen

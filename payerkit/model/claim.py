@@ -47,6 +47,8 @@ class ClaimLine:
     service: int | None = None
     #: The position of the line's visit in the case's visits (``visits[visit]``), likewise.
     visit: int | None = None
+    #: The timed minutes the units came from (superbill), when the case gave them.
+    minutes: int | None = None
 
 
 @frozen
@@ -86,11 +88,19 @@ class Claim:
     #: CLM08 benefits assigned to the provider (Y/N); CLM09 release of information (Y/I).
     provider_signature_on_file: bool = True
     accepts_assignment: bool = True
-    benefits_assigned: bool = True
+    #: ``None``: not recorded (the 837P writes ``Y``, its documented default; paper forms
+    #: claim no signed assignment).
+    benefits_assigned: bool | None = True
     release_of_information: Literal["Y", "I"] = "Y"
     frequency: ClaimFrequency = "1"
     #: The payer's claim control number of the claim replaced or voided (REF*F8, box 22).
     original_claim_number: str | None = None
+    #: The insurer's mailing address for paper claims, when the case gives it.
+    payer_address: Address | None = None
+    #: What the patient paid for the claim's visits (``None``: not recorded).
+    amount_paid: Decimal | None = None
+    #: The first visit of the episode in the case (NF-3 "date of first visit").
+    first_visit_date: dt.date | None = None
 
     @property
     def total_charge(self) -> Decimal:
