@@ -71,8 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
     command("limits", "Visits or units used and left under the program's limits.", visit=True)
     command("terms", "What the payer owes on a claim and by when (prompt pay, interest).",
             visit=True)
-    command("scrub", "Problems with the claim before it goes out (exit 1 on errors).",
-            visit=True)
+    scrub = command("scrub", "Problems with the claim before it goes out (exit 1 on errors).",
+                    visit=True)
+    scrub.add_argument("--format", metavar="FORMAT",
+                       help="also check what this format's writer would refuse "
+                       "(default: the program's first format, its electronic claim)")
     claim = command("claim", "Write the claim file (refused when the scrub finds errors).",
                     visit="many")
     claim.add_argument("--format", default="x12-837p", help="claim format id (default x12-837p)")

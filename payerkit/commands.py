@@ -108,7 +108,7 @@ def terms(kit: PayerKit, args) -> int:
 
 
 def scrub(kit: PayerKit, args) -> int:
-    result = kit.scrub(io.load_case(args.case), args.visit, args.as_of)
+    result = kit.scrub(io.load_case(args.case), args.visit, args.as_of, format=args.format)
     data = scrub_json(result)
     emit(data, args.json, findings_text(data))
     return EXIT_FINDINGS if result.errors else EXIT_OK
@@ -163,15 +163,16 @@ def demo(kit: PayerKit, args) -> int:
                   "limits": limits_json(kit.limits(case, as_of=on)),
                   "payment_terms": payment_terms_json(kit.payment_terms(case, as_of=on)),
                   "scrub": scrub_json(kit.scrub(case, as_of=on, written_on=dt.date.today()))}
-        claim_file = None
-        if "x12-837p" in program.claim_formats:
+        claim_files = []
+        for fmt in program.claim_formats:  # every format the program takes, paper included
             try:
-                claim_file = write_atomic(out / f"{path.stem}.837",
-                                          kit.claim(case, "x12-837p", as_of=on),
-                                          inputs=cases, force=force)
+                data = kit.claim(case, fmt, as_of=on)
             except ClaimRefused:
-                pass
-        result["claim_file"] = claim_file.name if claim_file else None
+                continue  # refused (by the scrub, or by this format): that file is not written
+            claim_files.append(write_atomic(out / _demo_name(path, fmt), data, inputs=cases,
+                                            force=force).name)
+        result["claim_file"] = claim_files[0] if claim_files else None
+        result["claim_files"] = claim_files
         write_atomic(out / f"{path.stem}.json", (json.dumps(result, indent=2) + "\n").encode(),
                      inputs=cases, force=force)
         errors = sum(f["severity"] == "error" for f in result["scrub"]["findings"])
@@ -183,8 +184,19 @@ def demo(kit: PayerKit, args) -> int:
     emit({"output": str(out), "cases": summary}, args.json,
          table(rows, ["case", "program", "status", "charge", "allowed", "errors", "claim"])
          + f"\n\nwrote {len(cases)} decision file(s) and "
-         f"{sum(r['claim_file'] is not None for r in summary)} claim file(s) to {out}/")
+         f"{sum(len(r['claim_files']) for r in summary)} claim file(s) to {out}/")
     return EXIT_OK
+
+
+#: The formats payerkit itself writes, and their file names in the demo's folder.
+DEMO_FORMATS = {"x12-837p": ".837", "cms-1500": ".cms-1500.pdf", "cms-1500-red": ".cms-1500-red.pdf",
+                "nf-3": ".nf-3.pdf", "superbill": ".superbill.pdf",
+                "superbill-html": ".superbill.html"}
+
+
+def _demo_name(path: Path, fmt: str) -> str:
+    """``ny-covered.837``, ``ny-covered.nf-3.pdf``; a plugin's own format: ``.<id>``."""
+    return path.stem + DEMO_FORMATS.get(fmt, f".{fmt}")
 
 
 def _demo_outputs(cases: list[Path], out: Path, force: bool) -> None:
@@ -199,7 +211,8 @@ def _demo_outputs(cases: list[Path], out: Path, force: bool) -> None:
                           "another folder with -o")
     writers: dict[str, Path] = {}
     for path in cases:
-        for target in (out / f"{path.stem}.json", out / f"{path.stem}.837"):
+        names = [f"{path.stem}.json", *(_demo_name(path, fmt) for fmt in DEMO_FORMATS)]
+        for target in (out / name for name in names):
             check_output(target, inputs=cases, force=force, parents=True)
             other = writers.setdefault(os.path.normcase(target.name), path)
             if other != path:

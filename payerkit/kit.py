@@ -511,32 +511,37 @@ class PayerKit:
             route, "payerkit_payment_terms", list(reversed(results)), PaymentTerm))
 
     def scrub(self, case: Case, visit: object = None, as_of: dt.date | None = None,
-              written_on: dt.date | None = None) -> Scrub:
+              written_on: dt.date | None = None, format: str | None = None) -> Scrub:
         """Findings on the claim for a visit, or several, before it goes out; errors first.
 
         ``visit`` is what :meth:`claim` bills: a visit, a date, ``None`` (the last),
         a sequence of visits and dates, or :data:`ALL_VISITS`. Each visit is
         scrubbed as itself (its rules, limits and deadlines; its findings name
-        its own paths), then the whole claim is checked by every format the
-        program takes (50 lines at most in an 837P); a finding said alike for
-        several visits is given once.
+        its own paths), then the whole claim is checked by the writer of
+        ``format`` (default: the program's first, its electronic claim) — 50
+        lines at most in an 837P; a finding said alike for several visits is
+        given once. A paper form's box sizes never stop an electronic claim.
 
         ``written_on``: the day the claim is written and sent, when later than
         ``as_of``; the scrub then also says what is late on that day.
         """
         contexts = self._contexts(case, visit, as_of)
         route = self._route_for(contexts[0])
+        program = contexts[0].program
+        checked = self.claim_format(format, program).id if format else \
+            (program.claim_formats[0] if program.claim_formats else None)
         return self._scrub(route, contexts, [self._price(route, ctx) for ctx in contexts],
-                           written_on)
+                           written_on, checked=checked)
 
     def _scrub(self, route: _Route, contexts: tuple[Context, ...], pricings: list[Pricing],
-               written_on: dt.date | None = None, writing: str | None = None) -> Scrub:
+               written_on: dt.date | None = None, checked: str | None = None) -> Scrub:
         findings: list[Finding] = []
         for ctx, pricing in zip(contexts, pricings, strict=True):
             findings += [o.finding for o in self._outcomes(route, ctx) if o.finding is not None]
             findings += self._many(route, "payerkit_scrub", self._call(
                 route, "payerkit_scrub", pricing=pricing, **ctx.kwargs()), Finding)
-        findings += self._format_findings(contexts, pricings, skip=writing)
+        if checked is not None:
+            findings += self._format_findings(contexts, pricings, checked)
         for ctx in contexts:
             findings += self._deadline_findings(route, ctx, written_on)
         findings = list(dict.fromkeys(findings))  # case-wide findings, said once per claim
@@ -565,25 +570,16 @@ class PayerKit:
         return findings
 
     def _format_findings(self, contexts: tuple[Context, ...], pricings: list[Pricing],
-                         skip: str | None = None) -> list[Finding]:
-        """What a writer of a format the program takes would refuse, found first: the whole
-        claim (all its visits) goes through each format's ``check``.
-
-        ``skip``: the format about to be written, whose writer reports the same
-        problem itself (so a claim pays for one run of its writer, not two).
-        """
-        ctx = contexts[0]
-        checks = [self._formats[fmt][0] for fmt in ctx.program.claim_formats if fmt != skip]
-        checks = [fmt for fmt in checks if fmt.check is not None]
-        if not checks or not any(line.units > 0 for p in pricings for line in p.lines):
+                         format_id: str) -> list[Finding]:
+        """What the writer of ``format_id`` would refuse, found first: the whole claim (all
+        its visits) goes through the format's ``check``."""
+        ctx, fmt = contexts[0], self._formats[format_id][0]
+        if fmt.check is None or not any(line.units > 0 for p in pricings for line in p.lines):
             return []
         visits = [c.visit for c in contexts]
         claim = build_claim(ctx.case, ctx.program, visits, pricings)
-        findings = []
-        for fmt in checks:
-            findings += [_format_finding(fmt, field, problem, ctx.case, visits, claim)
-                         for field, problem in fmt.check(claim)]
-        return findings
+        return [_format_finding(fmt, field, problem, ctx.case, visits, claim)
+                for field, problem in fmt.check(claim)]
 
     def build_claim(self, case: Case, visit: object = None,
                     as_of: dt.date | None = None) -> Claim:
@@ -615,7 +611,8 @@ class PayerKit:
         route = self._route_for(ctx)
         written_on = (options.now or dt.datetime.now()).date()
         pricings = [self._price(route, c) for c in contexts]
-        scrub = self._scrub(route, contexts, pricings, written_on, writing=format)
+        # the writer checks its own format as it writes (one run of it, not two)
+        scrub = self._scrub(route, contexts, pricings, written_on)
         if scrub.errors:
             raise ClaimRefused(scrub.errors)
         visits = [c.visit for c in contexts]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import importlib.metadata
+from pathlib import Path
 
 import attrs
 import pytest
@@ -46,9 +47,11 @@ def test_the_package_exports_what_the_docs_use():
     assert payerkit.CONTRACT_VERSION == 2
 
 
-def test_lxml_is_not_a_core_dependency():
+def test_lxml_is_a_core_dependency_because_the_core_uses_it():
+    # it left the core while nothing imported it; the HTML superbill builds its markup with it
     requires = importlib.metadata.requires("payerkit") or []
-    assert not [r for r in requires if r.startswith("lxml") and "extra" not in r]
+    assert [r for r in requires if r.startswith("lxml") and "extra" not in r]
+    assert "from lxml" in (Path(payerkit.__file__).parent / "formats" / "superbill.py").read_text()
 
 
 def test_a_citation_with_an_unknown_confidence_is_refused():
@@ -374,3 +377,16 @@ def test_a_line_problem_names_its_service_when_an_earlier_service_has_no_unit(pa
         {"code": "97140", "minutes": 15, "modifiers": ["5@"]}]}])
     found = [f for f in kit_with(SampleAdapter()).scrub(case).errors if f.code == "FORMAT-LIMIT"]
     assert found and all(f.path.startswith("visits[0].services[1]") for f in found)
+
+
+def test_a_paper_forms_box_never_stops_the_electronic_claim(payerkit_data_dir):
+    # the NF-3 needs the insurer's claim number; an 837P for a commercial plan does not
+    class Paper(SampleAdapter):
+        program = attrs.evolve(SampleAdapter.program, claim_formats=("x12-837p", "nf-3"))
+
+    kit = kit_with(Paper())
+    assert kit.scrub(make_case()).errors == ()
+    assert kit.claim(make_case(), options=OPTIONS).startswith(b"ISA*")
+    assert kit.scrub(make_case(), format="nf-3").errors
+    with pytest.raises(ClaimRefused):
+        kit.claim(make_case(), "nf-3", options=OPTIONS)

@@ -29,7 +29,7 @@ def test_default_kit_lists_the_program():
     program = entry.program
     assert (program.line_of_business, program.states) == ("workers_comp", ("CT",))
     assert program.claim_filing_indicator == "WC"
-    assert program.claim_formats == ("x12-837p",) and program.payer_id is None
+    assert program.claim_formats == ("x12-837p", "cms-1500", "cms-1500-red") and program.payer_id is None
 
 
 def test_program_declares_its_facts():

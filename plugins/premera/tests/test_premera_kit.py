@@ -35,7 +35,7 @@ def test_program_record(kit):
     assert program == PROGRAM
     assert program.name == "Premera Blue Cross (Washington)"
     assert program.line_of_business == "commercial" and program.states == ("WA",)
-    assert program.claim_formats == ("x12-837p",)
+    assert program.claim_formats == ("x12-837p", "cms-1500", "cms-1500-red", "superbill", "superbill-html")
     assert program.claim_filing_indicator == "BL"
     assert program.payer_id == "00430"
     assert program.payer_id_citation == src.FIGURES.get("payer_id").citation

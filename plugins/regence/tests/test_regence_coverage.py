@@ -29,7 +29,7 @@ def outcome(kit, case, code):
 def test_program_records(kit, program_id):
     program = kit.program(program_id)
     assert program.line_of_business == "commercial"
-    assert program.claim_formats == ("x12-837p",)
+    assert program.claim_formats == ("x12-837p", "superbill", "superbill-html")
     assert program.claim_filing_indicator == "BL"
     assert program.payer_id == PAYER_IDS[program_id]
     assert program.payer_id_citation.confidence == "medium"

@@ -20,7 +20,7 @@ PROGRAM = Program(
     name="Connecticut workers' compensation (C.G.S. chapter 568)",
     line_of_business="workers_comp",
     states=("CT",),
-    claim_formats=("x12-837p",),
+    claim_formats=("x12-837p", "cms-1500", "cms-1500-red"),
     sources=(sources.SCOPE, sources.NOTICE, sources.PRESUMPTION, sources.CONTESTED,
              sources.REFERRAL, sources.WHO_BILLS, sources.NO_BILLING_EMPLOYEE,
              sources.FEE_SCHEDULE, sources.CONTRACT_FIRST, sources.CLAIM_NUMBER,

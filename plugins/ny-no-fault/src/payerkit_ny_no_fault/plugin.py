@@ -18,8 +18,8 @@ PROGRAM = Program(
     name="New York no-fault (motor-vehicle personal injury protection)",
     line_of_business="auto",
     states=("NY",),
-    # the NF-3 and CMS-1500 (11 NYCRR 65-3.5(f)) come when their writers are installed
-    claim_formats=("x12-837p",),
+    # bills go on the NF-3; insurers must accept the CMS-1500 instead (11 NYCRR 65-3.5(f))
+    claim_formats=("x12-837p", "nf-3", "cms-1500", "cms-1500-red"),
     sources=(sources.PIP_ENDORSEMENT, sources.INS_LAW_5103, sources.NOTICE,
              sources.FIGURES.get("bill_days").citation, sources.PREVAILING_FEE,
              sources.FEE_CEILING, sources.ASSIGNMENT, sources.CLAIM_FORMS,

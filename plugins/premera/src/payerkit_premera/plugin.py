@@ -22,10 +22,11 @@ from . import sources as src
 PROGRAM_ID = "premera-wa"
 PAYER_ID = src.FIGURES.get("payer_id")
 #: Electronic claims (837P); Premera takes paper CMS-1500 only from practices that cannot send
-#: electronically (Alaska manual); no paper writer is installed yet.
+#: electronically (Alaska manual); the superbill is for members who submit their own claim.
 PROGRAM = Program(
     id=PROGRAM_ID, name="Premera Blue Cross (Washington)", line_of_business="commercial",
-    states=("WA",), claim_formats=("x12-837p",), filing_indicator="BL",
+    states=("WA",), filing_indicator="BL",
+    claim_formats=("x12-837p", "cms-1500", "cms-1500-red", "superbill", "superbill-html"),
     payer_id=PAYER_ID.value, payer_id_citation=PAYER_ID.citation,
     sources=(src.OUTPATIENT_REHAB, src.PROGRAM_FUNDING, src.MEDICAL_POLICY, src.PRESCRIPTION_RULE,
              src.BILLING_FOR_TIME, src.FIGURES.get("filing_days").citation, src.CREDENTIALING,

@@ -42,7 +42,8 @@ def _regence(program_id: str, name: str, state: str) -> Plan:
     guide = src.lmp_guide(state)
     program = Program(
         id=program_id, name=name, line_of_business="commercial", states=(state,),
-        claim_formats=("x12-837p",), filing_indicator="BL", payer_id=payer.value,
+        claim_formats=("x12-837p", "superbill", "superbill-html"), filing_indicator="BL",
+        payer_id=payer.value,
         payer_id_citation=payer.citation, facts=RegenceFacts,
         sources=(guide, src.NOTIFICATION, src.FIGURES.get("claim_after_approval_days").citation,
                  src.MEDICARE_ADVANTAGE, src.ELECTRONIC, src.CONTRACTING, src.PROGRAM_MEMBERS,
@@ -60,7 +61,8 @@ def _ump() -> Plan:
     program = Program(
         id="ump", name="Uniform Medical Plan (Washington PEBB/SEBB, administered by Regence "
         "BlueShield)", line_of_business="commercial", states=("WA",),
-        claim_formats=("x12-837p",), filing_indicator="BL", payer_id=payer.value,
+        claim_formats=("x12-837p", "superbill", "superbill-html"), filing_indicator="BL",
+        payer_id=payer.value,
         payer_id_citation=payer.citation, facts=UmpFacts,
         # the state's self-insured employee plan (RCW 41.05): no carrier law of RCW 48.43 applies
         funding="self_funded",

@@ -1,0 +1,650 @@
+"""The superbill: a statement of services the client submits to their insurer for
+reimbursement, as a PDF (``superbill``) and as HTML (``superbill-html``), from the one
+:class:`~payerkit.model.Claim`.
+
+**Contents.** The practice (name, address, phone, NPI, tax id, licence), the treating
+therapist when not the billing provider (name, NPI, licence), the patient (name, date of
+birth, address), the insurance (insurer, member and group numbers, the policyholder when not
+the patient), the referring provider and any prior authorization, the dates of service, the
+diagnoses (ICD-10-CM codes with the code set's descriptions: simple-icd-10-cm's
+``get_description``, cached), each service (date, place, CPT/HCPCS code and modifiers, a
+short description, minutes, units, diagnosis letters, charge), the total charge, the amount
+paid and the balance, and a signature line for the provider. A corrected claim (replacement
+or void) says so at the top.
+
+**One statement, two renderings.** :func:`statement` builds every text once — names and
+addresses in the characters the standard PDF fonts print (transliterated beyond
+Windows-1252, as on the NF-3), identifiers exactly as given or refused — and both writers
+render that same statement, so the PDF and the HTML never say different things.
+
+**PDF**: US letter, vector lines and text in Helvetica (a standard PDF font: nothing
+embedded), reportlab in invariant mode. One page holds the services of an ordinary claim;
+a claim with more lines than fit continues on further pages (each repeats the header and
+the patient), with the totals and the signature line on the last. A value wider than its
+place wraps at spaces onto the lines it has, or is refused with
+:class:`~payerkit.errors.FormatError` naming the claim field (never cut);
+:func:`check_superbill` returns the same problems.
+
+**HTML**: one document built with ``lxml.builder`` (no markup is assembled from strings, so
+every value is escaped by lxml), with its own small stylesheet, printable on one page.
+
+The amount paid and the minutes of each service are printed when the claim carries them
+(``Claim.amount_paid``, ``ClaimLine.minutes``: see ``docs/paper-claims.md``), else
+``N/A``; the balance is ``N/A`` when the amount paid is not known.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from attrs import frozen
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from ..model.claim import Claim
+from ..rules.codes import PLACE_OF_SERVICE
+from .nf3 import (
+    BOLD,
+    NA,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    REGULAR,
+    TAXONOMY_TITLES,
+    Op,
+    Rect,
+    Rule,
+    Sheet,
+    Text,
+    city_line,
+    corrected,
+    icd_description,
+    person_name,
+    phone_number,
+    proposed,
+    render_pdf,
+    service_description,
+    street,
+    tax_id,
+    us_date,
+    wrap,
+)
+from .options import WriteOptions
+
+FORM = "superbill"
+LETTERS = "ABCDEFGHIJKL"
+RELATIONS = {"self": "Self", "spouse": "Spouse", "child": "Child", "other": "Other"}
+_CHECK_DAY = dt.date(2000, 1, 1)
+
+
+@frozen
+class Value:
+    """A printed value and the claim field it comes from (``None``: payerkit's own text)."""
+
+    text: str
+    field: str | None = None
+
+
+@frozen
+class ServiceLine:
+    date: str
+    place: str
+    code: Value
+    modifiers: Value
+    description: str
+    minutes: str
+    units: str
+    diagnoses: str
+    charge: str
+
+
+@frozen
+class Statement:
+    """Every text of a superbill, once: what both renderings show."""
+
+    number: Value
+    date: str
+    correction: str | None
+    practice: tuple[Value, ...]  # name, street, city line, phone
+    provider_ids: tuple[tuple[str, Value], ...]  # (label, value)
+    treating: tuple[tuple[str, Value], ...]
+    patient: tuple[tuple[str, Value], ...]
+    insurance: tuple[tuple[str, Value], ...]
+    referral: tuple[tuple[str, Value], ...]
+    dates: str
+    diagnoses: tuple[tuple[str, Value, str], ...]  # (letter, code, description)
+    lines: tuple[ServiceLine, ...]
+    total: str
+    paid: str
+    balance: str
+    signer: Value
+
+
+def statement(claim: Claim, day: dt.date, sheet: Sheet) -> Statement:
+    """The superbill's texts, each checked (``sheet`` refuses what cannot be printed)."""
+    billing = claim.billing
+    name_field = "billing.name" if billing.is_organization else "billing.last_name"
+    practice = (
+        Value(sheet.clean(name_field, billing.display_name, box="practice", required=True),
+              name_field),
+        Value(sheet.clean("billing.address.line1", street(billing.address), box="address",
+                          required=True), "billing.address.line1"),
+        Value(sheet.clean("billing.address.city", city_line(billing.address), box="address",
+                          required=True), "billing.address.city"),
+        Value("Phone " + sheet.identifier("billing.phone", phone_number(billing.phone), None,
+                                          box="phone", required=False), "billing.phone"),
+    )
+    tin_label = "Tax ID (SSN)" if billing.tax_id_type == "ssn" else "Tax ID (EIN)"
+    provider_ids = (
+        ("NPI", _id(sheet, "billing.npi", billing.npi, "NPI")),
+        (tin_label, _id(sheet, "billing.tax_id", tax_id(billing.tax_id, billing.tax_id_type),
+                        "tax id")),
+        ("License", _id(sheet, "billing.license", billing.license, "licence", required=False)),
+        ("Specialty", Value(TAXONOMY_TITLES.get(billing.taxonomy, (NA, NA))[1])),
+    )
+    treating: tuple[tuple[str, Value], ...] = ()
+    if claim.rendering is not None:
+        rendering = claim.rendering
+        treating = (
+            ("Treating therapist", Value(sheet.clean("rendering", person_name(rendering),
+                                                     box="treating therapist", required=True),
+                                         "rendering")),
+            ("Therapist NPI", _id(sheet, "rendering.npi", rendering.npi, "NPI")),
+            ("Therapist license", _id(sheet, "rendering.license", rendering.license, "licence",
+                                      required=False)),
+        )
+    patient = claim.patient
+    patient_items = (
+        ("Patient", Value(sheet.clean("patient", person_name(patient), box="patient",
+                                      required=True), "patient")),
+        ("Date of birth", Value(us_date(patient.birth_date))),
+        ("Address", Value(sheet.clean("patient.address.line1",
+                                      f"{street(patient.address)}, {city_line(patient.address)}",
+                                      box="address", required=True), "patient.address.line1")),
+    )
+    insurance = [
+        ("Insurer", Value(sheet.clean("payer_name", claim.payer_name, box="insurer",
+                                      required=True), "payer_name")),
+        ("Member ID", _id(sheet, "member_id", claim.member_id, "member id")),
+        ("Group number", _id(sheet, "group_number", claim.group_number, "group number",
+                             required=False)),
+    ]
+    if claim.property_casualty_claim_number:
+        insurance.append(("Claim number", _id(sheet, "property_casualty_claim_number",
+                                              claim.property_casualty_claim_number,
+                                              "claim number")))
+    if not claim.patient_is_insured:
+        insurance += [
+            ("Policyholder", Value(sheet.clean("insured", person_name(claim.insured),
+                                               box="policyholder", required=True), "insured")),
+            ("Patient is the policyholder's", Value(RELATIONS.get(claim.relation, NA).lower())),
+        ]
+    referral = []
+    if claim.referring is not None:
+        referral += [
+            ("Referred by", Value(sheet.clean("referring", person_name(claim.referring),
+                                              box="referring provider", required=True),
+                                  "referring")),
+            ("Referring NPI", _id(sheet, "referring.npi", claim.referring.npi, "NPI")),
+        ]
+    if claim.prior_authorization:
+        referral.append(("Prior authorization", _id(sheet, "prior_authorization",
+                                                    claim.prior_authorization, "authorization")))
+    if claim.accident_date is not None:
+        cause = {"auto": "Auto accident", "employment": "Injury at work"}.get(
+            claim.related_cause or "", "Accident")
+        where = f" ({claim.accident_state})" if claim.accident_state else ""
+        referral.append((cause, Value(us_date(claim.accident_date) + where)))
+    elif claim.onset_date is not None:
+        referral.append(("Onset", Value(us_date(claim.onset_date))))
+
+    if not claim.diagnoses:
+        sheet.refuse("diagnoses", "required: a superbill states the diagnoses")
+    if len(claim.diagnoses) > 12:
+        sheet.refuse("diagnoses", "at most 12 diagnoses (A-L) on one claim")
+    diagnoses = []
+    for i, code in enumerate(claim.diagnoses[:12]):
+        printed = _id(sheet, f"diagnoses[{i}]", code, "diagnosis code")
+        diagnoses.append((LETTERS[i], printed, sheet.clean("", icd_description(code),
+                                                           box="description") or NA))
+    lines = _service_lines(claim, sheet)
+    total = sheet.money("total_charge", claim.total_charge)
+    paid_amount = proposed(claim, "amount_paid")
+    paid = sheet.money("amount_paid", paid_amount) if paid_amount is not None else NA
+    balance = NA
+    if paid_amount is not None and paid != NA:
+        balance = f"{claim.total_charge - paid_amount:,.2f}"
+    dates = sorted({line.date for line in claim.lines})
+    span = us_date(dates[0]) if len(dates) == 1 else \
+        f"{us_date(dates[0])} - {us_date(dates[-1])}" if dates else NA
+    frequency, original = corrected(claim)
+    correction = None
+    if frequency in ("7", "8"):
+        number = sheet.identifier("original_claim_number", original, None,
+                                  box="original claim number")
+        correction = ("Corrected statement: replaces" if frequency == "7" else
+                      "Void: cancels") + f" the claim the insurer numbered {number}"
+    signer_name = person_name(claim.rendering) if claim.rendering else billing.display_name
+    return Statement(
+        number=_id(sheet, "id", claim.id, "statement number"),
+        date=us_date(day), correction=correction, practice=practice,
+        provider_ids=provider_ids, treating=treating, patient=patient_items,
+        insurance=tuple(insurance), referral=tuple(referral), dates=span,
+        diagnoses=tuple(diagnoses), lines=tuple(lines), total=total, paid=paid,
+        balance=balance,
+        signer=Value(sheet.clean("rendering" if claim.rendering else name_field, signer_name,
+                                 box="signature"),
+                     "rendering" if claim.rendering else name_field),
+    )
+
+
+def _id(sheet: Sheet, claim_field: str, value: str | None, box: str,
+        required: bool = True) -> Value:
+    return Value(sheet.identifier(claim_field, value, None, box=box, required=required),
+                 claim_field)
+
+
+def _service_lines(claim: Claim, sheet: Sheet) -> list[ServiceLine]:
+    if not claim.lines:
+        sheet.refuse("lines", "no service line to bill")
+    diagnoses = min(len(claim.diagnoses), 12)
+    lines = []
+    for i, line in enumerate(claim.lines):
+        name = f"lines[{i}]"
+        if any(p < 1 or p > diagnoses for p in line.pointers):
+            sheet.refuse(f"{name}.pointers", "points past the last diagnosis")
+        modifiers = [sheet.identifier(f"{name}.modifiers", m, None, box="modifier")
+                     for m in line.modifiers]
+        minutes = proposed(line, "minutes")
+        place = line.place_of_service
+        lines.append(ServiceLine(
+            date=us_date(line.date),
+            place=f"{PLACE_OF_SERVICE.get(place, NA)} ({place})" if place in PLACE_OF_SERVICE
+            else _id(sheet, f"{name}.place_of_service", place, "place of service").text,
+            code=_id(sheet, f"{name}.code", line.code, "code"),
+            modifiers=Value(" ".join(modifiers) or "-", f"{name}.modifiers"),
+            description=service_description(line.code),
+            minutes=str(minutes) if minutes is not None else NA,
+            units=str(line.units),
+            diagnoses=",".join(LETTERS[p - 1] for p in line.pointers if 1 <= p <= diagnoses)
+            or NA,
+            charge=sheet.money(f"{name}.charge", line.charge),
+        ))
+    return lines
+
+
+# ---------------------------------------------------------------------------------------------
+# PDF
+# ---------------------------------------------------------------------------------------------
+
+LEFT = 40.0
+WIDTH = PAGE_WIDTH - 2 * LEFT
+RIGHT = LEFT + WIDTH
+TOP = 40.0
+BOTTOM = PAGE_HEIGHT - 36.0
+SIZE = 9.0
+LEAD = 11.5
+ROW = 14.0
+
+#: The services table: (caption, width, right-aligned, attribute of ServiceLine).
+COLUMNS = (
+    ("Date", 58.0, False, "date"),
+    ("Place", 62.0, False, "place"),
+    ("Code", 40.0, False, "code"),
+    ("Modifiers", 46.0, False, "modifiers"),
+    ("Description", 138.0, False, "description"),
+    ("Minutes", 40.0, True, "minutes"),
+    ("Units", 32.0, True, "units"),
+    ("Diagnoses", 50.0, False, "diagnoses"),  # drawn 8 points in: after a number
+    ("Charge ($)", 66.0, True, "charge"),
+)
+assert sum(column[1] for column in COLUMNS) == WIDTH
+FOOTER = ("Give this statement to your insurer with its claim form to ask for reimbursement. "
+          "Prepared by payerkit from the practice's records.")
+
+
+def write_superbill(claim: Claim, options: WriteOptions) -> bytes:
+    """The claim as a superbill, PDF bytes; raises FormatError naming the claim field of the
+    first value it cannot carry."""
+    day = (options.now or dt.datetime.now()).date()
+    return render_pdf(superbill_pages(claim, day), "Superbill - statement of services")
+
+
+def check_superbill(claim: Claim) -> list[tuple[str, str]]:
+    """Every problem that would stop :func:`write_superbill`, as ``[(claim field, problem)]``."""
+    sheet = Sheet(FORM, dry_run=True)
+    _layout(statement(claim, _CHECK_DAY, sheet), sheet)
+    return sheet.found()
+
+
+def superbill_pages(claim: Claim, day: dt.date) -> list[list[Op]]:
+    """The laid-out pages: what :func:`write_superbill` draws."""
+    sheet = Sheet(FORM)
+    _layout(statement(claim, day, sheet), sheet)
+    return sheet.pages
+
+
+def _layout(bill: Statement, sheet: Sheet) -> None:
+    # Every value is fitted first, so a refusal comes before any drawing.
+    blocks = _blocks(bill, sheet)
+    rows = [_fit_row(line, i, sheet) for i, line in enumerate(bill.lines)]
+    page = sheet.new_page()
+    y = _header(page, bill)
+    y = _draw_blocks(page, y, blocks)
+    y = _diagnoses(page, y, bill)
+    chunks = _chunks(rows, _rows_between(y), _rows_between(_measure_continuation(bill)))
+    for number, chunk in enumerate(chunks, start=1):
+        if number > 1:
+            page = sheet.new_page()
+            y = _header(page, bill)
+            y = _continuation(page, y, bill)
+        y = _services(page, y, chunk, continued=number > 1)
+        if number == len(chunks):
+            _closing(page, y, bill)
+        else:
+            page.append(Text(RIGHT, y + 10, "Continued on the next page", REGULAR, 8, "right"))
+    for number, page in enumerate(sheet.pages, start=1):
+        page.append(Rule(LEFT, BOTTOM + 6, RIGHT, BOTTOM + 6, 0.3))
+        page.append(Text(LEFT, BOTTOM + 15, FOOTER, REGULAR, 6.5))
+        page.append(Text(RIGHT, BOTTOM + 15, f"Page {number} of {len(chunks)}", REGULAR, 6.5,
+                         "right"))
+
+
+#: The totals, the signature line and its caption, below the last page's services.
+CLOSING = 3 * ROW + 60.0
+
+
+def _rows_between(top: float) -> tuple[int, int]:
+    """How many service rows fit below ``top``: with the closing below them, and without."""
+    room = BOTTOM - top - 14 - ROW - 16  # the table's title and header; "continued"
+    return max(1, int((room - CLOSING) // ROW)), max(1, int(room // ROW))
+
+
+def _chunks(rows: list, first: tuple[int, int], later: tuple[int, int]) -> list[list]:
+    """The rows of each page: as many as fit, the last page's leaving room for the closing."""
+    chunks = []
+    room = first
+    while True:
+        with_closing, without = room
+        if len(rows) <= with_closing:
+            chunks.append(rows)
+            return chunks
+        take = min(without, len(rows) - 1)  # at least one row goes with the closing
+        chunks.append(rows[:take])
+        rows = rows[take:]
+        room = later
+
+
+def _header(page: list[Op], bill: Statement) -> float:
+    page.append(Text(LEFT, TOP + 14, "SUPERBILL", BOLD, 18))
+    page.append(Text(LEFT, TOP + 27, "Statement of services for insurance reimbursement",
+                     REGULAR, 9))
+    page.append(Text(RIGHT, TOP + 10, f"Statement date  {bill.date}", REGULAR, 8.5, "right"))
+    page.append(Text(RIGHT, TOP + 21, f"Statement no.  {bill.number.text}", REGULAR, 8.5, "right"))
+    page.append(Text(RIGHT, TOP + 32, f"Dates of service  {bill.dates}", REGULAR, 8.5, "right"))
+    y = TOP + 38
+    if bill.correction:
+        page.append(Rect(LEFT, y, WIDTH, 15, width=1.2))
+        page.append(Text(PAGE_WIDTH / 2, y + 10.5, bill.correction, BOLD, 9, "center"))
+        y += 18
+    page.append(Rule(LEFT, y, RIGHT, y, 1.0))
+    return y + 6
+
+
+@frozen
+class _Block:
+    title: str
+    x: float
+    width: float
+    lines: tuple[tuple[str, str, str], ...]  # (label, text, font) one printed line each
+
+
+def _blocks(bill: Statement, sheet: Sheet) -> list[list[_Block]]:
+    """The provider and patient blocks, two columns a row, every value fitted to its column."""
+    half = WIDTH / 2 - 6
+    label_width = 92.0
+
+    def block(title: str, x: float, items, plain: Sequence[Value] = ()) -> _Block:
+        lines = []
+        for k, value in enumerate(plain):
+            font = BOLD if k == 0 else REGULAR
+            for text in sheet.fit(value.field or "", value.text, half, 2, box=title.lower(),
+                                  size=SIZE, font=font):
+                lines.append(("", text, font))
+        for label, value in items:
+            for j, text in enumerate(sheet.fit(value.field or "", value.text,
+                                               half - label_width, 2, box=label.lower(),
+                                               size=SIZE)):
+                lines.append((label if j == 0 else "", text, REGULAR))
+        return _Block(title, x, half, tuple(lines))
+
+    right = LEFT + WIDTH / 2 + 6
+    rows = [[block("Provider", LEFT, (), bill.practice),
+             block("Identifiers", right, (*bill.provider_ids, *bill.treating))],
+            [block("Patient", LEFT, bill.patient), block("Insurance", right, bill.insurance)]]
+    if bill.referral:
+        rows.append([block("Referral and injury", LEFT, bill.referral)])
+    return rows
+
+
+def _draw_blocks(page: list[Op], y: float, rows: list[list[_Block]]) -> float:
+    for row in rows:
+        height = max(len(block.lines) for block in row) * LEAD + 16
+        for block in row:
+            page.append(Text(block.x, y + 10, block.title.upper(), BOLD, 7.5))
+            page.append(Rule(block.x, y + 13, block.x + block.width, y + 13, 0.4))
+            for i, (label, text, font) in enumerate(block.lines):
+                baseline = y + 13 + (i + 1) * LEAD
+                if label:
+                    page.append(Text(block.x, baseline, label, REGULAR, 7.5))
+                    page.append(Text(block.x + 92, baseline, text, font, SIZE))
+                else:
+                    page.append(Text(block.x, baseline, text, font, SIZE))
+        y += height + 4
+    return y
+
+
+def _diagnoses(page: list[Op], y: float, bill: Statement) -> float:
+    page.append(Text(LEFT, y + 10, "DIAGNOSES (ICD-10-CM)", BOLD, 7.5))
+    page.append(Rule(LEFT, y + 13, RIGHT, y + 13, 0.4))
+    y += 13
+    description_width = WIDTH - 90
+    for letter, code, description in bill.diagnoses:
+        lines = wrap(description, description_width, REGULAR, SIZE) or [description]
+        if len(lines) > 2:
+            lines = lines[:1] + [_shorten(" ".join(lines[1:]), description_width)]
+        y += LEAD
+        page.append(Text(LEFT, y, letter, BOLD, SIZE))
+        page.append(Text(LEFT + 14, y, code.text, REGULAR, SIZE))
+        for k, line in enumerate(lines):
+            page.append(Text(LEFT + 90, y + k * LEAD, line, REGULAR, SIZE))
+        y += (len(lines) - 1) * LEAD
+    return y + 10
+
+
+def _shorten(text: str, width: float) -> str:
+    """Code-set text on one line, whole words then ``...`` (the code itself is exact)."""
+    words = text.split(" ")
+    while words and stringWidth(" ".join(words) + " ...", REGULAR, SIZE) > width:
+        words.pop()
+    return " ".join(words) + " ..."
+
+
+def _fit_row(line: ServiceLine, index: int, sheet: Sheet) -> tuple[str, ...]:
+    cells = []
+    for _, width, _, attribute in COLUMNS:
+        value = getattr(line, attribute)
+        text, field = (value.text, value.field) if isinstance(value, Value) else (value, None)
+        if field is not None:
+            sheet.fit(field, text, width - 3 - _indent(attribute), 1, box=attribute, size=SIZE)
+        elif stringWidth(text, REGULAR, SIZE) > width - 3 - _indent(attribute):
+            sheet.refuse(f"lines[{index}].{attribute}", f"too wide for the {attribute} column")
+        cells.append(text)
+    return tuple(cells)
+
+
+def _services(page: list[Op], y: float, rows: Sequence[tuple[str, ...]], *,
+              continued: bool) -> float:
+    page.append(Text(LEFT, y + 10, "SERVICES" + (" (CONTINUED)" if continued else ""), BOLD,
+                     7.5))
+    y += 14
+    page.append(Rect(LEFT, y, WIDTH, ROW, width=0, fill=0.9))
+    x = LEFT
+    for caption, width, right, attribute in COLUMNS:
+        if right:
+            page.append(Text(x + width - 3, y + 9.8, caption, BOLD, 7.5, "right"))
+        else:
+            page.append(Text(x + _indent(attribute), y + 9.8, caption, BOLD, 7.5))
+        x += width
+    y += ROW
+    for row in rows:
+        x = LEFT
+        for (_, width, right, attribute), text in zip(COLUMNS, row, strict=True):
+            if right:
+                page.append(Text(x + width - 3, y + 10, text, REGULAR, SIZE, "right"))
+            else:
+                page.append(Text(x + _indent(attribute), y + 10, text, REGULAR, SIZE))
+            x += width
+        y += ROW
+        page.append(Rule(LEFT, y, RIGHT, y, 0.3))
+    return y
+
+
+def _indent(attribute: str) -> float:
+    return 10.0 if attribute == "diagnoses" else 3.0
+
+
+def _closing(page: list[Op], y: float, bill: Statement) -> None:
+    label_x = RIGHT - COLUMNS[-1][1] - 6
+    for k, (label, amount) in enumerate((("Total charges", bill.total),
+                                         ("Amount paid", bill.paid),
+                                         ("Balance due", bill.balance))):
+        bold = BOLD if k != 1 else REGULAR
+        page.append(Text(label_x, y + 12 + k * ROW, label, bold, SIZE, "right"))
+        page.append(Text(RIGHT - 3, y + 12 + k * ROW, amount, bold, SIZE, "right"))
+    page.append(Rule(label_x - 110, y + 3 * ROW + 2, RIGHT, y + 3 * ROW + 2, 0.6))
+    y += 3 * ROW + 48
+    page.append(Rule(LEFT, y, LEFT + 280, y, 0.8))
+    page.append(Rule(LEFT + 310, y, LEFT + 430, y, 0.8))
+    page.append(Text(LEFT, y + 10, f"Provider signature: {bill.signer.text}", REGULAR, 7.5))
+    page.append(Text(LEFT + 310, y + 10, "Date", REGULAR, 7.5))
+
+
+def _continuation(page: list[Op], y: float, bill: Statement) -> float:
+    patient = bill.patient[0][1].text
+    page.append(Text(LEFT, y + 10, f"{bill.practice[0].text}  -  patient {patient}, born "
+                     f"{bill.patient[1][1].text}", REGULAR, SIZE))
+    return y + 16
+
+
+def _measure_continuation(bill: Statement) -> float:
+    return _continuation([], _header([], bill), bill)
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML
+# ---------------------------------------------------------------------------------------------
+
+STYLE = """
+body { font-family: Helvetica, Arial, sans-serif; font-size: 10pt; color: #000; margin: 0; }
+main.superbill { max-width: 7.5in; margin: 0.4in auto; }
+header.top { display: flex; justify-content: space-between; border-bottom: 1.5px solid #000; }
+h1 { font-size: 20pt; margin: 0; }
+h2 { font-size: 8pt; text-transform: uppercase; border-bottom: 1px solid #000; margin: 10px 0 4px; }
+.correction { border: 1.5px solid #000; font-weight: bold; text-align: center; padding: 3px; }
+.blocks { display: flex; gap: 24px; }
+.blocks section { flex: 1; }
+dl { display: grid; grid-template-columns: 8.5em 1fr; margin: 0; }
+dt { font-size: 8pt; } dd { margin: 0; }
+table { border-collapse: collapse; width: 100%; }
+th { background: #e6e6e6; font-size: 8pt; text-align: left; padding: 2px 4px; }
+td { border-bottom: 0.5px solid #888; padding: 2px 4px; }
+.num { text-align: right; }
+.totals td { border: none; font-weight: bold; }
+.signature { margin-top: 40px; display: flex; gap: 30px; }
+.signature div { border-top: 1px solid #000; padding-top: 2px; font-size: 8pt; }
+footer { margin-top: 20px; font-size: 7pt; border-top: 0.5px solid #000; }
+@media print { main.superbill { margin: 0; } }
+"""
+
+
+def write_superbill_html(claim: Claim, options: WriteOptions) -> bytes:
+    """The claim as a superbill, one HTML document (UTF-8)."""
+    from lxml import etree
+    from lxml.builder import E
+
+    day = (options.now or dt.datetime.now()).date()
+    bill = statement(claim, day, Sheet(FORM))
+
+    def pairs(items, css: str):
+        children = []
+        for label, value in items:
+            children += [E.dt(label), E.dd(value.text)]
+        return E.dl({"class": css}, *children)
+
+    top = E.header({"class": "top"},
+                   E.div(E.h1("Superbill"),
+                         E.p("Statement of services for insurance reimbursement")),
+                   pairs((("Statement date", Value(bill.date)), ("Statement no.", bill.number),
+                          ("Dates of service", Value(bill.dates))), "statement"))
+    body = [top]
+    if bill.correction:
+        body.append(E.p({"class": "correction"}, bill.correction))
+    body.append(E.div({"class": "blocks"},
+                      E.section({"class": "provider"}, E.h2("Provider"),
+                                *[E.p({"class": "name"} if k == 0 else {}, value.text)
+                                  for k, value in enumerate(bill.practice)]),
+                      E.section({"class": "identifiers"}, E.h2("Identifiers"),
+                                pairs((*bill.provider_ids, *bill.treating), "identifiers"))))
+    body.append(E.div({"class": "blocks"},
+                      E.section({"class": "patient"}, E.h2("Patient"),
+                                pairs(bill.patient, "patient")),
+                      E.section({"class": "insurance"}, E.h2("Insurance"),
+                                pairs(bill.insurance, "insurance"))))
+    if bill.referral:
+        body.append(E.section({"class": "referral"}, E.h2("Referral and injury"),
+                              pairs(bill.referral, "referral")))
+    body.append(E.section(
+        {"class": "diagnoses"}, E.h2("Diagnoses (ICD-10-CM)"),
+        E.table(E.tbody(*[E.tr(E.td(letter), E.td({"class": "code"}, code.text),
+                               E.td({"class": "description"}, description))
+                          for letter, code, description in bill.diagnoses]))))
+    head = E.tr(*[E.th({"class": "num"} if right else {}, caption)
+                  for caption, _, right, _ in COLUMNS])
+    rows = []
+    for line in bill.lines:
+        cells = []
+        for _, _, right, attribute in COLUMNS:
+            value = getattr(line, attribute)
+            text = value.text if isinstance(value, Value) else value
+            cells.append(E.td({"class": f"{attribute} num" if right else attribute}, text))
+        rows.append(E.tr({"class": "line"}, *cells))
+    span = str(len(COLUMNS) - 1)
+    totals = [E.tr({"class": css}, E.td({"colspan": span, "class": "num"}, label),
+                   E.td({"class": "num amount"}, amount))
+              for css, label, amount in (("total", "Total charges", bill.total),
+                                         ("paid", "Amount paid", bill.paid),
+                                         ("balance", "Balance due", bill.balance))]
+    body.append(E.section({"class": "services"}, E.h2("Services"),
+                          E.table(E.thead(head), E.tbody(*rows),
+                                  E.tfoot({"class": "totals"}, *totals))))
+    body.append(E.section({"class": "signature"},
+                          E.div({"style": "flex: 3"}, f"Provider signature: {bill.signer.text}"),
+                          E.div({"style": "flex: 1"}, "Date")))
+    body.append(E.footer(FOOTER))
+    document = E.html({"lang": "en"},
+                      E.head(E.meta(charset="utf-8"), E.title("Superbill"),
+                             E.style(STYLE)),
+                      E.body(E.main({"class": "superbill"}, *body)))
+    return etree.tostring(document, method="html", encoding="utf-8", doctype="<!DOCTYPE html>",
+                          pretty_print=True)
+
+
+def check_superbill_html(claim: Claim) -> list[tuple[str, str]]:
+    """Every problem that would stop :func:`write_superbill_html` (no widths: HTML wraps)."""
+    sheet = Sheet(FORM, dry_run=True)
+    statement(claim, _CHECK_DAY, sheet)
+    return sheet.found()
+
+
+__all__ = ["Statement", "check_superbill", "check_superbill_html", "statement",
+           "superbill_pages", "write_superbill", "write_superbill_html"]
