@@ -26,7 +26,8 @@ OPTIONS = WriteOptions(control=ControlNumbers(1, 1, 1), now=dt.datetime(2026, 3,
 def test_program_record(program):
     assert program == plugin.PROGRAM
     assert (program.line_of_business, program.states) == ("auto", ("NY",))
-    assert program.claim_formats == ("x12-837p", "nf-3", "cms-1500", "cms-1500-red")
+    assert program.claim_formats == ("x12-837p", "nf-3", "cms-1500", "cms-1500-red", "superbill",
+                                     "superbill-html")
     assert program.claim_filing_indicator == "AM"
     assert program.facts is NyFacts
     assert dict(program.fact_aliases) == {f: f"episode.{f}" for f in
