@@ -384,7 +384,6 @@ def test_the_kit_writes_both_and_refuses_what_the_scrub_refuses():
         kit.claim(bad, "cms-1500-red")
 
 
-
 # ------------------------------------------------------------- the scrub's check is the writer's
 
 _TEXT = st.text(max_size=40)
