@@ -394,8 +394,10 @@ class _Mapper:
         self.put(f"{prefix}.dd", f"{value.day:02d}")
         self.put(f"{prefix}.yy", f"{value.year:04d}" if four_digit_year else f"{value.year % 100:02d}")
 
-    def person_name(self, person: Person, field_: str, key: str, what: str) -> None:
-        """``LAST, FIRST`` (items 2, 4), further given names to initials when it is too long."""
+    def person_name(self, person: Person | Practitioner, field_: str, key: str, what: str,
+                    last_first: bool = True) -> None:
+        """``LAST, FIRST`` (items 2, 4) or ``FIRST LAST`` (item 17); further given names become
+        initials when the name is too long, and a name is never cut."""
         last = name_text(person.last_name)
         first = name_text(person.first_name)
         if not last:
@@ -404,32 +406,14 @@ class _Mapper:
             return
         width = FIELDS[key].width
         for given in (first, _initials(first)):
-            text = f"{last}, {given}" if given else last
+            text = (f"{last}, {given}" if last_first else f"{given} {last}") if given else last
             if len(text) <= width:
                 self.put(key, text)
                 return
-        culprit = "last_name" if len(last) + 3 > width else "first_name"
-        self.refuse(f"{field_}.{culprit}", f"{what} holds {width} characters for 'LAST, FIRST' "
-                    "(further given names as initials); this name is longer and is never cut: "
-                    "shorten it in the case")
-
-    def practitioner_name(self, who: Practitioner, field_: str, key: str, what: str) -> None:
-        """``FIRST LAST`` (item 17: first name, middle initial, last name)."""
-        last = name_text(who.last_name)
-        first = name_text(who.first_name)
-        if not last:
-            self.refuse(f"{field_}.last_name", "required, and nothing of it is left in the "
-                        "letters and digits the CMS-1500 takes")
-            return
-        width = FIELDS[key].width
-        for given in (first, _initials(first)):
-            text = f"{given} {last}" if given else last
-            if len(text) <= width:
-                self.put(key, text)
-                return
-        culprit = "last_name" if len(last) + 2 > width else "first_name"
-        self.refuse(f"{field_}.{culprit}", f"{what} holds {width} characters for the name; this "
-                    "one is longer and is never cut: shorten it in the case")
+        culprit = "last_name" if len(last) + (3 if last_first else 2) > width else "first_name"
+        shape = "'LAST, FIRST' (further given names as initials)" if last_first else "the name"
+        self.refuse(f"{field_}.{culprit}", f"{what} holds {width} characters for {shape}; this "
+                    "name is longer and is never cut: shorten it in the case")
 
     def street(self, address: Address, field_: str, key: str, what: str) -> None:
         line1 = address_text(address.line1)
@@ -544,7 +528,7 @@ class _Mapper:
         self.dates()
         if claim.referring is not None:
             self.put("17.qual", "DN")
-            self.practitioner_name(claim.referring, "referring", "17", "box 17")
+            self.person_name(claim.referring, "referring", "17", "box 17", last_first=False)
             self.npi(claim.referring.npi, "referring.npi", "17b")
         self.diagnoses()
         self.resubmission()
@@ -561,7 +545,7 @@ class _Mapper:
         claim = self.claim
         width = FIELDS["carrier.1"].width
         address_lines: list[str] = []
-        address = getattr(claim, "payer_address", None)
+        address = claim.payer_address
         if address is not None:
             for part in ("line1", "line2"):
                 text = address_text(getattr(address, part))
@@ -666,14 +650,14 @@ class _Mapper:
     def resubmission(self) -> None:
         """Item 22: only on a replacement (7) or void (8), with the payer's claim number."""
         claim = self.claim
-        frequency = getattr(claim, "frequency", "1")
+        frequency = claim.frequency
         if frequency not in ("1", "7", "8"):
             self.refuse("frequency", "must be 'original', 'replacement' or 'void'")
             return
         if frequency == "1":
             return
         self.put("22.code", frequency)
-        original = getattr(claim, "original_claim_number", None)
+        original = claim.original_claim_number
         if not original:
             self.refuse("original_claim_number", "required for a replacement or void claim: the "
                         "payer's claim number of the claim it corrects (box 22)")
@@ -835,7 +819,7 @@ def _pages(claim: Claim, signed_on: dt.date | None) -> tuple[list[Page], list[tu
         page_total = _total(chunk)
         if chunk and page_total is not None:  # else a line's charge is refused already
             mapper.money(page_total, "total_charge", "28", "box 28")
-        paid = getattr(claim, "amount_paid", None)
+        paid = claim.amount_paid
         unpaid = isinstance(paid, Decimal | int) and Decimal(paid).is_finite() and paid == 0
         if p == 0 and paid is not None and not unpaid:  # the patient's payment: the first form
             mapper.money(paid, "amount_paid", "29", "box 29")

@@ -370,20 +370,6 @@ def icd_description(code: str) -> str:
         return ""
 
 
-def proposed(obj: object, name: str):
-    """A field the writers print once the model has it (``Claim.payer_address``,
-    ``Claim.amount_paid``, ``Claim.first_visit_date``, ``ClaimLine.minutes``,
-    ``ClaimLine.fee_schedule``, ``Practitioner.relationship``: see ``docs/paper-claims.md``);
-    ``None`` until then, printed ``N/A``."""
-    return getattr(obj, name, None)
-
-
-def corrected(claim: Claim) -> tuple[str, str | None]:
-    """The claim's frequency (``1`` original, ``7`` replacement, ``8`` void) and the payer's
-    original claim number."""
-    return getattr(claim, "frequency", "1"), getattr(claim, "original_claim_number", None)
-
-
 def render_pdf(pages: Sequence[Sequence[Op]], title: str) -> bytes:
     """Draw the pages with reportlab, standard fonts only, in invariant mode (no timestamps or
     random ids): the same pages give the same bytes. ``title`` holds no patient data."""
@@ -594,7 +580,7 @@ def _header(page: list[Op], claim: Claim, day: dt.date, sheet: Sheet, *, first: 
     page.append(Text(LEFT, TOP + 33, f"PROVIDER'S BILL NO.  {bill}", REGULAR, 7))
     page.append(Text(RIGHT, TOP + 33, f"BILL DATE  {us_date(day)}", REGULAR, 7, "right"))
     y = TOP + 38
-    frequency, original = corrected(claim)
+    frequency, original = claim.frequency, claim.original_claim_number
     if frequency in ("7", "8"):
         number = sheet.identifier("original_claim_number", original, 220,
                                   box="original claim number", size=8, font=BOLD)
@@ -658,7 +644,7 @@ def _first_page_items(page: list[Op], y: float, claim: Claim, sheet: Sheet,
     ]
     insurer = list(sheet.text("payer_name", claim.payer_name, inner, 2, box="insurer's name",
                               required=True))
-    address = proposed(claim, "payer_address")
+    address = claim.payer_address
     if address is not None:
         insurer += [*sheet.text("payer_address.line1", street(address), inner,
                                 box="insurer's address", required=True),
@@ -718,7 +704,7 @@ def _diagnoses(page: list[Op], y: float, claim: Claim, sheet: Sheet) -> float:
 
 def _questions(page: list[Op], y: float, claim: Claim) -> float:
     employment = "YES" if claim.related_cause == "employment" else "NO"
-    first_visit = proposed(claim, "first_visit_date")
+    first_visit = claim.first_visit_date
     answers = [NA, us_date(first_visit), NA, NA, employment, NA, NA, NA, NA, NA, NA, NA]
     half = WIDTH / 2
     question_width = half - 84
@@ -768,9 +754,9 @@ def _service_rows(claim: Claim, sheet: Sheet) -> list[_ServiceRow]:
             sheet.refuse(f"{name}.pointers", "points past the last diagnosis")
         pointers = ",".join(LETTERS[p - 1] for p in line.pointers if 1 <= p <= diagnoses) or NA
         units = f"{line.units} unit" + ("s" if line.units != 1 else "")
+        # no NY fee-schedule code exists for massage therapists (11 NYCRR 68.5(b)): N/A
         cells = (us_date(line.date), _place(claim, line, i, sheet),
-                 f"{service_description(line.code)}, {units}", pointers, _fee_schedule(line),
-                 treatment)
+                 f"{service_description(line.code)}, {units}", pointers, NA, treatment)
         rows.append(_ServiceRow(cells, line.charge, sheet.money(f"{name}.charge", line.charge)))
     return rows
 
@@ -789,11 +775,6 @@ def _place(claim: Claim, line: ClaimLine, index: int, sheet: Sheet) -> str:
     printed = sheet.identifier(where, zip_code(address.zip), 50, box="place of service's ZIP "
                                "code", size=7.5)
     return f"{PLACE_OF_SERVICE[code]} ({code}), ZIP {printed}"
-
-
-def _fee_schedule(line: ClaimLine) -> str:
-    schedule = proposed(line, "fee_schedule")
-    return printable_text(schedule) if schedule else NA
 
 
 def _services(page: list[Op], y: float, rows: Sequence[_ServiceRow], total: str, number: int,
@@ -863,7 +844,7 @@ def _first_page_bottom(page: list[Op], y: float, claim: Claim, sheet: Sheet,
             title,
             sheet.identifier("rendering.license", rendering.license, WIDTH * 0.20 - 2 * PAD,
                              box="treating provider's licence or certification number"),
-            RELATIONSHIPS.get(proposed(rendering, "relationship") or "", NA),
+            RELATIONSHIPS.get(rendering.relationship or "", NA),
         ]
     y = _row(page, y, [
         Cell("TREATING PROVIDER'S NAME", [treating[0]], WIDTH * 0.28),

@@ -56,11 +56,9 @@ from .nf3 import (
     Sheet,
     Text,
     city_line,
-    corrected,
     icd_description,
     person_name,
     phone_number,
-    proposed,
     render_pdf,
     service_description,
     street,
@@ -208,7 +206,7 @@ def statement(claim: Claim, day: dt.date, sheet: Sheet) -> Statement:
                                                            box="description") or NA))
     lines = _service_lines(claim, sheet)
     total = sheet.money("total_charge", claim.total_charge)
-    paid_amount = proposed(claim, "amount_paid")
+    paid_amount = claim.amount_paid
     paid = sheet.money("amount_paid", paid_amount) if paid_amount is not None else NA
     balance = NA
     if paid_amount is not None and paid != NA:
@@ -216,7 +214,7 @@ def statement(claim: Claim, day: dt.date, sheet: Sheet) -> Statement:
     dates = sorted({line.date for line in claim.lines})
     span = us_date(dates[0]) if len(dates) == 1 else \
         f"{us_date(dates[0])} - {us_date(dates[-1])}" if dates else NA
-    frequency, original = corrected(claim)
+    frequency, original = claim.frequency, claim.original_claim_number
     correction = None
     if frequency in ("7", "8"):
         number = sheet.identifier("original_claim_number", original, None,
@@ -254,7 +252,7 @@ def _service_lines(claim: Claim, sheet: Sheet) -> list[ServiceLine]:
             sheet.refuse(f"{name}.pointers", "points past the last diagnosis")
         modifiers = [sheet.identifier(f"{name}.modifiers", m, None, box="modifier")
                      for m in line.modifiers]
-        minutes = proposed(line, "minutes")
+        minutes = line.minutes
         place = line.place_of_service
         lines.append(ServiceLine(
             date=us_date(line.date),
