@@ -21,6 +21,7 @@ import datetime as dt
 import itertools
 import json
 import operator
+import os
 import re
 import tomllib
 from collections.abc import Mapping
@@ -310,8 +311,11 @@ def _tidy(message: str) -> str:
 def _too_deep(data: Any) -> str | None:
     """The path (its first levels) of data nested deeper than :data:`MAX_DEPTH`, or ``None``.
 
-    Iterative, so any depth (even a cycle in data built in code) is measured safely.
+    Iterative, so any depth (even a cycle in data built in code) is measured safely. The
+    common case (not too deep) is found without building any path.
     """
+    if _within_depth(data):
+        return None
     stack: list[tuple[Any, int, str]] = [(data, 1, "")]
     while stack:
         node, depth, path = stack.pop()
@@ -328,6 +332,26 @@ def _too_deep(data: Any) -> str | None:
         else:
             stack.extend((v, depth + 1, path) for _p, v in items)
     return None
+
+
+def _within_depth(data: Any) -> bool:
+    """Whether ``data`` nests at most :data:`MAX_DEPTH` tables and lists deep (no paths)."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node, depth = pop()
+        if isinstance(node, dict):
+            children = node.values()
+        elif isinstance(node, list | tuple):
+            children = node
+        else:
+            continue
+        if depth > MAX_DEPTH:
+            return False
+        for child in children:
+            if isinstance(child, dict | list | tuple):
+                push((child, depth + 1))
+    return True
 
 
 def _depth_error(path: str) -> CaseError:
@@ -420,12 +444,29 @@ def check_case(case: Case) -> list[str]:
 
 def _with_fee_file(case: Case, base_dir: Path) -> Case:
     path = base_dir / case.fees.file
-    text = _read(path, "fees.file", case.fees.file)
     try:
-        entries = parse_fee_rows(text, path.name)
-    except (ValueError, csv.Error) as exc:
-        raise _case_error([f"fees.file: {line}" for line in str(exc).splitlines()]) from None
+        st = os.stat(path)
+    except (OSError, ValueError):
+        st = None  # _read names the problem
+    key = (os.path.abspath(path), st.st_mtime_ns, st.st_size) if st is not None else None
+    entries = _FEE_FILES.get(key) if key is not None else None
+    if entries is None:
+        text = _read(path, "fees.file", case.fees.file)
+        try:
+            entries = tuple(parse_fee_rows(text, path.name))
+        except (ValueError, csv.Error) as exc:
+            raise _case_error([f"fees.file: {line}" for line in str(exc).splitlines()]) from None
+        if key is not None:
+            if len(_FEE_FILES) >= _FEE_FILES_KEPT:
+                _FEE_FILES.pop(next(iter(_FEE_FILES)))
+            _FEE_FILES[key] = entries
     return attrs.evolve(case, fees=attrs.evolve(case.fees, entries=entries))
+
+
+#: Parsed fee files by (absolute path, modification time in ns, size): a batch of a
+#: practice's cases reads its schedule once; a changed file is read again.
+_FEE_FILES: dict[tuple[str, int, int], tuple] = {}
+_FEE_FILES_KEPT = 64
 
 
 # -- Reading and parsing ------------------------------------------------------------------------

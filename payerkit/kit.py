@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import traceback
+import weakref
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -80,6 +81,7 @@ from .model import (
     Scrub,
     Visit,
 )
+from .model.evaluation import Evaluation
 from .model.outcome import Outcome, caution, settle, status_of
 from .rules.deadlines import late_findings
 from .rules.fees import FeeSchedule
@@ -95,6 +97,7 @@ ERISA = Citation("ERISA § 514(a)-(b), 29 U.S.C. § 1144: state insurance laws d
                  "self-funded employee benefit plans", confidence="medium")
 #: ``visit=ALL_VISITS`` bills every visit of the case on one claim.
 ALL_VISITS = "all"
+OWN_SCRUB = Citation("payerkit: a claim is written only on its own scrub", confidence="rule")
 JUDGED_DAY = Citation("payerkit: a claim's deadlines are judged on the day it is sent; the "
                       "case's as_of is the day it was judged", confidence="rule")
 
@@ -175,6 +178,9 @@ class PayerKit:
                           for pid, (program, reg) in registry.programs.items()}
         self._locals: list[tuple[object, str]] = []
         self._routes: dict[tuple[str, str | None], _Route] = {}
+        #: Evaluations this kit made (by identity) and the plugin generation they were made in.
+        self._evaluations: weakref.WeakSet[Evaluation] = weakref.WeakSet()
+        self._generation = 0
 
     def _installed_formats(self, program: Program) -> Program:
         missing = [f for f in program.claim_formats if f not in self._formats]
@@ -201,6 +207,7 @@ class PayerKit:
             raise PluginError(f"local plugin {label!r} cannot be registered: {exc}") from None
         self._locals.append((plugin, label))
         self._routes.clear()
+        self._generation += 1
 
     def programs(self) -> list[ProgramEntry]:
         return [ProgramEntry(program, reg.info) for program, reg in self._programs.values()]
@@ -407,7 +414,9 @@ class PayerKit:
         """Will the program pay for this care (a visit, default the last), and on what conditions?"""
         ctx = self.context(case, visit, as_of)
         route = self._route_for(ctx)
-        outcomes = self._outcomes(route, ctx)
+        return self._eligibility(route, ctx, self._outcomes(route, ctx))
+
+    def _eligibility(self, route: _Route, ctx: Context, outcomes: tuple[Outcome, ...]) -> Eligibility:
         if not outcomes and not self._answered(route, "payerkit_outcomes"):
             return Eligibility(ctx.program.id, "action_required", requirements=[Reason(
                 "NO-ELIGIBILITY-RULES",
@@ -494,7 +503,9 @@ class PayerKit:
     def limits(self, case: Case, visit: object = None, as_of: dt.date | None = None) -> Limits:
         """Visits or units used and left under the program's limits, as of a visit."""
         ctx = self.context(case, visit, as_of)
-        route = self._route_for(ctx)
+        return self._limits(self._route_for(ctx), ctx)
+
+    def _limits(self, route: _Route, ctx: Context) -> Limits:
         result = self._call(route, "payerkit_visit_limits", **ctx.kwargs())
         if result is not None and (isinstance(result, str | bytes)
                                    or not isinstance(result, Iterable)):
@@ -505,7 +516,9 @@ class PayerKit:
                       as_of: dt.date | None = None) -> PaymentTerms:
         """What the payer owes on the claim for a visit, and by when (prompt pay, interest)."""
         ctx = self.context(case, visit, as_of)
-        route = self._route_for(ctx)
+        return self._terms(self._route_for(ctx), ctx)
+
+    def _terms(self, route: _Route, ctx: Context) -> PaymentTerms:
         results = self._call(route, "payerkit_payment_terms", **ctx.kwargs())
         return PaymentTerms(ctx.program.id, self._many(
             route, "payerkit_payment_terms", list(reversed(results)), PaymentTerm))
@@ -527,31 +540,46 @@ class PayerKit:
         """
         contexts = self._contexts(case, visit, as_of)
         route = self._route_for(contexts[0])
-        program = contexts[0].program
-        checked = self.claim_format(format, program).id if format else \
-            (program.claim_formats[0] if program.claim_formats else None)
-        return self._scrub(route, contexts, [self._price(route, ctx) for ctx in contexts],
-                           written_on, checked=checked)
+        checked = self._checked_format(format, contexts[0].program)
+        pricings = [self._price(route, ctx) for ctx in contexts]
+        outcomes = [self._outcomes(route, ctx) for ctx in contexts]
+        draft = self._draft(contexts, pricings) if checked else None
+        return self._scrub(route, contexts, pricings, outcomes,
+                           self._format_findings(contexts, draft, checked),
+                           [self._deadlines(route, ctx) for ctx in contexts], written_on)
+
+    def _checked_format(self, format_id: str | None, program: Program) -> str | None:
+        """The format whose writer the scrub runs dry: the one asked for, else the program's first."""
+        if format_id:
+            return self.claim_format(format_id, program).id
+        return program.claim_formats[0] if program.claim_formats else None
 
     def _scrub(self, route: _Route, contexts: tuple[Context, ...], pricings: list[Pricing],
-               written_on: dt.date | None = None, checked: str | None = None) -> Scrub:
+               outcomes: list[tuple[Outcome, ...]], format_findings: list[Finding],
+               deadlines: list[tuple[Deadline, ...]], written_on: dt.date | None) -> Scrub:
+        """The findings, in order: each visit's rules and scrub hooks, the writer's, the
+        deadlines'; a finding said alike for several visits once; errors first."""
         findings: list[Finding] = []
-        for ctx, pricing in zip(contexts, pricings, strict=True):
-            findings += [o.finding for o in self._outcomes(route, ctx) if o.finding is not None]
+        for ctx, pricing, found in zip(contexts, pricings, outcomes, strict=True):
+            findings += [o.finding for o in found if o.finding is not None]
             findings += self._many(route, "payerkit_scrub", self._call(
                 route, "payerkit_scrub", pricing=pricing, **ctx.kwargs()), Finding)
-        if checked is not None:
-            findings += self._format_findings(contexts, pricings, checked)
-        for ctx in contexts:
-            findings += self._deadline_findings(route, ctx, written_on)
+        findings += format_findings
+        for ctx, dated in zip(contexts, deadlines, strict=True):
+            findings += self._late(ctx, dated, written_on)
         findings = list(dict.fromkeys(findings))  # case-wide findings, said once per claim
         findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
         return Scrub(contexts[0].program.id, findings)
 
-    def _deadline_findings(self, route: _Route, ctx: Context,
-                           written_on: dt.date | None) -> list[Finding]:
+    def _deadlines(self, route: _Route, ctx: Context) -> tuple[Deadline, ...]:
         deadlines = self._call(route, "payerkit_filing_deadline", **ctx.kwargs())
-        deadlines = self._many(route, "payerkit_filing_deadline", [deadlines], Deadline)
+        return tuple(self._many(route, "payerkit_filing_deadline", [deadlines], Deadline))
+
+    @staticmethod
+    def _late(ctx: Context, deadlines: tuple[Deadline, ...],
+              written_on: dt.date | None) -> list[Finding]:
+        """What is late on ``as_of``; and, when the claim is written later, on that day too
+        (warnings: the deadlines were judged on ``as_of``)."""
         excused = bool(ctx.case.claim.late_justification)
         findings = late_findings(deadlines, ctx.as_of, excused=excused)
         if written_on is None or written_on <= ctx.as_of:
@@ -569,28 +597,67 @@ class PayerKit:
                     message=f"if sent on {written_on.isoformat()}: {finding.message}"))
         return findings
 
-    def _format_findings(self, contexts: tuple[Context, ...], pricings: list[Pricing],
-                         format_id: str) -> list[Finding]:
+    @staticmethod
+    def _draft(contexts: tuple[Context, ...], pricings: list[Pricing]) -> Claim:
+        """The claim the visits would make: built once, for the writer's dry run and the claim."""
+        ctx = contexts[0]
+        return build_claim(ctx.case, ctx.program, [c.visit for c in contexts], pricings)
+
+    def _format_findings(self, contexts: tuple[Context, ...], draft: Claim | None,
+                         format_id: str | None) -> list[Finding]:
         """What the writer of ``format_id`` would refuse, found first: the whole claim (all
         its visits) goes through the format's ``check``."""
-        ctx, fmt = contexts[0], self._formats[format_id][0]
-        if fmt.check is None or not any(line.units > 0 for p in pricings for line in p.lines):
+        if format_id is None or draft is None:
+            return []
+        fmt = self._formats[format_id][0]
+        if fmt.check is None or not draft.lines:
             return []
         visits = [c.visit for c in contexts]
-        claim = build_claim(ctx.case, ctx.program, visits, pricings)
-        return [_format_finding(fmt, field, problem, ctx.case, visits, claim)
-                for field, problem in fmt.check(claim)]
+        return [_format_finding(fmt, field, problem, contexts[0].case, visits, draft)
+                for field, problem in fmt.check(draft)]
 
     def build_claim(self, case: Case, visit: object = None,
                     as_of: dt.date | None = None) -> Claim:
         """The :class:`payerkit.model.Claim` for the visits :meth:`claim` would bill (no scrub)."""
         contexts = self._contexts(case, visit, as_of)
         route = self._route_for(contexts[0])
-        return build_claim(case, contexts[0].program, [c.visit for c in contexts],
-                           [self._price(route, c) for c in contexts])
+        return self._draft(contexts, [self._price(route, c) for c in contexts])
+
+    def evaluate(self, case: Case, visit: object = None, as_of: dt.date | None = None, *,
+                 format: str | None = None, written_on: dt.date | None = None) -> Evaluation:
+        """Every answer for the visits a claim bills, each computed once (one pass).
+
+        ``visit``, ``as_of``, ``format`` and ``written_on`` mean what they mean
+        for :meth:`scrub` (``visit`` as for :meth:`claim`). The evaluation holds
+        what :meth:`check`, :meth:`limits` and :meth:`payment_terms` answer for
+        the last visit billed, what :meth:`price` answers for each visit, what
+        :meth:`scrub` answers for the claim, and, when the scrub found no
+        error, the claim itself (:class:`payerkit.model.Claim`). Pass it to
+        :meth:`claim` as ``evaluation=`` to write the file without asking again.
+        """
+        contexts = self._contexts(case, visit, as_of)
+        last = contexts[-1]
+        route = self._route_for(last)
+        checked = self._checked_format(format, last.program)
+        pricings = [self._price(route, ctx) for ctx in contexts]
+        outcomes = [self._outcomes(route, ctx) for ctx in contexts]
+        deadlines = [self._deadlines(route, ctx) for ctx in contexts]
+        draft = self._draft(contexts, pricings)
+        format_findings = self._format_findings(contexts, draft, checked)
+        scrub = self._scrub(route, contexts, pricings, outcomes, format_findings, deadlines,
+                            written_on)
+        evaluation = Evaluation(
+            last.program.id, case, tuple(c.visit for c in contexts), last.as_of, checked,
+            self._eligibility(route, last, outcomes[-1]), tuple(pricings),
+            self._limits(route, last), self._terms(route, last), scrub,
+            None if scrub.errors else draft, draft, tuple(format_findings), tuple(deadlines),
+            as_of, self._generation)
+        self._evaluations.add(evaluation)
+        return evaluation
 
     def claim(self, case: Case, format: str = "x12-837p", visit: object = None,
-              options: WriteOptions | None = None, as_of: dt.date | None = None) -> bytes:
+              options: WriteOptions | None = None, as_of: dt.date | None = None, *,
+              evaluation: Evaluation | None = None) -> bytes:
         """The claim file's bytes; raises :class:`ClaimRefused` when the scrub finds errors.
 
         ``visit``: the visit to bill (a :class:`Visit` or its date; default the
@@ -603,32 +670,79 @@ class PayerKit:
         for each visit; when that is before the day the claim is written
         (``options.now``, default today), the scrub warns, naming both days,
         and says what is late on the day of writing.
+
+        ``evaluation``: what :meth:`evaluate` answered for this case, so the
+        claim is priced and scrubbed once. It must be this kit's own, unedited,
+        for this case (the same object, or an equal one), the same visits and
+        the same day, made since the last :meth:`register`: anything else is
+        refused (``SCRUB-MISMATCH``), never written on a scrub that is not its own.
         """
         options = options or WriteOptions()
+        if evaluation is not None:
+            return self._claim_evaluated(case, format, visit, options, as_of, evaluation)
         contexts = self._contexts(case, visit, as_of)
         ctx = contexts[0]
         claim_format = self.claim_format(format, ctx.program)
         route = self._route_for(ctx)
-        written_on = (options.now or dt.datetime.now()).date()
         pricings = [self._price(route, c) for c in contexts]
-        # the writer checks its own format as it writes (one run of it, not two)
-        scrub = self._scrub(route, contexts, pricings, written_on)
+        outcomes = [self._outcomes(route, c) for c in contexts]
+        # the writer checks its own format as it writes (one run of it, not two); the day of
+        # writing adds warnings only, so errors are found without it
+        scrub = self._scrub(route, contexts, pricings, outcomes, [],
+                            [self._deadlines(route, c) for c in contexts], None)
         if scrub.errors:
             raise ClaimRefused(scrub.errors)
-        visits = [c.visit for c in contexts]
-        claim = build_claim(case, ctx.program, visits, pricings)
+        return self._write(route, ctx, claim_format, self._draft(contexts, pricings),
+                           [c.visit for c in contexts], options)
+
+    def _claim_evaluated(self, case: Case, format: str, visit: object, options: WriteOptions,
+                         as_of: dt.date | None, ev: Evaluation) -> bytes:
+        problem = self._mismatch(case, visit, as_of, ev)
+        if problem is not None:
+            raise ClaimRefused([Finding("error", "SCRUB-MISMATCH", f"{problem}: the claim is "
+                                        "not written; evaluate this case again", None,
+                                        OWN_SCRUB)])
+        program = self.program(case.program)
+        claim_format = self.claim_format(format, program)
+        ignored = () if format == ev.format else ev.format_findings  # another writer's limits
+        errors = [f for f in ev.scrub.errors if f not in ignored]
+        if errors:
+            raise ClaimRefused(errors)
+        ctx = Context(program, case, ev.visits[-1], ev.as_of)
+        return self._write(self._route_for(ctx), ctx, claim_format, ev.draft, list(ev.visits),
+                           options)
+
+    def _mismatch(self, case: Case, visit: object, as_of: dt.date | None,
+                  ev: Evaluation) -> str | None:
+        """Why ``ev`` is not this claim's own scrub, or ``None`` when it is."""
+        if not isinstance(ev, Evaluation) or ev not in self._evaluations:
+            return "the evaluation was not made by this kit (or was copied or edited)"
+        if ev.generation != self._generation:
+            return "the evaluation was made before a plugin was registered"
+        if ev.case is not case and ev.case != case:
+            return "the evaluation is for another case"
+        if visit is not None and self._visits(case, visit) != ev.visits:
+            return "the evaluation is for other visits"
+        asked = as_of if as_of is not None else ev.asked_as_of
+        if (asked or case.today()) != ev.as_of:
+            return (f"the evaluation judged the case on {ev.as_of.isoformat()}, this claim on "
+                    f"{(asked or case.today()).isoformat()}")
+        return None
+
+    def _write(self, route: _Route, ctx: Context, claim_format: ClaimFormat, claim: Claim,
+               visits: list[Visit], options: WriteOptions) -> bytes:
         try:
             data = route.pm.hook.payerkit_format_claim(
-                program=ctx.program, case=case, claim=claim, claim_format=claim_format,
+                program=ctx.program, case=ctx.case, claim=claim, claim_format=claim_format,
                 options=options)
         except FormatError as exc:  # a value the format cannot carry: the writer names the field
             raise ClaimRefused([_format_finding(claim_format, exc.field, exc.problem,
-                                                case, visits, claim)]) from None
+                                                ctx.case, visits, claim)]) from None
         except PayerKitError:
             raise
         except Exception as exc:
-            writer = describe(self._formats[format][1].info)
-            raise PluginError(f"the {format} writer of plugin {writer} failed: "
+            writer = describe(self._formats[claim_format.id][1].info)
+            raise PluginError(f"the {claim_format.id} writer of plugin {writer} failed: "
                               f"{type(exc).__name__}") from exc
         if not isinstance(data, bytes):
             raise self._wrong_type(route, "payerkit_format_claim", "bytes", data)

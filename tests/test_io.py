@@ -95,6 +95,33 @@ def test_fee_file_is_read_relative_to_the_case(tmp_path, case_data):
         load_case(tmp_path / "c.json")
 
 
+def test_a_fee_file_is_parsed_once_until_it_changes(tmp_path, case_data, monkeypatch):
+    import os
+
+    import payerkit.io
+
+    parsed = []
+    real = payerkit.io.parse_fee_rows
+    monkeypatch.setattr(payerkit.io, "parse_fee_rows",
+                        lambda text, name: parsed.append(name) or real(text, name))
+    fees = tmp_path / "fees.csv"
+    fees.write_text("code,amount\n97124,21.00\n")
+    case_data["fees"] = {"source": "invented contract", "file": "fees.csv"}
+    (tmp_path / "c.json").write_text(json.dumps(case_data, default=str))
+    for _ in range(3):
+        assert load_case(tmp_path / "c.json").fees.entries[0].amount == Decimal("21.00")
+    assert parsed == ["fees.csv"]
+    # same size, another time: read again
+    fees.write_text("code,amount\n97124,22.00\n")
+    st = fees.stat()
+    os.utime(fees, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    assert load_case(tmp_path / "c.json").fees.entries[0].amount == Decimal("22.00")
+    assert parsed == ["fees.csv", "fees.csv"]
+    fees.unlink()
+    with pytest.raises(CaseError, match="fees.file: no such file"):
+        load_case(tmp_path / "c.json")
+
+
 names = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1,
                 max_size=20)
 

@@ -17,6 +17,7 @@ from .case import (
     Visit,
 )
 from .claim import Claim, ClaimLine
+from .evaluation import Evaluation
 from .outcome import Outcome, caution, not_covered, note, requirement
 from .program import ClaimFormat, PluginInfo, Program, RuleSet
 from .results import (
@@ -36,7 +37,7 @@ from .results import (
 
 __all__ = [
     "Address", "Authorization", "Case", "Citation", "Claim", "ClaimFormat", "ClaimLine",
-    "Coverage", "Deadline", "Eligibility", "Episode", "FeeRates", "Finding", "Limit",
+    "Coverage", "Deadline", "Eligibility", "Episode", "Evaluation", "FeeRates", "Finding", "Limit",
     "Limits", "Outcome", "PaymentTerm", "PaymentTerms", "Person", "PluginInfo", "Practitioner",
     "Prescription", "PricedLine",
     "Pricing", "Program", "Provider", "Reason", "RuleSet", "Scrub", "Service", "Subscriber",
