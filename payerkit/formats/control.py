@@ -24,6 +24,40 @@ or holds anything but digits (non-ASCII, a sign, letters, an empty file, a
 value beyond 999,999,999). To reset deliberately, write the last control
 number you sent into the counter file (digits only); never a lower one, as a
 payer may reject a repeated number.
+
+Blocks. Each reservation costs one lock and one fsync'd write (milliseconds
+on a local disk), so a batch takes its numbers in blocks:
+:func:`reserve_control_numbers` advances the counter by ``count`` (1 to
+:data:`MAX_BLOCK`) under one lock, with one write, and returns the reserved
+numbers as a ``range``; :func:`next_control_numbers` is a block of one.
+:class:`ControlNumberSource` hands out numbers one at a time and reserves
+blocks as it needs them: 1, then 2, 4, 8, ... up to ``max_block`` (1024 by
+default), so a run of one claim reserves one number and a batch of n claims
+pays about log2(1024) + n / 1024 reservations.
+
+Gaps. The counter records what was *reserved*, not what was sent: numbers a
+batch reserved but did not use (it failed, was interrupted, or simply had
+fewer claims) are never handed out again. The next run starts after the
+block. That is by design: X12 requires control numbers to be unique, not
+consecutive, and a payer does not expect them to follow on from one another.
+
+The wrap, with blocks. A block never crosses :data:`LAST`: when the numbers
+after the counter's value up to 999,999,999 are fewer than the block needs,
+the block starts at 1 instead and those last few numbers are simply never
+used. That is the same wrap as above, at the X12 limit and only there.
+
+Processes and threads. A :class:`ControlNumberSource` is safe to share
+between threads. Its reserved numbers belong to the process that reserved
+them: in another process (after ``os.fork``, a ``multiprocessing`` worker,
+an unpickled copy) it checks ``os.getpid()`` before every number, drops the
+block it inherited and reserves a fresh one from the counter, so parent and
+child never hand out the same number. Pickling or copying a source copies
+its settings (data folder, block sizes), never its numbers. A source made
+with :meth:`ControlNumberSource.from_numbers` (a block someone else
+reserved) takes nothing from the counter: it raises
+:class:`ControlBlockExhausted` when the block is used up, refuses to work in
+a process other than the one that made it, and cannot be pickled -- hand
+each worker its own range (a slice of a range is a range) instead.
 """
 
 from __future__ import annotations
@@ -31,6 +65,8 @@ from __future__ import annotations
 import os
 import re
 import stat
+import threading
+import weakref
 from pathlib import Path
 
 from ..errors import PayerKitError
@@ -41,6 +77,10 @@ COUNTER_FILE = "x12-control-number"
 LOCK_FILE = "x12-control-number.lock"
 #: Numbers run 1 .. LAST, then wrap to 1 (ISA13 has 9 digits: 999,999,999 is the X12 limit).
 LAST = 999_999_999
+#: The most numbers one reservation may take (a thousandth of the X12 range).
+MAX_BLOCK = 1_000_000
+#: A :class:`ControlNumberSource` reserves at most this many numbers at a time by default.
+DEFAULT_MAX_BLOCK = 1024
 #: A counter file is a short line of digits; anything longer is damage.
 _MAX_BYTES = 64
 _DIGITS = re.compile(rb"[ \t\r\n]*([0-9]+)[ \t\r\n]*")
@@ -61,6 +101,11 @@ class CounterError(PayerKitError):
     The counter is left as it was, and no number was issued."""
 
 
+class ControlBlockExhausted(CounterError):
+    """A :meth:`ControlNumberSource.from_numbers` source has handed out every number of
+    its block; the message names the block and the fix."""
+
+
 def resolve_data_dir(path: Path | None = None) -> Path:
     """Where payerkit keeps its state: ``path``, ``$PAYERKIT_DATA_DIR``, or the
     platform's user data directory."""
@@ -75,13 +120,202 @@ def resolve_data_dir(path: Path | None = None) -> Path:
 
 
 def next_control_numbers(data_dir: Path | None = None) -> ControlNumbers:
-    """Take the next number from the counter; interchange, group and transaction
-    numbers all use it. Raises :class:`CounterError` on any problem with the counter."""
+    """Take the next number from the counter (a block of one); interchange, group and
+    transaction numbers all use it. Raises :class:`CounterError` on any problem with the
+    counter."""
     value = _next_value(resolve_data_dir(data_dir))
     return ControlNumbers(interchange=value, group=value, transaction=value)
 
 
+def reserve_control_numbers(count: int, data_dir: Path | None = None) -> range:
+    """Reserve ``count`` consecutive numbers (1 to :data:`MAX_BLOCK`) with one lock and one
+    write of the counter, and return them, e.g. ``range(101, 201)``.
+
+    The numbers are the caller's: nobody else, in this process or another, is given them,
+    and the ones the caller does not use are gaps, never handed out again. A block never
+    crosses :data:`LAST`: if it would, it starts at 1 (see the module docstring). Raises
+    ``TypeError``/``ValueError`` for a bad ``count`` (before touching anything) and
+    :class:`CounterError` on any problem with the counter; then nothing is reserved.
+    """
+    count = _count(count, "count")
+    start = _reserve(resolve_data_dir(data_dir), count)
+    return range(start, start + count)
+
+
+class ControlNumberSource:
+    """Control numbers one at a time, reserved from the counter in growing blocks.
+
+    ``source()`` (or ``next(source)``) returns the next number. The first call reserves
+    ``block`` numbers (default 1), each later reservation twice as many as the one before,
+    up to ``max_block`` (default :data:`DEFAULT_MAX_BLOCK`); numbers left over when the run
+    ends are gaps (see the module docstring). ``data_dir`` is resolved when the source is
+    made (``$PAYERKIT_DATA_DIR`` or the user's data folder, as for
+    :func:`next_control_numbers`). A :class:`CounterError` from a reservation leaves the
+    source as it was: call again once the counter is fixed.
+
+    Safe to share between threads; in another process it reserves a fresh block (the
+    module docstring, "Processes and threads"). For reports: :attr:`reserved` (numbers
+    reserved by this source in this process), :attr:`used` (numbers handed out),
+    :attr:`reservations` (blocks taken from the counter: one lock and write each).
+    """
+
+    def __init__(self, data_dir: Path | None = None, *, block: int = 1,
+                 max_block: int = DEFAULT_MAX_BLOCK):
+        block = _count(block, "block")
+        max_block = _count(max_block, "max_block")
+        if block > max_block:
+            raise ValueError(f"block ({block}) must not be larger than max_block ({max_block})")
+        self._directory: Path | None = resolve_data_dir(data_dir)
+        self._first_block = block
+        self._max_block = max_block
+        self._setup()
+
+    @classmethod
+    def from_numbers(cls, numbers: range) -> ControlNumberSource:
+        """A source that hands out ``numbers`` (e.g. a block from
+        :func:`reserve_control_numbers`, or a slice of one) and never touches a counter.
+        When they are used up it raises :class:`ControlBlockExhausted` (an empty range is
+        allowed, e.g. for a part of a batch with no claims: it raises at the first number);
+        in a process other
+        than this one it raises :class:`CounterError`. The caller makes sure no one else
+        uses the same numbers."""
+        if not isinstance(numbers, range):
+            raise TypeError(f"from_numbers takes a range of control numbers, not "
+                            f"{type(numbers).__name__}")
+        if numbers and not (1 <= min(numbers) and max(numbers) <= LAST):
+            raise ValueError(f"control numbers run from 1 to {LAST}; {numbers!r} goes beyond")
+        source = cls.__new__(cls)
+        source._directory = None
+        source._first_block = source._max_block = len(numbers)
+        source._setup()
+        source._block, source._pid = numbers, os.getpid()
+        source.reserved = len(numbers)
+        return source
+
+    def _setup(self) -> None:
+        self._lock = threading.Lock()
+        self._block: range = range(0)
+        self._position = 0
+        self._pid: int | None = None
+        self._next_size = self._first_block
+        #: Numbers this source reserved (or was handed) in this process.
+        self.reserved = 0
+        #: Numbers this source handed out in this process.
+        self.used = 0
+        #: Blocks this source took from the counter in this process.
+        self.reservations = 0
+        _SOURCES.add(self)
+
+    def __call__(self) -> int:
+        """The next control number; reserves a block from the counter when needed."""
+        with self._lock:
+            if self._pid != os.getpid():
+                self._moved()
+            if self._position >= len(self._block):
+                self._refill()
+            value = self._block[self._position]
+            self._position += 1
+            self.used += 1
+            return value
+
+    def __iter__(self) -> ControlNumberSource:
+        return self
+
+    def __next__(self) -> int:
+        """As ``source()``: never a quiet ``StopIteration`` (a claim without a number is an
+        error), but :class:`ControlBlockExhausted` from a used-up ``from_numbers`` source."""
+        return self()
+
+    @property
+    def remaining(self) -> int:
+        """Numbers left in the current block (0 in a process that has not reserved one)."""
+        if self._pid != os.getpid():
+            return 0
+        return len(self._block) - self._position
+
+    def _moved(self) -> None:
+        """First use in this process (or after a fork): the numbers held are not ours."""
+        if self._directory is None:  # from_numbers: made in process self._pid
+            raise CounterError(
+                f"control numbers: the block {_show(self._block)} was handed over in "
+                f"process {self._pid} and cannot be used in process {os.getpid()}, which "
+                "would repeat its numbers; give each process its own block (e.g. a slice "
+                "of a reserved range), or a ControlNumberSource on the counter")
+        self._block, self._position = range(0), 0
+        self._next_size = self._first_block
+        self.reserved = self.used = self.reservations = 0
+        self._pid = os.getpid()
+
+    def _refill(self) -> None:
+        if self._directory is None:
+            raise ControlBlockExhausted(
+                f"control numbers: the block {_show(self._block)} handed over is used up "
+                f"(all {len(self._block)} numbers); reserve a larger block "
+                "(reserve_control_numbers) or use ControlNumberSource(data_dir), which "
+                "takes more from the counter")
+        size = self._next_size
+        start = _reserve(self._directory, size)  # raises CounterError: nothing changes here
+        self._block, self._position = range(start, start + size), 0
+        self._next_size = min(size * 2, self._max_block)
+        self.reserved += size
+        self.reservations += 1
+
+    def __getstate__(self) -> dict:
+        if self._directory is None:
+            raise TypeError("a ControlNumberSource.from_numbers source cannot be pickled or "
+                            "copied: two copies would hand out the same numbers; give each "
+                            "process its own range")
+        return {"directory": self._directory, "block": self._first_block,
+                "max_block": self._max_block}
+
+    def __setstate__(self, state: dict) -> None:
+        self._directory = state["directory"]
+        self._first_block = state["block"]
+        self._max_block = state["max_block"]
+        self._setup()
+
+    def __repr__(self) -> str:
+        where = show(self._directory) if self._directory is not None else "handed over"
+        return (f"<ControlNumberSource {where}: reserved={self.reserved} used={self.used} "
+                f"reservations={self.reservations}>")
+
+
+#: Live sources, so that a child process gets fresh thread locks: a fork while another
+#: thread held one (during a reservation, for milliseconds) would leave it locked for ever.
+_SOURCES: weakref.WeakSet[ControlNumberSource] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for source in list(_SOURCES):
+        source._lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def _count(value: int, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be a whole number of control numbers, not {value!r}")
+    if not 1 <= value <= MAX_BLOCK:
+        raise ValueError(f"{name} must be 1 to {MAX_BLOCK:,} control numbers, not {value:,}")
+    return value
+
+
+def _show(numbers: range) -> str:
+    if not numbers:
+        return "(empty)"
+    if numbers.step == 1:
+        return f"{numbers.start}-{numbers.stop - 1}"
+    return repr(numbers)
+
+
 def _next_value(directory: Path) -> int:
+    return _reserve(directory, 1)
+
+
+def _reserve(directory: Path, count: int) -> int:
+    """Advance the counter by ``count`` under the lock, in one write; the first number."""
     _data_dir(directory)
     counter = directory / COUNTER_FILE
     fd = _open_lock(directory / LOCK_FILE)
@@ -89,13 +323,14 @@ def _next_value(directory: Path) -> int:
         _lock(fd, directory / LOCK_FILE)
         try:
             last = _read(counter)
-            value = 1 if last >= LAST else last + 1  # the documented wrap, at the X12 limit only
-            _write(counter, value)
+            # the documented wrap, at the X12 limit only: a block never crosses LAST
+            start = 1 if last > LAST - count else last + 1
+            _write(counter, start + count - 1)
         finally:
             _unlock(fd)
     finally:
         os.close(fd)
-    return value
+    return start
 
 
 def _error(path: Path, problem: str, fix: str) -> CounterError:
@@ -213,4 +448,5 @@ def _unlock(fd: int) -> None:
         msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
 
 
-__all__ = ["LAST", "CounterError", "next_control_numbers", "resolve_data_dir"]
+__all__ = ["DEFAULT_MAX_BLOCK", "LAST", "MAX_BLOCK", "ControlBlockExhausted", "ControlNumberSource",
+           "CounterError", "next_control_numbers", "reserve_control_numbers", "resolve_data_dir"]
