@@ -12,6 +12,7 @@ import functools
 import re
 
 from ..model.results import Citation
+from . import icd10
 
 NPI_CITATION = Citation(
     "CMS, Requirements for National Provider Identifier (NPI) check digit (Luhn, prefix 80840)",
@@ -107,7 +108,10 @@ def state_error(code: str, allow_canada: bool = False) -> str | None:
 
 @functools.cache
 def _icd():
-    import simple_icd_10_cm  # imported on first use: it loads the code set
+    """The simple-icd-10-cm package, for code descriptions (the NF-3 and the superbill print
+    them). Importing it loads the whole code set (seconds, ~170 MiB): the code checks below use
+    the small cached index of :mod:`payerkit.rules.icd10` instead."""
+    import simple_icd_10_cm
 
     return simple_icd_10_cm
 
@@ -121,12 +125,12 @@ def normalize_icd(code: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def icd10_error(code: str) -> str | None:
-    """``None`` for a billable (full, leaf) ICD-10-CM code."""
-    icd = _icd()
-    normal = normalize_icd(code)
-    if not icd.is_valid_item(normal):
+    """``None`` for a billable (full, leaf) ICD-10-CM code. The answers are simple-icd-10-cm's
+    ``is_valid_item`` and ``is_leaf``, read from the index of :mod:`payerkit.rules.icd10`."""
+    leaf = icd10.default_index().lookup(normalize_icd(code))
+    if leaf is None:
         return "expected an ICD-10-CM code such as M62.830"
-    if not icd.is_leaf(normal):
+    if not leaf:
         return "expected a complete (billable) ICD-10-CM code, not a category"
     return None
 
