@@ -1,7 +1,10 @@
-"""Benchmark the 837P writer: one interchange per claim, two service lines each.
+"""Benchmark the 837P writer: one interchange per claim, and 1,000 claims per interchange.
 
-    python benchmarks/bench_837p.py [-n 10000] [-r 5]
+    python benchmarks/bench_837p.py [-n 10000] [-r 5] [--per-claim | --interchange] [-k 1000]
 
+Both modes by default. Per claim: ``write_837p`` once per claim, two service
+lines each. Interchange: ``Interchange837P`` over a ``BytesIO``, ``-k`` claims
+(default 1,000) per interchange, control numbers from a counter in memory.
 Control numbers and the clock are fixed, so the timed loop does no disk I/O.
 Prints claims/second and microseconds per claim for the best (min) repeat and
 the median, and the cost of a claim in units of ``date.strftime`` timed in the
@@ -12,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
+import itertools
 import statistics
 import sys
 import time
@@ -24,7 +29,7 @@ except ImportError:  # running from a checkout without installing
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from payerkit.formats.options import ControlNumbers, WriteOptions
-from payerkit.formats.x12_837p import write_837p
+from payerkit.formats.x12_837p import Interchange837P, write_837p
 from payerkit.model.case import Address, Person, Practitioner, Provider
 from payerkit.model.claim import Claim, ClaimLine
 
@@ -81,25 +86,40 @@ def build_claims(n: int) -> list[Claim]:
     return claims
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", "--claims", type=int, default=10_000)
-    parser.add_argument("-r", "--repeat", type=int, default=5)
-    args = parser.parse_args(argv)
+NOW = dt.datetime(2026, 1, 15, 10, 30)
 
-    claims = build_claims(args.claims)
-    options = WriteOptions(control=ControlNumbers(101, 101, 1),
-                           now=dt.datetime(2026, 1, 15, 10, 30))
+
+def per_claim(claims: list[Claim]) -> int:
+    """One interchange per claim; the bytes written."""
+    options = WriteOptions(control=ControlNumbers(101, 101, 1), now=NOW)
     write = write_837p
-    total_bytes = sum(len(write(c, options)) for c in claims)  # warm-up, and output size
+    size = 0
+    for claim in claims:
+        size += len(write(claim, options))
+    return size
 
+
+def interchanges(claims: list[Claim], per_interchange: int) -> int:
+    """``per_interchange`` claims per interchange, streamed into memory; the bytes written."""
+    numbers = itertools.count(1)
+    size = 0
+    for start in range(0, len(claims), per_interchange):
+        interchange = Interchange837P(io.BytesIO(), numbers, NOW)
+        add = interchange.add
+        for claim in claims[start:start + per_interchange]:
+            add(claim)
+        size += interchange.close().bytes
+    return size
+
+
+def bench(name: str, run, claims: list[Claim], repeat: int) -> None:
+    total_bytes = run(claims)  # warm-up, and output size
     # Yardstick timed in the same run (machine speed drifts): one date.strftime per claim.
     days = [c.lines[0].date for c in claims]
     times, yardstick = [], []
-    for _ in range(args.repeat):
+    for _ in range(repeat):
         start = time.perf_counter()
-        for claim in claims:
-            write(claim, options)
+        run(claims)
         times.append(time.perf_counter() - start)
         start = time.perf_counter()
         for day in days:
@@ -108,13 +128,32 @@ def main(argv: list[str] | None = None) -> None:
 
     n = len(claims)
     best, median = min(times), statistics.median(times)
-    print(f"837P writer: {n} claims x {args.repeat} repeats, 2 lines each, "
-          f"{total_bytes / n:.0f} B per interchange")
+    print(f"837P writer, {name}: {n} claims x {repeat} repeats, 2 lines each, "
+          f"{total_bytes / n:.0f} B per claim")
     print(f"  best:   {n / best:10,.0f} claims/s  {best / n * 1e6:7.2f} µs/claim  "
           f"{total_bytes / best / 1e6:6.1f} MB/s")
     print(f"  median: {n / median:10,.0f} claims/s  {median / n * 1e6:7.2f} µs/claim")
     ratio = statistics.median(t / y for t, y in zip(times, yardstick, strict=True))
     print(f"  one claim costs {ratio:.1f} x date.strftime ({min(yardstick) / n * 1e6:.2f} µs)")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", "--claims", type=int, default=10_000)
+    parser.add_argument("-r", "--repeat", type=int, default=5)
+    parser.add_argument("-k", "--per-interchange", type=int, default=1_000,
+                        help="claims per interchange in the interchange mode (default 1000)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--per-claim", action="store_true", help="only one interchange per claim")
+    mode.add_argument("--interchange", action="store_true", help="only many claims per interchange")
+    args = parser.parse_args(argv)
+
+    claims = build_claims(args.claims)
+    if not args.interchange:
+        bench("one interchange per claim", per_claim, claims, args.repeat)
+    if not args.per_claim:
+        k = args.per_interchange
+        bench(f"{k:,} claims per interchange", lambda c: interchanges(c, k), claims, args.repeat)
 
 
 if __name__ == "__main__":

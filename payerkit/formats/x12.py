@@ -58,6 +58,11 @@ BASIC_SYMBOLS = "!\"&'()+,-./;?="
 _UNSAFE = re.compile(r"[^A-Z0-9!\"&'()+,\-./;?= ]")
 # An identifier as given: the basic set minus the delimiters, plus ASCII a-z (upper-cased).
 _IDENTIFIER = re.compile(r"[A-Za-z0-9!\"&'()+,\-./;?= ]+")
+#: ``fullmatch`` succeeds exactly when :func:`identifier_problem` finds nothing (the same
+#: characters, no leading or trailing space): one call for a writer's hot path.
+WRITABLE_IDENTIFIER = re.compile(
+    r"[A-Za-z0-9!\"&'()+,\-./;?=](?:[A-Za-z0-9!\"&'()+,\-./;?= ]*[A-Za-z0-9!\"&'()+,\-./;?=])?"
+)
 # anyascii renders an emoji as its short name (":heart:"): not part of a name.
 _EMOJI_NAME = re.compile(r":[a-z0-9_+\-]+:(?::[a-z0-9_+\-]+:)*")
 _ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -195,6 +200,7 @@ def segment(tag: str, *elements: str | tuple[str | None, ...] | None) -> str:
 
 
 __all__ = [
-    "BASIC_SYMBOLS", "COMPONENT", "DELIMITERS", "ELEMENT", "REPETITION", "TERMINATOR", "clean", "d8",
+    "BASIC_SYMBOLS", "COMPONENT", "DELIMITERS", "ELEMENT", "REPETITION", "TERMINATOR",
+    "WRITABLE_IDENTIFIER", "clean", "d8",
     "identifier", "identifier_problem", "number", "segment", "transliterate", "transliterated",
 ]

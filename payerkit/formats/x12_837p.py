@@ -1,12 +1,20 @@
 """The X12 837 Professional writer, 5010 (005010X222A1), built from a Claim.
 
-One interchange per claim: ISA/GS/ST, the header loops (1000A submitter,
-1000B receiver), the billing provider (2000A/2010AA), the subscriber
+:func:`write_837p` writes one interchange per claim. :class:`Interchange837P`
+streams many claims into one interchange (and :func:`write_837p_interchange`
+does it in one call): one ISA/GS, one ST/SE per up to 5000 claims (the TR3's
+limit), each claim's segments written as it is added. The single-claim writer
+is that same code with one claim, so both write each claim's loops alike.
+
+In a transaction set: ST, BHT and the header loops (1000A submitter, 1000B
+receiver), then for each claim the billing provider (2000A/2010AA; a new
+2000A only when it differs from the previous claim's), the subscriber
 (2000B/2010BA/2010BB), the patient when not the subscriber (2000C/2010CA),
 the claim (2300) with referring/rendering providers (2310A/B) and its service
 lines (2400, up to 50; each with its own date, and its place of service when
-not the claim's), then SE/GE/IEA. A replacement or void (CLM05-3 ``7``/``8``)
-carries the payer's claim control number of the claim it corrects (REF*F8).
+not the claim's), then SE; GE/IEA close the interchange. A replacement or void
+(CLM05-3 ``7``/``8``) carries the payer's claim control number of the claim it
+corrects (REF*F8).
 
 Identifiers and codes are written as given (ASCII letters upper-cased) or
 refused, never altered (:func:`payerkit.formats.x12.identifier`); names and
@@ -24,29 +32,39 @@ written differently from what was given, for the scrub's warnings.
 Segment order follows the pyx12 map of the TR3 (``837.5010.X222.A1.xml``).
 Each loop is written by one small function appending finished segments (no
 terminators) to a list; segments are f-strings because this is a hot path.
+Within one interchange the segments that repeat unchanged from claim to claim
+(the billing provider's 2000A, the 2310A/B providers) are rendered once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from decimal import Decimal
 from functools import lru_cache
+from pathlib import Path
+from typing import BinaryIO
+
+from attrs import frozen
 
 from ..errors import FormatError
 from ..model.case import Address, Person, Practitioner, Provider
 from ..model.claim import Claim
-from .control import next_control_numbers
+from .control import ControlNumberSource, next_control_numbers
 from .options import ControlNumbers, WriteOptions
-from .x12 import clean, d8, identifier_problem, number, transliterated
+from .x12 import WRITABLE_IDENTIFIER, clean, d8, identifier_problem, number, transliterated
 from .x12_limits import (
     EARLIEST_DATE,
     LATEST_DATE,
     MAX_AMOUNT_CHARS,
+    MAX_CLAIMS_PER_TRANSACTION,
     MAX_DIAGNOSES,
     MAX_LINES,
     MAX_MODIFIERS,
     MAX_POINTERS,
+    MAX_TRANSACTIONS_PER_GROUP,
     id_size,
     text_size,
 )
@@ -60,7 +78,9 @@ _TAX_ID_QUALIFIER = {"ein": "EI", "ssn": "SY"}
 _SEXES = frozenset("FMU")
 #: CLM05-3: 1 original, 7 replacement of a prior claim, 8 void of a prior claim.
 _FREQUENCIES = frozenset("178")
-_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+#: Rendered loops kept per interchange (billing providers, 2310A/B providers): a batch has a
+#: handful; past this many the cache starts again, so memory stays flat in the claims.
+_CACHE_SIZE = 256
 
 #: Set by :func:`check_837p`: the problems found so far. While set, a refused value is
 #: recorded and replaced by a placeholder so the dry run goes on to find the next one.
@@ -78,33 +98,381 @@ def _refuse(field: str, problem: str, placeholder: str = "XX") -> str:
 
 
 def write_837p(claim: Claim, options: WriteOptions) -> bytes:
-    """The claim as one 837P interchange: ASCII, each segment ending ``~`` + newline."""
+    """The claim as one 837P interchange: ASCII, each segment ending ``~`` + newline.
+
+    ISA13/IEA02, GS06/GE02 and ST02/SE02 are ``options.control``'s (else the
+    next number of the counter in ``options.data_dir``); BHT03 is ISA13.
+    """
     control = options.control
     if control is None:
         control = next_control_numbers(options.data_dir)
     _check_control(control)
     now = options.now if options.now is not None else dt.datetime.now()
-    st02 = f"{control.transaction:04d}"
+    out = io.BytesIO()
+    interchange = _OneClaim(out, control, now)
+    interchange.add(claim)
+    interchange.close()
+    return out.getvalue()
 
-    # Diagnoses, then lines, first: their errors are more precise than the claim total's.
-    hi = _hi(claim.diagnoses)
-    lines = _service_lines(claim)
-    body = [f"ST*837*{st02}*{VERSION}"]
-    _header(body, claim, control, now)
-    _billing_provider(body, claim)
-    _subscriber(body, claim)
-    if not claim.patient_is_insured:
-        _patient(body, claim)
-    _claim(body, claim, hi)
-    _claim_providers(body, claim)
-    body.extend(lines)
-    body.append(f"SE*{len(body) + 1}*{st02}")
 
-    segments = _envelope_open(claim, control, now)
-    segments.extend(body)
-    segments.append(f"GE*1*{control.group}")
-    segments.append(f"IEA*1*{control.interchange:09d}")
-    return ("~\n".join(segments) + "~\n").encode("ascii")
+# ---------------------------------------------------------------- many claims, one interchange
+
+
+@frozen
+class InterchangeSummary:
+    """What :meth:`Interchange837P.close` wrote: ``claims`` and ``transactions`` (ST/SE
+    sets) in the interchange, ``bytes`` written to ``out``, and ``control_numbers`` taken
+    from ``numbers`` in order: ISA13 (= GS06) first, then each ST02. All zero and empty
+    when no claim was added (then nothing was written)."""
+
+    claims: int
+    transactions: int
+    bytes: int
+    control_numbers: tuple[int, ...]
+
+    @property
+    def interchange(self) -> int | None:
+        """ISA13/IEA02, the same number as GS06/GE02; ``None`` when nothing was written."""
+        return self.control_numbers[0] if self.control_numbers else None
+
+
+def interchange_key(claim: Claim) -> tuple:
+    """The claim values written once per interchange or transaction set.
+
+    ISA06/GS02 and ISA08/GS03 (``sender_id``, ``receiver_id``), ISA15
+    (``usage``), the 1000A submitter (the billing provider's name, which is also
+    the contact name, and phone) and the 1000B receiver (``receiver_name``).
+    Claims with equal keys may share an interchange (:class:`Interchange837P`
+    refuses a claim whose key differs from the first claim's); the values are
+    compared as given, so two keys that differ may still write the same text.
+    """
+    billing = claim.billing
+    if billing.name is not None:  # an organization: its name is NM103 and PER02
+        submitter: tuple = (billing.name,)
+    else:
+        submitter = (None, billing.last_name, billing.first_name)
+    return (claim.sender_id, claim.receiver_id, claim.usage, claim.receiver_name, submitter,
+            billing.phone)
+
+
+def _number_source(numbers: Callable[[], int] | Iterable[int]) -> Callable[[], int]:
+    next_ = getattr(numbers, "__next__", None)
+    if next_ is not None:
+        return next_
+    if callable(numbers):
+        return numbers
+    return iter(numbers).__next__
+
+
+class Interchange837P:
+    """Many claims in one 837P interchange, written to ``out`` as they are added.
+
+    ``numbers`` hands out control numbers (a callable returning the next one, or
+    an iterator or iterable of ints, each 1 to 999,999,999, none repeated in the
+    interchange): one for ISA13 and GS06 (the same value), taken when the first
+    claim is written, and one for each ST02 (also written as BHT03), taken when
+    its transaction set opens. With payerkit's counter behind ``numbers`` no
+    ISA13, GS06 or ST02 ever repeats across runs. ``now`` dates the envelope
+    (ISA09/10, GS04/05, BHT04/05).
+
+    One ISA/GS; one ST/SE for each ``claims_per_transaction`` claims (default and
+    maximum 5000: the 837P TR3 asks trading partners to limit a transaction set,
+    ST to SE, to 5000 CLM segments), each with its BHT, 1000A submitter and 1000B
+    receiver. Then, for each claim, exactly the segments :func:`write_837p` writes
+    for it alone, with the HL numbers running on within the transaction set: its
+    2000A billing provider (a new 2000A only when it differs from the previous
+    claim's in the same transaction set), its 2000B subscriber (one per claim),
+    its 2000C patient when not the insured, and its 2300/2310/2400 loops.
+
+    Each claim's segments are written to ``out`` (a binary stream) when it is
+    added, whole or not at all (:meth:`add`); what is kept is counts, the control
+    numbers taken (one per transaction set) and the loops rendered once (at most a
+    few hundred), so memory stays flat in the number of claims. :meth:`close`
+    writes SE, GE and IEA. :attr:`interchange`, :attr:`transaction` and
+    :attr:`claims` say where the last claim went.
+    """
+
+    def __init__(self, out: BinaryIO, numbers: Callable[[], int] | Iterable[int],
+                 now: dt.datetime, *,
+                 claims_per_transaction: int = MAX_CLAIMS_PER_TRANSACTION) -> None:
+        if not (isinstance(claims_per_transaction, int)
+                and 1 <= claims_per_transaction <= MAX_CLAIMS_PER_TRANSACTION):
+            raise ValueError(f"claims_per_transaction must be 1 to {MAX_CLAIMS_PER_TRANSACTION}")
+        self._out = out
+        self._next_number = _number_source(numbers)
+        self._now = now
+        self._per_transaction = claims_per_transaction
+        self._key: tuple | None = None       # interchange_key of the first claim
+        self._header: list[str] = []         # 1000A and 1000B, the same in every ST
+        self._isa13: int | None = None
+        self._gs06 = ""
+        self._numbers: list[int] = []
+        self._used: set[int] = set()
+        self._st_number: int | None = None
+        self._st02 = ""
+        self._st_segments = 0                # ST .. last segment written, for SE01
+        self._st_claims = 0
+        self._hl = 0                         # the last HL01 in the transaction set
+        self._billing_hl = 0                 # HL01 of the open 2000A
+        self._last_billing: list[str] | None = None
+        self._claims = 0
+        self._transactions = 0
+        self._bytes = 0
+        self._summary: InterchangeSummary | None = None
+        self._billing_cache: dict[tuple, list[str]] = {}
+        self._billing_seen: tuple = (None, None, None)  # (provider, PRV*BI?, its 2000A)
+        self._providers_cache: dict[tuple, list[str]] = {}
+        self._providers_seen: tuple = (None, None, None, None)  # referring, rendering, billing
+        self._payers: dict[tuple, str] | None = {}  # 2010BB NM1*PR by (payer_name, payer_id)
+
+    def add(self, claim: Claim) -> None:
+        """Write the claim's segments to ``out`` (after SE and a new ST when its
+        transaction set is full; after ISA, GS and ST for the first claim).
+
+        Raises :class:`FormatError` ``(field, problem)`` for a claim X12 cannot
+        carry (as :func:`write_837p` does), and then writes nothing of it and takes
+        no control number: the interchange stays valid and the next claim may be
+        added. Raises ``ValueError`` when the claim's :func:`interchange_key`
+        differs from that of the first claim written, after :meth:`close`, or when
+        ``numbers`` runs out or gives a number outside 1 to 999,999,999 or one
+        already used.
+        """
+        if self._summary is not None:
+            raise ValueError("the interchange is closed")
+        key = interchange_key(claim)
+        first = self._key is None
+        if not first and key != self._key:
+            raise ValueError("the claim's sender, receiver, usage or submitter differs from the "
+                             "interchange's (interchange_key): write it in another interchange")
+        # Diagnoses, then lines, first: their errors are more precise than the claim total's.
+        hi = _hi(claim.diagnoses)
+        lines = _service_lines(claim)
+        if first:
+            header = _submitter_receiver(claim)
+        billing = self._billing(claim)
+        new_st = first or self._st_claims >= self._per_transaction
+        body: list[str] = []
+        if new_st or (billing is not self._last_billing and billing != self._last_billing):
+            hl = 1 if new_st else self._hl + 1
+            billing_hl = hl
+            body.append(f"HL*{hl}**20*1")
+            body += billing
+        else:
+            hl = self._hl
+            billing_hl = self._billing_hl
+        hl += 1
+        _subscriber(body, claim, hl, billing_hl, self._payers)
+        if not claim.patient_is_insured:
+            hl += 1
+            _patient(body, claim, hl, hl - 1)
+        _claim(body, claim, hi)
+        body += self._providers(claim)
+        body += lines
+        if first:  # last, as write_837p always checked them
+            envelope = _envelope_values(claim)
+
+        if new_st:  # first take the numbers (nothing is written if that fails)
+            data = self._open(body, header if first else self._header,
+                              envelope if first else None, key)
+        else:
+            body.append("")  # so that the join ends with a terminator too
+            data = "~\n".join(body).encode("ascii")
+            self._out.write(data)
+            self._st_segments += len(body) - 1
+            self._st_claims += 1
+        self._hl = hl
+        self._billing_hl = billing_hl
+        self._last_billing = billing
+        self._claims += 1
+        self._bytes += len(data)
+
+    def _open(self, body: list[str], header: list[str], envelope: tuple[str, str, str] | None,
+              key: tuple) -> bytes:
+        """Write a claim that opens a transaction set (and the interchange, given its
+        ``envelope`` values): the previous SE, ST, BHT, 1000A/B, then ``body``."""
+        if self._transactions >= MAX_TRANSACTIONS_PER_GROUP:
+            raise ValueError(f"an interchange holds at most {MAX_TRANSACTIONS_PER_GROUP} "
+                             "transaction sets (GE01)")
+        pending: list[int] = []
+        segments: list[str] = []
+        if envelope is not None:
+            isa13, gs06 = self._interchange_numbers(pending)
+            segments += _envelope(*envelope, isa13, gs06, self._now)
+        else:
+            segments.append(f"SE*{self._st_segments + 1}*{self._st02}")
+        st_number, st02, bht03 = self._transaction_numbers(pending)
+        now = self._now
+        segments.append(f"ST*837*{st02}*{VERSION}")
+        segments.append(f"BHT*0019*00*{bht03}*{d8(now.date())}*{now.hour:02d}{now.minute:02d}*CH")
+        segments += header
+        segments += body
+        data = ("~\n".join(segments) + "~\n").encode("ascii")
+        self._out.write(data)
+        if envelope is not None:
+            self._key, self._header, self._isa13, self._gs06 = key, header, isa13, gs06
+        self._numbers += pending
+        self._used.update(pending)
+        self._st_number, self._st02 = st_number, st02
+        self._st_segments = 2 + len(header) + len(body)
+        self._st_claims = 1
+        self._transactions += 1
+        return data
+
+    @property
+    def interchange(self) -> int | None:
+        """ISA13 (= GS06) once the first claim is written, else ``None``."""
+        return self._isa13
+
+    @property
+    def transaction(self) -> int | None:
+        """ST02 of the transaction set the last claim went into (``None`` before one)."""
+        return self._st_number
+
+    @property
+    def claims(self) -> int:
+        """Claims written so far."""
+        return self._claims
+
+    def close(self) -> InterchangeSummary:
+        """Write SE, GE and IEA (nothing when no claim was added) and say what was written.
+        Closing again returns the same summary and writes nothing."""
+        if self._summary is None:
+            if self._key is not None:
+                data = (f"SE*{self._st_segments + 1}*{self._st02}~\n"
+                        f"GE*{self._transactions}*{self._gs06}~\n"
+                        f"IEA*1*{self._isa13:09d}~\n").encode("ascii")
+                self._out.write(data)
+                self._bytes += len(data)
+            self._summary = InterchangeSummary(self._claims, self._transactions, self._bytes,
+                                               tuple(self._numbers))
+        return self._summary
+
+    # ------------------------------------------------------------ control numbers
+
+    def _take(self, pending: list[int]) -> int:
+        try:
+            value = self._next_number()
+        except StopIteration:
+            raise ValueError("the control numbers ran out") from None
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_CONTROL:
+            raise ValueError(f"a control number is an int from 1 to {MAX_CONTROL}")
+        if value in pending or value in self._used:
+            raise ValueError(f"control number {value} was already used in this interchange")
+        pending.append(value)
+        return value
+
+    def _interchange_numbers(self, pending: list[int]) -> tuple[int, str]:
+        """ISA13 and GS06."""
+        value = self._take(pending)
+        return value, str(value)
+
+    def _transaction_numbers(self, pending: list[int]) -> tuple[int, str, str]:
+        """The transaction set's number, its ST02 text and BHT03."""
+        number_ = self._take(pending)
+        text = f"{number_:04d}"
+        return number_, text, text
+
+    # ------------------------------------------------------------ loops rendered once
+
+    def _billing(self, claim: Claim) -> list[str]:
+        """The 2000A billing provider's segments after its HL (the same list for the same
+        provider, rendered once in the interchange)."""
+        billing = claim.billing
+        prv = _rendering(claim) is None  # PRV*BI only without a 2310B rendering provider
+        seen, seen_prv, segments = self._billing_seen
+        if billing is seen and prv is seen_prv:
+            return segments
+        key = (billing.npi, billing.tax_id, billing.tax_id_type, billing.name, billing.last_name,
+               billing.first_name, billing.address, billing.taxonomy if prv else None)
+        try:
+            segments = self._billing_cache.get(key)
+        except TypeError:  # an unhashable value: render it every time
+            segments = key = None
+        if segments is None:
+            segments = []
+            _billing_provider(segments, claim, prv)
+            if key is not None:
+                if len(self._billing_cache) >= _CACHE_SIZE:
+                    self._billing_cache.clear()
+                self._billing_cache[key] = segments
+        self._billing_seen = (billing, prv, segments)
+        return segments
+
+    def _providers(self, claim: Claim) -> list[str]:
+        """The 2310A referring and 2310B rendering providers' segments (the same list for
+        the same providers, rendered once in the interchange)."""
+        billing, referring, rendering = claim.billing, claim.referring, claim.rendering
+        seen = self._providers_seen
+        if referring is seen[0] and rendering is seen[1] and billing is seen[2]:
+            return seen[3]
+        key = (referring, rendering, billing.npi, billing.taxonomy)
+        try:
+            segments = self._providers_cache.get(key)
+        except TypeError:  # an unhashable value: render it every time
+            segments = key = None
+        if segments is None:
+            segments = []
+            _claim_providers(segments, claim)
+            if key is not None:
+                if len(self._providers_cache) >= _CACHE_SIZE:
+                    self._providers_cache.clear()
+                self._providers_cache[key] = segments
+        self._providers_seen = (referring, rendering, billing, segments)
+        return segments
+
+
+class _OneClaim(Interchange837P):
+    """:func:`write_837p`'s interchange: the caller's three control numbers, BHT03 = ISA13,
+    and nothing rendered once for later claims (there are none)."""
+
+    def __init__(self, out: BinaryIO, control: ControlNumbers, now: dt.datetime) -> None:
+        super().__init__(out, (), now, claims_per_transaction=1)
+        self._control = control
+        self._payers = None
+
+    def _billing(self, claim: Claim) -> list[str]:
+        segments: list[str] = []
+        _billing_provider(segments, claim, _rendering(claim) is None)
+        return segments
+
+    def _providers(self, claim: Claim) -> list[str]:
+        segments: list[str] = []
+        _claim_providers(segments, claim)
+        return segments
+
+    def _interchange_numbers(self, pending: list[int]) -> tuple[int, str]:
+        return self._control.interchange, str(self._control.group)
+
+    def _transaction_numbers(self, pending: list[int]) -> tuple[int, str, str]:
+        control = self._control
+        return control.transaction, f"{control.transaction:04d}", f"{control.interchange:09d}"
+
+
+def write_837p_interchange(claims: Iterable[Claim],
+                           numbers: Callable[[], int] | Iterable[int] | None = None,
+                           now: dt.datetime | None = None, *, data_dir: Path | None = None,
+                           claims_per_transaction: int = MAX_CLAIMS_PER_TRANSACTION) -> bytes:
+    """``claims`` (an iterable; all with the same :func:`interchange_key`) as one 837P
+    interchange, in memory: :class:`Interchange837P` over a ``BytesIO``.
+
+    ``numbers``: as for :class:`Interchange837P`; by default payerkit's counter in
+    ``data_dir`` (a :class:`payerkit.formats.control.ControlNumberSource`: numbers
+    reserved in growing blocks, never repeated across runs). ``now``:
+    the envelope's clock (default: now). Raises :class:`FormatError` for the first
+    claim that cannot be written (to leave such claims out and go on, use
+    :class:`Interchange837P` and catch it from ``add``), ``ValueError`` for no
+    claims or claims of different keys.
+    """
+    if numbers is None:
+        numbers = ControlNumberSource(data_dir)
+    out = io.BytesIO()
+    interchange = Interchange837P(out, numbers, now if now is not None else dt.datetime.now(),
+                                  claims_per_transaction=claims_per_transaction)
+    for claim in claims:
+        interchange.add(claim)
+    if not interchange.close().claims:
+        raise ValueError("no claims: an interchange carries at least one")
+    return out.getvalue()
 
 
 # ---------------------------------------------------------------- envelope
@@ -117,19 +485,26 @@ def _check_control(control: ControlNumbers) -> None:
             raise FormatError(f"control.{name}", f"must be 1 to {MAX_CONTROL}")
 
 
-def _envelope_open(claim: Claim, control: ControlNumbers, now: dt.datetime) -> list[str]:
+def _envelope_values(claim: Claim) -> tuple[str, str, str]:
+    """ISA06/GS02 sender, ISA08/GS03 receiver, ISA15 usage: checked, as written."""
     sender = _party_id(claim.sender_id, "sender_id")
     receiver = _party_id(claim.receiver_id, "receiver_id")
     usage = claim.usage
     if usage not in ("T", "P"):
         usage = _refuse("usage", "must be 'T' or 'P'", "P")
+    return sender, receiver, usage
+
+
+def _envelope(sender: str, receiver: str, usage: str, isa13: int, gs06: str,
+              now: dt.datetime) -> list[str]:
+    """ISA and GS."""
     yymmdd = f"{now.year % 100:02d}{now.month:02d}{now.day:02d}"
     hhmm = f"{now.hour:02d}{now.minute:02d}"
     isa = (
         f"ISA*00*          *00*          *ZZ*{sender:<15}*ZZ*{receiver:<15}*{yymmdd}*{hhmm}"
-        f"*^*00501*{control.interchange:09d}*0*{usage}*:"
+        f"*^*00501*{isa13:09d}*0*{usage}*:"
     )
-    gs = f"GS*HC*{sender}*{receiver}*{d8(now.date())}*{hhmm}*{control.group}*X*{VERSION}"
+    gs = f"GS*HC*{sender}*{receiver}*{d8(now.date())}*{hhmm}*{gs06}*X*{VERSION}"
     return [isa, gs]
 
 
@@ -144,11 +519,9 @@ def _party_id(value: str, field: str) -> str:
 # ---------------------------------------------------------------- header: BHT, 1000A, 1000B
 
 
-def _header(out: list[str], claim: Claim, control: ControlNumbers, now: dt.datetime) -> None:
-    out.append(
-        f"BHT*0019*00*{control.interchange:09d}*{d8(now.date())}"
-        f"*{now.hour:02d}{now.minute:02d}*CH"
-    )
+def _submitter_receiver(claim: Claim) -> list[str]:
+    """1000A (NM1*41, PER) and 1000B (NM1*40), written after the BHT of every ST."""
+    out = []
     billing = claim.billing
     entity, name, first = _provider_name(billing)
     sender = _ident(claim.sender_id, "sender_id")
@@ -158,6 +531,7 @@ def _header(out: list[str], claim: Claim, control: ControlNumbers, now: dt.datet
     out.append(f"PER*IC*{contact}*TE*{phone}")
     receiver = _ident(claim.receiver_id, "receiver_id")
     out.append(f"NM1*40*2*{_text(claim.receiver_name, 'receiver_name')}*****46*{receiver}")
+    return out
 
 
 def _contact_name(billing: Provider) -> str:
@@ -170,10 +544,10 @@ def _contact_name(billing: Provider) -> str:
 # ---------------------------------------------------------------- 2000A / 2010AA billing provider
 
 
-def _billing_provider(out: list[str], claim: Claim) -> None:
+def _billing_provider(out: list[str], claim: Claim, prv: bool) -> None:
+    """2000A after its HL: PRV*BI (``prv``: when no 2310B rendering provider is sent), 2010AA."""
     billing = claim.billing
-    out.append("HL*1**20*1")
-    if _rendering(claim) is None:
+    if prv:
         out.append(f"PRV*BI*PXC*{_ident(billing.taxonomy, 'billing.taxonomy')}")
     entity, name, first = _provider_name(billing)
     out.append(f"NM1*85*{entity}*{name}*{first}****XX*{_npi(billing.npi, 'billing.npi')}")
@@ -201,35 +575,78 @@ def _provider_name(billing: Provider) -> tuple[str, str, str]:
 # -------------------------------------------------------- 2000B / 2010BA / 2010BB subscriber
 
 
-def _subscriber(out: list[str], claim: Claim) -> None:
+def _subscriber(out: list[str], claim: Claim, hl: int, parent: int,
+                payers: dict[tuple, str] | None) -> None:
+    """2000B, 2010BA, 2010BB; ``payers``: the NM1*PR segments already made in the
+    interchange (a payer's name and id, once checked, are written the same every time)."""
     self_ = claim.patient_is_insured
-    out.append("HL*2*1*22*0" if self_ else "HL*2*1*22*1")
-    group = _ident(claim.group_number, "group_number") if claim.group_number else ""
-    filing = _ident(claim.filing_indicator, "filing_indicator")
-    out.append(f"SBR*P*{'18' if self_ else ''}*{group}******{filing}")
+    out.append(f"HL*{hl}*{parent}*22*{'0' if self_ else '1'}")
+    try:
+        sbr, problems = _sbr_cached(self_, claim.group_number, claim.filing_indicator)
+    except TypeError:  # an unhashable value: checked without the cache
+        sbr, problems = _sbr(self_, claim.group_number, claim.filing_indicator)
+    for field, problem in problems:
+        _refuse(field, problem)
+    out.append(sbr)
     insured = claim.insured
-    member_id = _ident(claim.member_id, "member_id")
-    last, first = _person_name(insured, "insured")
+    member_id = _own_ident(claim.member_id, "member_id")
+    last = _text(insured.last_name, "insured.last_name")
+    first = _optional_text(insured.first_name, "insured.first_name")
     out.append(f"NM1*IL*1*{last}*{first}****MI*{member_id}")
     if self_:
         _address(out, insured.address, "insured.address")
         out.append(_dmg(insured, "insured", claim))
         _pc_claim_number(out, claim)
+    if payers is not None:
+        key = (claim.payer_name, claim.payer_id)
+        payer = payers.get(key)
+        if payer is None:
+            payer = _payer(claim)
+            if len(payers) >= _CACHE_SIZE:
+                payers.clear()
+            payers[key] = payer
+        out.append(payer)
+    else:
+        out.append(_payer(claim))
+
+
+def _payer(claim: Claim) -> str:
     payer_id = _ident(claim.payer_id, "payer_id")
-    out.append(f"NM1*PR*2*{_text(claim.payer_name, 'payer_name')}*****PI*{payer_id}")
+    return f"NM1*PR*2*{_text(claim.payer_name, 'payer_name')}*****PI*{payer_id}"
+
+
+def _sbr(self_: bool, group_number: str | None,
+         filing_indicator: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The SBR segment (a refused value written ``XX``) and every problem, in order."""
+    problems = []
+    group = ""
+    if group_number:
+        group, problem = _identifier(group_number, "group_number")
+        if problem is not None:
+            problems.append(("group_number", problem))
+            group = "XX"
+    filing, problem = _identifier(filing_indicator, "filing_indicator")
+    if problem is not None:
+        problems.append(("filing_indicator", problem))
+        filing = "XX"
+    return f"SBR*P*{'18' if self_ else ''}*{group}******{filing}", tuple(problems)
+
+
+_sbr_cached = lru_cache(maxsize=1024)(_sbr)
 
 
 # ---------------------------------------------------------------- 2000C / 2010CA patient
 
 
-def _patient(out: list[str], claim: Claim) -> None:
+def _patient(out: list[str], claim: Claim, hl: int, parent: int) -> None:
     code = _PATIENT_RELATION.get(claim.relation)
     if code is None:
         code = _refuse("relation", "must be 'self', 'spouse', 'child' or 'other'", "G8")
-    out.append("HL*3*2*23*0")
+    out.append(f"HL*{hl}*{parent}*23*0")
     out.append(f"PAT*{code}")
     patient = claim.patient
-    last, first = _person_name(patient, "patient")
+    last = _text(patient.last_name, "patient.last_name")
+    first = _optional_text(patient.first_name, "patient.first_name")
     out.append(f"NM1*QC*1*{last}*{first}" if first else f"NM1*QC*1*{last}")
     _address(out, patient.address, "patient.address")
     out.append(_dmg(patient, "patient", claim))
@@ -239,14 +656,14 @@ def _patient(out: list[str], claim: Claim) -> None:
 def _pc_claim_number(out: list[str], claim: Claim) -> None:
     number_ = claim.property_casualty_claim_number
     if number_:
-        out.append(f"REF*Y4*{_ident(number_, 'property_casualty_claim_number')}")
+        out.append(f"REF*Y4*{_own_ident(number_, 'property_casualty_claim_number')}")
 
 
 # ---------------------------------------------------------------- 2300 claim
 
 
 def _claim(out: list[str], claim: Claim, hi: str) -> None:
-    claim_id = _ident(claim.id, "id")
+    claim_id = _own_ident(claim.id, "id")
     pos = _ident(claim.place_of_service, "place_of_service")
     cause = claim.related_cause
     accident = None
@@ -284,30 +701,47 @@ def _claim(out: list[str], claim: Claim, hi: str) -> None:
     elif claim.onset_date is not None:
         out.append(f"DTP*431*D8*{_date(claim.onset_date, 'onset_date')}")
     if claim.prior_authorization:
-        out.append(f"REF*G1*{_ident(claim.prior_authorization, 'prior_authorization')}")
+        out.append(f"REF*G1*{_own_ident(claim.prior_authorization, 'prior_authorization')}")
     if frequency != "1":  # a replacement or void names the payer's claim it corrects
         if not claim.original_claim_number:
             _refuse("original_claim_number", "required for a replacement or void claim: the "
                     "payer's claim control number of the claim it corrects (REF*F8)")
         else:
-            out.append(f"REF*F8*{_ident(claim.original_claim_number, 'original_claim_number')}")
+            out.append(f"REF*F8*{_own_ident(claim.original_claim_number, 'original_claim_number')}")
     out.append(hi)
 
 
 def _hi(diagnoses: tuple[str, ...]) -> str:
+    try:
+        text, problems = _hi_cached(diagnoses)
+    except TypeError:  # unhashable codes: checked without the cache
+        text, problems = _hi_checked(diagnoses)
+    for field, problem in problems:
+        _refuse(field, problem)
+    return text
+
+
+def _hi_checked(diagnoses: tuple[str, ...]) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The HI segment (a refused code written ``XX``) and every problem, in order."""
+    problems = []
     if not 1 <= len(diagnoses) <= MAX_DIAGNOSES:
-        _refuse("diagnoses", f"a claim carries 1 to {MAX_DIAGNOSES} diagnosis codes")
+        problems.append(("diagnoses", f"a claim carries 1 to {MAX_DIAGNOSES} diagnosis codes"))
     parts = []
     for i, code in enumerate(diagnoses):
         text = code.replace(".", "")
         problem = identifier_problem(text)
         if not text or " " in text or len(text) > 30:
-            text = _refuse(f"diagnoses[{i}]", "not a diagnosis code")
+            problems.append((f"diagnoses[{i}]", "not a diagnosis code"))
+            text = "XX"
         elif problem is not None:
-            text = _refuse(f"diagnoses[{i}]", problem)
-        text = text.translate(_UPPER)
+            problems.append((f"diagnoses[{i}]", problem))
+            text = "XX"
+        text = text.upper()  # ASCII only (checked, or the placeholder)
         parts.append(f"ABF:{text}" if parts else f"ABK:{text}")
-    return "HI*" + "*".join(parts)
+    return "HI*" + "*".join(parts), tuple(problems)
+
+
+_hi_cached = lru_cache(maxsize=4096)(_hi_checked)  # a practice's diagnoses repeat
 
 
 # ---------------------------------------------------------------- 2310A referring, 2310B rendering
@@ -348,43 +782,82 @@ def _service_lines(claim: Claim) -> list[str]:
     if not 1 <= len(lines) <= MAX_LINES:
         _refuse("lines", f"an 837P claim carries 1 to {MAX_LINES} service lines")
     out: list[str] = []
+    append = out.append
     claim_pos = claim.place_of_service
     n_diagnoses = len(claim.diagnoses)
-    for n, line in enumerate(lines, 1):
-        field = f"lines[{n - 1}]"
-        procedure = _ident(line.code, f"{field}.code")
-        modifiers = line.modifiers
-        if modifiers:
-            if len(modifiers) > MAX_MODIFIERS:
-                _refuse(f"{field}.modifiers", f"at most {MAX_MODIFIERS}")
-            for m in modifiers:
-                problem = identifier_problem(m)
-                if len(m) != 2 or " " in m:
-                    m = _refuse(f"{field}.modifiers", "each modifier has 2 characters")
-                elif problem is not None:
-                    m = _refuse(f"{field}.modifiers", problem)
-                procedure += ":" + m.translate(_UPPER)
-        charge = _amount(line.charge, f"{field}.charge")
+    for i, line in enumerate(lines):
+        # The field names (lines[i].code...) are only made for a refusal: this is the hot loop.
+        try:
+            procedure, problems = _procedure_cached(line.code, line.modifiers)
+        except TypeError:  # unhashable modifiers: checked without the cache
+            procedure, problems = _procedure(line.code, line.modifiers)
+        for suffix, problem in problems:
+            _refuse(f"lines[{i}]{suffix}", problem)
+        charge = line.charge
+        try:
+            charge, problem = _amount_cached(charge)
+        except TypeError:
+            charge, problem = _amount_checked(charge)
+        if problem is not None:
+            charge = _refuse(f"lines[{i}].charge", problem, charge)
         units = line.units
-        if not (isinstance(units, int) and units > 0):
-            units = int(_refuse(f"{field}.units", "must be positive", "1"))
-        pos = ""
-        if line.place_of_service != claim_pos:
-            pos = _ident(line.place_of_service, f"{field}.place_of_service")
+        if units.__class__ is int and units > 0:
+            units = str(units)
+        else:
+            if not (isinstance(units, int) and units > 0):
+                units = int(_refuse(f"lines[{i}].units", "must be positive", "1"))
+            units = number(units)
+        pos = line.place_of_service
+        if pos == claim_pos:
+            pos = ""
+        else:
+            pos = _ident(pos, f"lines[{i}].place_of_service")
         pointers = line.pointers
         if not 1 <= len(pointers) <= MAX_POINTERS:
-            _refuse(f"{field}.pointers", f"1 to {MAX_POINTERS} diagnosis pointers")
+            _refuse(f"lines[{i}].pointers", f"1 to {MAX_POINTERS} diagnosis pointers")
         for p in pointers:
             if not (isinstance(p, int) and 1 <= p <= n_diagnoses):
-                _refuse(f"{field}.pointers", f"each must be 1 to {n_diagnoses}")
+                _refuse(f"lines[{i}].pointers", f"each must be 1 to {n_diagnoses}")
                 break
-        pointer_text = ":".join(map(str, pointers))
-        out.append(f"LX*{n}")
-        out.append(f"SV1*HC:{procedure}*{charge}*UN*{number(units)}*{pos}**{pointer_text}")
-        out.append(f"DTP*472*D8*{_date(line.date, f'{field}.date')}")
-        if line.control_number:
-            out.append(f"REF*6R*{_ident(line.control_number, f'{field}.control_number')}")
+        day = line.date
+        if day.__class__ is not dt.date or (day := _d8_cached(day)) is None:
+            day = _date(line.date, f"lines[{i}].date")
+        append(f"LX*{i + 1}")
+        append(f"SV1*HC:{procedure}*{charge}*UN*{units}*{pos}**{':'.join(map(str, pointers))}")
+        append(f"DTP*472*D8*{day}")
+        control = line.control_number
+        if control:
+            control, problem = _identifier_checked(control, "control_number")
+            if problem is not None:
+                control = _refuse(f"lines[{i}].control_number", problem)
+            append(f"REF*6R*{control}")
     return out
+
+
+def _procedure(code: str, modifiers: tuple[str, ...]) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """SV101-2 to -6 (``97124:GP``; a refused part written ``XX``) and every problem, in
+    order, as ``(field after lines[i], problem)``."""
+    problems = []
+    text, problem = _identifier(code, "code")
+    if problem is not None:
+        problems.append((".code", problem))
+        text = "XX"
+    if modifiers:
+        if len(modifiers) > MAX_MODIFIERS:
+            problems.append((".modifiers", f"at most {MAX_MODIFIERS}"))
+        for m in modifiers:
+            problem = identifier_problem(m)
+            if len(m) != 2 or " " in m:
+                problems.append((".modifiers", "each modifier has 2 characters"))
+                m = "XX"
+            elif problem is not None:
+                problems.append((".modifiers", problem))
+                m = "XX"
+            text += ":" + m.upper()  # ASCII only (checked, or the placeholder)
+    return text, tuple(problems)
+
+
+_procedure_cached = lru_cache(maxsize=4096)(_procedure)  # a practice bills a few codes
 
 
 # ---------------------------------------------------------------- shared pieces
@@ -392,7 +865,7 @@ def _service_lines(claim: Claim) -> list[str]:
 
 def _text(value: str | None, field: str) -> str:
     """Required free text (a name, an address line): transliterated, cut to the element's size."""
-    text = clean(value, text_size(field)) if value else ""
+    text = _cleaned(value, field) if value else ""
     if not text:
         return _refuse(field, "required, and nothing of it is left in X12's basic characters")
     return text
@@ -402,11 +875,16 @@ def _optional_text(value: str | None, field: str) -> str:
     """Optional free text: ``""`` when not given; refused when given but nothing is left."""
     if value is None or not value.strip():
         return ""
-    text = clean(value, text_size(field))
+    text = _cleaned(value, field)
     if not text:
         return _refuse(field, "nothing of it is left in X12's basic characters; correct it or "
                        "leave it out")
     return text
+
+
+@lru_cache(maxsize=8192)  # names and addresses repeat across a batch of claims
+def _cleaned(value: str, field: str) -> str:
+    return clean(value, text_size(field))
 
 
 def _ident(value: str | None, field: str) -> str:
@@ -418,10 +896,20 @@ def _ident(value: str | None, field: str) -> str:
     return text
 
 
-@lru_cache(maxsize=4096)  # ids, codes and states repeat across a batch of claims
-def _identifier(value: str | None, field: str) -> tuple[str, str | None]:
+def _own_ident(value: str | None, field: str) -> str:
+    """:func:`_ident` for an identifier of this claim alone (its id, member id, line control
+    numbers...): checked without the cache, which would only churn."""
+    text, problem = _identifier_checked(value, field)
+    if problem is not None:
+        return _refuse(field, problem)
+    return text
+
+
+def _identifier_checked(value: str | None, field: str) -> tuple[str, str | None]:
     """``(text to write, None)`` or ``("", why it cannot be written)``."""
-    minimum, limit = id_size(field)
+    minimum, limit = _id_size(field)
+    if value.__class__ is str and minimum <= len(value) <= limit and _writable(value):
+        return value.upper(), None  # only ASCII: upper() is the a-z -> A-Z of identifier()
     if not value:
         return "", f"must be {minimum} to {limit} characters"
     problem = identifier_problem(value)
@@ -429,35 +917,66 @@ def _identifier(value: str | None, field: str) -> tuple[str, str | None]:
         return "", problem
     if not minimum <= len(value) <= limit:
         return "", f"must be {minimum} to {limit} characters"
-    return value.translate(_UPPER), None
+    return value.upper(), None  # only ASCII is left: upper() is the a-z -> A-Z of identifier()
+
+
+_writable = WRITABLE_IDENTIFIER.fullmatch
+#: Codes, payer ids, states and taxonomies repeat across a batch of claims.
+_identifier = lru_cache(maxsize=4096)(_identifier_checked)
+_id_size = lru_cache(maxsize=1024)(id_size)
 
 
 def _date(value: dt.date, field: str) -> str:
+    if value.__class__ is dt.date and (text := _d8_cached(value)) is not None:
+        return text
     if not (isinstance(value, dt.date) and EARLIEST_DATE <= value <= LATEST_DATE):
         return _refuse(field, f"must be a date from {EARLIEST_DATE.isoformat()} to "
                        f"{LATEST_DATE.isoformat()}", "19000101")
     return d8(value)
 
 
-def _person_name(person: Person, field: str) -> tuple[str, str]:
-    last = _text(person.last_name, f"{field}.last_name")
-    return last, _optional_text(person.first_name, f"{field}.first_name")
+@lru_cache(maxsize=4096)
+def _d8_cached(value: dt.date) -> str | None:
+    """CCYYMMDD for a date in the range written, else ``None``."""
+    return d8(value) if EARLIEST_DATE <= value <= LATEST_DATE else None
 
 
 def _address(out: list[str], address: Address, field: str, nine_digit_zip: bool = False) -> None:
-    line1 = _text(address.line1, f"{field}.line1")
-    line2 = _optional_text(address.line2, f"{field}.line2")
+    fields = _ADDRESS_FIELDS.get(field)
+    if fields is None:
+        fields = _ADDRESS_FIELDS[field] = tuple(f"{field}.{part}" for part in _ADDRESS_PARTS)
+    line1 = _text(address.line1, fields[0])
+    line2 = _optional_text(address.line2, fields[1])
     out.append(f"N3*{line1}*{line2}" if line2 else f"N3*{line1}")
-    city = _text(address.city, f"{field}.city")
+    city = _text(address.city, fields[2])
     if len(city) < 2:
-        city = _refuse(f"{field}.city", f"must be 2 to {text_size('city')} characters")
-    state = _ident(address.state, f"{field}.state")
-    zip_ = address.zip.replace("-", "").replace(" ", "")
-    if not (zip_.isascii() and zip_.isdigit() and len(zip_) in (5, 9)):
-        zip_ = _refuse(f"{field}.zip", "must be 5 or 9 digits", "000000000")
-    elif nine_digit_zip and len(zip_) != 9:
-        zip_ = _refuse(f"{field}.zip", "the billing provider needs a 9-digit ZIP+4", "000000000")
+        city = _refuse(fields[2], f"must be 2 to {text_size('city')} characters")
+    state = _ident(address.state, fields[3])
+    zip_ = address.zip
+    try:
+        zip_, problem = _zip_cached(zip_, nine_digit_zip)
+    except TypeError:
+        zip_, problem = _zip(zip_, nine_digit_zip)
+    if problem is not None:
+        zip_ = _refuse(fields[4], problem, zip_)
     out.append(f"N4*{city}*{state}*{zip_}")
+
+
+_ADDRESS_PARTS = ("line1", "line2", "city", "state", "zip")
+_ADDRESS_FIELDS: dict[str, tuple[str, ...]] = {}
+
+
+def _zip(value: str, nine_digit: bool) -> tuple[str, str | None]:
+    """N403: ``(digits, None)`` or ``("000000000", why not)``."""
+    zip_ = value.replace("-", "").replace(" ", "")
+    if not (zip_.isascii() and zip_.isdigit() and len(zip_) in (5, 9)):
+        return "000000000", "must be 5 or 9 digits"
+    if nine_digit and len(zip_) != 9:
+        return "000000000", "the billing provider needs a 9-digit ZIP+4"
+    return zip_, None
+
+
+_zip_cached = lru_cache(maxsize=4096)(_zip)
 
 
 def _dmg(person: Person, field: str, claim: Claim) -> str:
@@ -465,8 +984,12 @@ def _dmg(person: Person, field: str, claim: Claim) -> str:
     if sex not in _SEXES:
         sex = _refuse(f"{field}.sex", "must be 'F', 'M' or 'U'", "U")
     birth = _date(person.birth_date, f"{field}.birth_date")
-    if claim.lines and isinstance(person.birth_date, dt.date):
-        first_service = min(line.date for line in claim.lines)
+    lines = claim.lines
+    if lines and isinstance(person.birth_date, dt.date):
+        first_service = lines[0].date
+        for line in lines:  # min(), without a generator
+            if line.date < first_service:
+                first_service = line.date
         if person.birth_date > first_service:
             birth = _refuse(f"{field}.birth_date", "after the date of service", birth)
     return f"DMG*D8*{birth}*{sex}"
@@ -479,28 +1002,58 @@ def _npi(value: str, field: str) -> str:
 
 
 def _phone(value: str | None) -> str:
+    try:
+        digits, problem = _phone_cached(value)
+    except TypeError:  # unhashable
+        digits, problem = _phone_checked(value)
+    if problem is not None:
+        return _refuse("billing.phone", problem, digits)
+    return digits
+
+
+def _phone_checked(value: str | None) -> tuple[str, str | None]:
+    """PER04: ``(10 digits, None)`` or ``("0000000000", why not)``."""
     if not value:
-        return _refuse("billing.phone", "required: the provider's phone is the submitter "
-                       "contact number (1000A PER), which the 837P requires", "0000000000")
+        return "0000000000", ("required: the provider's phone is the submitter contact number "
+                              "(1000A PER), which the 837P requires")
     digits = "".join(c for c in value if "0" <= c <= "9")
     if len(digits) == 11 and digits[0] == "1":
         digits = digits[1:]
     if len(digits) != 10:
-        return _refuse("billing.phone", "must be a 10-digit US phone number", "0000000000")
-    return digits
+        return "0000000000", "must be a 10-digit US phone number"
+    return digits, None
+
+
+_phone_cached = lru_cache(maxsize=1024)(_phone_checked)
 
 
 def _amount(value: Decimal | int, field: str) -> str:
-    problem = "must be a non-negative amount in dollars and cents"
+    try:
+        text, problem = _amount_cached(value)
+    except TypeError:  # unhashable, or a signaling NaN: checked without the cache
+        text, problem = _amount_checked(value)
+    if problem is not None:
+        return _refuse(field, problem, text)
+    return text
+
+
+def _amount_checked(value: Decimal | int) -> tuple[str, str | None]:
+    """``(X12 decimal, None)``, or ``("0", why it cannot be an amount)``."""
     try:
         text = number(value)
     except (TypeError, ValueError):
-        return _refuse(field, problem, "0")
+        return "0", _NOT_AN_AMOUNT
     if text[0] == "-" or len(text.partition(".")[2]) > 2:
-        return _refuse(field, problem, "0")
+        return "0", _NOT_AN_AMOUNT
     if len(text) > MAX_AMOUNT_CHARS:
-        return _refuse(field, f"an amount of at most {MAX_AMOUNT_CHARS} characters", "0")
-    return text
+        return "0", f"an amount of at most {MAX_AMOUNT_CHARS} characters"
+    return text, None
+
+
+_NOT_AN_AMOUNT = "must be a non-negative amount in dollars and cents"
+#: Charges repeat (a fee schedule). Equal Decimals write the same text (no trailing zeros,
+#: no exponent), and ``typed`` keeps an int, a bool and a Decimal apart.
+_amount_cached = lru_cache(maxsize=4096, typed=True)(_amount_checked)
 
 
 # ---------------------------------------------------------------- for the scrub
@@ -595,4 +1148,5 @@ def text_changes_837p(claim: Claim) -> list[tuple[str, str]]:
     return changes
 
 
-__all__ = ["VERSION", "check_837p", "text_changes_837p", "text_fields_837p", "write_837p"]
+__all__ = ["VERSION", "Interchange837P", "InterchangeSummary", "check_837p", "interchange_key",
+           "text_changes_837p", "text_fields_837p", "write_837p", "write_837p_interchange"]

@@ -43,6 +43,14 @@ MAX_DIAGNOSES = 12   # HI01-HI12
 MAX_POINTERS = 4     # SV107-1..4
 MAX_MODIFIERS = 4    # SV101-3..6
 MAX_LINES = 50       # 2400 loop repeat
+#: Claims (CLM segments) in one transaction set, ST to SE: 5000, the limit the 837P TR3
+#: (005010X222A1) sets for a transaction set, as billing systems apply it (e.g. NextGen
+#: Enterprise PM, "Common options for the 5010 format": "the CLM segment limit per
+#: transaction set cannot exceed 5000"); a trading partner may ask for fewer
+#: (``--claims-per-transaction``). No limit on transaction sets per group but GE01's size.
+MAX_CLAIMS_PER_TRANSACTION = 5000
+#: Transaction sets in one functional group: GE01 is N0 1/6.
+MAX_TRANSACTIONS_PER_GROUP = 999_999
 #: SV102/CLM02 are R (decimal) elements of at most 18 characters.
 MAX_AMOUNT_CHARS = 18
 #: Every D8 date written (birth, accident, onset, service). X12 takes any CCYYMMDD, pyx12
