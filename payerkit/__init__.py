@@ -3,23 +3,47 @@
 Billing apps import :class:`PayerKit`, :func:`load_case` and the model
 classes from here; adapter authors import :data:`hookimpl` and the outcome
 helpers (``not_covered``, ``requirement``, ``caution``, ``note``).
+
+Names are imported when first used (PEP 562), so ``payerkit --help`` and the
+commands that need little do not pay for what they do not use.
 """
+
+from __future__ import annotations
+
+import importlib
 
 __version__ = "0.2.0"
 
-from .errors import CaseError, ClaimRefused, FormatError, PayerKitError, PluginError  # noqa: E402
-from .figures import Figure, Figures, load_figures  # noqa: E402
-from .files import OutputError  # noqa: E402
-from .formats.control import CounterError  # noqa: E402
-from .hookspecs import CONTRACT_VERSION, hookimpl  # noqa: E402
-from .io import load_case  # noqa: E402
-from .kit import ALL_VISITS, Context, PayerKit  # noqa: E402
-from .model import *  # noqa: E402,F403
-from .model import __all__ as _model_names  # noqa: E402
+#: Each exported name (the model's excepted) and the module that defines it.
+_HOMES = {
+    "ALL_VISITS": "kit", "Context": "kit", "PayerKit": "kit",
+    "CONTRACT_VERSION": "hookspecs", "hookimpl": "hookspecs",
+    "CaseError": "errors", "ClaimRefused": "errors", "FormatError": "errors",
+    "PayerKitError": "errors", "PluginError": "errors",
+    "CounterError": "formats.control", "OutputError": "files",
+    "Figure": "figures", "Figures": "figures", "load_figures": "figures",
+    "load_case": "io",
+}
 
-__all__ = [
-    "ALL_VISITS", "CONTRACT_VERSION", "CaseError", "ClaimRefused", "Context", "CounterError",
-    "Figure", "Figures", "OutputError",
-    "FormatError", "PayerKit", "PayerKitError", "PluginError", "__version__", "hookimpl",
-    "load_case", "load_figures", *_model_names,
-]
+
+def _model_names() -> list[str]:
+    return list(importlib.import_module(".model", __name__).__all__)
+
+
+def __getattr__(name: str):
+    if name == "__all__":
+        names = ["__version__", *_HOMES, *_model_names()]
+        globals()["__all__"] = names
+        return names
+    home = _HOMES.get(name)
+    if home is None:
+        if name.startswith("__") or name not in _model_names():
+            raise AttributeError(f"module 'payerkit' has no attribute {name!r}")
+        home = "model"
+    value = getattr(importlib.import_module(f".{home}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOMES, *_model_names()})

@@ -94,7 +94,48 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--force", action="store_true",
                       help="replace symbolic links (the links themselves) or read-only files "
                       "among the outputs")
+    batch = command("batch", "Evaluate many cases and write their claims: one 837P interchange "
+                    "per payer, a result line per case, a summary.", case=False)
+    batch.add_argument("inputs", nargs="+", metavar="INPUT",
+                       help="a folder of case files, a glob (quote it), a .jsonl file, or - "
+                       "for JSON Lines on stdin")
+    batch.add_argument("-o", "--output", default="batch-out",
+                       help="folder for results.jsonl, summary.json and the claims "
+                       "(default batch-out)")
+    batch.add_argument("-j", "--jobs", type=_positive(256), metavar="N",
+                       help="worker processes (default: the number of CPUs)")
+    batch.add_argument("--format", default="x12-837p",
+                       help="claim format id (default x12-837p); paper formats are written "
+                       "one file per case")
+    batch.add_argument("--per-case", dest="per_case", action="store_true",
+                       help="one 837P file per case instead of one interchange per payer")
+    batch.add_argument("--claims-per-transaction", dest="per_transaction", metavar="N",
+                       type=_positive(5000), default=5000,
+                       help="claims per ST/SE transaction set (default and most: 5000)")
+    batch.add_argument("--all-visits", dest="all_visits", action="store_true",
+                       help="bill every visit of each case on one claim (default: the last)")
+    batch.add_argument("--as-of", dest="as_of", type=_date, metavar="DATE",
+                       help="judge every case on this day (default: each case's as_of)")
+    batch.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    batch.add_argument("--force", action="store_true",
+                       help="replace symbolic links (the links themselves) or read-only files "
+                       "among the outputs")
+    batch.add_argument("--dask", metavar="SCHEDULER",
+                       help="evaluate on a Dask cluster (address such as tcp://host:8786; "
+                       "needs payerkit[dask])")
     return parser
+
+
+def _positive(most: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if not 1 <= value <= most:
+            raise argparse.ArgumentTypeError(f"expected 1 to {most}, got {value}")
+        return value
+    return parse
 
 
 def main(argv: list[str] | None = None) -> int:

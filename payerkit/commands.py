@@ -9,7 +9,6 @@ import os
 import sys
 from pathlib import Path
 
-from . import io
 from .errors import CaseError, ClaimRefused
 from .files import OutputError, check_output, make_folder, show, write_atomic
 from .kit import ALL_VISITS, PayerKit
@@ -31,6 +30,13 @@ from .output import (
     table,
     value_text,
 )
+
+
+def load_case(path):
+    """Read a case file (the case reader is imported by the commands that read one)."""
+    from .io import load_case as load
+
+    return load(path)
 
 
 def run(args) -> int:
@@ -67,7 +73,7 @@ def plugins(kit: PayerKit, args) -> int:
 
 
 def check(kit: PayerKit, args) -> int:
-    data = eligibility_json(kit.check(io.load_case(args.case), args.visit, args.as_of))
+    data = eligibility_json(kit.check(load_case(args.case), args.visit, args.as_of))
     text = "\n".join([f"{data['program']}: {data['status'].upper().replace('_', ' ')}"]
                      + reasons_text("requirements", data["requirements"])
                      + reasons_text("reasons", data["reasons"]))
@@ -76,7 +82,7 @@ def check(kit: PayerKit, args) -> int:
 
 
 def price(kit: PayerKit, args) -> int:
-    data = pricing_json(kit.price(io.load_case(args.case), args.visit, args.as_of))
+    data = pricing_json(kit.price(load_case(args.case), args.visit, args.as_of))
     rows = [[ln["date"], ln["code"], ",".join(ln["modifiers"]), ln["minutes"] or "",
              ln["units"], ln["charge"], ln["allowed"] or "-"] for ln in data["lines"]]
     rows.append(["total", "", "", "", "", data["total_charge"], data["total_allowed"] or "-"])
@@ -88,7 +94,7 @@ def price(kit: PayerKit, args) -> int:
 
 
 def limits(kit: PayerKit, args) -> int:
-    data = limits_json(kit.limits(io.load_case(args.case), args.visit, args.as_of))
+    data = limits_json(kit.limits(load_case(args.case), args.visit, args.as_of))
     rows = [[lim["name"], lim["unit"], value_text(lim["allowed"]), value_text(lim["used"]),
              value_text(lim["remaining"]), lim["window"]] for lim in data["limits"]]
     text = f"{data['program']}\n" + (table(rows, ["limit", "unit", "allowed", "used",
@@ -99,7 +105,7 @@ def limits(kit: PayerKit, args) -> int:
 
 
 def terms(kit: PayerKit, args) -> int:
-    data = payment_terms_json(kit.payment_terms(io.load_case(args.case), args.visit, args.as_of))
+    data = payment_terms_json(kit.payment_terms(load_case(args.case), args.visit, args.as_of))
     lines = [f"{data['program']}"] + ([f"  - [{t['name']}] {t['description']}"
                                        f"{citation_text(t['citation'])}" for t in data["terms"]]
                                       or ["  no payment terms known for this program"])
@@ -108,14 +114,14 @@ def terms(kit: PayerKit, args) -> int:
 
 
 def scrub(kit: PayerKit, args) -> int:
-    result = kit.scrub(io.load_case(args.case), args.visit, args.as_of, format=args.format)
+    result = kit.scrub(load_case(args.case), args.visit, args.as_of, format=args.format)
     data = scrub_json(result)
     emit(data, args.json, findings_text(data))
     return EXIT_FINDINGS if result.errors else EXIT_OK
 
 
 def claim(kit: PayerKit, args) -> int:
-    case = io.load_case(args.case)
+    case = load_case(args.case)
     # -o is checked before the claim is made, so a refused path costs no control number;
     # the case file is an input of the run and is never written over.
     writing = {"inputs": [args.case], "force": getattr(args, "force", False),
@@ -154,7 +160,7 @@ def demo(kit: PayerKit, args) -> int:
     _demo_outputs(cases, out, force)  # refusals before anything is written
     rows, summary = [], []
     for path in cases:
-        case = io.load_case(path)
+        case = load_case(path)
         program = kit.program(case.program)
         on = args.as_of
         result = {"case": path.name,
@@ -221,5 +227,79 @@ def _demo_outputs(cases: list[Path], out: Path, force: bool) -> None:
     make_folder(out)
 
 
+def batch(kit: PayerKit, args) -> int:
+    from .batch import BatchSettings, default_jobs, find_items, run_batch
+
+    known = [f.id for f in kit.claim_formats()]
+    if args.format not in known:
+        raise CaseError([f"format: unknown claim format {args.format!r} "
+                         f"(installed: {', '.join(known) or 'none'})"])
+    out = Path(args.output)
+    named = [p for p in args.inputs if p != "-" and Path(p).is_file()]
+    for folder in {Path(p) for p in args.inputs if Path(p).is_dir()} | \
+            {Path(p).parent for p in named}:
+        if out.is_dir() and os.path.samefile(out, folder):
+            raise OutputError(f"cannot write the batch into {show(out)}: it holds the inputs, "
+                              "and its summary.json would be read as a case next time; choose "
+                              "another folder with -o")
+    settings = BatchSettings(out, format=args.format, as_of=args.as_of,
+                             visits="all" if args.all_visits else "last",
+                             per_case=args.per_case, claims_per_transaction=args.per_transaction,
+                             force=args.force, inputs=named)
+    items = find_items(args.inputs)
+    mapper = None
+    if args.dask:
+        from .dask import dask_mapper
+
+        mapper = dask_mapper(args.dask, settings)
+    with _progress(args) as bar:
+        summary = run_batch(items, settings, kit=kit, jobs=args.jobs or default_jobs(),
+                            mapper=mapper, progress=bar)
+    data = {"output": str(out), **summary.json()}
+    emit(data, args.json, _batch_text(data))
+    return EXIT_FINDINGS if summary.failed else EXIT_OK
+
+
+class _progress:
+    """A progress bar on stderr when it is a terminal and ``--quiet`` is not given."""
+
+    def __init__(self, args):
+        self.bar = None
+        if not args.quiet and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(unit=" cases", file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
+
+    def __enter__(self):
+        return self.update if self.bar is not None else None
+
+    def update(self, evaluated) -> None:
+        self.bar.update(1)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _batch_text(data: dict) -> str:
+    statuses = ", ".join(f"{n} {s}" for s, n in data["statuses"].items() if n)
+    lines = [f"{data['cases']} case(s): {statuses or 'none'}",
+             f"claims written: charged {data['charged']}, allowed {data['allowed']}"
+             + (f" ({data['claims_with_unknown_allowed']} claim(s) with unknown allowed "
+                "amounts not counted)" if data["claims_with_unknown_allowed"] else "")]
+    if data["errors"]:
+        lines.append("why claims were not written (cases per code):")
+        lines += [f"  {code}: {n}" for code, n in data["errors"].items()]
+    rows = [[i["file"], i["receiver_id"], i["interchange"], i["claims"], i["transactions"]]
+            for i in data["interchanges"]]
+    if rows:
+        lines += ["", table(rows, ["interchange", "receiver", "ISA13", "claims", "ST/SE"])]
+    if data["claim_files"]:
+        lines.append(f"{data['claim_files']} claim file(s) in {data['output']}/claims/")
+    lines.append(f"results: {data['output']}/results.jsonl; summary: {data['output']}/summary.json")
+    return "\n".join(lines)
+
+
 HANDLERS = {"programs": programs, "plugins": plugins, "check": check, "price": price,
-            "limits": limits, "terms": terms, "scrub": scrub, "claim": claim, "demo": demo}
+            "limits": limits, "terms": terms, "scrub": scrub, "claim": claim, "demo": demo,
+            "batch": batch}

@@ -297,6 +297,16 @@ class _Job:
 
 
 def _write(job: _Job, data: bytes, previous: os.stat_result | None, force: bool) -> None:
+    _open_temp(job)
+    view = memoryview(data)
+    while view:
+        written = os.write(job.fd, view)
+        view = view[written:]
+    _finish(job, previous, force)
+
+
+def _open_temp(job: _Job) -> None:
+    """Create the job's temporary file beside its target, locked while it is written."""
     path = job.path
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | \
         getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
@@ -311,10 +321,11 @@ def _write(job: _Job, data: bytes, previous: os.stat_result | None, force: bool)
             job.tmp = None
     if fcntl is not None:
         fcntl.flock(job.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    view = memoryview(data)
-    while view:
-        written = os.write(job.fd, view)
-        view = view[written:]
+
+
+def _finish(job: _Job, previous: os.stat_result | None, force: bool) -> None:
+    """Give the written temporary file its mode, sync it once, and rename it into place."""
+    path = job.path
     if previous is not None:
         _keep_owner(job.fd, previous)
     if hasattr(os, "fchmod"):
@@ -325,9 +336,92 @@ def _write(job: _Job, data: bytes, previous: os.stat_result | None, force: bool)
         _check_existing(path, os.lstat(path), force)
     except FileNotFoundError:
         pass
-    os.replace(tmp, path)
+    os.replace(job.tmp, path)
     job.done = True
     _sync_folder(path.parent)
+
+
+class AtomicFile:
+    """An output written in pieces and put in place whole, or not at all.
+
+    For outputs too big to hold in memory (a batch's results, an interchange of
+    thousands of claims): the same checks, temporary file and rename as
+    :func:`write_atomic`, and one ``fsync`` at :meth:`commit`, however many
+    pieces were written. Used as a context manager, leaving the block without
+    :meth:`commit` (an exception, ``KeyboardInterrupt``) removes the temporary
+    file and leaves the target as it was::
+
+        with AtomicFile(out / "results.jsonl") as results:
+            for line in lines:
+                results.write(line)
+            results.commit()
+    """
+
+    def __init__(self, path: str | os.PathLike, *, inputs: Iterable[str | os.PathLike] = (),
+                 force: bool = False, parents: bool = False):
+        self.path = check_output(path, inputs=list(inputs), force=force, parents=parents)
+        self._force = force
+        if parents and not self.path.parent.is_dir():
+            make_folder(self.path.parent)
+        _remove_stale(self.path)
+        try:
+            previous = os.lstat(self.path)
+        except FileNotFoundError:
+            previous = None
+        except OSError as exc:
+            raise _os_error(self.path, exc) from exc
+        self._previous = None if previous is not None and stat.S_ISLNK(previous.st_mode) \
+            else previous
+        self._job = _Job(self.path)
+        self.size = 0
+        try:
+            _open_temp(self._job)
+            self._out = os.fdopen(self._job.fd, "wb", buffering=1 << 16, closefd=False)
+        except OSError as exc:
+            self._job.cleanup()
+            raise _os_error(self.path, exc) from exc
+
+    def write(self, data: bytes) -> int:
+        """Append ``data``; an ``OSError`` (a full disk) is an :class:`OutputError`."""
+        try:
+            self._out.write(data)
+        except OSError as exc:
+            self.discard()
+            raise _os_error(self.path, exc) from exc
+        self.size += len(data)
+        return len(data)
+
+    def commit(self) -> Path:
+        """Flush, sync once and rename into place; the file is then the target."""
+        try:
+            self._out.flush()
+            _finish(self._job, self._previous, self._force)
+        except OSError as exc:
+            self.discard()
+            raise _os_error(self.path, exc) from exc
+        finally:
+            self._close()
+        return self.path
+
+    def discard(self) -> None:
+        """Remove the temporary file; the target is left as it was."""
+        self._close()
+
+    def _close(self) -> None:
+        out, self._out = getattr(self, "_out", None), None
+        if out is not None:
+            try:
+                out.close()
+            except OSError:
+                pass
+        self._job.cleanup()
+
+    def __enter__(self) -> AtomicFile:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if not self._job.done:
+            self.discard()
 
 
 def _keep_owner(fd: int, previous: os.stat_result) -> None:
@@ -531,4 +625,4 @@ def _os_error(path: Path, exc: OSError, creating: bool = False) -> OutputError:
     return OutputError(f"cannot {what} {show(path)}: {reason} (nothing was written)")
 
 
-__all__ = ["OutputError", "TEMP_SUFFIX", "check_output", "make_folder", "show", "write_atomic"]
+__all__ = ["AtomicFile", "OutputError", "TEMP_SUFFIX", "check_output", "make_folder", "show", "write_atomic"]

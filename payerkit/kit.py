@@ -46,7 +46,6 @@ from attrs import frozen
 from .claims import build_claim, case_path, visit_index
 from .errors import CaseError, ClaimRefused, FormatError, PayerKitError, PluginError, UnknownProgram
 from .formats.options import WriteOptions
-from .io import structure_facts
 from .manager import (
     PluginLoadWarning,
     Registered,
@@ -360,6 +359,8 @@ class PayerKit:
                 value = _attribute(case, path)
                 if value is not None:
                     raw[name] = value
+        from .io import structure_facts  # the case reader's converter, for the facts' types
+
         return structure_facts(raw, program.facts, f"facts.{program.id}")
 
     @staticmethod
