@@ -361,13 +361,12 @@ def service_description(code: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def icd_description(code: str) -> str:
-    """The ICD-10-CM code set's description of ``code`` (simple-icd-10-cm), or ``""``."""
-    from ..rules.codes import _icd  # the code set, loaded once on first use
+    """The ICD-10-CM code set's description of ``code`` (simple-icd-10-cm's ``get_description``,
+    read from the small cached file of :mod:`payerkit.rules.icd10`: the package is not
+    imported), or ``""``."""
+    from ..rules import icd10  # the descriptions are loaded once, on first use
 
-    try:
-        return _icd().get_description(code)
-    except ValueError:
-        return ""
+    return icd10.description(code) or ""
 
 
 def render_pdf(pages: Sequence[Sequence[Op]], title: str) -> bytes:

@@ -106,16 +106,6 @@ def state_error(code: str, allow_canada: bool = False) -> str | None:
     return None if code in known else "expected a 2-letter US state code such as NY"
 
 
-@functools.cache
-def _icd():
-    """The simple-icd-10-cm package, for code descriptions (the NF-3 and the superbill print
-    them). Importing it loads the whole code set (seconds, ~170 MiB): the code checks below use
-    the small cached index of :mod:`payerkit.rules.icd10` instead."""
-    import simple_icd_10_cm
-
-    return simple_icd_10_cm
-
-
 @functools.lru_cache(maxsize=4096)
 def normalize_icd(code: str) -> str:
     """``s13.4xxa`` → ``S13.4XXA`` (dot after the third character)."""
