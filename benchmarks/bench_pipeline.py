@@ -1,13 +1,25 @@
-"""Benchmark the whole job per case: load → check → price → scrub → 837P.
+"""Benchmark the whole job per case, from JSON Lines: the single questions vs one pass.
 
-    python benchmarks/bench_pipeline.py [-n 10000] [-r 3]
+    python benchmarks/bench_pipeline.py [-n 5000] [-r 3] [--profile]
 
-Needs payerkit and both first-party plugins installed. Cases are generated
-from the shipped examples ``ny-covered.toml`` and ``premera-covered.toml``
+Needs payerkit and the first-party plugins installed. Cases are generated from
+the shipped examples ``ny-covered.toml`` and ``premera-covered.toml``
 (invented patients), varying names, minutes and visit dates, and kept as JSON
-text in memory, so "load" is parse + structure + validation. Control
-numbers and the clock are fixed: the timed loop does no disk I/O.
-Prints cases per second for the whole pipeline and the time of each stage.
+Lines text in memory, so "load" is parse + structure + validation. Control
+numbers and the clock are fixed: the timed loops do no disk I/O.
+
+Two pipelines run on the same cases, alternating repeats (the machine's speed
+drifts; the ratio much less):
+
+* ``questions``: what a caller of the single questions does (and what
+  ``payerkit demo`` did): ``check``, ``price``, ``limits``, ``payment_terms``,
+  ``scrub`` and ``claim``, each asked separately.
+* ``one pass``: what ``payerkit batch`` does per case: ``evaluate`` once, then
+  the claim goes into its payer's interchange (:class:`Interchange837P`).
+
+Prints µs per case (best and median of the repeats) for each, the speed-up,
+and the one-pass pipeline's stages. ``--profile`` prints the one-pass
+pipeline's cProfile top functions.
 """
 
 from __future__ import annotations
@@ -15,6 +27,7 @@ from __future__ import annotations
 import argparse
 import copy
 import datetime as dt
+import io
 import json
 import random
 import statistics
@@ -23,13 +36,17 @@ from pathlib import Path
 
 from payerkit import PayerKit
 from payerkit.formats.options import ControlNumbers, WriteOptions
-from payerkit.io import load_case, parse_text, structure_case, unstructure_case
+from payerkit.formats.x12_837p import Interchange837P
+from payerkit.io import case_from_text, load_case, unstructure_case
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-OPTIONS = WriteOptions(ControlNumbers(1, 1, 1), dt.datetime(2026, 3, 20, 12, 0))
+NOW = dt.datetime(2026, 3, 20, 12, 0)
+OPTIONS = WriteOptions(ControlNumbers(1, 1, 1), NOW)
+WRITTEN = NOW.date()
 
 
 def generate(n: int, seed: int = 7) -> list[str]:
+    """``n`` JSON Lines cases (text), alternating New York no-fault and Premera."""
     rng = random.Random(seed)
     templates = [unstructure_case(load_case(EXAMPLES / name))
                  for name in ("ny-covered.toml", "premera-covered.toml")]
@@ -44,48 +61,85 @@ def generate(n: int, seed: int = 7) -> list[str]:
     return texts
 
 
-def run(texts: list[str], kit: PayerKit) -> dict[str, float]:
-    stages = dict.fromkeys(("load", "check", "price", "scrub", "claim"), 0.0)
+def questions(texts: list[str], kit: PayerKit) -> int:
+    written = 0
+    for text in texts:
+        case = case_from_text(text, "case.json", EXAMPLES)
+        kit.check(case)
+        kit.price(case)
+        kit.limits(case)
+        kit.payment_terms(case)
+        if not kit.scrub(case, written_on=WRITTEN).errors:
+            kit.claim(case, "x12-837p", options=OPTIONS)
+            written += 1
+    return written
+
+
+def one_pass(texts: list[str], kit: PayerKit, stages: dict | None = None) -> int:
+    writers: dict[str, Interchange837P] = {}
+    numbers = iter(range(1, 10**9)).__next__
     clock = time.perf_counter
     written = 0
     for text in texts:
         t0 = clock()
-        case = structure_case(parse_text(text, "case.json"), EXAMPLES)
+        case = case_from_text(text, "case.json", EXAMPLES)
         t1 = clock()
-        kit.check(case)
+        ev = kit.evaluate(case, written_on=WRITTEN)
         t2 = clock()
-        kit.price(case)
-        t3 = clock()
-        scrub = kit.scrub(case)
-        t4 = clock()
-        if not scrub.errors:
-            kit.claim(case, "x12-837p", options=OPTIONS)
+        if ev.clean:
+            writer = writers.get(ev.claim.receiver_id)
+            if writer is None:
+                writer = writers[ev.claim.receiver_id] = Interchange837P(io.BytesIO(), numbers,
+                                                                         NOW)
+            writer.add(ev.claim)
             written += 1
-        t5 = clock()
-        for name, a, b in (("load", t0, t1), ("check", t1, t2), ("price", t2, t3),
-                           ("scrub", t3, t4), ("claim", t4, t5)):
-            stages[name] += b - a
-    stages["written"] = written
-    return stages
+        t3 = clock()
+        if stages is not None:
+            stages["load"] += t1 - t0
+            stages["evaluate"] += t2 - t1
+            stages["write"] += t3 - t2
+    for writer in writers.values():
+        writer.close()
+    return written
+
+
+def timed(fn, *args) -> float:
+    start = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - start
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", type=int, default=10_000)
+    parser.add_argument("-n", type=int, default=5_000)
     parser.add_argument("-r", "--repeats", type=int, default=3)
+    parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     texts = generate(args.n)
     kit = PayerKit(strict=True)
-    run(texts[:50], kit)  # warm caches (code sets, routers)
-    results = [run(texts, kit) for _ in range(args.repeats)]
-    totals = [sum(r[s] for s in ("load", "check", "price", "scrub", "claim")) for r in results]
-    best = results[totals.index(min(totals))]
-    print(f"{args.n} cases x {args.repeats} repeats; claims written per run: {best['written']}")
-    print(f"pipeline: {args.n / min(totals):,.0f} cases/s best, "
-          f"{args.n / statistics.median(totals):,.0f} median "
-          f"({min(totals) / args.n * 1e6:.0f} µs per case)")
-    for stage in ("load", "check", "price", "scrub", "claim"):
-        print(f"  {stage:6} {best[stage] / args.n * 1e6:7.1f} µs per case")
+    questions(texts[:50], kit)  # warm caches (code index, routes)
+    written = one_pass(texts[:50], kit)
+    before, after = [], []
+    for _ in range(args.repeats):
+        before.append(timed(questions, texts, kit))
+        after.append(timed(one_pass, texts, kit))
+    stages = dict.fromkeys(("load", "evaluate", "write"), 0.0)
+    written = one_pass(texts, kit, stages)
+    n = args.n
+    print(f"{n} cases from JSON Lines x {args.repeats} repeats; claims written: {written}")
+    for name, times in (("questions", before), ("one pass", after)):
+        print(f"  {name:10} best {min(times) / n * 1e6:7.1f} µs/case ({n / min(times):8,.0f}/s)"
+              f"  median {statistics.median(times) / n * 1e6:7.1f} µs/case")
+    print(f"  speed-up (medians): {statistics.median(before) / statistics.median(after):.2f}x")
+    print("  one-pass stages (one run): " + ", ".join(
+        f"{k} {v / n * 1e6:.1f} µs" for k, v in stages.items()))
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(one_pass, texts, kit)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
 
 
 if __name__ == "__main__":

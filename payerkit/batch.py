@@ -48,7 +48,7 @@ from attrs import field, frozen
 
 from .errors import CaseError, ClaimRefused, FormatError, PayerKitError
 from .files import AtomicFile, make_folder, show, write_atomic
-from .io import MAX_FILE_BYTES, load_case, parse_text, structure_case
+from .io import MAX_FILE_BYTES, case_from_text, load_case
 from .output import (
     eligibility_json,
     finding_json,
@@ -85,7 +85,7 @@ class Item:
         if self.text is None:
             return load_case(self.source)
         base = Path.cwd() if self.source == "-" else Path(self.source).parent
-        return structure_case(parse_text(self.text, "case.json"), base)
+        return case_from_text(self.text, "case.json", base)
 
 
 @frozen

@@ -24,6 +24,8 @@ import operator
 import os
 import re
 import tomllib
+import types
+import typing
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -251,6 +253,23 @@ def _table(cls, conv: cattrs.Converter):
     return structure
 
 
+def _is_optional(type_) -> bool:
+    args = getattr(type_, "__args__", ())
+    return typing.get_origin(type_) in (typing.Union, types.UnionType) and len(args) == 2 \
+        and type(None) in args
+
+
+def _optional(type_, conv: cattrs.Converter):
+    """``X | None``: the hook of ``X`` looked up once, not at every value (the same errors)."""
+    inner = next(a for a in type_.__args__ if a is not type(None))
+    hook = conv.get_structure_hook(inner)
+
+    def structure(value, _type):
+        return None if value is None else hook(value, inner)
+
+    return structure
+
+
 def make_converter() -> cattrs.Converter:
     """payerkit's own converter (never the global one): strict types, no unknown keys.
 
@@ -267,6 +286,7 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook_factory(is_sequence, lambda t, c: _sequence(c, t))
     conv.register_structure_hook_factory(_is_mapping, _mapping)
     conv.register_structure_hook_factory(attrs.has, _table)
+    conv.register_structure_hook_factory(_is_optional, _optional)
     conv.register_unstructure_hook(Decimal, str)
     conv.register_unstructure_hook(dt.date, dt.date.isoformat)
     return conv
@@ -361,11 +381,22 @@ def _depth_error(path: str) -> CaseError:
 
 def structure_case(data: dict, base_dir: Path | None = None) -> Case:
     """A :class:`Case` from parsed TOML/JSON data; raises :class:`CaseError` with every problem."""
+    return _structure(data, base_dir, depth_checked=False)
+
+
+def case_from_text(text: str, name: str, base_dir: Path | None = None) -> Case:
+    """A :class:`Case` from the text of a case file (``name`` ends ``.json`` for JSON, else
+    TOML); relative fee files are read from ``base_dir`` (default: the working folder)."""
+    return _structure(parse_text(text, name), base_dir, depth_checked=True)
+
+
+def _structure(data: dict, base_dir: Path | None, depth_checked: bool) -> Case:
     if not isinstance(data, dict):
         raise _case_error(["case: expected a table of fields at the top level"])
-    deep = _too_deep(data)
-    if deep is not None:
-        raise _depth_error(deep)
+    if not depth_checked:
+        deep = _too_deep(data)
+        if deep is not None:
+            raise _depth_error(deep)
     try:
         case = CONVERTER.structure(data, Case)
     except cattrs.BaseValidationError as exc:
@@ -543,12 +574,31 @@ def _scan(text: str, kind: str) -> str | None:
 
 
 def parse_text(text: str, name: str) -> dict:
-    """Parse TOML (``.toml``) or JSON (``.json``) text; errors name the line."""
+    """Parse TOML (``.toml``) or JSON (``.json``) text; errors name the line.
+
+    The data is no deeper than :data:`MAX_DEPTH` and holds no integer of more than
+    :data:`MAX_NUMBER_CHARS` digits. TOML is scanned for both before its (recursive,
+    pure-Python) parser runs. JSON goes straight to the C parser, which refuses
+    runaway nesting itself, with every integer's length checked as it is read and the
+    depth of the result checked after; only a JSON text that fails is scanned, to name
+    the line (the answer is the same, and a batch of JSON Lines does not pay the scan).
+    """
     is_json = name.endswith(".json")
     kind = "JSON" if is_json else "TOML"
     if len(text) > MAX_FILE_BYTES:
         raise _case_error([f"case: larger than {MAX_FILE_BYTES // 1024} KiB (1 MiB), the limit "
                            "for a case file"])
+    if is_json:
+        try:
+            data = json.loads(text, parse_int=_json_int)
+        except (_LongNumber, RecursionError):
+            data = None
+        except json.JSONDecodeError as exc:
+            problem = _scan(text, kind)  # a number too long, or nesting, found before the error
+            raise _case_error([problem or f"case: not valid JSON ({exc.msg} at line "
+                               f"{exc.lineno})"]) from None
+        if data is not None and _within_depth(data):
+            return data
     problem = _scan(text, kind)
     if problem:
         raise _case_error([problem])
@@ -568,11 +618,20 @@ def parse_text(text: str, name: str) -> dict:
                            "have at most 9)"]) from None
 
 
+class _LongNumber(Exception):
+    pass
+
+
+def _json_int(digits: str) -> int:
+    if len(digits) > MAX_NUMBER_CHARS:
+        raise _LongNumber
+    return int(digits)
+
+
 def load_case(path: str | Path) -> Case:
     """Read a case file (``.toml`` or ``.json``)."""
     path = Path(path)
-    text = _read(path, "case", path)
-    return structure_case(parse_text(text, path.name), path.parent)
+    return case_from_text(_read(path, "case", path), path.name, path.parent)
 
 
 def unstructure_case(case: Case) -> dict:
