@@ -36,7 +36,7 @@ from pathlib import Path
 
 from payerkit import PayerKit
 from payerkit.formats.options import ControlNumbers, WriteOptions
-from payerkit.formats.x12_837p import Interchange837P
+from payerkit.formats.x12_837p import Interchange837P, interchange_key
 from payerkit.io import case_from_text, load_case, unstructure_case
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -76,7 +76,7 @@ def questions(texts: list[str], kit: PayerKit) -> int:
 
 
 def one_pass(texts: list[str], kit: PayerKit, stages: dict | None = None) -> int:
-    writers: dict[str, Interchange837P] = {}
+    writers: dict[tuple, Interchange837P] = {}
     numbers = iter(range(1, 10**9)).__next__
     clock = time.perf_counter
     written = 0
@@ -87,10 +87,10 @@ def one_pass(texts: list[str], kit: PayerKit, stages: dict | None = None) -> int
         ev = kit.evaluate(case, written_on=WRITTEN)
         t2 = clock()
         if ev.clean:
-            writer = writers.get(ev.claim.receiver_id)
+            key = interchange_key(ev.claim)
+            writer = writers.get(key)
             if writer is None:
-                writer = writers[ev.claim.receiver_id] = Interchange837P(io.BytesIO(), numbers,
-                                                                         NOW)
+                writer = writers[key] = Interchange837P(io.BytesIO(), numbers, NOW)
             writer.add(ev.claim)
             written += 1
         t3 = clock()
