@@ -118,8 +118,8 @@ class ClaimFormat:
     format cannot carry raises :class:`payerkit.errors.FormatError` naming the
     claim field. ``check(claim)``, when given, returns the same problems as
     ``(claim field, problem)`` pairs without writing: the scrub runs it for
-    every format the program takes, so a clean scrub is never refused by a
-    writer.
+    the format it checks (the one asked for, else the program's first), so a
+    clean scrub is never refused by that format's writer.
     """
 
     id: str = field(validator=validators.matches_re(ID_PATTERN))
