@@ -461,12 +461,19 @@ def load(folder: str | os.PathLike | None = None) -> Icd10Index:
         pass
     data = build(version)
     index = Icd10Index(data, version)
-    if path is not None:
-        try:
-            _write_atomic(path, data)
-        except OSError:
-            pass  # an unusable cache folder: answer from memory
+    _keep(path, data)
     return index
+
+
+def _keep(path: Path | None, data: bytes) -> None:
+    """Save a file just built into the cache; a cache folder that cannot be used only means
+    answering from memory."""
+    if path is None:
+        return
+    try:
+        _write_atomic(path, data)
+    except OSError:
+        pass
 
 
 @functools.cache
@@ -506,16 +513,8 @@ def load_descriptions(folder: str | os.PathLike | None = None,
         descriptions = Icd10Descriptions(data, index)
     except ValueError:  # the package's files changed under the same version: the index is stale
         descriptions = Icd10Descriptions(data, Icd10Index(index_data, version))
-        if path is not None:
-            try:
-                _write_atomic(path.with_name(cache_file_name(version)), index_data)
-            except OSError:
-                pass
-    if path is not None:
-        try:
-            _write_atomic(path, data)
-        except OSError:
-            pass  # an unusable cache folder: answer from memory
+        _keep(path and path.with_name(cache_file_name(version)), index_data)
+    _keep(path, data)
     return descriptions
 
 
