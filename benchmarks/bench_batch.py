@@ -24,7 +24,6 @@ import argparse
 import json
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -104,17 +103,28 @@ def generate(folder: Path, n: int) -> tuple[Path, Path]:
     return cases, folder / "cases.jsonl"
 
 
+#: Runs a command and prints its children's CPU time and largest peak RSS: a fresh process
+#: per run, so one run's peak is not another's (the OS keeps the largest child's peak).
+MEASURE = """
+import json, resource, subprocess, sys
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"code": done.returncode, "err": done.stderr[-2000:],
+                  "cpu": usage.ru_utime + usage.ru_stime, "rss_kib": usage.ru_maxrss}))
+"""
+
+
 def run(argv: list[str], env: dict, ok=(0, 1)) -> dict:
-    """Run a command; wall and CPU time (its children included) and the largest peak RSS."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    """Run a command; its wall time, CPU time (its children included) and the peak RSS of its
+    largest process."""
     start = time.perf_counter()
-    done = subprocess.run(argv, env=env, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", MEASURE, *argv], env=env, capture_output=True,
+                          text=True, check=True)
     wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode not in ok:
-        raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr[-2000:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"wall": wall, "cpu": cpu, "rss_mib": after.ru_maxrss / 1024}
+    figures = json.loads(done.stdout)
+    if figures["code"] not in ok:
+        raise SystemExit(f"{' '.join(argv)} failed ({figures['code']}): {figures['err']}")
+    return {"wall": wall, "cpu": figures["cpu"], "rss_mib": figures["rss_kib"] / 1024}
 
 
 def main() -> None:
