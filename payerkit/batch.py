@@ -36,8 +36,12 @@ import datetime as dt
 import glob
 import json
 import os
+import re
+import signal
+import stat
 import sys
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -47,7 +51,7 @@ from typing import NamedTuple
 from attrs import field, frozen
 
 from .errors import CaseError, ClaimRefused, FormatError, PayerKitError
-from .files import AtomicFile, make_folder, show, write_atomic
+from .files import AtomicFile, OutputError, make_folder, show, write_atomic
 from .io import MAX_FILE_BYTES, case_from_text, load_case
 from .output import (
     eligibility_json,
@@ -70,11 +74,13 @@ X12 = "x12-837p"
 @frozen
 class Item:
     """One case to evaluate: a case file, or line ``line`` of a JSON Lines input
-    (``source`` is that file, or ``-`` for stdin, and ``text`` the line)."""
+    (``source`` is that file, or ``-`` for stdin, and ``text`` the line). ``problem``: why
+    a line is no case (too long, not UTF-8), found as it was read; its text is not kept."""
 
     source: str
     line: int | None = None
     text: str | None = None
+    problem: str | None = None
 
     def where(self) -> dict:
         """The case's place in the inputs, as its result line gives it."""
@@ -82,7 +88,10 @@ class Item:
             {"path": self.source, "line": self.line}
 
     def load(self):
+        if self.problem is not None:
+            raise CaseError([self.problem])
         if self.text is None:
+            _regular_file(self.source)
             return load_case(self.source)
         base = Path.cwd() if self.source == "-" else Path(self.source).parent
         return case_from_text(self.text, "case.json", base)
@@ -145,49 +154,72 @@ class Evaluated(NamedTuple):
 # ---------------------------------------------------------------------------
 
 
-def find_items(inputs: Sequence[str], stdin=None) -> Iterator[Item]:
+def find_items(inputs: Sequence[str], stdin=None, *, out: str | os.PathLike | None = None,
+               per_case: bool = False) -> Iterator[Item]:
     """The cases named by ``inputs``, in order: a folder (its ``.toml`` and ``.json``
     files, sorted by name), a case file, a JSON Lines file (``.jsonl``/``.ndjson``;
     one case per line), ``-`` (JSON Lines on stdin), or a glob (``cases/**/*.toml``).
 
-    Every input is checked first: one that names nothing is a :class:`CaseError`
-    (exit 2) before any case is read. A case that cannot be read later is a
-    result line, not the end of the run.
+    Every input is checked first, before any case is read; a problem is a
+    :class:`CaseError` (exit 2): an input that names nothing (no such path; a folder or
+    glob without case files; a JSON Lines file, or stdin, without a line that is not
+    blank; a closed stdin), and a case file named twice (by two inputs, or through a
+    link: it would be billed twice). With ``per_case`` (one claim file per case), two
+    cases that would write the same claim file (``a/x.toml`` and ``b/x.toml``, ``x.toml``
+    and ``x.json``) are refused too: the second would replace the first's claim. With
+    ``out``, an output folder that holds an input is an :class:`OutputError` (its
+    ``summary.json`` would be read as a case next time). A case that cannot be read
+    later is a result line, not the end of the run.
     """
-    plan = [_resolve(text) for text in inputs]
-    if not plan:
+    if not inputs:
         raise CaseError(["inputs: name a folder of case files, a glob, a .jsonl file or -"])
-    if sum(kind == "stdin" for kind, _ in plan) > 1:
+    if list(inputs).count("-") > 1:
         raise CaseError(["inputs: - (stdin) may be named once"])
-    return _items(plan, stdin)
+    plan = [_resolve(text, stdin) for text in inputs]
+    _check_plan(plan, out, per_case)
+    return _items(plan)
 
 
-def _resolve(text: str) -> tuple[str, object]:
+def _resolve(text: str, stdin) -> tuple[str, object]:
     if text == "-":
-        return "stdin", None
+        handle = stdin if stdin is not None else getattr(sys.stdin, "buffer", None)
+        if handle is None:
+            raise CaseError(["inputs: - reads JSON Lines from stdin, but stdin is closed"])
+        lines = _Peeked(handle.readline)
+        if not lines.found:
+            raise CaseError(["inputs: no cases on stdin (-): it is empty, or holds only blank "
+                             "lines"])
+        return "stdin", lines
     path = Path(text)
-    if path.is_dir():
-        return "files", _case_files(path)
-    if path.suffix.lower() in JSONL_SUFFIXES:
-        if not path.is_file():
-            raise CaseError([f"inputs: no such JSON Lines file {show(path)}"])
-        return "jsonl", path
-    if path.is_file():
-        return "files", [str(path)]
-    if glob.has_magic(text):
-        found = sorted(p for p in glob.glob(text, recursive=True)
-                       if Path(p).suffix.lower() in CASE_SUFFIXES and Path(p).is_file())
-        if not found:
-            raise CaseError([f"inputs: no .toml or .json case files match {text!r}"])
-        return "files", found
+    try:
+        if path.is_dir():
+            return "files", _case_files(path)
+        if path.suffix.lower() in JSONL_SUFFIXES:
+            return "jsonl", _jsonl_file(path)
+        if path.is_file():
+            return "files", [str(path)]
+        if path.exists():  # a FIFO would block the run, a device never end
+            raise CaseError([f"inputs: {show(path)} is {_kind(path.stat().st_mode)}, not a case "
+                             "file, a JSON Lines file or a folder"])
+        if glob.has_magic(text):
+            found = sorted(p for p in glob.glob(text, recursive=True)
+                           if Path(p).suffix.lower() in CASE_SUFFIXES and not Path(p).is_dir())
+            if not found:
+                raise CaseError([f"inputs: no .toml or .json case files match {text!r}"])
+            return "files", found
+    except OSError as exc:  # a name too long, a folder that cannot be listed...
+        raise CaseError([f"inputs: cannot use {show(path)} "
+                         f"({exc.strerror or type(exc).__name__})"]) from None
     raise CaseError([f"inputs: no such file or folder {show(path)}"])
 
 
 def _case_files(folder: Path) -> list[str]:
+    """The folder's case files, sorted; a subfolder is not a case, whatever its name."""
     try:
         with os.scandir(folder) as entries:
             names = sorted(e.name for e in entries
-                           if e.name.lower().endswith(CASE_SUFFIXES) and not e.name.startswith("."))
+                           if e.name.lower().endswith(CASE_SUFFIXES) and not e.name.startswith(".")
+                           and not _is_dir(e))
     except OSError as exc:
         raise CaseError([f"inputs: cannot list {show(folder)} "
                          f"({exc.strerror or type(exc).__name__})"]) from None
@@ -196,38 +228,185 @@ def _case_files(folder: Path) -> list[str]:
     return [str(folder / name) for name in names]
 
 
-def _items(plan, stdin) -> Iterator[Item]:
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _jsonl_file(path: Path) -> Path:
+    """A JSON Lines input, checked: a regular file with at least one case line."""
+    if not path.exists():
+        raise CaseError([f"inputs: no such JSON Lines file {show(path)}"])
+    if not path.is_file():
+        raise CaseError([f"inputs: {show(path)} is {_kind(path.stat().st_mode)}, not a JSON "
+                         "Lines file; to read a stream, pipe it to - (stdin)"])
+    try:
+        with open(path, "rb") as handle:
+            found = _Peeked(handle.readline).found
+    except OSError as exc:
+        raise CaseError([f"inputs: cannot read {show(path)} "
+                         f"({exc.strerror or type(exc).__name__})"]) from None
+    if not found:
+        raise CaseError([f"inputs: no cases in {show(path)}: it is empty, or holds only blank "
+                         "lines"])
+    return path
+
+
+def _kind(mode: int) -> str:
+    return ("a folder" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+
+
+def _regular_file(path: str) -> None:
+    """Refuse a case path that is not a regular file before opening it: a FIFO would block
+    the run for ever, a device feed it without end. A missing file is load_case's to name."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return
+    if not stat.S_ISREG(mode):
+        raise CaseError([f"case: cannot read {show(path)} (it is {_kind(mode)}, not a case "
+                         "file)"])
+
+
+def _check_plan(plan, out, per_case: bool) -> None:
+    """The checks of :func:`find_items` that look at every input together."""
+    seen: dict[tuple[int, int], str] = {}
+    folders: set[str] = set()
+    for kind, what in plan:
+        for path in what if kind == "files" else [str(what)] if kind == "jsonl" else []:
+            try:
+                st = os.stat(path)
+            except (OSError, ValueError):
+                continue  # a dangling link...: its result line says so
+            other = seen.setdefault((st.st_dev, st.st_ino), path)
+            if other is not path:
+                also = "" if other == path else f" (also as {show(other)})"
+                raise CaseError([f"inputs: {show(path)} is named twice{also}; each case is "
+                                 "billed once: name it once"])
+            folders.add(os.path.dirname(path) or ".")
+    if out is not None and os.path.isdir(out):
+        for folder in folders:
+            if os.path.samefile(out, folder):
+                raise OutputError(f"cannot write the batch into {show(out)}: it holds the "
+                                  "inputs, and its summary.json would be read as a case next "
+                                  "time; choose another folder with -o")
+    if per_case:
+        _check_claim_names(plan)
+
+
+def _check_claim_names(plan) -> None:
+    """Refuse two cases that would write one claim file (one file per case)."""
+    files: dict[str, str] = {}
+    streams: dict[str, str] = {}
+    for kind, what in plan:
+        if kind == "files":
+            for path in what:
+                key = os.path.normcase(_claim_stem(Path(path).stem))
+                other = files.setdefault(key, path)
+                if other is not path:
+                    raise _name_clash(show(other), show(path), _claim_stem(Path(path).stem))
+        else:
+            source = "-" if kind == "stdin" else str(what)
+            stem = _claim_stem("stdin" if kind == "stdin" else Path(source).stem)
+            other = streams.setdefault(os.path.normcase(stem), source)
+            if other != source:
+                raise _name_clash(show(other), show(source), f"{stem}-<line>")
+    for key, source in streams.items():
+        lines = re.compile(re.escape(key) + "-[0-9]+")
+        for stem, path in files.items():
+            if lines.fullmatch(stem):
+                raise _name_clash(show(path), f"a line of {show(source)}", stem)
+
+
+def _name_clash(one: str, other: str, stem: str) -> CaseError:
+    return CaseError([f"inputs: {one} and {other} would both write the claim file "
+                      f"claims/{stem}.<format>; rename one of them, or bill them in two runs"])
+
+
+#: What a JSON Lines reader takes at a time: a case of the limit, a byte order mark, \r\n.
+_BOM = b"\xef\xbb\xbf"
+_LINE_READ = MAX_FILE_BYTES + len(_BOM) + 2
+
+
+def _case_bytes(raw: bytes) -> bytes:
+    """A line's case: without its line break, and without a byte order mark before it (Windows
+    tools start a file with one; joined files, a line)."""
+    return raw.rstrip(b"\r\n").removeprefix(_BOM)
+
+
+def _blank(raw: bytes) -> bool:
+    return not _case_bytes(raw).strip(b" \t\r\n")
+
+
+class _Peeked:
+    """A stream's ``readline``, read ahead to its first line that is not blank (``found``);
+    the lines read are given back first, so nothing is lost from a pipe."""
+
+    def __init__(self, readline):
+        self._readline = readline
+        self._blank = 0
+        self._first = b""
+        while raw := readline(_LINE_READ):
+            if not _blank(raw):
+                self._first = raw
+                break
+            self._blank += 1
+        self.found = bool(self._first)
+
+    def readline(self, size: int = -1) -> bytes:
+        if self._blank:
+            self._blank -= 1
+            return b"\n"
+        if self._first:
+            first, self._first = self._first, b""
+            return first
+        return self._readline(size)
+
+
+def _items(plan) -> Iterator[Item]:
     for kind, what in plan:
         if kind == "files":
             yield from (Item(path) for path in what)
         elif kind == "jsonl":
-            with open(what, "rb") as handle:
-                yield from _json_lines(handle, str(what))
+            try:
+                handle = open(what, "rb")  # noqa: SIM115 - closed below, after its last line
+            except OSError as exc:  # gone since it was checked
+                raise CaseError([f"inputs: cannot read {show(what)} "
+                                 f"({exc.strerror or type(exc).__name__})"]) from None
+            with handle:
+                yield from _json_lines(handle.readline, str(what))
         else:
-            yield from _json_lines(stdin if stdin is not None else sys.stdin.buffer, "-")
+            yield from _json_lines(what.readline, "-")
 
 
-def _json_lines(handle, source: str) -> Iterator[Item]:
-    """One item per non-blank line; a line over the case-file limit, or not UTF-8, is an
-    item whose text says so (its result line names the problem), never read whole."""
+def _json_lines(readline, source: str) -> Iterator[Item]:
+    """One item per line that is not blank, numbered from 1. A line over the case-file limit
+    (its line break and a byte order mark not counted), or not UTF-8, is an item whose
+    ``problem`` says so, never read whole."""
     number = 0
-    while True:
-        raw = handle.readline(MAX_FILE_BYTES + 1)
-        if not raw:
-            return
+    while raw := readline(_LINE_READ):
         number += 1
-        if len(raw) > MAX_FILE_BYTES and not raw.endswith(b"\n"):
+        if _blank(raw):
+            continue
+        case = _case_bytes(raw)
+        if len(case) > MAX_FILE_BYTES:
             while raw and not raw.endswith(b"\n"):  # skip the rest of the line
-                raw = handle.readline(1 << 20)
-            yield Item(source, number, "\x00too long")
+                raw = readline(1 << 20)
+            yield Item(source, number, problem=f"case: the line is larger than "
+                       f"{MAX_FILE_BYTES // 1024} KiB (1 MiB), the limit for a case")
             continue
         try:
-            text = raw.decode("utf-8")
+            text = case.decode("utf-8")
         except UnicodeDecodeError as exc:
-            yield Item(source, number, f"\x00not UTF-8 text: byte {exc.start + 1} is invalid")
+            at = exc.start + 1 + (len(_BOM) if raw.startswith(_BOM) else 0)
+            yield Item(source, number, problem=f"case: cannot read the line (not UTF-8 text: "
+                       f"byte {at} is invalid)")
             continue
-        if text.strip():
-            yield Item(source, number, text)
+        yield Item(source, number, text)
 
 
 # ---------------------------------------------------------------------------
@@ -247,8 +426,6 @@ def evaluate_item(kit, item: Item, settings: BatchSettings, numbers=None) -> Eva
     """
     where = item.where()
     try:
-        if item.text is not None and item.text.startswith("\x00"):
-            raise CaseError([_line_problem(item.text[1:])])
         case = item.load()
         visit = "all" if settings.visits == "all" else None
         ev = kit.evaluate(case, visit, settings.as_of, format=settings.format,
@@ -285,14 +462,16 @@ def evaluate_item(kit, item: Item, settings: BatchSettings, numbers=None) -> Eva
         result["scrub"]["findings"] += [finding_json(f) for f in exc.findings]
         return Evaluated(_head(result), "refused", ev.program, status,
                          errors=tuple(f.code for f in exc.findings))
+    except OutputError:  # the claims folder (a full disk): the run's problem, not the case's
+        raise
+    except PayerKitError as exc:
+        if _counter_error(exc):  # a damaged counter stops the run, as in the driver
+            raise
+        return _stopped(where, "failed", ev.program, problems=[str(exc)])  # a writer failed
+    except Exception as exc:
+        return _stopped(where, "failed", ev.program, problems=[
+            f"internal error ({type(exc).__name__}); run this case alone with --debug"])
     return Evaluated(_head(result), "written", ev.program, status, None, name, charged, allowed)
-
-
-def _line_problem(problem: str) -> str:
-    if problem == "too long":
-        return (f"case: the line is larger than {MAX_FILE_BYTES // 1024} KiB (1 MiB), the "
-                "limit for a case")
-    return f"case: cannot read the line ({problem})"
 
 
 def _stopped(where: dict, status: str, program, *, problems=(), findings=()) -> Evaluated:
@@ -306,8 +485,21 @@ def _stopped(where: dict, status: str, program, *, problems=(), findings=()) -> 
     return Evaluated(_head(result), status, program, None, errors=codes)
 
 
+def _counter_error(exc: Exception) -> bool:
+    from .formats.control import CounterError
+
+    return isinstance(exc, CounterError)
+
+
 def _head(result: dict) -> str:
     return json.dumps(result, ensure_ascii=False)[:-1]
+
+
+def _line(text: str) -> bytes:
+    """A result line as UTF-8. A file name that is not UTF-8 holds lone surrogates
+    (``surrogateescape``); each becomes its JSON escape (``\\udcff``) inside its string, so the
+    line stays valid JSON and UTF-8, and ``os.fsencode`` of the parsed path gives the name."""
+    return text.encode("utf-8", "backslashreplace")
 
 
 #: File name endings of the claim files a batch writes, one per case.
@@ -316,11 +508,23 @@ SUFFIXES = {"x12-837p": ".837", "cms-1500": ".cms-1500.pdf", "cms-1500-red": ".c
 
 
 def claim_file_name(item: Item, format_id: str) -> str:
-    """``claims/<case file's stem><suffix>``, or ``claims/<JSONL stem>-<line>…`` for a line."""
-    stem = "stdin" if item.source == "-" else Path(item.source).stem
+    """``claims/<case file's stem><suffix>``, or ``claims/<JSONL stem>-<line>…`` for a line.
+    A stem is cut to :data:`STEM_BYTES`, so that a long case file name still makes a name
+    the file system takes (two cut alike are refused up front, :func:`find_items`)."""
+    stem = _claim_stem("stdin" if item.source == "-" else Path(item.source).stem)
     if item.line is not None:
         stem = f"{stem}-{item.line}"
     return f"claims/{stem}{SUFFIXES.get(format_id, '.' + format_id)}"
+
+
+#: Bytes of a case file's stem kept in its claim file's name (names have at most 255 bytes).
+STEM_BYTES = 200
+
+
+def _claim_stem(stem: str) -> str:
+    while len(os.fsencode(stem)) > STEM_BYTES:
+        stem = stem[:-1]
+    return stem
 
 
 def _write_claim_file(kit, case, ev, item: Item, settings: BatchSettings, numbers) -> str:
@@ -440,12 +644,13 @@ class _Interchanges:
         self.names.add(name)
         return name
 
-    def close(self, summary: Summary) -> None:
-        for out, writer, name, receiver in self.open.values():
+    def close(self, summary: Summary) -> list[AtomicFile]:
+        """End every interchange (its trailers written, not yet in place); their files."""
+        for _out, writer, name, receiver in self.open.values():
             done = writer.close()
-            out.commit()
             summary.interchanges.append(InterchangeFile(
                 name, receiver, done.interchange, done.claims, done.transactions))
+        return [out for out, *_ in self.open.values()]
 
     def discard(self) -> None:
         for out, *_ in self.open.values():
@@ -470,42 +675,91 @@ def run_batch(items: Iterable[Item], settings: BatchSettings, *, kit=None, jobs:
     from .kit import PayerKit
 
     kit = kit or PayerKit()
-    out = make_folder(settings.out)
+    out = _output_folder(settings.out)
     numbers = ControlNumberSource(settings.data_dir)
     summary = Summary()
-    results = AtomicFile(out / "results.jsonl", inputs=settings.inputs, force=settings.force)
     interchanges = _Interchanges(settings, numbers)
+    outputs: list[AtomicFile] = []
     try:
+        # both begun now, before any case: a refused summary.json costs no run
+        for name in ("results.jsonl", "summary.json"):
+            outputs.append(AtomicFile(out / name, inputs=settings.inputs, force=settings.force))
+        results, report = outputs
         if mapper is None:
             mapper = _local_mapper(kit, settings, jobs)
-        for ev in mapper(items):
-            status, claim = ev.status, "null"
-            if ev.claim is not None:
-                try:
-                    claim = json.dumps(interchanges.add(ev.claim))
-                except FormatError as exc:  # the scrub ran this writer dry: not expected
-                    status = "failed"
-                    ev = ev._replace(errors=("FORMAT-LIMIT",))
-                    claim = json.dumps({"format": X12, "refused": f"{exc.field}: {exc.problem}"})
-            elif ev.file is not None:
-                claim = json.dumps({"format": settings.format, "file": ev.file})
-                summary.claim_files += 1
-            head = ev.head if status == ev.status else \
-                ev.head.replace('"status": "written"', '"status": "failed"', 1)
-            results.write(f'{head}, "claim": {claim}}}\n'.encode())
-            summary.add(ev, status)
-            if progress is not None:
-                progress(ev)
-        interchanges.close(summary)
-        results.commit()
-        # last: a summary.json says the run finished
-        write_atomic(out / "summary.json", (json.dumps(summary.json(), indent=2) + "\n").encode(),
-                     inputs=settings.inputs, force=settings.force)
+        evaluated = mapper(items)
+        try:
+            for ev in evaluated:
+                status, claim = ev.status, "null"
+                if ev.claim is not None:
+                    try:
+                        claim = json.dumps(interchanges.add(ev.claim))
+                    except FormatError as exc:  # the scrub ran this writer dry: not expected
+                        status = "failed"
+                        ev = ev._replace(errors=("FORMAT-LIMIT",))
+                        claim = json.dumps({"format": X12, "refused": f"{exc.field}: {exc.problem}"})
+                elif ev.file is not None:
+                    claim = json.dumps({"format": settings.format, "file": ev.file})
+                    summary.claim_files += 1
+                head = ev.head if status == ev.status else \
+                    ev.head.replace('"status": "written"', '"status": "failed"', 1)
+                results.write(_line(f'{head}, "claim": {claim}}}\n'))
+                summary.add(ev, status)
+                if progress is not None:
+                    progress(ev)
+        finally:  # stopped early, the mapper is closed now (its workers stopped), not
+            getattr(evaluated, "close", lambda: None)()  # whenever it is collected
+        ended = interchanges.close(summary)
+        report.write((json.dumps(summary.json(), indent=2) + "\n").encode())
+        _put_in_place([*ended, results, report])  # last: a summary.json says the run finished
     except BaseException:
-        results.discard()
+        for output in outputs:
+            output.discard()
         interchanges.discard()
         raise
     return summary
+
+
+def _output_folder(path: Path) -> Path:
+    try:
+        return make_folder(path)
+    except OSError as exc:  # make_folder lets a few through (a name too long)
+        raise OutputError(f"cannot write into {show(path)}: "
+                          f"{exc.strerror or type(exc).__name__}; choose another output "
+                          "folder") from None
+
+
+def _put_in_place(outputs: list[AtomicFile]) -> None:
+    """Rename every output into place, the last (``summary.json``) last. When one fails (a
+    full disk at its last flush, an interrupt), those already in place are removed, and so
+    is an earlier run's ``summary.json``: a failed run leaves none of its files, and no
+    folder says it finished beside a mix of two runs' files."""
+    placed: list[tuple[Path, tuple | None]] = []
+    try:
+        _remove(outputs[-1].path)
+        for output in outputs:
+            placed.append((output.path, _identity(output.path)))
+            output.commit()
+    except BaseException:
+        for path, before in placed:
+            if _identity(path) != before:  # renamed into place by this run
+                _remove(path)
+        raise
+
+
+def _identity(path: Path) -> tuple | None:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _remove(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 # ---------------------------------------------------------------------------
@@ -536,7 +790,16 @@ def _claim_numbers(settings: BatchSettings):
 
 
 def _init_worker(settings: BatchSettings, kit=None) -> None:
+    """A worker: its kit and settings. SIGINT, SIGTERM and SIGHUP sent to the whole process
+    group (Ctrl-C, a closed terminal, a service manager's stop) are the driver's to handle:
+    it stops the workers (:func:`_in_processes`). A worker killed by one could die half-way
+    through sending a result, and the pool would wait for the rest of it for ever."""
     global _WORKER
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None:
+            signal.signal(sig, signal.SIG_IGN)
+    threading.Thread(target=_end_with_the_driver, args=(os.getppid(),), daemon=True).start()
     if kit is None:
         from .kit import PayerKit
 
@@ -544,19 +807,44 @@ def _init_worker(settings: BatchSettings, kit=None) -> None:
     _WORKER = (kit, settings, _claim_numbers(settings))
 
 
-def _work(item: Item) -> Evaluated:
+def _end_with_the_driver(driver: int) -> None:
+    """In a worker: end when the driver is gone (killed with SIGKILL, it cannot stop its
+    workers, and they would wait for work for ever)."""
+    while os.getppid() == driver:
+        time.sleep(1)
+    os._exit(1)
+
+
+def _work(chunk: list[Item]) -> list[Evaluated]:
     kit, settings, numbers = _WORKER
-    return evaluate_item(kit, item, settings, numbers)
+    return [evaluate_item(kit, item, settings, numbers) for item in chunk]
 
 
 #: Items sent to a worker at a time, and chunks in flight per worker: enough to keep
 #: the workers busy, few enough that memory stays flat.
 CHUNK = 32
 AHEAD = 4
+#: Seconds the workers have to finish the chunk they are on when a run stops early; a
+#: worker still busy then (a case stuck in a plugin) is killed.
+GRACE = 5.0
 
 
 def _in_processes(kit, settings: BatchSettings, jobs: int, items: Iterable[Item]):
+    """Evaluate ``items`` in ``jobs`` worker processes, in order, ``jobs * AHEAD`` chunks
+    ahead of the caller.
+
+    The items are read here, in the caller's thread (a problem reading them is raised here,
+    and nothing waits on a pool's thread that waits on stdin). Stopped early (an exception,
+    an interrupt, or closed), chunks not begun are cancelled and the workers finish the one
+    they are on (:data:`GRACE`), then end. They are never killed mid-chunk, unless stuck: a
+    worker killed while it waits for work leaves a ``multiprocessing.Pool``'s queue locked
+    (its ``terminate()`` then waits for ever), and one killed while it sends a result leaves
+    half a message that this pool's reader waits on for ever.
+    """
+    import itertools
     import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor, wait
 
     global _WORKER
     methods = multiprocessing.get_all_start_methods()
@@ -566,24 +854,29 @@ def _in_processes(kit, settings: BatchSettings, jobs: int, items: Iterable[Item]
     else:  # pragma: no cover - Windows, macOS without fork
         context = multiprocessing.get_context("spawn")
         initargs = (settings,)
-    window = threading.BoundedSemaphore(jobs * CHUNK * AHEAD)
-
-    def fed() -> Iterator[Item]:  # the pool reads ahead only as far as the window allows
-        for item in items:
-            window.acquire()
-            yield item
-
-    pool = context.Pool(jobs, initializer=_init_worker, initargs=initargs)
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
+                               initargs=initargs)
+    pending: deque = deque()
+    finished = False
     try:
-        for ev in pool.imap(_work, fed(), chunksize=CHUNK):
-            window.release()
-            yield ev
-        pool.close()
-    except BaseException:
-        pool.terminate()
-        raise
+        items = iter(items)
+        while chunk := list(itertools.islice(items, CHUNK)):
+            pending.append(pool.submit(_work, chunk))
+            if len(pending) >= jobs * AHEAD:  # kept in pending while awaited: see finally
+                yield from pending[0].result()
+                pending.popleft()
+        while pending:
+            yield from pending[0].result()
+            pending.popleft()
+        finished = True
     finally:
-        pool.join()
+        if not finished:
+            for future in pending:
+                future.cancel()  # those not begun
+            if wait(pending, timeout=GRACE).not_done:  # stuck: not sending a result
+                for process in list((getattr(pool, "_processes", None) or {}).values()):
+                    process.kill()
+        pool.shutdown(wait=True, cancel_futures=True)
         _WORKER = None
 
 

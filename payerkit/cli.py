@@ -99,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("inputs", nargs="+", metavar="INPUT",
                        help="a folder of case files, a glob (quote it), a .jsonl file, or - "
                        "for JSON Lines on stdin")
-    batch.add_argument("-o", "--output", default="batch-out",
+    batch.add_argument("-o", "--output", default="batch-out", type=_folder,
                        help="folder for results.jsonl, summary.json and the claims "
                        "(default batch-out)")
     batch.add_argument("-j", "--jobs", type=_positive(256), metavar="N",
@@ -124,6 +124,14 @@ def build_parser() -> argparse.ArgumentParser:
                        help="evaluate on a Dask cluster (address such as tcp://host:8786; "
                        "needs payerkit[dask])")
     return parser
+
+
+def _folder(text: str) -> str:
+    """A folder name; an empty one (``-o "$OUT"`` with ``OUT`` unset) is refused, not taken
+    for the working folder."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a folder name, got an empty one")
+    return text
 
 
 def _positive(most: int):

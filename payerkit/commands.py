@@ -235,29 +235,80 @@ def batch(kit: PayerKit, args) -> int:
         raise CaseError([f"format: unknown claim format {args.format!r} "
                          f"(installed: {', '.join(known) or 'none'})"])
     out = Path(args.output)
-    named = [p for p in args.inputs if p != "-" and Path(p).is_file()]
-    for folder in {Path(p) for p in args.inputs if Path(p).is_dir()} | \
-            {Path(p).parent for p in named}:
-        if out.is_dir() and os.path.samefile(out, folder):
-            raise OutputError(f"cannot write the batch into {show(out)}: it holds the inputs, "
-                              "and its summary.json would be read as a case next time; choose "
-                              "another folder with -o")
+    named = [p for p in args.inputs if p != "-" and os.path.isfile(p)]
     settings = BatchSettings(out, format=args.format, as_of=args.as_of,
                              visits="all" if args.all_visits else "last",
                              per_case=args.per_case, claims_per_transaction=args.per_transaction,
                              force=args.force, inputs=named)
-    items = find_items(args.inputs)
-    mapper = None
-    if args.dask:
-        from .dask import dask_mapper
+    with _stop_on_signals():
+        # every input checked (and the output folder against them) before a case is read
+        items = find_items(args.inputs, out=out, per_case=not settings.interchanges)
+        client = mapper = None
+        if args.dask is not None:  # connected before anything is written
+            from .dask import connect, dask_mapper
 
-        mapper = dask_mapper(args.dask, settings)
-    with _progress(args) as bar:
-        summary = run_batch(items, settings, kit=kit, jobs=args.jobs or default_jobs(),
-                            mapper=mapper, progress=bar)
+            client = connect(args.dask)
+            mapper = dask_mapper(client, settings)
+        try:
+            with _progress(args) as bar:
+                summary = run_batch(items, settings, kit=kit, jobs=args.jobs or default_jobs(),
+                                    mapper=mapper, progress=bar)
+        finally:
+            if client is not None:
+                client.close()
     data = {"output": str(out), **summary.json()}
-    emit(data, args.json, _batch_text(data))
+    try:
+        # a folder name that is not UTF-8 is shown with escapes, never a failed print
+        emit(data, args.json, _batch_text({**data, "output": os.fsencode(out).decode(
+            "utf-8", "backslashreplace")}))
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader left (| head); the run is done, its answer stands
+        _stdout_to_devnull()
     return EXIT_FINDINGS if summary.failed else EXIT_OK
+
+
+def _stdout_to_devnull() -> None:
+    """What is left in stdout's buffer goes nowhere, not into a broken pipe at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+class _stop_on_signals:
+    """SIGTERM and SIGHUP stop a batch as Ctrl-C does (``KeyboardInterrupt``: its temporary
+    files removed, its workers stopped, exit 3) rather than end the process with them left
+    on disk. Only in the main thread; a signal that is ignored (``nohup``) stays ignored; a
+    second signal while the run cleans up is not raised again; the previous handlers come
+    back afterwards."""
+
+    def __init__(self):
+        self.previous: dict = {}
+        self.raised = False
+
+    def _handle(self, signum, frame) -> None:
+        if not self.raised:
+            self.raised = True
+            raise KeyboardInterrupt
+
+    def __enter__(self):
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            for name in ("SIGTERM", "SIGHUP"):
+                sig = getattr(signal, name, None)
+                if sig is not None and signal.getsignal(sig) not in (signal.SIG_IGN, None):
+                    self.previous[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import signal
+
+        for sig, handler in self.previous.items():
+            signal.signal(sig, handler)
 
 
 class _progress:
@@ -268,7 +319,13 @@ class _progress:
         if not args.quiet and sys.stderr.isatty():
             from tqdm import tqdm
 
-            self.bar = tqdm(unit=" cases", file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
+            try:  # a terminal that reports no size (a bare pty, some emulators): 80 x 24
+                size = os.get_terminal_size(sys.stderr.fileno())
+                sized = size.columns > 0 and size.lines > 0
+            except (OSError, ValueError):
+                sized = False
+            shape = {"dynamic_ncols": True} if sized else {"ncols": 80, "nrows": 24}
+            self.bar = tqdm(unit=" cases", file=sys.stderr, smoothing=0.1, **shape)
 
     def __enter__(self):
         return self.update if self.bar is not None else None

@@ -58,14 +58,20 @@ PARTITION_SIZE = 500
 _KIT = None
 
 
+#: Seconds to wait for the scheduler: a running one answers in milliseconds, so a wrong
+#: address is said in seconds, not after Dask's default of 30.
+CONNECT_TIMEOUT = 5
+
+
 def dask_mapper(scheduler, settings: BatchSettings, partition_size: int = PARTITION_SIZE):
-    """The mapper :func:`payerkit.batch.run_batch` uses for ``--dask``: connects to the
-    scheduler (an address, or a ``distributed.Client``) and evaluates the items there."""
+    """The mapper :func:`payerkit.batch.run_batch` uses for ``--dask``: evaluates the items
+    on ``scheduler`` (a ``distributed.Client``, or an address to :func:`connect` to when the
+    run begins, closed when it ends)."""
 
     def mapper(items: Iterable[Item]) -> Iterator[Evaluated]:
         import dask.bag as db
 
-        client = _client(scheduler)
+        client = connect(scheduler)
         try:
             bag = db.from_sequence(list(items), partition_size=partition_size)
             yield from evaluate_bag(bag, settings, client)
@@ -76,24 +82,35 @@ def dask_mapper(scheduler, settings: BatchSettings, partition_size: int = PARTIT
     return mapper
 
 
-def _client(scheduler):
+def connect(scheduler):
+    """A ``distributed.Client`` on ``scheduler`` (an address such as ``tcp://host:8786``; a
+    client is returned as it is). Every failure is a :class:`payerkit.PayerKitError` naming
+    the address and what to do, within :data:`CONNECT_TIMEOUT` seconds: dask missing, an
+    address that is not one, nothing listening, or something there that is not a scheduler
+    (it answers with bytes Dask cannot read)."""
+    from .errors import PayerKitError
+
     try:
         from distributed import Client
     except ImportError:
-        from .errors import PayerKitError
-
         raise PayerKitError("--dask needs dask's distributed scheduler: pip install "
                             "'payerkit[dask]'") from None
     if isinstance(scheduler, Client):
         return scheduler
     try:
-        return Client(scheduler, timeout="20s")
+        return Client(scheduler, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError) as exc:
-        from .errors import PayerKitError
-
         raise PayerKitError(f"cannot reach the Dask scheduler at {scheduler!r} "
                             f"({type(exc).__name__}); start one (dask scheduler) or check the "
                             "address") from None
+    except (ValueError, TypeError) as exc:
+        raise PayerKitError(f"--dask: cannot use the address {scheduler!r} "
+                            f"({type(exc).__name__}); expected one such as tcp://host:8786 "
+                            "(tls:// needs Dask's security settings)") from None
+    except Exception as exc:  # e.g. MemoryError: another service's bytes read as a frame size
+        raise PayerKitError(f"cannot connect to the Dask scheduler at {scheduler!r} "
+                            f"({type(exc).__name__}); check that the address is a Dask "
+                            "scheduler's (dask scheduler prints it)") from None
 
 
 def evaluate_bag(bag, settings: BatchSettings, client=None) -> Iterator[Evaluated]:
@@ -144,4 +161,5 @@ def evaluate_partition(items: list[Item], settings: BatchSettings,
     return [evaluate_item(_KIT, item, settings, numbers) for item in items]
 
 
-__all__ = ["PARTITION_SIZE", "dask_mapper", "evaluate_bag", "evaluate_partition"]
+__all__ = ["CONNECT_TIMEOUT", "PARTITION_SIZE", "connect", "dask_mapper", "evaluate_bag",
+           "evaluate_partition"]
