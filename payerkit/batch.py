@@ -675,7 +675,7 @@ def run_batch(items: Iterable[Item], settings: BatchSettings, *, kit=None, jobs:
     from .kit import PayerKit
 
     kit = kit or PayerKit()
-    out = _output_folder(settings.out)
+    out = make_folder(settings.out)
     numbers = ControlNumberSource(settings.data_dir)
     summary = Summary()
     interchanges = _Interchanges(settings, numbers)
@@ -690,20 +690,22 @@ def run_batch(items: Iterable[Item], settings: BatchSettings, *, kit=None, jobs:
         evaluated = mapper(items)
         try:
             for ev in evaluated:
-                status, claim = ev.status, "null"
+                status, claim, problems = ev.status, "null", ""
                 if ev.claim is not None:
                     try:
                         claim = json.dumps(interchanges.add(ev.claim))
                     except FormatError as exc:  # the scrub ran this writer dry: not expected
                         status = "failed"
                         ev = ev._replace(errors=("FORMAT-LIMIT",))
-                        claim = json.dumps({"format": X12, "refused": f"{exc.field}: {exc.problem}"})
+                        problems = ', "problems": ' + json.dumps([
+                            f"claim field {exc.field}: {exc.problem} (the 837P writer refused "
+                            "what the scrub let through; please report it)"])
                 elif ev.file is not None:
                     claim = json.dumps({"format": settings.format, "file": ev.file})
                     summary.claim_files += 1
                 head = ev.head if status == ev.status else \
                     ev.head.replace('"status": "written"', '"status": "failed"', 1)
-                results.write(_line(f'{head}, "claim": {claim}}}\n'))
+                results.write(_line(f'{head}{problems}, "claim": {claim}}}\n'))
                 summary.add(ev, status)
                 if progress is not None:
                     progress(ev)
@@ -718,15 +720,6 @@ def run_batch(items: Iterable[Item], settings: BatchSettings, *, kit=None, jobs:
         interchanges.discard()
         raise
     return summary
-
-
-def _output_folder(path: Path) -> Path:
-    try:
-        return make_folder(path)
-    except OSError as exc:  # make_folder lets a few through (a name too long)
-        raise OutputError(f"cannot write into {show(path)}: "
-                          f"{exc.strerror or type(exc).__name__}; choose another output "
-                          "folder") from None
 
 
 def _put_in_place(outputs: list[AtomicFile]) -> None:

@@ -14,6 +14,9 @@ class CaseError(PayerKitError):
         self.problems = list(problems)
         super().__init__("\n".join(self.problems))
 
+    def __reduce__(self):  # pickled whole (a worker process, a Dask task), not as its text
+        return CaseError, (self.problems,)
+
 
 class PluginError(PayerKitError):
     """A plugin failed to load, registered a bad record, or conflicts with another."""
@@ -21,8 +24,12 @@ class PluginError(PayerKitError):
 
 class UnknownProgram(CaseError):
     def __init__(self, program: str, known: list[str]):
+        self.program, self.known = program, list(known)
         listing = ", ".join(sorted(known)) or "none installed"
         super().__init__([f"program: unknown program {program!r} (installed: {listing})"])
+
+    def __reduce__(self):
+        return UnknownProgram, (self.program, self.known)
 
 
 class ClaimRefused(PayerKitError):
@@ -31,6 +38,9 @@ class ClaimRefused(PayerKitError):
     def __init__(self, findings):
         self.findings = tuple(findings)
         super().__init__(f"claim refused: {len(self.findings)} error(s) found by scrub")
+
+    def __reduce__(self):
+        return ClaimRefused, (self.findings,)
 
 
 class FormatError(PayerKitError, ValueError):
@@ -41,3 +51,6 @@ class FormatError(PayerKitError, ValueError):
         self.field = field
         self.problem = problem
         super().__init__(f"{field}: {problem}")
+
+    def __reduce__(self):
+        return FormatError, (self.field, self.problem)

@@ -207,9 +207,15 @@ def make_folder(path: str | os.PathLike) -> Path:
     """Create ``path`` (and its parents) unless it is a folder already; refusals as OutputError."""
     path = Path(path)
     _refuse_system_folder(path / "x")
-    if path.is_dir():
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:  # a name too long, a loop of links, a file where a folder is
+        raise _os_error(path, exc, creating=True) from exc
+    if st is not None and stat.S_ISDIR(st.st_mode):
         return path
-    if path.exists() or path.is_symlink():
+    if st is not None or path.is_symlink():
         raise OutputError(f"cannot write into {show(path)}: it is not a folder; choose "
                           "another output folder")
     _check_can_create(path)

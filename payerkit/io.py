@@ -519,7 +519,7 @@ def _read(path: Path, where: str, shown: str | Path) -> str:
         raise _case_error([f"{where}: {name} is larger than {MAX_FILE_BYTES // 1024} KiB "
                            f"(1 MiB), the limit for a case file"])
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8-sig")  # a byte-order mark some editors write is not the case's
     except UnicodeDecodeError as exc:
         raise _case_error([f"{where}: cannot read {name} (not UTF-8 text: byte {exc.start + 1} "
                            "is invalid)"]) from None

@@ -733,3 +733,12 @@ def test_demo_into_a_file_is_refused(tmp_path, capsys):
     code, _, err = cli(capsys, "demo", examples, "-o", tmp_path / "out")
     assert code == 3 and "not a folder" in err and "Traceback" not in err
     assert (tmp_path / "out").read_text() == "a file"
+
+
+def test_a_folder_name_too_long_is_an_output_error(tmp_path):
+    from payerkit.files import make_folder
+
+    with pytest.raises(OutputError, match="too long"):
+        make_folder(tmp_path / ("x" * 300))
+    assert make_folder(tmp_path / "fine") == tmp_path / "fine"
+    assert make_folder(tmp_path / "fine").is_dir()

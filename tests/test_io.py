@@ -4,6 +4,7 @@ import copy
 import datetime as dt
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from case_samples import BASE_CASE
@@ -93,6 +94,15 @@ def test_fee_file_is_read_relative_to_the_case(tmp_path, case_data):
     (tmp_path / "fees.csv").write_text("code,amount\n97124,cheap\n")
     with pytest.raises(CaseError, match="fees.file: fees.csv:2 amount"):
         load_case(tmp_path / "c.json")
+
+
+def test_a_byte_order_mark_before_the_case_is_ignored(tmp_path):
+    for name in ("premera-covered.toml", "ny-covered.toml"):
+        source = Path(__file__).resolve().parent.parent / "examples" / name
+        (tmp_path / name).write_bytes(b"\xef\xbb\xbf" + source.read_bytes())
+        for fees in source.parent.glob("*.csv"):
+            (tmp_path / fees.name).write_bytes(fees.read_bytes())
+        assert load_case(tmp_path / name) == load_case(source)
 
 
 def test_a_fee_file_is_parsed_once_until_it_changes(tmp_path, case_data, monkeypatch):
