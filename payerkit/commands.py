@@ -160,19 +160,22 @@ def demo(kit: PayerKit, args) -> int:
     _demo_outputs(cases, out, force)  # refusals before anything is written
     rows, summary = [], []
     for path in cases:
-        case = load_case(path)
+        try:
+            case = load_case(path)
+        except CaseError as exc:  # name the file: the demo reads many
+            raise CaseError([f"{path.name}: {problem}" for problem in exc.problems]) from None
         program = kit.program(case.program)
-        on = args.as_of
+        ev = kit.evaluate(case, as_of=args.as_of, written_on=dt.date.today())  # one pass
         result = {"case": path.name,
-                  "eligibility": eligibility_json(kit.check(case, as_of=on)),
-                  "pricing": pricing_json(kit.price(case, as_of=on)),
-                  "limits": limits_json(kit.limits(case, as_of=on)),
-                  "payment_terms": payment_terms_json(kit.payment_terms(case, as_of=on)),
-                  "scrub": scrub_json(kit.scrub(case, as_of=on, written_on=dt.date.today()))}
+                  "eligibility": eligibility_json(ev.eligibility),
+                  "pricing": pricing_json(ev.pricing),
+                  "limits": limits_json(ev.limits),
+                  "payment_terms": payment_terms_json(ev.payment_terms),
+                  "scrub": scrub_json(ev.scrub)}
         claim_files = []
         for fmt in program.claim_formats:  # every format the program takes, paper included
             try:
-                data = kit.claim(case, fmt, as_of=on)
+                data = kit.claim(case, fmt, as_of=args.as_of, evaluation=ev)
             except ClaimRefused:
                 continue  # refused (by the scrub, or by this format): that file is not written
             claim_files.append(write_atomic(out / _demo_name(path, fmt), data, inputs=cases,

@@ -185,3 +185,11 @@ def test_a_damaged_counter_is_reported_without_traceback(tmp_path, capsys, payer
     code, _, err = run(capsys, "claim", write_case(tmp_path), "-o", str(tmp_path / "c.837"))
     assert code == 3 and "damaged" in err and "Traceback" not in err
     assert not (tmp_path / "c.837").exists()
+
+
+def test_demo_names_the_case_file_it_cannot_read(tmp_path, capsys, payerkit_data_dir):
+    examples = tmp_path / "examples"
+    examples.mkdir()
+    (examples / "zz-broken.toml").write_text("program = \n")
+    assert main(["demo", str(examples), "-o", str(tmp_path / "out")]) == 2
+    assert "zz-broken.toml: case: not valid TOML" in capsys.readouterr().err
