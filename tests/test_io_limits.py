@@ -569,7 +569,8 @@ def test_the_authorization_number_is_never_echoed(case_data, number):
     ("binary.toml", bytes(range(256)), "case: cannot read"),
     ("latin1.toml", "program = 'Søren'".encode("latin-1"), "case: cannot read"),
     ("nul.toml", b"program = 'a\x00b'", "case: not valid TOML"),
-    ("bom.json", b"\xef\xbb\xbf{}", "case: not valid JSON"),
+    ("bom.json", b"\xef\xbb\xbf{}", "program: required field missing"),  # the BOM is skipped
+    ("bom-twice.json", b"\xef\xbb\xbf\xef\xbb\xbf{}", "case: not valid JSON"),
     ("list.json", b"[1, 2]", "case: expected a table of fields at the top level"),
     ("nan.json", b'{"program": NaN}', "program: expected a string, got nan"),
     ("datetime.toml", b"as_of = 2026-03-20T10:00:00", "as_of: expected a date such as"),
