@@ -355,23 +355,22 @@ def _too_deep(data: Any) -> str | None:
 
 
 def _within_depth(data: Any) -> bool:
-    """Whether ``data`` nests at most :data:`MAX_DEPTH` tables and lists deep (no paths)."""
-    stack: list[tuple[Any, int]] = [(data, 1)]
-    pop, push = stack.pop, stack.append
-    while stack:
-        node, depth = pop()
-        if isinstance(node, dict):
-            children = node.values()
-        elif isinstance(node, list | tuple):
-            children = node
-        else:
-            continue
+    """Whether ``data`` nests at most :data:`MAX_DEPTH` tables and lists deep (no paths):
+    level by level, keeping only the containers (a cycle is simply too deep)."""
+    level, depth = ([data] if isinstance(data, _NESTED) else []), 0
+    while level:
+        depth += 1
         if depth > MAX_DEPTH:
             return False
-        for child in children:
-            if isinstance(child, dict | list | tuple):
-                push((child, depth + 1))
+        deeper: list = []
+        for node in level:
+            children = node.values() if isinstance(node, dict) else node
+            deeper += [child for child in children if isinstance(child, _NESTED)]
+        level = deeper
     return True
+
+
+_NESTED = (dict, list, tuple)
 
 
 def _depth_error(path: str) -> CaseError:
@@ -597,7 +596,9 @@ def parse_text(text: str, name: str) -> dict:
             problem = _scan(text, kind)  # a number too long, or nesting, found before the error
             raise _case_error([problem or f"case: not valid JSON ({exc.msg} at line "
                                f"{exc.lineno})"]) from None
-        if data is not None and _within_depth(data):
+        # brackets inside strings only make the text look deeper than the data: the exact
+        # walk of the data is needed only then
+        if data is not None and (_max_depth(text) <= MAX_DEPTH or _within_depth(data)):
             return data
     problem = _scan(text, kind)
     if problem:
