@@ -384,17 +384,8 @@ class Interchange837P:
             return segments
         key = (billing.npi, billing.tax_id, billing.tax_id_type, billing.name, billing.last_name,
                billing.first_name, billing.address, billing.taxonomy if prv else None)
-        try:
-            segments = self._billing_cache.get(key)
-        except TypeError:  # an unhashable value: render it every time
-            segments = key = None
-        if segments is None:
-            segments = []
-            _billing_provider(segments, claim, prv)
-            if key is not None:
-                if len(self._billing_cache) >= _CACHE_SIZE:
-                    self._billing_cache.clear()
-                self._billing_cache[key] = segments
+        segments = _rendered(self._billing_cache, key,
+                             lambda out: _billing_provider(out, claim, prv))
         self._billing_seen = (billing, prv, segments)
         return segments
 
@@ -406,19 +397,28 @@ class Interchange837P:
         if referring is seen[0] and rendering is seen[1] and billing is seen[2]:
             return seen[3]
         key = (referring, rendering, billing.npi, billing.taxonomy)
-        try:
-            segments = self._providers_cache.get(key)
-        except TypeError:  # an unhashable value: render it every time
-            segments = key = None
-        if segments is None:
-            segments = []
-            _claim_providers(segments, claim)
-            if key is not None:
-                if len(self._providers_cache) >= _CACHE_SIZE:
-                    self._providers_cache.clear()
-                self._providers_cache[key] = segments
+        segments = _rendered(self._providers_cache, key, lambda out: _claim_providers(out, claim))
         self._providers_seen = (referring, rendering, billing, segments)
         return segments
+
+
+def _rendered(cache: dict, key: tuple, render: Callable[[list[str]], None]) -> list[str]:
+    """The segments kept in ``cache`` for ``key``, else rendered (``render(out)``) and kept;
+    a key with an unhashable value is rendered every time. A render that refuses a value
+    raises before anything is kept."""
+    try:
+        segments = cache.get(key)
+    except TypeError:
+        segments = []
+        render(segments)
+        return segments
+    if segments is None:
+        segments = []
+        render(segments)
+        if len(cache) >= _CACHE_SIZE:
+            cache.clear()
+        cache[key] = segments
+    return segments
 
 
 class _OneClaim(Interchange837P):
