@@ -52,6 +52,7 @@ from attrs import field, frozen
 
 from .errors import CaseError, ClaimRefused, FormatError, PayerKitError
 from .files import AtomicFile, OutputError, make_folder, show, write_atomic
+from .formats.builtin import file_ending
 from .io import MAX_FILE_BYTES, case_from_text, load_case
 from .output import (
     eligibility_json,
@@ -125,7 +126,13 @@ class BatchSettings:
 
     @property
     def interchanges(self) -> bool:
+        """Clean claims go into one 837P interchange per payer (written by the driver)."""
         return self.format == X12 and not self.per_case
+
+    @property
+    def numbered_files(self) -> bool:
+        """Each case's claim is its own 837P file, with control numbers of its own."""
+        return self.format == X12 and self.per_case
 
 
 class Evaluated(NamedTuple):
@@ -502,11 +509,6 @@ def _line(text: str) -> bytes:
     return text.encode("utf-8", "backslashreplace")
 
 
-#: File name endings of the claim files a batch writes, one per case.
-SUFFIXES = {"x12-837p": ".837", "cms-1500": ".cms-1500.pdf", "cms-1500-red": ".cms-1500-red.pdf",
-            "nf-3": ".nf-3.pdf", "superbill": ".superbill.pdf", "superbill-html": ".superbill.html"}
-
-
 def claim_file_name(item: Item, format_id: str) -> str:
     """``claims/<case file's stem><suffix>``, or ``claims/<JSONL stem>-<line>…`` for a line.
     A stem is cut to :data:`STEM_BYTES`, so that a long case file name still makes a name
@@ -514,7 +516,7 @@ def claim_file_name(item: Item, format_id: str) -> str:
     stem = _claim_stem("stdin" if item.source == "-" else Path(item.source).stem)
     if item.line is not None:
         stem = f"{stem}-{item.line}"
-    return f"claims/{stem}{SUFFIXES.get(format_id, '.' + format_id)}"
+    return f"claims/{stem}{file_ending(format_id)}"
 
 
 #: Bytes of a case file's stem kept in its claim file's name (names have at most 255 bytes).
@@ -531,7 +533,7 @@ def _write_claim_file(kit, case, ev, item: Item, settings: BatchSettings, number
     from .formats.options import ControlNumbers, WriteOptions
 
     control = None
-    if settings.format == X12 and numbers is not None:
+    if numbers is not None:  # an 837P file of its own (settings.numbered_files)
         value = numbers()
         control = ControlNumbers(value, value, value)
     options = WriteOptions(control, settings.now, settings.data_dir)
@@ -637,10 +639,11 @@ class _Interchanges:
     def _name(self, receiver: str) -> str:
         safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_"
                        for c in receiver or "") or "receiver"
-        name, n = f"{safe[:60]}.837", 1
+        ending = file_ending(X12)
+        name, n = f"{safe[:60]}{ending}", 1
         while name in self.names:
             n += 1
-            name = f"{safe[:60]}-{n}.837"
+            name = f"{safe[:60]}-{n}{ending}"
         self.names.add(name)
         return name
 
@@ -775,7 +778,7 @@ def _local_mapper(kit, settings: BatchSettings, jobs: int) -> Mapper:
 
 def _claim_numbers(settings: BatchSettings):
     """A worker's control numbers for its own claim files (one file per case)."""
-    if settings.interchanges or settings.format != X12:
+    if not settings.numbered_files:
         return None
     from .formats.control import ControlNumberSource
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .errors import CaseError, ClaimRefused
 from .files import OutputError, check_output, make_folder, show, write_atomic
+from .formats.builtin import FILE_ENDINGS, file_ending
 from .kit import ALL_VISITS, PayerKit
 from .output import (
     EXIT_FINDINGS,
@@ -197,15 +198,9 @@ def demo(kit: PayerKit, args) -> int:
     return EXIT_OK
 
 
-#: The formats payerkit itself writes, and their file names in the demo's folder.
-DEMO_FORMATS = {"x12-837p": ".837", "cms-1500": ".cms-1500.pdf", "cms-1500-red": ".cms-1500-red.pdf",
-                "nf-3": ".nf-3.pdf", "superbill": ".superbill.pdf",
-                "superbill-html": ".superbill.html"}
-
-
 def _demo_name(path: Path, fmt: str) -> str:
     """``ny-covered.837``, ``ny-covered.nf-3.pdf``; a plugin's own format: ``.<id>``."""
-    return path.stem + DEMO_FORMATS.get(fmt, f".{fmt}")
+    return path.stem + file_ending(fmt)
 
 
 def _demo_outputs(cases: list[Path], out: Path, force: bool) -> None:
@@ -220,7 +215,7 @@ def _demo_outputs(cases: list[Path], out: Path, force: bool) -> None:
                           "another folder with -o")
     writers: dict[str, Path] = {}
     for path in cases:
-        names = [f"{path.stem}.json", *(_demo_name(path, fmt) for fmt in DEMO_FORMATS)]
+        names = [f"{path.stem}.json", *(_demo_name(path, fmt) for fmt in FILE_ENDINGS)]
         for target in (out / name for name in names):
             check_output(target, inputs=cases, force=force, parents=True)
             other = writers.setdefault(os.path.normcase(target.name), path)

@@ -50,7 +50,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from .batch import X12, BatchSettings, Evaluated, Item, evaluate_item
+from .batch import BatchSettings, Evaluated, Item, evaluate_item
 
 #: Cases per partition when the CLI builds the bag.
 PARTITION_SIZE = 500
@@ -127,7 +127,7 @@ def evaluate_bag(bag, settings: BatchSettings, client=None) -> Iterator[Evaluate
         client = get_client()
     parts = bag.to_delayed()
     blocks: list[range | None] = [None] * len(parts)
-    if settings.format == X12 and settings.per_case:  # a number for each case, by partition
+    if settings.numbered_files:  # a number for each case, by partition
         from .formats.control import reserve_control_numbers
 
         sizes = client.gather(client.compute([dask.delayed(len)(part) for part in parts]))

@@ -48,6 +48,17 @@ FORMATS = (
 )
 
 
+#: How a claim file's name ends, by format (``ny-covered.nf-3.pdf``): the demo's and the batch's.
+FILE_ENDINGS = {"x12-837p": ".837", "cms-1500": ".cms-1500.pdf",
+                "cms-1500-red": ".cms-1500-red.pdf", "nf-3": ".nf-3.pdf",
+                "superbill": ".superbill.pdf", "superbill-html": ".superbill.html"}
+
+
+def file_ending(format_id: str) -> str:
+    """The ending of a claim file in ``format_id``: payerkit's own, else ``.<id>``."""
+    return FILE_ENDINGS.get(format_id, f".{format_id}")
+
+
 @hookimpl
 def payerkit_claim_formats():
     return list(FORMATS)
