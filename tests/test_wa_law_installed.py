@@ -28,6 +28,18 @@ def test_the_fifth_visit_of_a_new_episode_on_premera(kits):
     assert [r.code for r in result.requirements] == ["PRIOR-AUTHORIZATION-REQUIRED"]
 
 
+def test_premeras_own_six_visits_hold_without_the_law(kits):
+    """Premera's page exempts the first six visits of an episode: disabling the law keeps them."""
+    _, without = kits
+    case = load_case(EXAMPLES / "premera-seventh-visit.toml")
+    for visit in case.visits[:6]:
+        assert without.check(case, visit.date).status == "covered"
+        assert without.scrub(case, visit.date).errors == ()
+    result = without.check(case)
+    assert result.status == "action_required"
+    assert [r.code for r in result.requirements] == ["PRIOR-AUTHORIZATION-REQUIRED"]
+
+
 def test_regences_answers_carry_the_law(kits):
     with_law, without = kits
     case = load_case(EXAMPLES / "regence-covered.toml")

@@ -2,8 +2,9 @@
 
 payerkit asks these hooks only about ``premera-wa``. The rules are in
 :mod:`.rules` and :mod:`.review` (the eviCore review program), all Premera's
-own; figures in ``data/figures.toml``, citations in :mod:`.sources`. The six
-visits without review of a new episode are Washington law's, applied by the
+own (the first six visits of an episode without review included); figures in
+``data/figures.toml``, citations in :mod:`.sources`. Washington law's six visits
+without prior authorization (RCW 48.43.016) are a separate floor, applied by the
 ``payerkit-wa-insurance-law`` rule set this distribution depends on (never
 imported: the kit applies it to fully insured plans).
 """
