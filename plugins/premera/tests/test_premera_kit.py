@@ -14,6 +14,7 @@ from payerkit.formats.options import ControlNumbers, WriteOptions
 from payerkit.io import load_case, structure_case, unstructure_case
 from payerkit.model.outcome import PRIOR_AUTHORIZATION_REQUIRED as PA
 from payerkit.model.outcome import UNCONFIRMED_SUFFIX
+from payerkit.rules.limits import VISITS_BEFORE_REVIEW as REVIEW
 from payerkit.testing.x12 import parse_segments, semantic_errors_837p
 
 import payerkit_premera
@@ -236,8 +237,8 @@ def test_first_visit_of_the_example_is_covered_and_clean(kit):
     case = load_case(EXAMPLES / "premera-seventh-visit.toml")
     assert kit.check(case, D(2026, 1, 6)).status == "covered"
     assert kit.scrub(case, D(2026, 1, 6)).errors == ()
-    [rx] = kit.limits(case, D(2026, 1, 6)).limits
-    assert rx.used == 1
+    assert [(lim.name, lim.used) for lim in kit.limits(case, D(2026, 1, 6)).limits] == [
+        (REVIEW, 1), ("prescribed visits", 1)]
 
 
 # -- units and fees ----------------------------------------------------------------------
@@ -299,14 +300,39 @@ def test_practice_csv_entries_come_before_rates(kit, make_case, tmp_path):
 
 def test_limits_prescription(kit, make_case, weekly):
     case = make_case(visits=weekly(D(2026, 1, 5), 4), coverage={"visits_used_elsewhere": 1})
-    [rx] = kit.limits(case).limits  # the six visits without review are the law's, not a limit here
+    rx = {lim.name: lim for lim in kit.limits(case).limits}["prescribed visits"]
     assert (rx.allowed, rx.used, rx.window) == (12, 4, "since the prescription of 2026-01-02")
 
 
 def test_limits_count_as_of_the_visit_asked(kit, make_case, weekly):
     case = make_case(visits=weekly(D(2026, 1, 5), 4))
-    [rx] = kit.limits(case, D(2026, 1, 12)).limits
-    assert rx.used == 2
+    found = {lim.name: lim for lim in kit.limits(case, D(2026, 1, 12)).limits}
+    assert found["prescribed visits"].used == 2 and found[REVIEW].used == 2
+
+
+@pytest.mark.parametrize("with_law", [True, False], ids=["with-law", "premera-only"])
+@pytest.mark.parametrize("funding", ["fully_insured", "self_funded", None])
+def test_limits_show_the_review_window_once(kit, premera_only, make_case, weekly, with_law,
+                                            funding):
+    """"visits before review: 6, used 3, left 3, in this episode" - one row, Premera's own,
+    whether the law (which states the same six on fully insured plans) is installed or not."""
+    chosen = kit if with_law else premera_only
+    case = make_case(visits=weekly(D(2026, 1, 5), 3), coverage={"funding": funding})
+    rows = [lim for lim in chosen.limits(case).limits if lim.name == REVIEW]
+    assert [(r.allowed, r.used, r.remaining) for r in rows] == [(6, 3, 3)]
+    assert rows[0].citation == src.FIGURES.get("visits_without_review").citation
+    assert "episode of care 2026-01-05 to 2026-04-04" in rows[0].window
+
+
+def test_limits_show_the_laws_window_past_premeras_90_days(kit, premera_only, make_case):
+    days = [D(2026, 1, 5) + dt.timedelta(days=23 * i) for i in range(5)]
+    case = make_case(visits=[{"date": d, "services": [{"code": "97124", "minutes": 45}]}
+                             for d in days], as_of=D(2026, 4, 10))
+    assert [lim.name for lim in premera_only.limits(case).limits] == ["prescribed visits"]
+    [row] = [lim for lim in kit.limits(case).limits if lim.name == REVIEW]
+    assert (row.allowed, row.used, row.remaining) == (6, 5, 1)
+    assert "RCW 48.43.016" in row.citation.source
+    assert "new episode of care, since 2026-01-05" in row.window
 
 
 def test_limits_with_authorization(kit, make_case, weekly):
@@ -321,7 +347,7 @@ def test_limits_with_authorization(kit, make_case, weekly):
 
 def test_no_prescription_limit_without_visit_count(kit, make_case):
     case = make_case(episode={"prescription": None})
-    assert kit.limits(case).limits == ()
+    assert [lim.name for lim in kit.limits(case).limits] == [REVIEW]
 
 
 # -- filing deadline -------------------------------------------------------------------------

@@ -225,11 +225,13 @@ def test_authorization_used_up(make_case, weekly):
     assert used_up.path == "episode.authorization.visits"
 
 
-def test_review_limits_are_the_authorizations_only(make_case, weekly):
-    assert review.limits(make_case(), make_case().visits[-1]) == []
+def test_review_limits(make_case, weekly):
+    [window] = review.limits(make_case(), make_case().visits[-1])
+    assert (window.name, window.allowed, window.used) == ("visits before review", 6, 3)
+    assert window.citation == src.FIGURES.get("visits_without_review").citation
     auth = {"number": "EVI1", "visits": 6}
     case = make_case(visits=weekly(D(2026, 1, 5), 4), episode={"authorization": auth})
-    [limit] = review.limits(case, case.visits[-1])
+    [_, limit] = review.limits(case, case.visits[-1])
     assert (limit.name, limit.allowed, limit.used) == ("authorized visits", 6, 4)
     assert limit.window == "the authorization on file: the case's first visit to open end"
     assert limit.citation == src.OUTPATIENT_REHAB

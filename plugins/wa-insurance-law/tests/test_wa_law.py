@@ -157,3 +157,37 @@ def test_installed_plugin_is_discovered_and_listed(installed, payerkit_data_dir)
     assert rule_set.scope == "WA commercial, fully insured"
     [entry] = [p for p in kit.plugins() if p.rule_sets]
     assert entry.info.distribution == "payerkit-wa-insurance-law" and entry.programs == ()
+
+
+def test_limits_show_the_laws_review_window_when_the_payer_gives_none(payerkit_data_dir):
+    """The host plan states no limit: the law's six visits are the clerk's review window."""
+    with_law, without = kits()
+    assert without.limits(case()).limits == ()
+    [row] = with_law.limits(case()).limits
+    assert (row.name, row.unit, row.allowed, row.used, row.remaining) == (
+        "visits before review", "visits", 6, 5, 1)
+    assert row.citation == law.SIX_VISITS and "new episode of care, since" in row.window
+    self_funded = case(coverage={**FIFTH["coverage"], "funding": "self_funded"})
+    assert with_law.limits(self_funded).limits == ()
+
+
+class WindowPlan(HostPlan):
+    """A plan stating its own review window of ``allowed`` visits, with its own citation."""
+
+    def __init__(self, allowed):
+        super().__init__()
+        self.allowed = allowed
+
+    @hookimpl
+    def payerkit_visit_limits(self, case, visit):
+        from payerkit.rules.limits import review_window
+        return [review_window(self.allowed, len(case.visits), "the plan's episode", PLAN)]
+
+
+@pytest.mark.parametrize(("allowed", "source"), [(6, PLAN), (8, PLAN), (4, law.SIX_VISITS)])
+def test_one_review_window_row_with_the_payers_own(payerkit_data_dir, allowed, source):
+    """The payer's window and the law's floor make one row: the one leaving more visits (the
+    payer's on a tie, with its source)."""
+    with_law, _ = kits(WindowPlan(allowed))
+    [row] = with_law.limits(case()).limits
+    assert row.citation == source and row.allowed == max(allowed, 6)

@@ -30,7 +30,7 @@ import datetime as dt
 from attrs import frozen
 from payerkit import Case, Limit, Outcome, Visit, caution, note, requirement
 from payerkit.model.outcome import PRIOR_AUTHORIZATION_REQUIRED
-from payerkit.rules.limits import count_between, count_in_window, episode_start
+from payerkit.rules.limits import count_between, count_in_window, episode_start, review_window
 
 from . import sources as src
 
@@ -157,11 +157,19 @@ def _shared(case: Case) -> list[Outcome]:
 
 
 def limits(case: Case, visit: Visit) -> list[Limit]:
-    """The authorization's visits, as of ``visit`` (when it states them)."""
+    """As of ``visit``: Premera's visits before review while its episode's 90-day period runs,
+    and the authorization's visits (when it states them)."""
+    found = []
+    rule = src.FIGURES.find(RULE, visit.date)
+    ep = episode(case, visit.date)
+    if rule is not None and not ep.after_period:
+        found.append(review_window(rule.integer, ep.number, f"this {ep.window}; then eviCore "
+                                   "review (prior authorization)", rule.citation))
     auth = case.episode.authorization
     if auth is None or auth.visits is None:
-        return []
+        return found
     start = auth.start.isoformat() if auth.start else "the case's first visit"
     end = auth.end.isoformat() if auth.end else "open end"
-    return [Limit("authorized visits", "visits", auth.visits, authorization_used(case, visit.date),
-                  f"the authorization on file: {start} to {end}", src.OUTPATIENT_REHAB)]
+    return [*found, Limit("authorized visits", "visits", auth.visits,
+                          authorization_used(case, visit.date),
+                          f"the authorization on file: {start} to {end}", src.OUTPATIENT_REHAB)]

@@ -13,6 +13,9 @@ with a caution when a case does not say how its plan is funded.
   visits 1-6 of a new episode of care is overridden; a referral or
   prescription may still be required, and the visits count toward limits.
 * **Prompt pay** (WAC 284-170-431): the payment terms of every governed plan.
+* **Limits**: the six visits are reported as the shared "visits before review" limit
+  (:func:`payerkit.rules.limits.with_review_window`): one row with a payer's own review window,
+  the one that leaves more visits.
 
 Figures are in ``data/figures.toml``.
 """
@@ -21,9 +24,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from payerkit import Citation, PaymentTerm, RuleSet, hookimpl, load_figures, note
+from payerkit import Citation, Limit, PaymentTerm, RuleSet, hookimpl, load_figures, note
 from payerkit.model.outcome import PRIOR_AUTHORIZATION_REQUIRED, PROVIDER_CATEGORY_EXCLUDED
-from payerkit.rules.limits import count_between, episode_start
+from payerkit.rules.limits import count_between, episode_start, review_window, with_review_window
 
 FIGURES = load_figures(__package__)
 EVERY_CATEGORY = Citation(
@@ -61,15 +64,24 @@ def _terms() -> tuple[PaymentTerm, ...]:
 TERMS = _terms()
 
 
-def pa_free_visit(case, visit) -> int | None:
-    """The visit's number in a new episode of care when the law bars prior authorization for it."""
+def six_visits(case, visit) -> Limit | None:
+    """The law's visits without prior authorization in the visit's new episode of care, as a
+    :data:`~payerkit.rules.limits.VISITS_BEFORE_REVIEW` limit (``None`` before the law)."""
     rule = FIGURES.find("pa_free_treatment_visits", visit.date)
     if rule is None:
         return None
     gap = FIGURES.get("new_episode_days").integer
     start = episode_start(case.visits, visit.date, gap) or visit.date
-    number = count_between(case.visits, start, visit.date)
-    return number if number <= rule.integer else None
+    return review_window(rule.integer, count_between(case.visits, start, visit.date),
+                         f"this new episode of care, since {start.isoformat()} (RCW 48.43.016: no "
+                         f"prior authorization for up to {rule.value} consecutive treatment "
+                         "visits)", rule.citation)
+
+
+def pa_free_visit(case, visit) -> int | None:
+    """The visit's number in a new episode of care when the law bars prior authorization for it."""
+    limit = six_visits(case, visit)
+    return limit.used if limit is not None and limit.used <= limit.allowed else None
 
 
 @hookimpl
@@ -115,6 +127,21 @@ def _lawful(outcome, number: int | None):
                     "for up to 6 consecutive treatment visits with a contracting provider",
                     SIX_VISITS, outcome.path)
     return outcome
+
+
+@hookimpl(wrapper=True, specname="payerkit_visit_limits")
+def review_window_limit(case, visit):
+    """Add the law's visits before review to the owner's limits, one row with the payer's own."""
+    found = yield
+    limit = six_visits(case, visit)
+    if found is None:
+        found = []
+    if limit is None or isinstance(found, str | bytes) or not isinstance(found, Iterable):
+        return found  # a wrong type is left for the kit to report
+    found = list(found)
+    if not all(isinstance(item, Limit) for item in found):
+        return found
+    return with_review_window(found, limit)
 
 
 @hookimpl
