@@ -79,14 +79,19 @@ def with_review_window(limits: Iterable[Limit], limit: Limit) -> list[Limit]:
     """``limits`` with the review window ``limit``, keeping one :data:`VISITS_BEFORE_REVIEW` row.
 
     Two rules that each exempt visits from review (a payer's own and a state's floor) exempt a
-    visit when either does, so the row kept is the one that leaves more visits; on a tie the one
-    given first (the owner's, with its source). Other limits are kept as they are.
+    visit when either does, so the row kept is the one that leaves more visits (or is less far
+    over); on a tie the one given first (the owner's, with its source). Other limits are kept
+    as they are.
     """
     found = list(limits)
     at = next((i for i, old in enumerate(found) if old.name == VISITS_BEFORE_REVIEW), None)
     if at is None:
         return [limit, *found]
-    if limit.remaining is not None and (found[at].remaining is None
-                                        or limit.remaining > found[at].remaining):
+    if _left(limit) is not None and (_left(found[at]) is None or _left(limit) > _left(found[at])):
         found[at] = limit
     return found
+
+
+def _left(limit: Limit):
+    """``allowed - used``, below 0 when over (``remaining`` stops at 0), ``None`` when unknown."""
+    return None if limit.allowed is None else limit.allowed - limit.used

@@ -61,6 +61,23 @@ def test_one_review_window_row_the_one_leaving_more_visits(allowed, floor, used,
         assert row.allowed == max(allowed, floor)
 
 
+@given(st.integers(0, 10_000), st.integers(0, 10_000))
+def test_a_limit_never_has_a_negative_remaining(allowed, used):
+    limit = Limit("visits", "visits", allowed, used, "calendar year")
+    assert limit.remaining >= 0 and limit.over >= 0
+    assert limit.remaining - limit.over == allowed - used
+    assert (limit.over > 0) is (used > allowed)
+
+
+def test_over_a_limit_in_rvus_keeps_decimals_and_unknown_stays_unknown():
+    from decimal import Decimal
+    rvu = Limit("daily RVUs", "rvu", Decimal("8"), Decimal("9.5"), "this day")
+    assert (rvu.remaining, rvu.over) == (Decimal("0"), Decimal("1.5"))
+    assert str(rvu.remaining) == "0"
+    unknown = Limit("rehab visits", "visits", None, 30, "calendar year")
+    assert unknown.remaining is None and unknown.over is None
+
+
 def test_deadline_counts_days_after_the_event():
     cite = Citation("invented rule", confidence="sample")
     bill = Deadline("bill", "service", D(2026, 3, 1), 45, cite, excuse="Excusable.")
