@@ -71,6 +71,51 @@ def test_rga_groups_are_told_to_use_rga01(kit):
     assert "REGENCE-RGA-PAYER-ID" not in {o.code for o in kit.outcomes(make_case())}
 
 
+# -- BlueCard: a member of one Regence plan treated in another plan's state ------------------
+
+WASHINGTON = {"line1": "500 W Main Ave", "city": "Spokane", "state": "WA", "zip": "992010001"}
+
+
+def test_an_oregon_member_treated_in_washington_is_billed_to_the_local_blue_plan(kit):
+    """BlueCard: a provider files with its local Blue plan, not the member's home plan's id."""
+    case = make_case("regence-or", provider={"address": WASHINGTON})
+    result = kit.check(case)
+    assert result.status == "action_required"
+    [local] = [r for r in result.requirements if r.code == "REGENCE-BLUECARD-LOCAL-PLAN"]
+    assert "00851" in local.message and "WA" in local.message
+    assert "coverage.payer_id" in local.message and local.message.endswith(UNCONFIRMED_SUFFIX)
+    assert local.citation == src.BLUECARD and "bluecard" in local.citation.source.lower()
+    [error] = [f for f in kit.scrub(case).errors if f.code == "REGENCE-BLUECARD-LOCAL-PLAN"]
+    assert error.path == "coverage.payer_id"
+    with pytest.raises(ClaimRefused):  # never silently to the home plan's 00851
+        kit.claim(case, options=options(D(2026, 3, 20)))
+
+
+def test_the_local_plans_payer_id_routes_the_claim(kit):
+    case = make_case("regence-or", provider={"address": WASHINGTON},
+                     coverage={"payer_id": "00932"})
+    assert kit.check(case).status == "covered"
+    routed = outcome(kit, case, "REGENCE-BLUECARD-LOCAL-PLAN")
+    assert routed.effect == "note" and "00932" in routed.message
+    text = kit.claim(case, options=options(D(2026, 3, 20))).decode("ascii")
+    [payer] = [s for s in parse_segments(text) if s[:3] == ["NM1", "PR", "2"]]
+    assert payer[-1] == "00932"
+
+
+def test_the_home_plans_id_given_on_purpose_is_a_caution(kit):
+    """A provider contracted with the member's plan in a bordering county may file with it."""
+    case = make_case("regence-or", provider={"address": WASHINGTON},
+                     coverage={"payer_id": "00851"})
+    home = outcome(kit, case, "REGENCE-BLUECARD-LOCAL-PLAN")
+    assert home.effect == "caution" and "bordering" in home.message
+    assert kit.check(case).status == "covered"
+
+
+@pytest.mark.parametrize("program_id", ["regence-wa", "regence-or", "regence-id", "regence-ut"])
+def test_a_provider_in_the_plans_own_state_is_not_bluecard(kit, program_id):
+    assert "REGENCE-BLUECARD-LOCAL-PLAN" not in {o.code for o in kit.outcomes(make_case(program_id))}
+
+
 # -- coverage ---------------------------------------------------------------------------------
 
 def test_a_covered_visit_names_the_functional_loss_rule(kit):

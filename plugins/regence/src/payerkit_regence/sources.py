@@ -72,6 +72,15 @@ ELECTRONIC = Citation(
     "claims are accepted only from members and from providers outside the service area",
     edition="payment page current copy; Idaho page older, undated", confidence="high",
     url="https://www.regence.com/provider/claims-payment/payment")
+BLUECARD = Citation(
+    "Regence, BlueCard program (regence.com/provider/programs/bluecard) and Filing claims "
+    "(regence.com/web/regence_provider/filing-claims): a provider submits the claims of members "
+    "of other Blue plans to its local Blue plan, which routes them to the member's plan; in "
+    "bordering counties the claim goes to the Blue plan of the state where the service was "
+    "given, unless the provider is contracted with the member's bordering plan, and a provider "
+    "contracted with one plan but not the other files with its contracted plan; Medicare "
+    "Advantage is a separate program", edition="undated copies", confidence="medium",
+    url="https://www.regence.com/web/regence_provider/filing-claims")
 CONTRACTING = Citation(
     "Regence, Contracting (regence.com/provider/contracting-credentialing/contracting): all "
     "providers must be credentialed before they participate; claims submitted before the "
