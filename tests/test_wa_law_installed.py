@@ -57,3 +57,18 @@ def test_a_self_funded_plan_is_unaffected(kits, name):
     assert with_law.check(case) == without.check(case)
     assert with_law.scrub(case) == without.scrub(case)
     assert with_law.payment_terms(case) == without.payment_terms(case)
+
+
+@pytest.mark.parametrize("name", ["wa-law-regence-medicare-advantage.toml",
+                                  "regence-medicare-advantage.toml"])
+def test_a_medicare_advantage_plan_gets_no_state_law(kits, name):
+    """Medicare Advantage is federal (42 CFR Part 422): no RCW 48.43 / WAC 284-170 note on it."""
+    with_law, without = kits
+    case = load_case(EXAMPLES / name)
+    assert case.coverage.funding == "medicare_advantage"
+    result = with_law.check(case)
+    assert result.status == "not_covered"
+    assert not {r.code for r in result.reasons + result.requirements
+                if r.code.startswith("WA-") or r.code == "PLAN-FUNDING-UNKNOWN"}
+    assert with_law.check(case) == without.check(case)
+    assert with_law.payment_terms(case).terms == ()

@@ -16,11 +16,11 @@ from attrs import field, frozen, validators
 from .results import Citation
 
 LineOfBusiness = Literal["commercial", "auto", "workers_comp"]
-#: How a plan is funded: state insurance law governs fully insured plans; self-funded
-#: (ERISA) plans are outside state mandates.
-Funding = Literal["fully_insured", "self_funded"]
+#: How a plan is funded: state insurance law governs fully insured plans; self-funded (ERISA)
+#: plans and Medicare Advantage plans (federal: 42 CFR Part 422) are outside state mandates.
+Funding = Literal["fully_insured", "self_funded", "medicare_advantage"]
 LINES_OF_BUSINESS = ("commercial", "auto", "workers_comp")
-FUNDINGS = ("fully_insured", "self_funded")
+FUNDINGS = ("fully_insured", "self_funded", "medicare_advantage")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 #: X12 claim filing indicator (SBR09) by line of business.

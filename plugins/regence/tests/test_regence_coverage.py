@@ -151,13 +151,26 @@ def test_a_prescription_dated_after_the_visit_is_action_required(kit):
 
 @pytest.mark.parametrize("program_id", ["regence-wa", "regence-or", "regence-id", "regence-ut"])
 def test_medicare_advantage_is_not_covered(kit, program_id):
-    case = make_case(program_id, facts={"medicare_advantage": True})
+    case = make_case(program_id, coverage={"funding": "medicare_advantage"})
     result = kit.check(case)
     assert result.status == "not_covered"
     assert [o.code for o in kit.outcomes(case)] == ["REGENCE-MA-NOT-COVERED"]
     assert [f.code for f in kit.scrub(case).errors] == ["REGENCE-MA-NOT-COVERED"]
     with pytest.raises(ClaimRefused):
         kit.claim(case, options=options(D(2026, 3, 20)))
+
+
+def test_the_old_medicare_advantage_fact_names_its_replacement(kit):
+    """facts.<plan>.medicare_advantage moved to coverage.funding, which keeps state law off."""
+    case = make_case(facts={"medicare_advantage": True})
+    with pytest.raises(CaseError) as err:
+        kit.check(case)
+    [problem] = err.value.problems
+    assert problem.startswith("facts.regence-wa.medicare_advantage:")
+    assert 'coverage.funding = "medicare_advantage"' in problem
+    both = make_case(facts={"medicare_advantage": True},
+                     coverage={"funding": "medicare_advantage"})
+    assert kit.check(both).status == "not_covered"
 
 
 def test_contracted_providers_send_electronically(kit):

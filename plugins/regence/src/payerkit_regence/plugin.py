@@ -19,7 +19,7 @@ from payerkit import Citation, Program, hookimpl
 
 from . import common, notification, regence, ump
 from . import sources as src
-from .facts import RegenceFacts, UmpFacts, check
+from .facts import MEDICARE_ADVANTAGE, RegenceFacts, UmpFacts, check
 
 
 @frozen
@@ -84,10 +84,10 @@ PLANS: dict[str, Plan] = {plan.program.id: plan for plan in (
 PROGRAMS = tuple(plan.program for plan in PLANS.values())
 
 
-def _plan(program: Program, facts) -> tuple[Plan, object]:
+def _plan(program: Program, case, facts) -> tuple[Plan, object]:
     plan = PLANS[program.id]
     facts = plan.facts(facts)
-    check(program, facts)
+    check(program, case, facts)
     return plan, facts
 
 
@@ -98,7 +98,7 @@ def payerkit_programs():
 
 @hookimpl
 def payerkit_outcomes(program, case, visit, as_of, facts):
-    plan, facts = _plan(program, facts)
+    plan, facts = _plan(program, case, facts)
     if plan.kind == "ump":
         return ump.outcomes(program, case, visit, facts)
     return regence.outcomes(program, case, visit, as_of, facts, plan.guide)
@@ -106,9 +106,9 @@ def payerkit_outcomes(program, case, visit, as_of, facts):
 
 @hookimpl
 def payerkit_scrub(program, case, visit, as_of, facts, pricing):
-    plan, facts = _plan(program, facts)
+    plan, facts = _plan(program, case, facts)
     found = common.code_findings(case, visit, plan.guide)
-    if plan.kind == "regence" and not facts.medicare_advantage:
+    if plan.kind == "regence" and case.coverage.funding != MEDICARE_ADVANTAGE:
         found += regence.units_findings(program, case, visit, facts, pricing)
         found += notification.claim_timing(case, as_of, facts)
     return found
@@ -126,7 +126,7 @@ def payerkit_fee_schedule(case):
 
 @hookimpl
 def payerkit_visit_limits(program, case, visit, facts):
-    plan, facts = _plan(program, facts)
+    plan, facts = _plan(program, case, facts)
     if plan.kind == "ump":
         return ump.limits(program, case, visit, facts)
     return regence.limits(program, case, visit, facts, plan.guide)

@@ -30,17 +30,16 @@ from payerkit.rules.limits import count_in_benefit_year
 from . import common, notification
 from . import sources as src
 from .codes import MODALITIES_PROCEDURES, in_ranges
-from .facts import RegenceFacts
+from .facts import MEDICARE_ADVANTAGE, RegenceFacts
 
 
 def outcomes(program: Program, case: Case, visit: Visit, as_of: dt.date, facts: RegenceFacts,
              guide: Citation) -> list[Outcome]:
-    at = f"facts.{program.id}."
-    if facts.medicare_advantage:
+    if case.coverage.funding == MEDICARE_ADVANTAGE:
         return [not_covered("REGENCE-MA-NOT-COVERED", "the member's plan is a Regence Medicare "
                             "Advantage plan: massage therapists are not Medicare-eligible "
                             "providers, and Regence does not cover their services under Medicare "
-                            "Advantage", src.MEDICARE_ADVANTAGE, at + "medicare_advantage")]
+                            "Advantage", src.MEDICARE_ADVANTAGE, "coverage.funding")]
     found = [_network(case), note(
         "REGENCE-FUNCTIONAL-LOSS", "Regence pays for massage when a physician has diagnosed a "
         "medical condition that has resulted in functional loss and prescribed rehabilitation "
