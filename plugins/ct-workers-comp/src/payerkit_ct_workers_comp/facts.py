@@ -41,6 +41,10 @@ class CtFacts:
     form_43_contests: Form43Scope = "liability"
     #: The day the employer or carrier began paying on the claim.
     first_payment_date: dt.date | None = None
+    #: The first day the employer furnished the employee medical or surgical care for the
+    #: injury: within the notice period it excuses a late or missing notice of claim
+    #: (C.G.S. § 31-294c(c)); care paid by the employee's group health plan does not count.
+    medical_care_date: dt.date | None = None
     #: The day the carrier accepted the claim in writing (a voluntary agreement, a letter).
     accepted_date: dt.date | None = None
     #: Who bills: the carrier agreed in writing to pay the massage practice directly, or the
