@@ -14,7 +14,8 @@ from . import billing, liability, pricing, sources
 from .facts import AT, CtFacts, checked
 
 PROGRAM_ID = "ct-workers-comp"
-#: The WCC's 1995 memorandum asks for the CMS-1500; only the 837P writer is installed so far.
+#: The WCC's 1995 memorandum asks for the CMS-1500 (and its red-ink OCR print); the 837P where
+#: the carrier takes electronic bills.
 PROGRAM = Program(
     id=PROGRAM_ID,
     name="Connecticut workers' compensation (C.G.S. chapter 568)",
