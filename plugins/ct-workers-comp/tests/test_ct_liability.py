@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
-from payerkit import ClaimRefused
+from payerkit import CaseError, ClaimRefused
 from payerkit.formats.options import ControlNumbers, WriteOptions
 
-from payerkit_ct_workers_comp import liability, sources
+from payerkit_ct_workers_comp import liability, plugin, sources
 from payerkit_ct_workers_comp.facts import CtFacts
 
 D = dt.date
@@ -238,3 +239,34 @@ def test_employment_related_accident_must_say_work_injury(kit, make_case):
     assert kind.effect == "requirement" and kind.finding_severity == "error"
     assert "CLM11 = EM" in kind.message
     assert kit.check(case).status == "action_required"
+
+
+# -- implausible dates: a case error naming the field (exit 2), as for bill_days ----------------
+
+
+@pytest.mark.parametrize("fact", ["notice_of_claim_date", "form_43_date", "first_payment_date",
+                                  "accepted_date", "medical_care_date"])
+def test_a_date_before_the_injury_is_a_case_error_naming_the_fact(kit, make_case, fact):
+    case = make_case(facts={fact: D(2026, 1, 11)})  # the injury is 2026-01-12
+    for ask in (kit.check, kit.scrub):
+        with pytest.raises(CaseError) as bad:
+            ask(case)
+        assert bad.value.problems == [f"facts.ct-workers-comp.{fact}: expected a date on or "
+                                      "after the injury (episode.onset_date)"]
+    assert kit.check(make_case(facts={fact: D(2026, 1, 12)}))  # the injury's own day is fine
+
+
+def test_the_cli_exits_2_naming_the_field(make_case, tmp_path, capsys, monkeypatch):
+    from payerkit import PayerKit
+    from payerkit.cli import main
+    from payerkit.io import unstructure_case
+
+    monkeypatch.setattr("payerkit.commands.PayerKit",
+                        lambda: PayerKit(entry_points=False, plugins=[plugin], strict=True))
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(unstructure_case(
+        make_case(facts={"notice_of_claim_date": D(2025, 12, 1)})), default=str))
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "facts.ct-workers-comp.notice_of_claim_date: expected a date on or after the injury" in err
+    assert "2025-12-01" not in err and "Traceback" not in err

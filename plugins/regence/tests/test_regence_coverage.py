@@ -208,7 +208,7 @@ def test_visits_elsewhere_and_last_year_are_counted_right(kit):
     visits = [{"date": D(2025, 12, 29), "services": [{"code": "97124", "minutes": 45}]},
               *weekly(D(2026, 3, 2), 2)]
     case = make_case(visits=visits, coverage={"visits_used_elsewhere": 2},
-                     facts={"rehab_visits_per_year": 4, "treatment_start": D(2026, 3, 2)})
+                     facts={"rehab_visits_per_year": 4})
     [rehab] = [lim for lim in kit.limits(case).limits if lim.name == "outpatient rehabilitation visits"]
     assert rehab.used == 4  # two of 2026 in this file and two elsewhere; 2025 not counted
 
@@ -255,3 +255,16 @@ def test_the_figures_are_cited_and_dated():
     assert src.FIGURES.get("units_per_date").integer == 4
     assert src.FIGURES.get("units_per_date").citation.confidence == "medium"
     assert src.FIGURES.get("payer_id.rga").value == "RGA01"
+
+
+def test_treatment_started_after_the_first_visit_is_a_case_error(kit):
+    """facts.<plan>.treatment_start is for visits not in the file: it cannot be later than the
+    case's first visit (2026-03-02)."""
+    case = make_case(facts={"treatment_start": D(2026, 3, 3)})
+    for ask in (kit.check, kit.scrub, kit.limits):
+        with pytest.raises(CaseError) as bad:
+            ask(case)
+        assert bad.value.problems == ["facts.regence-wa.treatment_start: expected a date on or "
+                                      "before the case's first visit (visits[0].date)"]
+    assert kit.check(make_case(facts={"treatment_start": D(2026, 3, 2)})).status == "covered"
+    assert kit.check(make_case(facts={"treatment_start": D(2026, 2, 20)}))

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Literal
 
 from attrs import field, frozen
-from payerkit import CaseError
+from payerkit import Case, CaseError
 
 BillingArrangement = Literal["carrier_agreement", "under_treating_practice"]
 UnitRuleChoice = Literal["cms-8-minute", "cpt-midpoint"]
@@ -62,8 +62,21 @@ class CtFacts:
     bill_days: int | None = None
 
 
-def checked(facts: CtFacts) -> CtFacts:
-    """The facts, or a :class:`payerkit.CaseError` naming the field a type cannot check."""
+#: The claim's dates that cannot come before the injury (``episode.onset_date``).
+AFTER_INJURY = ("notice_of_claim_date", "form_43_date", "first_payment_date", "accepted_date",
+                "medical_care_date")
+
+
+def checked(case: Case, facts: CtFacts) -> CtFacts:
+    """The facts, or a :class:`payerkit.CaseError` naming each field a type cannot check: a
+    number out of range, a date of the claim before the injury (dates are not echoed)."""
+    problems = []
     if facts.bill_days is not None and facts.bill_days < 1:
-        raise CaseError([f"{AT}bill_days: expected a number of days >= 1"])
+        problems.append(f"{AT}bill_days: expected a number of days >= 1")
+    injury = case.episode.onset_date
+    problems += [f"{AT}{name}: expected a date on or after the injury (episode.onset_date)"
+                 for name in AFTER_INJURY
+                 if getattr(facts, name) is not None and getattr(facts, name) < injury]
+    if problems:
+        raise CaseError(problems)
     return facts

@@ -39,7 +39,7 @@ def payerkit_programs():
 
 @hookimpl
 def payerkit_outcomes(case, visit, as_of, facts):
-    facts = checked(facts)
+    facts = checked(case, facts)
     refused = liability.in_scope(case)
     if any(o.effect == "not_covered" for o in refused):
         return refused
@@ -64,7 +64,7 @@ def payerkit_visit_limits(case, visit):
 
 @hookimpl
 def payerkit_filing_deadline(case, visit, facts):
-    if checked(facts).bill_days is None or not case.episode.work_related:
+    if checked(case, facts).bill_days is None or not case.episode.work_related:
         return []
     return [Deadline(
         "bill", "service", visit.date, facts.bill_days,

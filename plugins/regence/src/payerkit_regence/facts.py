@@ -86,6 +86,10 @@ def check(program: Program, case: Case, facts) -> None:
         if value is not None and value < least:
             problems.append(f"facts.{program.id}.{name}: expected an integer of at least {least}, "
                             f"got {value}")
+    start = getattr(facts, "treatment_start", None)
+    if start is not None and start > case.visits[0].date:
+        problems.append(f"facts.{program.id}.treatment_start: expected a date on or before the "
+                        "case's first visit (visits[0].date)")
     approved, sent = getattr(facts, "notification_approved_date", None), \
         getattr(facts, "notification_date", None)
     if approved is not None and sent is not None and approved < sent:
