@@ -762,7 +762,7 @@ class PayerKit:
             raise ClaimRefused([Finding(
                 "error", "FORMAT-NOT-ACCEPTED", f"{program.id} does not take {format_id!r} "
                 f"claims (it takes {', '.join(program.claim_formats) or 'none installed'})",
-                None, Citation(program.name, confidence="rule"))])
+                None, program.claim_formats_citation or Citation(program.name, confidence="rule"))])
         return self._formats[format_id][0]
 
 

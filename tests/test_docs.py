@@ -62,3 +62,13 @@ def test_plugin_readmes_list_the_formats_each_program_takes(plugin, payerkit_dat
     stale = re.search(r"lists only `x12-837p`|`x12-837p` alone|only the 837P is listed|"
                       r"no (?:NF-3 or CMS-1500|paper) writer is installed", readme)
     assert stale is None, f"{plugin}/README.md still says: {stale.group(0)!r}"
+
+
+@pytest.mark.parametrize("plugin", sorted(PLUGIN_PROGRAMS))
+def test_first_party_programs_cite_their_claim_formats_rule(plugin, payerkit_data_dir):
+    from payerkit import PayerKit
+
+    kit = PayerKit(strict=True)
+    for program_id in PLUGIN_PROGRAMS[plugin]:
+        cited = kit.program(program_id).claim_formats_citation
+        assert cited is not None and cited.source != kit.program(program_id).name, program_id

@@ -268,3 +268,17 @@ def test_treatment_started_after_the_first_visit_is_a_case_error(kit):
                                       "before the case's first visit (visits[0].date)"]
     assert kit.check(make_case(facts={"treatment_start": D(2026, 3, 2)})).status == "covered"
     assert kit.check(make_case(facts={"treatment_start": D(2026, 2, 20)}))
+
+
+@pytest.mark.parametrize("program_id", ["regence-wa", "regence-or", "regence-id", "regence-ut",
+                                        "ump"])
+def test_a_paper_claim_is_refused_citing_regences_electronic_claims_rule(kit, program_id):
+    """FORMAT-NOT-ACCEPTED names the payer's rule and when paper is allowed, not the program."""
+    with pytest.raises(ClaimRefused) as refused:
+        kit.claim(make_case(program_id), "cms-1500", options=options(D(2026, 3, 20)))
+    [finding] = refused.value.findings
+    assert finding.code == "FORMAT-NOT-ACCEPTED"
+    assert finding.citation == kit.program(program_id).claim_formats_citation
+    assert "electronically" in finding.citation.source
+    assert "paper claims are accepted only from members" in finding.citation.source
+    assert finding.citation.confidence == ("medium" if program_id == "ump" else "high")

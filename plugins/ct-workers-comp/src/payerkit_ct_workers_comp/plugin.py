@@ -22,10 +22,11 @@ PROGRAM = Program(
     line_of_business="workers_comp",
     states=("CT",),
     claim_formats=("x12-837p", "cms-1500", "cms-1500-red"),
+    claim_formats_citation=sources.CLAIM_FORMATS,
     sources=(sources.SCOPE, sources.NOTICE, sources.PRESUMPTION, sources.CONTESTED,
              sources.REFERRAL, sources.WHO_BILLS, sources.NO_BILLING_EMPLOYEE,
              sources.FEE_SCHEDULE, sources.CONTRACT_FIRST, sources.CLAIM_NUMBER,
-             sources.RELATED_CAUSE),
+             sources.RELATED_CAUSE, sources.CLAIM_FORMATS),
     facts=CtFacts,
 )
 BILL_DAYS = ("calendar days after the date of service, the service day not counted, as the "

@@ -137,6 +137,11 @@ CONTRACT_FIRST = Citation(
     "is no written contract between the provider and the payer (the contract controls); bills "
     "on the HCFA (CMS) 1500", "April 11, 1995 (old: not re-checked against the ground rules of "
     "the current schedule)", "medium")
+CLAIM_FORMATS = Citation(
+    "WCC Memorandum of April 11, 1995: practitioners' bills go on the HCFA (CMS) 1500; no "
+    "Connecticut rule for electronic (837P) medical bills was found, so an 837P goes only to a "
+    "carrier that takes one", "April 11, 1995 (old: not re-checked against the current fee "
+    "schedule's ground rules)", "medium")
 CPT_CODES = Citation(
     "AMA CPT: 97124 massage, including effleurage, petrissage and/or tapotement, each 15 "
     "minutes; 97140 manual therapy techniques (e.g. mobilization/manipulation, manual lymphatic "

@@ -29,9 +29,10 @@ PROGRAM = Program(
     states=("WA",), filing_indicator="BL",
     claim_formats=("x12-837p", "cms-1500", "cms-1500-red", "superbill", "superbill-html"),
     payer_id=PAYER_ID.value, payer_id_citation=PAYER_ID.citation,
+    claim_formats_citation=src.CLAIM_FORMATS,
     sources=(src.OUTPATIENT_REHAB, src.PROGRAM_FUNDING, src.MEDICAL_POLICY, src.PRESCRIPTION_RULE,
              src.BILLING_FOR_TIME, src.FIGURES.get("filing_days").citation, src.CREDENTIALING,
-             src.FEES_NOT_PUBLIC, src.FILING_INDICATOR, PAYER_ID.citation))
+             src.FEES_NOT_PUBLIC, src.FILING_INDICATOR, PAYER_ID.citation, src.CLAIM_FORMATS))
 UNITS = attrs.evolve(
     CPT_MIDPOINT, citation=src.BILLING_FOR_TIME, name="CPT midpoint rule, each code on its own",
     notes=[Reason("UNITS-PER-CODE", "Premera's \"Billing for Time\" does not say whether minutes "

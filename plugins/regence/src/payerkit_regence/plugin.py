@@ -43,7 +43,7 @@ def _regence(program_id: str, name: str, state: str) -> Plan:
     program = Program(
         id=program_id, name=name, line_of_business="commercial", states=(state,),
         claim_formats=("x12-837p", "superbill", "superbill-html"), filing_indicator="BL",
-        payer_id=payer.value,
+        payer_id=payer.value, claim_formats_citation=src.ELECTRONIC,
         payer_id_citation=payer.citation, facts=RegenceFacts,
         sources=(guide, src.NOTIFICATION, src.FIGURES.get("claim_after_approval_days").citation,
                  src.MEDICARE_ADVANTAGE, src.ELECTRONIC, src.CONTRACTING, src.PROGRAM_MEMBERS,
@@ -62,14 +62,15 @@ def _ump() -> Plan:
         id="ump", name="Uniform Medical Plan (Washington PEBB/SEBB, administered by Regence "
         "BlueShield)", line_of_business="commercial", states=("WA",),
         claim_formats=("x12-837p", "superbill", "superbill-html"), filing_indicator="BL",
-        payer_id=payer.value,
+        payer_id=payer.value, claim_formats_citation=src.UMP_CLAIM_FORMATS,
         payer_id_citation=payer.citation, facts=UmpFacts,
         # the state's self-insured employee plan (RCW 41.05): no carrier law of RCW 48.43 applies
         funding="self_funded",
         sources=(src.UMP_ADMINISTERED, *(f.citation for f in src.FIGURES.by_name["ump_massage_visits"]),
                  src.UMP_LIMITED_BENEFIT, src.UMP_PRESCRIPTION, src.UMP_NOT_IN_PHYSICAL_MEDICINE,
                  src.FIGURES.get("ump_massage_codes").citation, guide, src.FEES_NOT_PUBLIC,
-                 src.UNITS_DEFAULT, src.FILING_UNKNOWN, src.UMP_FILING_INDICATOR, payer.citation))
+                 src.UNITS_DEFAULT, src.FILING_UNKNOWN, src.UMP_FILING_INDICATOR, payer.citation,
+                 src.UMP_CLAIM_FORMATS))
     return Plan(program, "ump", guide)
 
 

@@ -110,6 +110,11 @@ UMP_ADMINISTERED = Citation(
     "uniform-medical-plan-ump): UMP is a self-insured plan of the PEBB and SEBB programs, "
     "administered by Regence BlueShield", edition="undated copy", confidence="high",
     url="https://hca.wa.gov/about-hca/uniform-medical-plan-ump")
+UMP_CLAIM_FORMATS = attrs.evolve(
+    ELECTRONIC, edition=f"{ELECTRONIC.edition}; Regence's rule applied to UMP, which Regence "
+    "BlueShield administers (UMP's own provider rule was not seen); UMP members file their own "
+    "claims within 12 months of the date of service (ump.regence.com, hca.wa.gov)",
+    confidence="medium")
 UMP_FILING_INDICATOR = Citation(
     "ASC X12 837P 005010X222A1, SBR09 code BL = Blue Cross/Blue Shield: payerkit's choice for "
     "UMP, whose claims Regence BlueShield (a Blue plan) administers under payer id 00932; UMP's "
