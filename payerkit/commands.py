@@ -97,7 +97,8 @@ def price(kit: PayerKit, args) -> int:
 def limits(kit: PayerKit, args) -> int:
     data = limits_json(kit.limits(load_case(args.case), args.visit, args.as_of))
     rows = [[lim["name"], lim["unit"], value_text(lim["allowed"]), value_text(lim["used"]),
-             value_text(lim["remaining"]), lim["window"]] for lim in data["limits"]]
+             value_text(lim["remaining"]) + (f" (over by {lim['over']})" if lim["over"] else ""),
+             lim["window"]] for lim in data["limits"]]
     text = f"{data['program']}\n" + (table(rows, ["limit", "unit", "allowed", "used",
                                                   "remaining", "window"]) if rows else
                                      "no limits known for this program")

@@ -82,6 +82,7 @@ from .model import (
 )
 from .model.evaluation import Evaluation
 from .model.outcome import Outcome, caution, settle, status_of
+from .model.program import FUNDINGS
 from .rules.deadlines import late_findings
 from .rules.fees import FeeSchedule
 from .rules.money import line_amount
@@ -93,7 +94,9 @@ NO_SCHEDULE = Citation("payerkit: allowed amounts need a fee schedule from the p
 MIDPOINT_CITATION = Citation("CMS Pub. 100-04 ch. 5 § 20.2 and the CPT time rule: a 15-minute "
                              "unit needs at least 8 minutes", confidence="high")
 ERISA = Citation("ERISA § 514(a)-(b), 29 U.S.C. § 1144: state insurance laws do not reach "
-                 "self-funded employee benefit plans", confidence="medium")
+                 "self-funded employee benefit plans; 42 CFR § 422.402: the Medicare Advantage "
+                 "standards supersede State law (other than licensing and plan solvency) for "
+                 "MA plans", confidence="medium")
 #: ``visit=ALL_VISITS`` bills every visit of the case on one claim.
 ALL_VISITS = "all"
 OWN_SCRUB = Citation("payerkit: a claim is written only on its own scrub", confidence="rule")
@@ -263,7 +266,7 @@ class PayerKit:
         for rule_set, reg in self._rule_sets.values():
             if rule_set.selects(program) and rule_set.governs(funding):
                 add(reg.plugin, describe(reg.info))
-                if funding is None and set(rule_set.funding) != {"fully_insured", "self_funded"}:
+                if funding is None and set(rule_set.funding) != set(FUNDINGS):
                     assumed.append(rule_set)
         for plugin, label in self._locals:
             add(plugin, f"{label!r} (local)")
@@ -407,8 +410,9 @@ class PayerKit:
             found.append(caution(
                 "PLAN-FUNDING-UNKNOWN", f"coverage.funding is not given: {rule_set.name} "
                 f"governs {' and '.join(f.replace('_', ' ') for f in rule_set.funding)} plans "
-                "only and was applied; record coverage.funding (a self-funded ERISA plan is "
-                "outside state insurance law)", ERISA, "coverage.funding"))
+                "only and was applied; record coverage.funding (a self-funded ERISA plan and a "
+                "Medicare Advantage plan are outside state insurance law)", ERISA,
+                "coverage.funding"))
         return tuple(settle(o) for o in found)
 
     def check(self, case: Case, visit: object = None, as_of: dt.date | None = None) -> Eligibility:
@@ -758,7 +762,7 @@ class PayerKit:
             raise ClaimRefused([Finding(
                 "error", "FORMAT-NOT-ACCEPTED", f"{program.id} does not take {format_id!r} "
                 f"claims (it takes {', '.join(program.claim_formats) or 'none installed'})",
-                None, Citation(program.name, confidence="rule"))])
+                None, program.claim_formats_citation or Citation(program.name, confidence="rule"))])
         return self._formats[format_id][0]
 
 

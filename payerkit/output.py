@@ -95,7 +95,7 @@ def limits_json(result) -> dict:
     return {"program": result.program, "limits": [
         {"name": lim.name, "unit": lim.unit, "allowed": _number(lim.allowed),
          "used": _number(lim.used), "remaining": _number(lim.remaining),
-         "window": lim.window, "citation": citation_json(lim.citation)}
+         "over": _number(lim.over), "window": lim.window, "citation": citation_json(lim.citation)}
         for lim in result.limits]}
 
 

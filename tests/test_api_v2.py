@@ -327,8 +327,26 @@ def test_an_installed_format_the_program_does_not_take_is_a_finding(payerkit_dat
     with pytest.raises(ClaimRefused) as exc:
         kit.claim(make_case(), "test-paper", options=OPTIONS)
     assert exc.value.findings[0].code == "FORMAT-NOT-ACCEPTED"
+    # no rule of its own: the program's name, as before
+    assert exc.value.findings[0].citation == Citation(SampleAdapter.program.name, confidence="rule")
     with pytest.raises(CaseError, match="unknown claim format 'nope'"):
         kit.claim(make_case(), "nope", options=OPTIONS)
+
+
+def test_format_not_accepted_cites_the_programs_claim_formats_rule(payerkit_data_dir):
+    """A program cites the payer's rule on the claims it takes (electronic only; when paper is
+    allowed), and FORMAT-NOT-ACCEPTED cites it instead of the program's name."""
+    rule = Citation("Invented plan manual: claims electronically; paper only from members",
+                    "2026", "high")
+
+    class Electronic(SampleAdapter):
+        program = attrs.evolve(SampleAdapter.program, claim_formats_citation=rule)
+
+    kit = kit_with(Electronic(), formats_plugin(lambda claim, options: b"paper"))
+    with pytest.raises(ClaimRefused) as exc:
+        kit.claim(make_case(), "test-paper", options=OPTIONS)
+    [finding] = exc.value.findings
+    assert finding.code == "FORMAT-NOT-ACCEPTED" and finding.citation == rule
 
 
 # -- deadlines are judged on the day the claim is written ----------------------------------------

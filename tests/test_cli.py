@@ -4,6 +4,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from case_samples import BASE_CASE, SampleAdapter
@@ -69,8 +70,22 @@ def test_price_visit_option(tmp_path, capsys):
 def test_limits_json_shape(tmp_path, capsys):
     code, out, _ = run(capsys, "limits", write_case(tmp_path), "--json")
     [limit] = json.loads(out)["limits"]
-    assert set(limit) == {"name", "unit", "allowed", "used", "remaining", "window", "citation"}
-    assert (limit["allowed"], limit["used"], limit["remaining"]) == (10, 1, 9)
+    assert set(limit) == {"name", "unit", "allowed", "used", "remaining", "over", "window",
+                          "citation"}
+    assert (limit["allowed"], limit["used"], limit["remaining"], limit["over"]) == (10, 1, 9, 0)
+
+
+def test_limits_never_show_a_negative_remaining(capsys, monkeypatch):
+    """UMP's 25th massage visit of 24: remaining 0, over by 1 (never -1)."""
+    monkeypatch.setattr("payerkit.commands.PayerKit", lambda: PayerKit(strict=True))
+    example = Path(__file__).resolve().parent.parent / "examples" / "ump-over-limit.toml"
+    code, out, _ = run(capsys, "limits", str(example), "--json")
+    [ump] = [lim for lim in json.loads(out)["limits"] if lim["name"] == "UMP massage therapy visits"]
+    assert code == 0 and (ump["allowed"], ump["used"], ump["remaining"], ump["over"]) == (
+        24, 25, 0, 1)
+    code, out, _ = run(capsys, "limits", str(example))
+    [row] = [line for line in out.splitlines() if line.startswith("UMP massage therapy visits")]
+    assert "0 (over by 1)" in row and "-1" not in row
 
 
 def test_scrub_exit_status(tmp_path, capsys):

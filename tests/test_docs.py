@@ -42,3 +42,33 @@ def test_every_hookspec_has_a_docstring_with_return_and_version():
 def test_docs_name_no_hook_that_does_not_exist():
     documented = set(re.findall(r"^## (payerkit_\w+)\(", HOOKS_DOC, re.M))
     assert documented == set(hookspecs.hookspecs_names())
+
+
+#: Each first-party plugin's README and the programs it describes.
+PLUGIN_PROGRAMS = {"premera": ["premera-wa"], "ny-no-fault": ["ny-no-fault"],
+                   "ct-workers-comp": ["ct-workers-comp"],
+                   "regence": ["regence-wa", "regence-or", "regence-id", "regence-ut", "ump"]}
+
+
+@pytest.mark.parametrize("plugin", sorted(PLUGIN_PROGRAMS))
+def test_plugin_readmes_list_the_formats_each_program_takes(plugin, payerkit_data_dir):
+    from payerkit import PayerKit
+
+    kit = PayerKit(strict=True)
+    readme = (ROOT / "plugins" / plugin / "README.md").read_text(encoding="utf-8")
+    for program_id in PLUGIN_PROGRAMS[plugin]:
+        for fmt in kit.program(program_id).claim_formats:
+            assert f"`{fmt}`" in readme, f"{plugin}/README.md: {program_id} takes `{fmt}`"
+    stale = re.search(r"lists only `x12-837p`|`x12-837p` alone|only the 837P is listed|"
+                      r"no (?:NF-3 or CMS-1500|paper) writer is installed", readme)
+    assert stale is None, f"{plugin}/README.md still says: {stale.group(0)!r}"
+
+
+@pytest.mark.parametrize("plugin", sorted(PLUGIN_PROGRAMS))
+def test_first_party_programs_cite_their_claim_formats_rule(plugin, payerkit_data_dir):
+    from payerkit import PayerKit
+
+    kit = PayerKit(strict=True)
+    for program_id in PLUGIN_PROGRAMS[plugin]:
+        cited = kit.program(program_id).claim_formats_citation
+        assert cited is not None and cited.source != kit.program(program_id).name, program_id

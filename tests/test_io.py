@@ -162,4 +162,5 @@ def test_a_bad_optional_choice_lists_just_the_choices():
     data["coverage"]["funding"] = "both"
     with pytest.raises(CaseError) as exc:
         structure_case(data)
-    assert exc.value.problems == ["coverage.funding: expected one of 'fully_insured' | 'self_funded'"]
+    assert exc.value.problems == ["coverage.funding: expected one of 'fully_insured' | "
+                                  "'self_funded' | 'medicare_advantage'"]

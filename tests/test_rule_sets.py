@@ -10,6 +10,7 @@ from case_samples import BASE_CASE, SampleAdapter
 
 from payerkit import Citation, PayerKit, Program, RuleSet, hookimpl, not_covered, note, requirement
 from payerkit.io import structure_case
+from payerkit.model.program import FUNDINGS
 from payerkit.rules.units import CMS_8_MINUTE, CPT_MIDPOINT
 
 LAW = Citation("Invented Washington statute § 1 (test)", "2026", "high")
@@ -104,6 +105,32 @@ def test_a_self_funded_plan_is_untouched(adapters, payerkit_data_dir):
     assert kit.check(case) == alone.check(case)
     assert kit.price(case) == alone.price(case)
     assert kit.scrub(case) == alone.scrub(case)
+
+
+def test_a_medicare_advantage_plan_is_federal_and_untouched(adapters, payerkit_data_dir):
+    """42 CFR Part 422: a state's insurance law does not govern a Medicare Advantage plan."""
+    kit = PayerKit(entry_points=False, plugins=[*adapters, Law()])
+    alone = PayerKit(entry_points=False, plugins=adapters)
+    case = _case("wa-one", funding="medicare_advantage")
+    assert case.coverage.funding == "medicare_advantage"
+    assert kit.check(case) == alone.check(case) and kit.scrub(case) == alone.scrub(case)
+    assert "PLAN-FUNDING-UNKNOWN" not in codes(kit.check(case))
+    law = RuleSet("x", "x", ("WA",), ("commercial",), ("fully_insured",))
+    assert not law.governs("medicare_advantage") and law.governs(None)
+    assert RuleSet("y", "y", ("WA",), ("commercial",)).governs("medicare_advantage")
+
+
+def test_a_rule_set_for_every_funding_needs_no_caution_when_funding_is_unknown(
+        adapters, payerkit_data_dir):
+    class Everywhere(Law):
+        @hookimpl
+        def payerkit_rule_sets(self):
+            return [RuleSet("test-any-plan", "Invented rule for every plan", ("WA",),
+                            ("commercial",), FUNDINGS, (LAW,))]
+
+    kit = PayerKit(entry_points=False, plugins=[*adapters, Everywhere()])
+    result = kit.check(_case("wa-one", funding=None))
+    assert "TEST-WA-NOTICE" in codes(result) and "PLAN-FUNDING-UNKNOWN" not in codes(result)
 
 
 def test_unknown_funding_applies_the_law_and_says_what_it_assumed(adapters, payerkit_data_dir):

@@ -28,6 +28,18 @@ def test_the_fifth_visit_of_a_new_episode_on_premera(kits):
     assert [r.code for r in result.requirements] == ["PRIOR-AUTHORIZATION-REQUIRED"]
 
 
+def test_premeras_own_six_visits_hold_without_the_law(kits):
+    """Premera's page exempts the first six visits of an episode: disabling the law keeps them."""
+    _, without = kits
+    case = load_case(EXAMPLES / "premera-seventh-visit.toml")
+    for visit in case.visits[:6]:
+        assert without.check(case, visit.date).status == "covered"
+        assert without.scrub(case, visit.date).errors == ()
+    result = without.check(case)
+    assert result.status == "action_required"
+    assert [r.code for r in result.requirements] == ["PRIOR-AUTHORIZATION-REQUIRED"]
+
+
 def test_regences_answers_carry_the_law(kits):
     with_law, without = kits
     case = load_case(EXAMPLES / "regence-covered.toml")
@@ -45,3 +57,18 @@ def test_a_self_funded_plan_is_unaffected(kits, name):
     assert with_law.check(case) == without.check(case)
     assert with_law.scrub(case) == without.scrub(case)
     assert with_law.payment_terms(case) == without.payment_terms(case)
+
+
+@pytest.mark.parametrize("name", ["wa-law-regence-medicare-advantage.toml",
+                                  "regence-medicare-advantage.toml"])
+def test_a_medicare_advantage_plan_gets_no_state_law(kits, name):
+    """Medicare Advantage is federal (42 CFR Part 422): no RCW 48.43 / WAC 284-170 note on it."""
+    with_law, without = kits
+    case = load_case(EXAMPLES / name)
+    assert case.coverage.funding == "medicare_advantage"
+    result = with_law.check(case)
+    assert result.status == "not_covered"
+    assert not {r.code for r in result.reasons + result.requirements
+                if r.code.startswith("WA-") or r.code == "PLAN-FUNDING-UNKNOWN"}
+    assert with_law.check(case) == without.check(case)
+    assert with_law.payment_terms(case).terms == ()

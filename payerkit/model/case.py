@@ -20,7 +20,10 @@ EpisodeKind = Literal["auto_accident", "work_injury", "other_accident", "illness
 InjuredPerson = Literal["named_insured", "relative", "other"]
 Vehicle = Literal["insured", "other"]
 Usage = Literal["T", "P"]
-Funding = Literal["fully_insured", "self_funded"]
+#: How the plan is funded (``payerkit.model.program.FUNDINGS``): state insurance law governs
+#: fully insured plans only; self-funded (ERISA) plans and Medicare Advantage plans (federal,
+#: 42 CFR Part 422) are outside state mandates.
+Funding = Literal["fully_insured", "self_funded", "medicare_advantage"]
 ReleaseOfInformation = Literal["Y", "I"]
 #: What a claim is: a first bill, a corrected one that replaces a claim the payer has, or
 #: the cancellation of one (X12 CLM05-3 ``1``/``7``/``8``, CMS-1500 box 22).
@@ -105,7 +108,8 @@ class Coverage:
     insurer_address: Address | None = None
     payer_id: str | None = None
     visits_used_elsewhere: int = 0
-    #: ``fully_insured`` or ``self_funded`` (ERISA): state insurance law governs only the first.
+    #: ``fully_insured``, ``self_funded`` (ERISA) or ``medicare_advantage`` (federal): state
+    #: insurance law governs only the first.
     funding: Funding | None = None
 
 

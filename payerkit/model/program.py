@@ -16,11 +16,11 @@ from attrs import field, frozen, validators
 from .results import Citation
 
 LineOfBusiness = Literal["commercial", "auto", "workers_comp"]
-#: How a plan is funded: state insurance law governs fully insured plans; self-funded
-#: (ERISA) plans are outside state mandates.
-Funding = Literal["fully_insured", "self_funded"]
+#: How a plan is funded: state insurance law governs fully insured plans; self-funded (ERISA)
+#: plans and Medicare Advantage plans (federal: 42 CFR Part 422) are outside state mandates.
+Funding = Literal["fully_insured", "self_funded", "medicare_advantage"]
 LINES_OF_BUSINESS = ("commercial", "auto", "workers_comp")
-FUNDINGS = ("fully_insured", "self_funded")
+FUNDINGS = ("fully_insured", "self_funded", "medicare_advantage")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 #: X12 claim filing indicator (SBR09) by line of business.
@@ -40,6 +40,10 @@ class Program:
     ``filing_indicator`` overrides the SBR09 code implied by
     ``line_of_business``. ``payer_id`` is the default X12 payer id (a case's
     ``coverage.payer_id`` overrides it), cited by ``payer_id_citation``.
+    ``claim_formats_citation`` cites the payer's own rule on the claims it
+    takes (electronic only, and when paper is allowed): a claim in another
+    format is refused with ``FORMAT-NOT-ACCEPTED`` citing it (without it, the
+    program's name).
 
     ``facts`` is an attrs class of the program's own case facts, read from the
     case file's ``[facts.<program id>]`` table by payerkit's converter (so a
@@ -62,6 +66,7 @@ class Program:
     funding: Funding | None = None
     facts: type | None = None
     fact_aliases: Mapping[str, str] = field(factory=dict)
+    claim_formats_citation: Citation | None = None
 
     @property
     def claim_filing_indicator(self) -> str:

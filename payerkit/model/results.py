@@ -126,7 +126,19 @@ class Limit:
 
     @property
     def remaining(self) -> Decimal | int | None:
-        return None if self.allowed is None else self.allowed - self.used
+        """What is left, never below 0 (``None`` when ``allowed`` is unknown); see :attr:`over`."""
+        if self.allowed is None:
+            return None
+        left = self.allowed - self.used
+        return left if left > 0 else type(left)(0)
+
+    @property
+    def over(self) -> Decimal | int | None:
+        """How far ``used`` is past ``allowed``: 0 within the limit, ``None`` when unknown."""
+        if self.allowed is None:
+            return None
+        past = self.used - self.allowed
+        return past if past > 0 else type(past)(0)
 
 
 @frozen

@@ -11,6 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
+from ..model.results import Citation, Limit
+
+#: The shared name of the limit a clerk asks for most: the visits of an episode of care a plan
+#: takes without review (prior authorization), and how many are left. A payer's own rule and a
+#: state's floor (a rule set) may both give one; :func:`with_review_window` keeps one row.
+VISITS_BEFORE_REVIEW = "visits before review"
+
 
 def _dates(visits: Iterable) -> list[dt.date]:
     return sorted(v.date if hasattr(v, "date") else v for v in visits)
@@ -61,3 +68,30 @@ def benefit_year_start(on: dt.date, month: int = 1, day: int = 1) -> dt.date:
 
 def count_in_benefit_year(visits: Sequence, on: dt.date, month: int = 1, day: int = 1) -> int:
     return count_between(visits, benefit_year_start(on, month, day), on)
+
+
+def review_window(allowed: int, used: int, window: str, citation: Citation) -> Limit:
+    """The :data:`VISITS_BEFORE_REVIEW` limit: ``allowed`` visits without review in ``window``."""
+    return Limit(VISITS_BEFORE_REVIEW, "visits", allowed, used, window, citation)
+
+
+def with_review_window(limits: Iterable[Limit], limit: Limit) -> list[Limit]:
+    """``limits`` with the review window ``limit``, keeping one :data:`VISITS_BEFORE_REVIEW` row.
+
+    Two rules that each exempt visits from review (a payer's own and a state's floor) exempt a
+    visit when either does, so the row kept is the one that leaves more visits (or is less far
+    over); on a tie the one given first (the owner's, with its source). Other limits are kept
+    as they are.
+    """
+    found = list(limits)
+    at = next((i for i, old in enumerate(found) if old.name == VISITS_BEFORE_REVIEW), None)
+    if at is None:
+        return [limit, *found]
+    if _left(limit) is not None and (_left(found[at]) is None or _left(limit) > _left(found[at])):
+        found[at] = limit
+    return found
+
+
+def _left(limit: Limit):
+    """``allowed - used``, below 0 when over (``remaining`` stops at 0), ``None`` when unknown."""
+    return None if limit.allowed is None else limit.allowed - limit.used

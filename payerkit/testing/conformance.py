@@ -95,6 +95,8 @@ class AdapterSuite:
                 assert_primary(citation, f"{program.id} source")
             if program.payer_id is not None:
                 assert_primary(program.payer_id_citation, f"{program.id} payer_id")
+            if program.claim_formats_citation is not None:
+                assert_primary(program.claim_formats_citation, f"{program.id} claim formats")
         for rule_set in rule_sets:
             assert rule_set.sources, f"{rule_set.id}: no sources"
             for citation in rule_set.sources:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
-from payerkit import ClaimRefused
+from payerkit import CaseError, ClaimRefused
 from payerkit.formats.options import ControlNumbers, WriteOptions
 
-from payerkit_ct_workers_comp import liability, sources
+from payerkit_ct_workers_comp import liability, plugin, sources
 from payerkit_ct_workers_comp.facts import CtFacts
 
 D = dt.date
@@ -158,6 +159,51 @@ def test_a_late_notice_is_moot_once_the_carrier_accepts(kit, make_case):
     assert "CT-WC-LATE-NOTICE" not in codes(found) and "CT-WC-ACCEPTED" in codes(found)
 
 
+# -- § 31-294c(c): what excuses a late notice ----------------------------------------------------
+
+#: An injury of 2025-01-02 (notice due by 2026-01-02), the notice given on 2026-01-14, and no
+#: written acceptance: the notice is late.
+LATE = {"episode": {"onset_date": D(2025, 1, 2)},
+        "facts": {**OPEN, "notice_of_claim_date": D(2026, 1, 14)}}
+
+
+def late_case(make_case, **facts):
+    return make_case(episode=LATE["episode"], facts={**LATE["facts"], **facts})
+
+
+def test_a_payment_begun_after_the_year_does_not_excuse_a_late_notice(kit, make_case):
+    """C.G.S. § 31-294c(c): only care the employer furnished within the year (or a hearing)
+    saves a late notice; a payment that began on 2026-01-30, after the year, does not."""
+    case = late_case(make_case, first_payment_date=D(2026, 1, 30))
+    found = kit.outcomes(case)
+    late = by_code(found, "CT-WC-LATE-NOTICE")
+    assert late.effect == "requirement" and late.finding_severity == "error"
+    assert "2026-01-30" in late.message and "medical_care_date" in late.message
+    assert "CT-WC-PAYMENT-COMMENCED" not in codes(found)
+    assert kit.check(case).status == "action_required"
+
+
+@pytest.mark.parametrize(("care", "excused"), [(D(2026, 1, 2), True), (D(2026, 1, 3), False)])
+def test_medical_care_by_the_employer_within_the_year_excuses_it(kit, make_case, care, excused):
+    case = late_case(make_case, medical_care_date=care, first_payment_date=D(2026, 1, 30))
+    found = kit.outcomes(case)
+    assert ("CT-WC-LATE-NOTICE" in codes(found)) is not excused
+    if excused:
+        note = by_code(found, "CT-WC-NOTICE-EXCUSED")
+        assert note.effect == "note" and note.citation == sources.NOTICE_EXCUSED
+        assert "2026-01-02" in note.message and "31-294c(c)" in note.citation.source
+        assert "CT-WC-PAYMENT-COMMENCED" in codes(found, "note")
+        assert kit.check(case).status == "covered"
+
+
+def test_an_excused_late_notice_leaves_liability_open(kit, make_case):
+    case = late_case(make_case, medical_care_date=D(2025, 1, 2))
+    found = kit.outcomes(case)
+    assert "CT-WC-NOTICE-EXCUSED" in codes(found, "note")
+    assert by_code(found, "CT-WC-LIABILITY-UNSETTLED").effect == "caution"
+    assert "CT-WC-LATE-NOTICE" not in codes(found)
+
+
 def test_occupational_disease_has_three_years(make_case):
     case = make_case(episode={"onset_date": D(2024, 3, 10)})
     assert liability.notice_due(case, CtFacts()) == D(2025, 3, 10)
@@ -193,3 +239,34 @@ def test_employment_related_accident_must_say_work_injury(kit, make_case):
     assert kind.effect == "requirement" and kind.finding_severity == "error"
     assert "CLM11 = EM" in kind.message
     assert kit.check(case).status == "action_required"
+
+
+# -- implausible dates: a case error naming the field (exit 2), as for bill_days ----------------
+
+
+@pytest.mark.parametrize("fact", ["notice_of_claim_date", "form_43_date", "first_payment_date",
+                                  "accepted_date", "medical_care_date"])
+def test_a_date_before_the_injury_is_a_case_error_naming_the_fact(kit, make_case, fact):
+    case = make_case(facts={fact: D(2026, 1, 11)})  # the injury is 2026-01-12
+    for ask in (kit.check, kit.scrub):
+        with pytest.raises(CaseError) as bad:
+            ask(case)
+        assert bad.value.problems == [f"facts.ct-workers-comp.{fact}: expected a date on or "
+                                      "after the injury (episode.onset_date)"]
+    assert kit.check(make_case(facts={fact: D(2026, 1, 12)}))  # the injury's own day is fine
+
+
+def test_the_cli_exits_2_naming_the_field(make_case, tmp_path, capsys, monkeypatch):
+    from payerkit import PayerKit
+    from payerkit.cli import main
+    from payerkit.io import unstructure_case
+
+    monkeypatch.setattr("payerkit.commands.PayerKit",
+                        lambda: PayerKit(entry_points=False, plugins=[plugin], strict=True))
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(unstructure_case(
+        make_case(facts={"notice_of_claim_date": D(2025, 12, 1)})), default=str))
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "facts.ct-workers-comp.notice_of_claim_date: expected a date on or after the injury" in err
+    assert "2025-12-01" not in err and "Traceback" not in err

@@ -130,13 +130,14 @@ def test_limits(kit, make_case):
     ])
     rvu, rx, total = kit.limits(case).limits
     assert (rvu.unit, rvu.allowed, rvu.used) == ("rvu", Decimal(12), Decimal("12.09"))
-    assert rvu.remaining == Decimal("-0.09")
+    assert (rvu.remaining, rvu.over) == (Decimal(0), Decimal("0.09"))  # never negative
     assert "2026-03-12" in rvu.name
     # prescription of 2026-03-05: visits on 03-06 and 03-12 count, 03-04 is before it
     assert (rx.unit, rx.allowed, rx.used, rx.remaining) == ("visits", 12, 2, 10)
     assert rx.citation.confidence == "practice"
     assert (total.allowed, total.used) == (None, 3)
     assert "no statutory cap" in total.name and "$50,000" in total.citation.source
+    assert "Insurance Law § 5102(a)" in total.citation.source
     # as of an earlier visit, everything is counted up to that visit
     rvu, rx, total = kit.limits(case, dt.date(2026, 3, 6)).limits
     assert (rvu.used, rx.used, total.used) == (Decimal("5.24"), 1, 2)
@@ -152,3 +153,13 @@ def test_limits_before_2019_and_without_prescription_visits(kit, make_case):
     assert [lim.unit for lim in limits] == ["rvu", "visits"]
     assert limits[0].allowed == Decimal(8)
     assert limits[0].used == Decimal("2.62")
+
+
+def test_the_50000_basic_economic_loss_cites_insurance_law_5102a():
+    from payerkit_ny_no_fault.sources import FIGURES
+
+    basic = FIGURES.get("basic_benefit", dt.date(2026, 3, 4))
+    assert basic.decimal == 50000
+    assert basic.citation.source.startswith("N.Y. Insurance Law § 5102(a)")
+    assert basic.citation.confidence == "high" and "nysenate.gov" in basic.citation.url
+    assert "blog" not in basic.citation.source.lower()

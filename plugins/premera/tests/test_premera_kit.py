@@ -14,6 +14,7 @@ from payerkit.formats.options import ControlNumbers, WriteOptions
 from payerkit.io import load_case, structure_case, unstructure_case
 from payerkit.model.outcome import PRIOR_AUTHORIZATION_REQUIRED as PA
 from payerkit.model.outcome import UNCONFIRMED_SUFFIX
+from payerkit.rules.limits import VISITS_BEFORE_REVIEW as REVIEW
 from payerkit.testing.x12 import parse_segments, semantic_errors_837p
 
 import payerkit_premera
@@ -57,7 +58,7 @@ def test_covered_case_gives_cited_reasons(kit, make_case):
     result = kit.check(make_case())
     assert result.status == "covered" and result.requirements == ()
     assert [r.code for r in result.reasons] == [
-        "IN-NETWORK", "CONDITION", "PRESCRIPTION-ON-FILE", "WA-NO-PRIOR-AUTHORIZATION",
+        "IN-NETWORK", "CONDITION", "PRESCRIPTION-ON-FILE", "PREMERA-NO-REVIEW-NEEDED",
         "WA-EVERY-CATEGORY", "WA-SIX-VISITS"]
     assert all(r.citation is not None for r in result.reasons)
 
@@ -104,19 +105,44 @@ def test_seventh_visit_needs_authorization(kit, make_case, weekly):
     assert not requirement.message.endswith(UNCONFIRMED_SUFFIX)
 
 
-def test_fifth_visit_of_a_new_episode_needs_no_authorization_under_the_law(kit, premera_only,
-                                                                            make_case, weekly):
-    case = make_case(visits=weekly(D(2026, 1, 5), 5))
+@pytest.mark.parametrize("funding", ["fully_insured", "self_funded"])
+def test_premeras_own_first_six_visits_need_no_review_without_the_law(premera_only, make_case,
+                                                                      weekly, funding):
+    """Premera's page exempts the first six visits of an episode: its own rule, law or no law."""
+    case = make_case(visits=weekly(D(2026, 1, 5), 7), coverage={"funding": funding})
+    for number, day in enumerate((v.date for v in case.visits[:6]), start=1):
+        result = premera_only.check(case, day)
+        assert result.status == "covered" and result.requirements == ()
+        [own] = [r for r in result.reasons if r.code == "PREMERA-NO-REVIEW-NEEDED"]
+        assert f"visit {number} of the episode of care 2026-01-05" in own.message
+        assert own.citation == src.FIGURES.get("visits_without_review").citation
+        assert own.citation.confidence == "high" and "premera.com" in own.citation.source
+        assert "EVICORE-REVIEW-SELF-FUNDED" not in {r.code for r in result.reasons}
+        assert premera_only.scrub(case, day).findings == ()
+    seventh = premera_only.check(case)
+    if funding == "fully_insured":
+        assert seventh.status == "action_required"
+        assert [r.code for r in seventh.requirements] == [PA]
+        assert "visit 7 of the episode of care" in seventh.requirements[0].message
+    else:  # whether the group opted in to the program is the group's to say: a caution
+        assert "EVICORE-REVIEW-SELF-FUNDED" in {r.code for r in seventh.reasons}
+
+
+def test_the_law_is_a_separate_floor_past_premeras_90_days(kit, premera_only, make_case):
+    """Visits 23 days apart: the 5th falls after Premera's 90-day period (Premera asks for review)
+    but is the 5th of a new episode under RCW 48.43.016 (the law exempts it)."""
+    days = [D(2026, 1, 5) + dt.timedelta(days=23 * i) for i in range(5)]
+    case = make_case(visits=[{"date": d, "services": [{"code": "97124", "minutes": 45}]}
+                             for d in days], as_of=D(2026, 4, 10))
+    alone = premera_only.check(case)
+    assert alone.status == "action_required" and [r.code for r in alone.requirements] == [PA]
+    assert "more than 90 days after its episode of care began on 2026-01-05" in (
+        alone.requirements[0].message)
     result = kit.check(case)
     assert result.status == "covered" and result.requirements == ()
     [lawful] = [r for r in result.reasons if r.code == "WA-NO-PRIOR-AUTHORIZATION"]
     assert "visit 5 of a new episode" in lawful.message
     assert kit.scrub(case).errors == ()
-    alone = premera_only.check(case)  # without the law, Premera's program asks for review
-    assert alone.status == "action_required"
-    assert [r.code for r in alone.requirements] == [PA]
-    assert "payerkit-wa-insurance-law" in alone.requirements[0].message
-    assert [f.code for f in premera_only.scrub(case).errors] == [PA]
 
 
 def test_sixth_visit_is_covered_seventh_is_not(kit, make_case, weekly):
@@ -129,7 +155,7 @@ def test_unknown_funding_applies_the_law_with_a_caution(kit, make_case, weekly):
     case = make_case(visits=weekly(D(2026, 1, 5), 5), coverage={"funding": None})
     result = kit.check(case)
     assert result.status == "covered"
-    assert {"WA-NO-PRIOR-AUTHORIZATION", "PLAN-FUNDING-UNKNOWN"} <= {r.code for r in result.reasons}
+    assert {"WA-SIX-VISITS", "PLAN-FUNDING-UNKNOWN"} <= {r.code for r in result.reasons}
     seventh = make_case(visits=weekly(D(2026, 1, 5), 7), coverage={"funding": None})
     assert [r.code for r in kit.check(seventh).requirements] == [PA]
 
@@ -143,11 +169,14 @@ def test_self_funded_plan_gets_a_caution_not_an_error(kit, premera_only, make_ca
         result = chosen.check(case)
         assert result.status == "covered" and result.requirements == ()
         codes = {r.code for r in result.reasons}
-        assert "EVICORE-REVIEW-SELF-FUNDED" in codes
+        # Premera's own six visits without review hold; after them, whether review applies is
+        # the group's choice: a caution
+        assert ("EVICORE-REVIEW-SELF-FUNDED" in codes) is (count == 7)
+        assert ("PREMERA-NO-REVIEW-NEEDED" in codes) is (count == 5)
         assert not codes & {"WA-NO-PRIOR-AUTHORIZATION", "WA-SIX-VISITS", "PLAN-FUNDING-UNKNOWN"}
         findings = chosen.scrub(case).findings
-        assert [f.severity for f in findings if f.code == "EVICORE-REVIEW-SELF-FUNDED"] == [
-            "warning"]
+        assert [f.severity for f in findings if f.code == "EVICORE-REVIEW-SELF-FUNDED"] == (
+            ["warning"] if count == 7 else [])
         assert chosen.scrub(case).errors == ()
         assert chosen.claim(case, "x12-837p", options=OPTIONS)
     assert kit.check(case) == premera_only.check(case)
@@ -200,7 +229,7 @@ def test_check_and_scrub_agree_on_every_visit_of_the_seventh_visit_example(kit, 
         assert (result.status, errors) == ("action_required", [PA])
     else:
         assert (result.status, errors) == ("covered", [])
-        [note] = [r for r in result.reasons if r.code == "WA-NO-PRIOR-AUTHORIZATION"]
+        [note] = [r for r in result.reasons if r.code == "PREMERA-NO-REVIEW-NEEDED"]
         assert f"visit {(day - D(2026, 1, 6)).days // 7 + 1} of" in note.message
 
 
@@ -208,8 +237,8 @@ def test_first_visit_of_the_example_is_covered_and_clean(kit):
     case = load_case(EXAMPLES / "premera-seventh-visit.toml")
     assert kit.check(case, D(2026, 1, 6)).status == "covered"
     assert kit.scrub(case, D(2026, 1, 6)).errors == ()
-    [rx] = kit.limits(case, D(2026, 1, 6)).limits
-    assert rx.used == 1
+    assert [(lim.name, lim.used) for lim in kit.limits(case, D(2026, 1, 6)).limits] == [
+        (REVIEW, 1), ("prescribed visits", 1)]
 
 
 # -- units and fees ----------------------------------------------------------------------
@@ -271,14 +300,39 @@ def test_practice_csv_entries_come_before_rates(kit, make_case, tmp_path):
 
 def test_limits_prescription(kit, make_case, weekly):
     case = make_case(visits=weekly(D(2026, 1, 5), 4), coverage={"visits_used_elsewhere": 1})
-    [rx] = kit.limits(case).limits  # the six visits without review are the law's, not a limit here
+    rx = {lim.name: lim for lim in kit.limits(case).limits}["prescribed visits"]
     assert (rx.allowed, rx.used, rx.window) == (12, 4, "since the prescription of 2026-01-02")
 
 
 def test_limits_count_as_of_the_visit_asked(kit, make_case, weekly):
     case = make_case(visits=weekly(D(2026, 1, 5), 4))
-    [rx] = kit.limits(case, D(2026, 1, 12)).limits
-    assert rx.used == 2
+    found = {lim.name: lim for lim in kit.limits(case, D(2026, 1, 12)).limits}
+    assert found["prescribed visits"].used == 2 and found[REVIEW].used == 2
+
+
+@pytest.mark.parametrize("with_law", [True, False], ids=["with-law", "premera-only"])
+@pytest.mark.parametrize("funding", ["fully_insured", "self_funded", None])
+def test_limits_show_the_review_window_once(kit, premera_only, make_case, weekly, with_law,
+                                            funding):
+    """"visits before review: 6, used 3, left 3, in this episode" - one row, Premera's own,
+    whether the law (which states the same six on fully insured plans) is installed or not."""
+    chosen = kit if with_law else premera_only
+    case = make_case(visits=weekly(D(2026, 1, 5), 3), coverage={"funding": funding})
+    rows = [lim for lim in chosen.limits(case).limits if lim.name == REVIEW]
+    assert [(r.allowed, r.used, r.remaining) for r in rows] == [(6, 3, 3)]
+    assert rows[0].citation == src.FIGURES.get("visits_without_review").citation
+    assert "episode of care 2026-01-05 to 2026-04-04" in rows[0].window
+
+
+def test_limits_show_the_laws_window_past_premeras_90_days(kit, premera_only, make_case):
+    days = [D(2026, 1, 5) + dt.timedelta(days=23 * i) for i in range(5)]
+    case = make_case(visits=[{"date": d, "services": [{"code": "97124", "minutes": 45}]}
+                             for d in days], as_of=D(2026, 4, 10))
+    assert [lim.name for lim in premera_only.limits(case).limits] == ["prescribed visits"]
+    [row] = [lim for lim in kit.limits(case).limits if lim.name == REVIEW]
+    assert (row.allowed, row.used, row.remaining) == (6, 5, 1)
+    assert "RCW 48.43.016" in row.citation.source
+    assert "new episode of care, since 2026-01-05" in row.window
 
 
 def test_limits_with_authorization(kit, make_case, weekly):
@@ -293,7 +347,7 @@ def test_limits_with_authorization(kit, make_case, weekly):
 
 def test_no_prescription_limit_without_visit_count(kit, make_case):
     case = make_case(episode={"prescription": None})
-    assert kit.limits(case).limits == ()
+    assert [lim.name for lim in kit.limits(case).limits] == [REVIEW]
 
 
 # -- filing deadline -------------------------------------------------------------------------

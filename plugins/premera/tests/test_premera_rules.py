@@ -47,9 +47,14 @@ def test_figures_are_cited_data():
     assert "electronic-transactions" in payer_id.citation.source
 
 
-def test_the_six_visit_figures_are_the_laws_not_premeras():
+def test_the_six_visit_figures_are_premeras_own():
     names = {f.name for f in src.FIGURES}
-    assert names == {"filing_days", "payer_id"}
+    assert names == {"filing_days", "payer_id", "visits_without_review", "episode_days"}
+    six, days = src.FIGURES.get("visits_without_review"), src.FIGURES.get("episode_days")
+    assert (six.value, six.effective_from, days.value) == (6, D(2018, 6, 7), 90)
+    for figure in (six, days):  # Premera's page, not the law's text: the law is its own plugin
+        assert figure.citation.confidence == "high" and "RCW" not in figure.citation.source
+        assert "outpatient-rehabilitation" in figure.citation.source
     assert "outpatient-rehabilitation" in src.OUTPATIENT_REHAB.source
     assert src.OUTPATIENT_REHAB.confidence == "high"
     assert "self-funded groups may opt in" in src.PROGRAM_FUNDING.source
@@ -88,27 +93,59 @@ def test_external_cause_codes_are_not_a_condition():
     assert not rules.only_wellness(["W18.30XA"])
 
 
-# -- the eviCore review program (Premera's own; the six visits are the law's) -------------
+# -- the eviCore review program (Premera's own, its first six visits included) -------------
 
 
-def test_a_visit_without_authorization_needs_review_whatever_its_number(make_case, weekly):
+def test_premeras_first_six_visits_of_an_episode_need_no_review(make_case, weekly):
     case = make_case(visits=weekly(D(2026, 1, 5), 7))
-    for visit in case.visits:  # the 1st as well as the 7th: the law's exemption is not Premera's
+    for number, visit in enumerate(case.visits[:6], start=1):
         found = outcomes(case, visit)
-        assert codes(found, "requirement") == [PA]
+        assert codes(found, "requirement") == [] and PA not in codes(found)
+        free = by_code(found, "PREMERA-NO-REVIEW-NEEDED")
+        assert free.citation == src.FIGURES.get("visits_without_review").citation
+        assert f"visit {number} of the episode of care 2026-01-05 to 2026-04-04" in free.message
+    found = outcomes(case)
+    assert codes(found, "requirement") == [PA]
     required = by_code(found, PA)
     assert required.citation == src.OUTPATIENT_REHAB and required.path == "episode.authorization"
+    assert "visit 7 of the episode of care 2026-01-05 to 2026-04-04" in required.message
     assert "no authorization is on file" in required.message
-    assert "first six visits of a new episode" in required.message
-    assert "fully insured" in required.message and "payerkit-wa-insurance-law" in required.message
+    assert "payerkit-wa-insurance-law" in required.message
 
 
-def test_unknown_funding_keeps_the_requirement(make_case):
-    assert codes(outcomes(make_case(coverage={"funding": None})), "requirement") == [PA]
+@pytest.mark.parametrize("gap", [89, 90, 91])
+def test_a_new_episode_after_90_days_without_a_visit(make_case, weekly, gap):
+    """7 weekly visits, then one ``gap`` days later: 91 days opens a new episode (its first
+    visit needs no review); 89 or 90 continue the first, whose 90-day period is over by then."""
+    later = D(2026, 2, 16) + dt.timedelta(days=gap)
+    case = make_case(visits=[*weekly(D(2026, 1, 5), 7), {"date": later, "services": [
+        {"code": "97124", "minutes": 45}]}])
+    assert (review.episode(case, later).start == later) is (gap > 90)
+    found = outcomes(case)
+    assert ("PREMERA-NO-REVIEW-NEEDED" in codes(found)) is (gap > 90)
+    if gap <= 90:
+        assert "more than 90 days after its episode of care began on 2026-01-05" in (
+            by_code(found, PA).message)
 
 
-def test_a_self_funded_plan_gets_a_caution_not_a_requirement(make_case, weekly):
+def test_before_june_7_2018_every_visit_needs_review(make_case, weekly):
+    case = make_case(visits=weekly(D(2018, 5, 31), 2))
+    found = outcomes(case, case.visits[0])
+    assert codes(found, "requirement") == [PA]
+    assert "before 2018-06-07" in by_code(found, PA).message
+    second = outcomes(case, case.visits[1])  # 2018-06-07: visit 2 of the episode
+    assert "visit 2 of the episode of care 2018-05-31" in by_code(
+        second, "PREMERA-NO-REVIEW-NEEDED").message
+
+
+def test_unknown_funding_keeps_the_requirement(make_case, weekly):
+    case = make_case(visits=weekly(D(2026, 1, 5), 7), coverage={"funding": None})
+    assert codes(outcomes(case), "requirement") == [PA]
+
+
+def test_a_self_funded_plan_gets_a_caution_after_the_six(make_case, weekly):
     case = make_case(visits=weekly(D(2026, 1, 5), 7), coverage={"funding": "self_funded"})
+    assert "EVICORE-REVIEW-SELF-FUNDED" not in codes(outcomes(case, case.visits[5]))
     found = outcomes(case)
     assert codes(found, "requirement") == [] and PA not in codes(found)
     review_caution = by_code(found, "EVICORE-REVIEW-SELF-FUNDED")
@@ -116,23 +153,30 @@ def test_a_self_funded_plan_gets_a_caution_not_a_requirement(make_case, weekly):
     assert review_caution.citation == src.PROGRAM_FUNDING
     assert "opt in" in review_caution.message and "verify with the plan" in review_caution.message
     assert "do not apply to self-funded plans" in review_caution.message
+    assert "visit 7 of the episode of care" in review_caution.message
 
 
-def test_a_self_funded_plan_with_an_authorization_is_authorized(make_case):
-    auth = {"number": "EVI1", "visits": 6, "start": D(2026, 1, 5)}
-    found = outcomes(make_case(coverage={"funding": "self_funded"}, episode={"authorization": auth}))
+def test_a_self_funded_plan_with_an_authorization_is_authorized(make_case, weekly):
+    auth = {"number": "EVI1", "visits": 10, "start": D(2026, 1, 5)}
+    found = outcomes(make_case(visits=weekly(D(2026, 1, 5), 7),
+                               coverage={"funding": "self_funded"}, episode={"authorization": auth}))
     assert "AUTHORIZED" in codes(found, "note") and not codes(found, "caution")
 
 
-def test_visits_used_elsewhere_give_the_sharing_caution(make_case):
+def test_visits_used_elsewhere_give_the_sharing_caution(make_case, weekly):
     found = outcomes(make_case(coverage={"visits_used_elsewhere": 2}))
-    assert codes(found, "requirement") == [PA]  # payerkit does not count them itself
+    assert codes(found, "requirement") == []  # visit 3 of Premera's six, by this provider's count
+    assert "PREMERA-NO-REVIEW-NEEDED" in codes(found)
     shared = by_code(found, "REVIEW-VISITS-SHARED")
     assert shared.effect == "caution" and shared.citation == src.OUTPATIENT_REHAB
     assert shared.path == "coverage.visits_used_elsewhere"
     assert "2 visits with other providers" in shared.message
     assert "verify with the plan" in shared.message
     assert "REVIEW-VISITS-SHARED" not in codes(outcomes(make_case()))
+    # past the six, the visit needs review whatever others did: no caution to add
+    seventh = outcomes(make_case(visits=weekly(D(2026, 1, 5), 7),
+                                 coverage={"visits_used_elsewhere": 2}))
+    assert codes(seventh, "requirement") == [PA] and "REVIEW-VISITS-SHARED" not in codes(seventh)
 
 
 def test_no_sharing_caution_when_an_authorization_covers_the_visit(make_case):
@@ -181,11 +225,13 @@ def test_authorization_used_up(make_case, weekly):
     assert used_up.path == "episode.authorization.visits"
 
 
-def test_review_limits_are_the_authorizations_only(make_case, weekly):
-    assert review.limits(make_case(), make_case().visits[-1]) == []
+def test_review_limits(make_case, weekly):
+    [window] = review.limits(make_case(), make_case().visits[-1])
+    assert (window.name, window.allowed, window.used) == ("visits before review", 6, 3)
+    assert window.citation == src.FIGURES.get("visits_without_review").citation
     auth = {"number": "EVI1", "visits": 6}
     case = make_case(visits=weekly(D(2026, 1, 5), 4), episode={"authorization": auth})
-    [limit] = review.limits(case, case.visits[-1])
+    [_, limit] = review.limits(case, case.visits[-1])
     assert (limit.name, limit.allowed, limit.used) == ("authorized visits", 6, 4)
     assert limit.window == "the authorization on file: the case's first visit to open end"
     assert limit.citation == src.OUTPATIENT_REHAB

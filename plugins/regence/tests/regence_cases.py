@@ -14,6 +14,13 @@ from payerkit.io import structure_case
 D = dt.date
 PRESCRIBER = {"first_name": "Robert", "last_name": "Jones", "npi": "1245319599"}
 STATES = {"regence-wa": "WA", "regence-or": "OR", "regence-id": "ID", "regence-ut": "UT", "ump": "WA"}
+#: A practice in each plan's own state (a provider elsewhere bills through BlueCard).
+PRACTICES = {
+    "WA": {"line1": "200 Union St", "city": "Seattle", "state": "WA", "zip": "981010002"},
+    "OR": {"line1": "300 SW Main St", "city": "Portland", "state": "OR", "zip": "972040003"},
+    "ID": {"line1": "500 W Idaho St", "city": "Boise", "state": "ID", "zip": "837020004"},
+    "UT": {"line1": "60 S State St", "city": "Salt Lake City", "state": "UT", "zip": "841110005"},
+}
 
 
 def visit(day: dt.date, *services: dict) -> dict:
@@ -33,8 +40,7 @@ def base_data(program: str = "regence-wa") -> dict:
         "provider": {
             "name": "Evergreen Therapeutic Massage LLC", "npi": "1234567893",
             "tax_id": "123456789", "phone": "2065550111", "networks": ["regence"],
-            "address": {"line1": "200 Union St", "city": "Seattle", "state": "WA",
-                        "zip": "981010002"},
+            "address": dict(PRACTICES[STATES[program]]),
             "cash_rates": {"97124": "30.00", "97140": "35.00", "97112": "40.00"},
         },
         "patient": {

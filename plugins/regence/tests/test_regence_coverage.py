@@ -71,6 +71,51 @@ def test_rga_groups_are_told_to_use_rga01(kit):
     assert "REGENCE-RGA-PAYER-ID" not in {o.code for o in kit.outcomes(make_case())}
 
 
+# -- BlueCard: a member of one Regence plan treated in another plan's state ------------------
+
+WASHINGTON = {"line1": "500 W Main Ave", "city": "Spokane", "state": "WA", "zip": "992010001"}
+
+
+def test_an_oregon_member_treated_in_washington_is_billed_to_the_local_blue_plan(kit):
+    """BlueCard: a provider files with its local Blue plan, not the member's home plan's id."""
+    case = make_case("regence-or", provider={"address": WASHINGTON})
+    result = kit.check(case)
+    assert result.status == "action_required"
+    [local] = [r for r in result.requirements if r.code == "REGENCE-BLUECARD-LOCAL-PLAN"]
+    assert "00851" in local.message and "WA" in local.message
+    assert "coverage.payer_id" in local.message and local.message.endswith(UNCONFIRMED_SUFFIX)
+    assert local.citation == src.BLUECARD and "bluecard" in local.citation.source.lower()
+    [error] = [f for f in kit.scrub(case).errors if f.code == "REGENCE-BLUECARD-LOCAL-PLAN"]
+    assert error.path == "coverage.payer_id"
+    with pytest.raises(ClaimRefused):  # never silently to the home plan's 00851
+        kit.claim(case, options=options(D(2026, 3, 20)))
+
+
+def test_the_local_plans_payer_id_routes_the_claim(kit):
+    case = make_case("regence-or", provider={"address": WASHINGTON},
+                     coverage={"payer_id": "00932"})
+    assert kit.check(case).status == "covered"
+    routed = outcome(kit, case, "REGENCE-BLUECARD-LOCAL-PLAN")
+    assert routed.effect == "note" and "00932" in routed.message
+    text = kit.claim(case, options=options(D(2026, 3, 20))).decode("ascii")
+    [payer] = [s for s in parse_segments(text) if s[:3] == ["NM1", "PR", "2"]]
+    assert payer[-1] == "00932"
+
+
+def test_the_home_plans_id_given_on_purpose_is_a_caution(kit):
+    """A provider contracted with the member's plan in a bordering county may file with it."""
+    case = make_case("regence-or", provider={"address": WASHINGTON},
+                     coverage={"payer_id": "00851"})
+    home = outcome(kit, case, "REGENCE-BLUECARD-LOCAL-PLAN")
+    assert home.effect == "caution" and "bordering" in home.message
+    assert kit.check(case).status == "covered"
+
+
+@pytest.mark.parametrize("program_id", ["regence-wa", "regence-or", "regence-id", "regence-ut"])
+def test_a_provider_in_the_plans_own_state_is_not_bluecard(kit, program_id):
+    assert "REGENCE-BLUECARD-LOCAL-PLAN" not in {o.code for o in kit.outcomes(make_case(program_id))}
+
+
 # -- coverage ---------------------------------------------------------------------------------
 
 def test_a_covered_visit_names_the_functional_loss_rule(kit):
@@ -106,13 +151,26 @@ def test_a_prescription_dated_after_the_visit_is_action_required(kit):
 
 @pytest.mark.parametrize("program_id", ["regence-wa", "regence-or", "regence-id", "regence-ut"])
 def test_medicare_advantage_is_not_covered(kit, program_id):
-    case = make_case(program_id, facts={"medicare_advantage": True})
+    case = make_case(program_id, coverage={"funding": "medicare_advantage"})
     result = kit.check(case)
     assert result.status == "not_covered"
     assert [o.code for o in kit.outcomes(case)] == ["REGENCE-MA-NOT-COVERED"]
     assert [f.code for f in kit.scrub(case).errors] == ["REGENCE-MA-NOT-COVERED"]
     with pytest.raises(ClaimRefused):
         kit.claim(case, options=options(D(2026, 3, 20)))
+
+
+def test_the_old_medicare_advantage_fact_names_its_replacement(kit):
+    """facts.<plan>.medicare_advantage moved to coverage.funding, which keeps state law off."""
+    case = make_case(facts={"medicare_advantage": True})
+    with pytest.raises(CaseError) as err:
+        kit.check(case)
+    [problem] = err.value.problems
+    assert problem.startswith("facts.regence-wa.medicare_advantage:")
+    assert 'coverage.funding = "medicare_advantage"' in problem
+    both = make_case(facts={"medicare_advantage": True},
+                     coverage={"funding": "medicare_advantage"})
+    assert kit.check(both).status == "not_covered"
 
 
 def test_contracted_providers_send_electronically(kit):
@@ -150,7 +208,7 @@ def test_visits_elsewhere_and_last_year_are_counted_right(kit):
     visits = [{"date": D(2025, 12, 29), "services": [{"code": "97124", "minutes": 45}]},
               *weekly(D(2026, 3, 2), 2)]
     case = make_case(visits=visits, coverage={"visits_used_elsewhere": 2},
-                     facts={"rehab_visits_per_year": 4, "treatment_start": D(2026, 3, 2)})
+                     facts={"rehab_visits_per_year": 4})
     [rehab] = [lim for lim in kit.limits(case).limits if lim.name == "outpatient rehabilitation visits"]
     assert rehab.used == 4  # two of 2026 in this file and two elsewhere; 2025 not counted
 
@@ -197,3 +255,30 @@ def test_the_figures_are_cited_and_dated():
     assert src.FIGURES.get("units_per_date").integer == 4
     assert src.FIGURES.get("units_per_date").citation.confidence == "medium"
     assert src.FIGURES.get("payer_id.rga").value == "RGA01"
+
+
+def test_treatment_started_after_the_first_visit_is_a_case_error(kit):
+    """facts.<plan>.treatment_start is for visits not in the file: it cannot be later than the
+    case's first visit (2026-03-02)."""
+    case = make_case(facts={"treatment_start": D(2026, 3, 3)})
+    for ask in (kit.check, kit.scrub, kit.limits):
+        with pytest.raises(CaseError) as bad:
+            ask(case)
+        assert bad.value.problems == ["facts.regence-wa.treatment_start: expected a date on or "
+                                      "before the case's first visit (visits[0].date)"]
+    assert kit.check(make_case(facts={"treatment_start": D(2026, 3, 2)})).status == "covered"
+    assert kit.check(make_case(facts={"treatment_start": D(2026, 2, 20)}))
+
+
+@pytest.mark.parametrize("program_id", ["regence-wa", "regence-or", "regence-id", "regence-ut",
+                                        "ump"])
+def test_a_paper_claim_is_refused_citing_regences_electronic_claims_rule(kit, program_id):
+    """FORMAT-NOT-ACCEPTED names the payer's rule and when paper is allowed, not the program."""
+    with pytest.raises(ClaimRefused) as refused:
+        kit.claim(make_case(program_id), "cms-1500", options=options(D(2026, 3, 20)))
+    [finding] = refused.value.findings
+    assert finding.code == "FORMAT-NOT-ACCEPTED"
+    assert finding.citation == kit.program(program_id).claim_formats_citation
+    assert "electronically" in finding.citation.source
+    assert "paper claims are accepted only from members" in finding.citation.source
+    assert finding.citation.confidence == ("medium" if program_id == "ump" else "high")

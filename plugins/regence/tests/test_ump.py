@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from payerkit import CaseError
+from payerkit import CaseError, ClaimRefused
 from payerkit.model.outcome import UNCONFIRMED_SUFFIX
 from regence_cases import D, make_case, options, visit
 
@@ -43,22 +43,42 @@ def test_the_limit_is_per_plan_year_with_honest_confidence(kit, day, allowed, co
     assert f"calendar year {day.year}" in limit.window
 
 
-@pytest.mark.parametrize(("day", "limit"), [(D(2024, 12, 18), 24), (D(2023, 12, 18), 16)])
+@pytest.mark.parametrize(("day", "limit", "severity"), [
+    (D(2024, 12, 18), 24, "error"), (D(2023, 12, 18), 16, "warning")])
 @pytest.mark.parametrize("over", [False, True])
-def test_the_last_visit_is_fine_and_the_next_one_is_over(kit, day, limit, over):
+def test_the_last_visit_is_fine_and_the_next_one_is_over(kit, day, limit, severity, over):
+    """UMP admits no exceptions to the limit, so a visit over it is not "covered": action
+    required (the figure is not confirmed: medium for 2024, an assumption for 2021-2023), a scrub
+    error for a sourced figure, a warning for an assumed one (the confidence rule)."""
     case = ump_case(day, limit - 1 + over)  # visit 24 / 25 in 2024, 16 / 17 in 2023
     found = codes(kit, case)
     assert massage_limit(kit, case).used == limit + over
     assert ("UMP-MASSAGE-LIMIT-REACHED" in found) is over
     assert ("UMP-MASSAGE-VISITS" in found) is not over
     result = kit.check(case)
-    assert result.status == "covered"  # a caution, not a stop
-    if over:
-        [reason] = [r for r in result.reasons if r.code == "UMP-MASSAGE-LIMIT-REACHED"]
-        assert reason.severity == "warning"
-        assert f"massage visit {limit + 1} of {day.year}, over UMP's {limit}" in reason.message
-        assert "UMP-MASSAGE-LIMIT-REACHED" in {f.code for f in kit.scrub(case).findings}
-        kit.claim(case, options=options(case.as_of))  # written: the caution does not stop it
+    assert result.status == ("action_required" if over else "covered")
+    if not over:
+        return
+    [reason] = result.requirements
+    assert reason.code == "UMP-MASSAGE-LIMIT-REACHED"
+    assert f"massage visit {limit + 1} of {day.year}, over UMP's {limit}" in reason.message
+    assert "no exceptions" in reason.message and reason.message.endswith(UNCONFIRMED_SUFFIX)
+    [finding] = [f for f in kit.scrub(case).findings if f.code == "UMP-MASSAGE-LIMIT-REACHED"]
+    assert finding.severity == severity and finding.path == "visits[0]"
+    if severity == "error":
+        with pytest.raises(ClaimRefused):
+            kit.claim(case, options=options(case.as_of))
+    else:  # an assumed figure never stops a claim
+        kit.claim(case, options=options(case.as_of))
+
+
+def test_over_the_members_own_limit_is_not_covered(kit):
+    """The practice gave the member's plan limit (confirmed for the case): UMP makes no
+    exceptions, so the visit over it is not covered."""
+    case = ump_case(D(2024, 6, 1), 12, facts={"massage_visits_per_year": 12})
+    result = kit.check(case)
+    assert result.status == "not_covered"
+    assert [f.code for f in kit.scrub(case).errors] == ["UMP-MASSAGE-LIMIT-REACHED"]
 
 
 def test_the_calendar_year_resets(kit):

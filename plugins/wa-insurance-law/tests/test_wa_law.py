@@ -157,3 +157,80 @@ def test_installed_plugin_is_discovered_and_listed(installed, payerkit_data_dir)
     assert rule_set.scope == "WA commercial, fully insured"
     [entry] = [p for p in kit.plugins() if p.rule_sets]
     assert entry.info.distribution == "payerkit-wa-insurance-law" and entry.programs == ()
+
+
+def test_limits_show_the_laws_review_window_when_the_payer_gives_none(payerkit_data_dir):
+    """The host plan states no limit: the law's six visits are the clerk's review window."""
+    with_law, without = kits()
+    assert without.limits(case()).limits == ()
+    [row] = with_law.limits(case()).limits
+    assert (row.name, row.unit, row.allowed, row.used, row.remaining) == (
+        "visits before review", "visits", 6, 5, 1)
+    assert row.citation == CURRENT and "new episode of care, since" in row.window
+    self_funded = case(coverage={**FIFTH["coverage"], "funding": "self_funded"})
+    assert with_law.limits(self_funded).limits == ()
+
+
+class WindowPlan(HostPlan):
+    """A plan stating its own review window of ``allowed`` visits, with its own citation."""
+
+    def __init__(self, allowed):
+        super().__init__()
+        self.allowed = allowed
+
+    @hookimpl
+    def payerkit_visit_limits(self, case, visit):
+        from payerkit.rules.limits import review_window
+        return [review_window(self.allowed, len(case.visits), "the plan's episode", PLAN)]
+
+
+CURRENT = law.FIGURES.get("pa_free_treatment_visits", dt.date(2026, 1, 1)).citation
+
+
+@pytest.mark.parametrize(("allowed", "source"), [(6, PLAN), (8, PLAN), (4, CURRENT)])
+def test_one_review_window_row_with_the_payers_own(payerkit_data_dir, allowed, source):
+    """The payer's window and the law's floor make one row: the one leaving more visits (the
+    payer's on a tie, with its source)."""
+    with_law, _ = kits(WindowPlan(allowed))
+    [row] = with_law.limits(case()).limits
+    assert row.citation == source and row.allowed == max(allowed, 6)
+
+
+# -- citations: the text in force on the date of service ------------------------------------------
+
+
+@pytest.mark.parametrize(("day", "act", "confidence"), [
+    (dt.date(2019, 3, 1), "ESSB 6157", "high"), (dt.date(2020, 6, 10), "ESSB 6157", "high"),
+    (dt.date(2020, 6, 11), "2ESB 5887 (Laws of 2020, ch. 193)", "medium"),
+    (dt.date(2026, 2, 2), "2ESB 5887 (Laws of 2020, ch. 193)", "medium")])
+def test_rcw_48_43_016_is_cited_as_in_force_on_the_date_of_service(payerkit_data_dir, day, act,
+                                                                   confidence):
+    with_law, _ = kits()
+    one = case(visits=[{"date": day, "services": [{"code": "97124", "minutes": 30}]}],
+               episode__onset_date=day - dt.timedelta(days=3), as_of=day + dt.timedelta(days=2))
+    result = with_law.check(one)
+    [six] = [r for r in result.reasons if r.code == "WA-SIX-VISITS"]
+    assert act in six.citation.source and six.citation.confidence == confidence
+    assert "as enacted by" not in six.citation.source
+    [lawful] = [r for r in result.reasons if r.code == "WA-NO-PRIOR-AUTHORIZATION"]
+    assert lawful.citation == six.citation
+    # an edition not seen in full is said so: a warning to verify, never silence
+    assert (lawful.severity == "warning") is (confidence != "high")
+    assert result.status == "covered"
+
+
+def test_every_edition_of_the_six_visits_is_dated_and_in_the_rule_sets_sources():
+    editions = law.FIGURES.by_name["pa_free_treatment_visits"]
+    assert [(f.effective_from, f.effective_to) for f in editions] == [
+        (dt.date(2018, 6, 7), dt.date(2020, 6, 10)), (dt.date(2020, 6, 11), None)]
+    assert {f.citation for f in editions} <= set(law.RULE_SET.sources)
+    episodes = law.FIGURES.by_name["new_episode_days"]
+    assert [f.effective_from for f in episodes] == [f.effective_from for f in editions]
+
+
+def test_the_interest_is_owed_only_while_the_carrier_misses_the_standard(payerkit_data_dir):
+    with_law, _ = kits()
+    interest = {t.name: t for t in with_law.payment_terms(case()).terms}[
+        "interest on late clean claims"]
+    assert interest.description.startswith("only while the carrier misses the 95")
+    assert "owed only while the carrier misses the standard" in interest.citation.source

@@ -37,6 +37,8 @@ PROGRAM = Program(
     line_of_business="commercial",
     states=("WA",),
     claim_formats=("x12-837p",),
+    # the payer's own rule on the claims it takes (electronic only? paper when?): cite it
+    claim_formats_citation=SAMPLE,
     sources=(SAMPLE,),
     payer_id=FIGURES.get("payer_id").value,
     payer_id_citation=FIGURES.get("payer_id").citation,

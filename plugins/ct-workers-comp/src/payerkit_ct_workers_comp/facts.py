@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Literal
 
 from attrs import field, frozen
-from payerkit import CaseError
+from payerkit import Case, CaseError
 
 BillingArrangement = Literal["carrier_agreement", "under_treating_practice"]
 UnitRuleChoice = Literal["cms-8-minute", "cpt-midpoint"]
@@ -41,6 +41,10 @@ class CtFacts:
     form_43_contests: Form43Scope = "liability"
     #: The day the employer or carrier began paying on the claim.
     first_payment_date: dt.date | None = None
+    #: The first day the employer furnished the employee medical or surgical care for the
+    #: injury: within the notice period it excuses a late or missing notice of claim
+    #: (C.G.S. § 31-294c(c)); care paid by the employee's group health plan does not count.
+    medical_care_date: dt.date | None = None
     #: The day the carrier accepted the claim in writing (a voluntary agreement, a letter).
     accepted_date: dt.date | None = None
     #: Who bills: the carrier agreed in writing to pay the massage practice directly, or the
@@ -58,8 +62,21 @@ class CtFacts:
     bill_days: int | None = None
 
 
-def checked(facts: CtFacts) -> CtFacts:
-    """The facts, or a :class:`payerkit.CaseError` naming the field a type cannot check."""
+#: The claim's dates that cannot come before the injury (``episode.onset_date``).
+AFTER_INJURY = ("notice_of_claim_date", "form_43_date", "first_payment_date", "accepted_date",
+                "medical_care_date")
+
+
+def checked(case: Case, facts: CtFacts) -> CtFacts:
+    """The facts, or a :class:`payerkit.CaseError` naming each field a type cannot check: a
+    number out of range, a date of the claim before the injury (dates are not echoed)."""
+    problems = []
     if facts.bill_days is not None and facts.bill_days < 1:
-        raise CaseError([f"{AT}bill_days: expected a number of days >= 1"])
+        problems.append(f"{AT}bill_days: expected a number of days >= 1")
+    injury = case.episode.onset_date
+    problems += [f"{AT}{name}: expected a date on or after the injury (episode.onset_date)"
+                 for name in AFTER_INJURY
+                 if getattr(facts, name) is not None and getattr(facts, name) < injury]
+    if problems:
+        raise CaseError(problems)
     return facts

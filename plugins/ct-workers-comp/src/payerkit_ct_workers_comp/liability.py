@@ -3,7 +3,9 @@
 * Scope (C.G.S. ch. 568, § 31-275(1)): an injury arising out of and in the course of
   employment. Anything else is not covered.
 * Notice of claim (§ 31-294c(a)): written notice within one year from the date of the accident
-  (three years from the first manifestation of a symptom of an occupational disease).
+  (three years from the first manifestation of a symptom of an occupational disease). A late
+  or missing notice is excused (§ 31-294c(c)) when the employer furnished medical care for the
+  injury within that period (``medical_care_date``); a payment begun after it is not.
 * Liability (§ 31-294c(b)): the employer contests on Form 43 on or before the 28th day after
   receiving the notice of claim, or begins paying; if it does neither, it is conclusively
   presumed to have accepted compensability from the 29th day (Harpaz v. Laidlaw Transit, 2008:
@@ -19,9 +21,13 @@ treatment_denied  a Form 43 against this treatment only (cited medium:          
 presumed          notice on time, no Form 43 and no payment by the 28th day,    note
                   judged after it (a later Form 43 adds a caution)
 open              notice on time, judged on or before the 28th day              caution
-accepted, paying  the carrier accepted in writing, or began paying              note
+accepted, paying  the carrier accepted in writing, or began paying (a late      note
+                  notice must be excused first)
+excused           a late or missing notice excused by the employer's medical    caution
+                  care within the year, and nothing else settles liability
 no_notice         no notice recorded, the year still running                    requirement
-late_notice       notice after the year, or none by then, and not accepted      requirement
+late_notice       notice after the year, or none by then, not accepted and      requirement
+                  not excused
 ================  ============================================================  ============
 """
 
@@ -38,7 +44,7 @@ from .facts import AT, CtFacts
 from .sources import FIGURES
 
 State = Literal["contested", "treatment_denied", "presumed", "open", "accepted", "paying",
-                "no_notice", "late_notice"]
+                "excused", "no_notice", "late_notice"]
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -92,13 +98,21 @@ def liability(case: Case, facts: CtFacts, as_of: dt.date) -> Liability:
         return Liability("contested", due, last)
     if facts.accepted_date is not None:
         return Liability("accepted", due, last)
+    late = (notice is None and as_of > due) or (notice is not None and not on_time)
+    if late and not notice_excused(facts, due):
+        return Liability("late_notice", due, last)
     if facts.first_payment_date is not None:
         return Liability("paying", due, last)
     if notice is None:
-        return Liability("late_notice" if as_of > due else "no_notice", due, last)
+        return Liability("excused" if late else "no_notice", due, last)
     if not on_time:
-        return Liability("late_notice", due, last)
+        return Liability("excused", due, last)
     return Liability("presumed" if as_of > last else "open", due, last)
+
+
+def notice_excused(facts: CtFacts, due: dt.date) -> bool:
+    """§ 31-294c(c): the employer furnished medical care for the injury within the notice period."""
+    return facts.medical_care_date is not None and facts.medical_care_date <= due
 
 
 def in_scope(case: Case) -> list[Outcome]:
@@ -129,6 +143,13 @@ def outcomes(case: Case, facts: CtFacts, as_of: dt.date) -> list[Outcome]:
         found.append(note(
             "CT-WC-NOTICE-ON-TIME", f"written notice of claim received {notice.isoformat()}, "
             f"on time (due by {due})", _notice_citation(facts)))
+    elif state.state in ("paying", "excused") and notice_excused(facts, state.notice_due):
+        when = f"received {notice.isoformat()}" if notice else "not recorded"
+        found.append(note(
+            "CT-WC-NOTICE-EXCUSED", f"the written notice of claim ({when}) was not given by "
+            f"{due}, but the employer furnished medical care for the injury on "
+            f"{facts.medical_care_date.isoformat()}, within that period: the want of notice "
+            "does not bar the claim", sources.NOTICE_EXCUSED, AT + "medical_care_date"))
     found += _by_state(state, facts, due)
     return found
 
@@ -180,6 +201,13 @@ def _by_state(state: Liability, facts: CtFacts, due: str) -> list[Outcome]:
     if state.state == "paying":
         return [note("CT-WC-PAYMENT-COMMENCED", f"the employer or carrier began paying on the "
                      f"claim on {facts.first_payment_date.isoformat()}", sources.PRESUMPTION)]
+    if state.state == "excused":
+        return [caution(
+            "CT-WC-LIABILITY-UNSETTLED", "the notice of claim does not bar the claim, but nothing "
+            "recorded settles liability (payerkit does not apply the 28-day presumption to a late "
+            f"notice): get the carrier's written acceptance ({AT}accepted_date) or record when "
+            f"it began paying ({AT}first_payment_date)", sources.NOTICE_EXCUSED,
+            AT + "accepted_date")]
     if state.state == "no_notice":
         return [requirement(
             "CT-WC-NO-NOTICE-OF-CLAIM", f"record the day the employer received the employee's "
@@ -190,9 +218,16 @@ def _by_state(state: Liability, facts: CtFacts, due: str) -> list[Outcome]:
             AT + "notice_of_claim_date")]
     when = (f"was received {facts.notice_of_claim_date.isoformat()}" if facts.notice_of_claim_date
             else "is not recorded")
+    paid = (f" A payment begun on {facts.first_payment_date.isoformat()} does not excuse it."
+            if facts.first_payment_date else "")
+    care = (f" The employer's medical care recorded from {facts.medical_care_date.isoformat()} "
+            "began after that period." if facts.medical_care_date else "")
     return [requirement(
         "CT-WC-LATE-NOTICE", f"the written notice of claim {when}, after {due}, the last day "
         "allowed after the injury: no proceedings for compensation may be maintained "
-        "on a late notice unless an exception applies; get the carrier's written acceptance "
-        f"({AT}accepted_date) before treating on the claim (payerkit does not apply the 28-day "
-        "presumption to a late notice)", _notice_citation(facts), AT + "notice_of_claim_date")]
+        "on a late notice unless an exception of § 31-294c(c) applies: the employer furnished "
+        f"medical care for the injury by {due} (record the day in {AT}medical_care_date), or a "
+        f"hearing was held or requested by then.{paid}{care} Otherwise get the carrier's "
+        f"written acceptance ({AT}accepted_date) before treating on the claim (payerkit does not "
+        "apply the 28-day presumption to a late notice)", _notice_citation(facts),
+        AT + "notice_of_claim_date")]

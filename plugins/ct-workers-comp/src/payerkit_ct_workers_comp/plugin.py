@@ -14,17 +14,19 @@ from . import billing, liability, pricing, sources
 from .facts import AT, CtFacts, checked
 
 PROGRAM_ID = "ct-workers-comp"
-#: The WCC's 1995 memorandum asks for the CMS-1500; only the 837P writer is installed so far.
+#: The WCC's 1995 memorandum asks for the CMS-1500 (and its red-ink OCR print); the 837P where
+#: the carrier takes electronic bills.
 PROGRAM = Program(
     id=PROGRAM_ID,
     name="Connecticut workers' compensation (C.G.S. chapter 568)",
     line_of_business="workers_comp",
     states=("CT",),
     claim_formats=("x12-837p", "cms-1500", "cms-1500-red"),
+    claim_formats_citation=sources.CLAIM_FORMATS,
     sources=(sources.SCOPE, sources.NOTICE, sources.PRESUMPTION, sources.CONTESTED,
              sources.REFERRAL, sources.WHO_BILLS, sources.NO_BILLING_EMPLOYEE,
              sources.FEE_SCHEDULE, sources.CONTRACT_FIRST, sources.CLAIM_NUMBER,
-             sources.RELATED_CAUSE),
+             sources.RELATED_CAUSE, sources.CLAIM_FORMATS),
     facts=CtFacts,
 )
 BILL_DAYS = ("calendar days after the date of service, the service day not counted, as the "
@@ -38,7 +40,7 @@ def payerkit_programs():
 
 @hookimpl
 def payerkit_outcomes(case, visit, as_of, facts):
-    facts = checked(facts)
+    facts = checked(case, facts)
     refused = liability.in_scope(case)
     if any(o.effect == "not_covered" for o in refused):
         return refused
@@ -63,7 +65,7 @@ def payerkit_visit_limits(case, visit):
 
 @hookimpl
 def payerkit_filing_deadline(case, visit, facts):
-    if checked(facts).bill_days is None or not case.episode.work_related:
+    if checked(case, facts).bill_days is None or not case.episode.work_related:
         return []
     return [Deadline(
         "bill", "service", visit.date, facts.bill_days,

@@ -17,6 +17,11 @@ _CASETEXT_568 = ("https://casetext.com/statute/general-statutes-of-connecticut/t
                  "chapter-568-workers-compensation-act/part-a-workers-compensation-commission-"
                  "compensation-commissioners-employers-liability/subpart-i-workers-compensation-"
                  "commissioncompensation-commissioners/section-31-275-definitions")
+_CASETEXT_294C = ("https://casetext.com/statute/general-statutes-of-connecticut/volume-9/"
+                  "title-31-chapters-556-to-574-secs-31-1-to-31-429-labor/chapter-568-secs-31-275-"
+                  "to-31-355b-workers-compensation-act/part-b-workers-compensation/sec-31-294c-"
+                  "notice-of-claim-for-compensation-notice-contesting-liability-exception-for-"
+                  "dependents-of-certain-deceased-employees")
 _MEMO_2001_07 = ("https://portal.ct.gov/wcc/workers-compensation-news/commission-memorandums/"
                  "2001-memos/memorandum-no-2001-07")
 _MEMO_INDEX = "https://portal.ct.gov/wcc/workers-compensation-news/all-commission-memorandums"
@@ -44,6 +49,15 @@ EMPLOYER = Citation(
     "instalawyer.io copies (current text)", "high")
 NOTICE = FIGURES.get("notice_years").citation
 NOTICE_DISEASE = FIGURES.get("notice_years_occupational_disease").citation
+NOTICE_EXCUSED = Citation(
+    "C.G.S. § 31-294c(c): no want of a timely notice of claim bars the proceedings if, within "
+    "the notice period, there was a hearing or a written request or assignment for one, a "
+    "voluntary agreement was submitted, or the employer furnished the employee medical or "
+    "surgical care for the injury; a payment of compensation is not among them. Clapps v. "
+    "Waterbury Iron Works, Inc., 38 Conn. Supp. 644 (1983): care paid by a group health fund "
+    "the employer contributes to is not care furnished by the employer",
+    "casetext and laws9 copies of § 31-294c (current text); Clapps decided January 14, 1983",
+    "high", _CASETEXT_294C)
 PRESUMPTION = FIGURES.get("contest_days").citation
 CONTESTED = Citation(
     "C.G.S. § 31-294c(b): an employer contesting liability files a notice contesting it (WCC "
@@ -123,6 +137,11 @@ CONTRACT_FIRST = Citation(
     "is no written contract between the provider and the payer (the contract controls); bills "
     "on the HCFA (CMS) 1500", "April 11, 1995 (old: not re-checked against the ground rules of "
     "the current schedule)", "medium")
+CLAIM_FORMATS = Citation(
+    "WCC Memorandum of April 11, 1995: practitioners' bills go on the HCFA (CMS) 1500; no "
+    "Connecticut rule for electronic (837P) medical bills was found, so an 837P goes only to a "
+    "carrier that takes one", "April 11, 1995 (old: not re-checked against the current fee "
+    "schedule's ground rules)", "medium")
 CPT_CODES = Citation(
     "AMA CPT: 97124 massage, including effleurage, petrissage and/or tapotement, each 15 "
     "minutes; 97140 manual therapy techniques (e.g. mobilization/manipulation, manual lymphatic "

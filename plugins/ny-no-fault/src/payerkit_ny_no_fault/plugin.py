@@ -20,6 +20,7 @@ PROGRAM = Program(
     states=("NY",),
     # bills go on the NF-3; insurers must accept the CMS-1500 instead (11 NYCRR 65-3.5(f))
     claim_formats=("x12-837p", "nf-3", "cms-1500", "cms-1500-red", "superbill", "superbill-html"),
+    claim_formats_citation=sources.CLAIM_FORMS,
     sources=(sources.PIP_ENDORSEMENT, sources.INS_LAW_5103, sources.NOTICE,
              sources.FIGURES.get("bill_days").citation, sources.PREVAILING_FEE,
              sources.FEE_CEILING, sources.ASSIGNMENT, sources.CLAIM_FORMS,

@@ -105,8 +105,9 @@ RVU_CAP_SCOPE = Citation(
     "jtnylaw.com, Feb 2018", "medium")
 NO_VISIT_CAP = Citation(
     "No statutory visit cap in NY no-fault: limits come from medical-necessity review and the "
-    f"daily RVU cap; the basic no-fault limit is ${int(FIGURES.get('basic_benefit').decimal):,} "
-    "per person (not tracked by payerkit)", "New York Legal Blog (nylegalblog), 2007", "medium")
+    "daily RVU cap (New York Legal Blog, nylegalblog, 2007); basic economic loss is up to "
+    f"${int(FIGURES.get('basic_benefit').decimal):,} per person (N.Y. Insurance Law § 5102(a); "
+    "not tracked by payerkit)", "blog of 2007; Insurance Law as published 2023", "medium")
 
 # -- claim forms -----------------------------------------------------------------------------
 

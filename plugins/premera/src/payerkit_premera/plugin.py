@@ -2,8 +2,9 @@
 
 payerkit asks these hooks only about ``premera-wa``. The rules are in
 :mod:`.rules` and :mod:`.review` (the eviCore review program), all Premera's
-own; figures in ``data/figures.toml``, citations in :mod:`.sources`. The six
-visits without review of a new episode are Washington law's, applied by the
+own (the first six visits of an episode without review included); figures in
+``data/figures.toml``, citations in :mod:`.sources`. Washington law's six visits
+without prior authorization (RCW 48.43.016) are a separate floor, applied by the
 ``payerkit-wa-insurance-law`` rule set this distribution depends on (never
 imported: the kit applies it to fully insured plans).
 """
@@ -28,9 +29,10 @@ PROGRAM = Program(
     states=("WA",), filing_indicator="BL",
     claim_formats=("x12-837p", "cms-1500", "cms-1500-red", "superbill", "superbill-html"),
     payer_id=PAYER_ID.value, payer_id_citation=PAYER_ID.citation,
+    claim_formats_citation=src.CLAIM_FORMATS,
     sources=(src.OUTPATIENT_REHAB, src.PROGRAM_FUNDING, src.MEDICAL_POLICY, src.PRESCRIPTION_RULE,
              src.BILLING_FOR_TIME, src.FIGURES.get("filing_days").citation, src.CREDENTIALING,
-             src.FEES_NOT_PUBLIC, src.FILING_INDICATOR, PAYER_ID.citation))
+             src.FEES_NOT_PUBLIC, src.FILING_INDICATOR, PAYER_ID.citation, src.CLAIM_FORMATS))
 UNITS = attrs.evolve(
     CPT_MIDPOINT, citation=src.BILLING_FOR_TIME, name="CPT midpoint rule, each code on its own",
     notes=[Reason("UNITS-PER-CODE", "Premera's \"Billing for Time\" does not say whether minutes "

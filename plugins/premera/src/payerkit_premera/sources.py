@@ -66,6 +66,13 @@ MEMBER_ID_RULE = Citation(
     "exactly as on the card, including the 3-character prefix",
     edition="undated copy (Alaska manual; Washington assumed the same)", confidence="high",
     url=_AK_MANUAL)
+CLAIM_FORMATS = Citation(
+    'Premera Blue Cross Alaska medical manual, "Claim Submission and Payments": claims are '
+    "submitted electronically; paper CMS-1500 claims (scanned by OCR, so on the red form) only "
+    "from providers who cannot submit electronically. The superbill is payerkit's statement for "
+    "a member who files their own claim, not a Premera form",
+    edition="undated copy (Alaska manual; Washington assumed the same)", confidence="medium",
+    url=_AK_MANUAL)
 FILING_INDICATOR = Citation(
     "ASC X12 837P 005010X222A1, SBR09 claim filing indicator code BL = Blue Cross/Blue Shield",
     confidence="rule")

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Literal
 
 from attrs import frozen
-from payerkit import CaseError, Program
+from payerkit import Case, CaseError, Program
 
 UnitRuleName = Literal["cms-8-minute", "cpt-midpoint"]
 Administrator = Literal["regence", "rga", "joint_administration"]
@@ -25,7 +25,8 @@ class RegenceFacts:
     #: self-funded groups: claims to RGA, its own pre-authorization), or a joint-administration
     #: TPA (eviCore authorizations do not apply).
     administrator: Administrator = "regence"
-    #: The member's plan is a Regence Medicare Advantage plan (massage is not covered).
+    #: Replaced by ``coverage.funding = "medicare_advantage"`` (a Medicare Advantage plan is
+    #: federal, so the kit keeps state law off it): ``true`` without it is a case error saying so.
     medicare_advantage: bool = False
     #: The member's group takes part in Regence's Physical Medicine (eviCore) program. Default:
     #: yes; Regence's list of participating groups, or Availity, says otherwise.
@@ -64,20 +65,31 @@ class UmpFacts:
     filing_limit_days: int | None = None
 
 
+#: ``coverage.funding`` of a Medicare Advantage plan.
+MEDICARE_ADVANTAGE = "medicare_advantage"
 #: Facts that must be at least 1 (days, caps), and at least 0 (a plan may allow no visits).
 _POSITIVE = ("units_per_date_cap", "filing_limit_days")
 _NOT_NEGATIVE = ("rehab_visits_per_year", "massage_visits_per_year")
 
 
-def check(program: Program, facts) -> None:
-    """Raise a :class:`CaseError` naming each fact whose number cannot be right."""
+def check(program: Program, case: Case, facts) -> None:
+    """Raise a :class:`CaseError` naming each fact that cannot be right for the case."""
     problems = []
+    if getattr(facts, "medicare_advantage", False) and case.coverage.funding != MEDICARE_ADVANTAGE:
+        problems.append(f"facts.{program.id}.medicare_advantage: replaced by coverage.funding = "
+                        f"\"{MEDICARE_ADVANTAGE}\" (a Medicare Advantage plan is federal: payerkit "
+                        "keeps state law off it only when coverage.funding says so); set that and "
+                        "remove this fact")
     for name in _POSITIVE + _NOT_NEGATIVE:
         value = getattr(facts, name, None)
         least = 1 if name in _POSITIVE else 0
         if value is not None and value < least:
             problems.append(f"facts.{program.id}.{name}: expected an integer of at least {least}, "
                             f"got {value}")
+    start = getattr(facts, "treatment_start", None)
+    if start is not None and start > case.visits[0].date:
+        problems.append(f"facts.{program.id}.treatment_start: expected a date on or before the "
+                        "case's first visit (visits[0].date)")
     approved, sent = getattr(facts, "notification_approved_date", None), \
         getattr(facts, "notification_date", None)
     if approved is not None and sent is not None and approved < sent:

@@ -19,7 +19,7 @@ from payerkit import Citation, Program, hookimpl
 
 from . import common, notification, regence, ump
 from . import sources as src
-from .facts import RegenceFacts, UmpFacts, check
+from .facts import MEDICARE_ADVANTAGE, RegenceFacts, UmpFacts, check
 
 
 @frozen
@@ -43,7 +43,7 @@ def _regence(program_id: str, name: str, state: str) -> Plan:
     program = Program(
         id=program_id, name=name, line_of_business="commercial", states=(state,),
         claim_formats=("x12-837p", "superbill", "superbill-html"), filing_indicator="BL",
-        payer_id=payer.value,
+        payer_id=payer.value, claim_formats_citation=src.ELECTRONIC,
         payer_id_citation=payer.citation, facts=RegenceFacts,
         sources=(guide, src.NOTIFICATION, src.FIGURES.get("claim_after_approval_days").citation,
                  src.MEDICARE_ADVANTAGE, src.ELECTRONIC, src.CONTRACTING, src.PROGRAM_MEMBERS,
@@ -62,14 +62,15 @@ def _ump() -> Plan:
         id="ump", name="Uniform Medical Plan (Washington PEBB/SEBB, administered by Regence "
         "BlueShield)", line_of_business="commercial", states=("WA",),
         claim_formats=("x12-837p", "superbill", "superbill-html"), filing_indicator="BL",
-        payer_id=payer.value,
+        payer_id=payer.value, claim_formats_citation=src.UMP_CLAIM_FORMATS,
         payer_id_citation=payer.citation, facts=UmpFacts,
         # the state's self-insured employee plan (RCW 41.05): no carrier law of RCW 48.43 applies
         funding="self_funded",
         sources=(src.UMP_ADMINISTERED, *(f.citation for f in src.FIGURES.by_name["ump_massage_visits"]),
                  src.UMP_LIMITED_BENEFIT, src.UMP_PRESCRIPTION, src.UMP_NOT_IN_PHYSICAL_MEDICINE,
                  src.FIGURES.get("ump_massage_codes").citation, guide, src.FEES_NOT_PUBLIC,
-                 src.UNITS_DEFAULT, src.FILING_UNKNOWN, src.UMP_FILING_INDICATOR, payer.citation))
+                 src.UNITS_DEFAULT, src.FILING_UNKNOWN, src.UMP_FILING_INDICATOR, payer.citation,
+                 src.UMP_CLAIM_FORMATS))
     return Plan(program, "ump", guide)
 
 
@@ -84,10 +85,10 @@ PLANS: dict[str, Plan] = {plan.program.id: plan for plan in (
 PROGRAMS = tuple(plan.program for plan in PLANS.values())
 
 
-def _plan(program: Program, facts) -> tuple[Plan, object]:
+def _plan(program: Program, case, facts) -> tuple[Plan, object]:
     plan = PLANS[program.id]
     facts = plan.facts(facts)
-    check(program, facts)
+    check(program, case, facts)
     return plan, facts
 
 
@@ -98,7 +99,7 @@ def payerkit_programs():
 
 @hookimpl
 def payerkit_outcomes(program, case, visit, as_of, facts):
-    plan, facts = _plan(program, facts)
+    plan, facts = _plan(program, case, facts)
     if plan.kind == "ump":
         return ump.outcomes(program, case, visit, facts)
     return regence.outcomes(program, case, visit, as_of, facts, plan.guide)
@@ -106,9 +107,9 @@ def payerkit_outcomes(program, case, visit, as_of, facts):
 
 @hookimpl
 def payerkit_scrub(program, case, visit, as_of, facts, pricing):
-    plan, facts = _plan(program, facts)
+    plan, facts = _plan(program, case, facts)
     found = common.code_findings(case, visit, plan.guide)
-    if plan.kind == "regence" and not facts.medicare_advantage:
+    if plan.kind == "regence" and case.coverage.funding != MEDICARE_ADVANTAGE:
         found += regence.units_findings(program, case, visit, facts, pricing)
         found += notification.claim_timing(case, as_of, facts)
     return found
@@ -126,7 +127,7 @@ def payerkit_fee_schedule(case):
 
 @hookimpl
 def payerkit_visit_limits(program, case, visit, facts):
-    plan, facts = _plan(program, facts)
+    plan, facts = _plan(program, case, facts)
     if plan.kind == "ump":
         return ump.limits(program, case, visit, facts)
     return regence.limits(program, case, visit, facts, plan.guide)

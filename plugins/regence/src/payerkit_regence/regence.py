@@ -23,23 +23,23 @@ from payerkit import (
     caution,
     not_covered,
     note,
+    requirement,
 )
 from payerkit.rules.limits import count_in_benefit_year
 
 from . import common, notification
 from . import sources as src
 from .codes import MODALITIES_PROCEDURES, in_ranges
-from .facts import RegenceFacts
+from .facts import MEDICARE_ADVANTAGE, RegenceFacts
 
 
 def outcomes(program: Program, case: Case, visit: Visit, as_of: dt.date, facts: RegenceFacts,
              guide: Citation) -> list[Outcome]:
-    at = f"facts.{program.id}."
-    if facts.medicare_advantage:
+    if case.coverage.funding == MEDICARE_ADVANTAGE:
         return [not_covered("REGENCE-MA-NOT-COVERED", "the member's plan is a Regence Medicare "
                             "Advantage plan: massage therapists are not Medicare-eligible "
                             "providers, and Regence does not cover their services under Medicare "
-                            "Advantage", src.MEDICARE_ADVANTAGE, at + "medicare_advantage")]
+                            "Advantage", src.MEDICARE_ADVANTAGE, "coverage.funding")]
     found = [_network(case), note(
         "REGENCE-FUNCTIONAL-LOSS", "Regence pays for massage when a physician has diagnosed a "
         "medical condition that has resulted in functional loss and prescribed rehabilitation "
@@ -51,6 +51,9 @@ def outcomes(program: Program, case: Case, visit: Visit, as_of: dt.date, facts: 
     found += notification.outcomes(program, case, as_of, facts)
     found.append(_rehab_outcome(program, case, visit, facts, guide))
     found.append(common.payer_id(program, case))
+    bluecard = _bluecard(program, case)
+    if bluecard is not None:
+        found.append(bluecard)
     if facts.administrator == "rga":
         found.append(_rga_payer(case))
     filing = common.filing_outcome(program, facts)
@@ -71,6 +74,37 @@ def _network(case: Case) -> Outcome:
                    "claims from a provider before its participation date as out-of-network; if "
                    f"you are contracted, add '{src.NETWORK_ID}' to provider.networks",
                    src.CONTRACTING, "provider.networks")
+
+
+def _bluecard(program: Program, case: Case) -> Outcome | None:
+    """A provider outside the plan's state files with its local Blue plan (BlueCard).
+
+    Not routed by payerkit: which local plan is the provider's depends on its Blue contracts
+    (two Blue plans serve Washington), the rule is cited ``medium``, and bordering counties
+    have exceptions. So the claim waits for ``coverage.payer_id``: a requirement without it, a
+    caution when it is the member's own plan's id, a note when it is another's.
+    """
+    where = case.provider.address.state
+    if where in program.states:
+        return None
+    home, given = program.payer_id, (case.coverage.payer_id or "").strip().upper()
+    what = (f"the member's plan is {program.name} (payer id {home}) and the provider is in "
+            f"{where}, outside its service area: under the BlueCard program a provider files "
+            "the claim with its local Blue plan (the Blue plan where the service was given that "
+            "it is contracted with), which routes it to the member's plan")
+    at = "coverage.payer_id"
+    if not given:
+        return requirement("REGENCE-BLUECARD-LOCAL-PLAN", f"{what}. Set {at} to your local "
+                           f"Blue plan's payer id: payerkit does not choose it (it depends on "
+                           f"your Blue contracts in {where}) and will not send the claim to "
+                           f"{home}", src.BLUECARD, at)
+    if given == home:
+        return caution("REGENCE-BLUECARD-LOCAL-PLAN", f"{what}; {at} is the member's own plan's "
+                       f"id {home}, right only when you are contracted with that plan in a "
+                       "bordering county: otherwise set it to your local Blue plan's id",
+                       src.BLUECARD, at)
+    return note("REGENCE-BLUECARD-LOCAL-PLAN", f"{what}: the claim goes to payer id {given} "
+                f"({at}), your local Blue plan", src.BLUECARD, at)
 
 
 def _rga_payer(case: Case) -> Outcome:

@@ -72,6 +72,15 @@ ELECTRONIC = Citation(
     "claims are accepted only from members and from providers outside the service area",
     edition="payment page current copy; Idaho page older, undated", confidence="high",
     url="https://www.regence.com/provider/claims-payment/payment")
+BLUECARD = Citation(
+    "Regence, BlueCard program (regence.com/provider/programs/bluecard) and Filing claims "
+    "(regence.com/web/regence_provider/filing-claims): a provider submits the claims of members "
+    "of other Blue plans to its local Blue plan, which routes them to the member's plan; in "
+    "bordering counties the claim goes to the Blue plan of the state where the service was "
+    "given, unless the provider is contracted with the member's bordering plan, and a provider "
+    "contracted with one plan but not the other files with its contracted plan; Medicare "
+    "Advantage is a separate program", edition="undated copies", confidence="medium",
+    url="https://www.regence.com/web/regence_provider/filing-claims")
 CONTRACTING = Citation(
     "Regence, Contracting (regence.com/provider/contracting-credentialing/contracting): all "
     "providers must be credentialed before they participate; claims submitted before the "
@@ -101,6 +110,11 @@ UMP_ADMINISTERED = Citation(
     "uniform-medical-plan-ump): UMP is a self-insured plan of the PEBB and SEBB programs, "
     "administered by Regence BlueShield", edition="undated copy", confidence="high",
     url="https://hca.wa.gov/about-hca/uniform-medical-plan-ump")
+UMP_CLAIM_FORMATS = attrs.evolve(
+    ELECTRONIC, edition=f"{ELECTRONIC.edition}; Regence's rule applied to UMP, which Regence "
+    "BlueShield administers (UMP's own provider rule was not seen); UMP members file their own "
+    "claims within 12 months of the date of service (ump.regence.com, hca.wa.gov)",
+    confidence="medium")
 UMP_FILING_INDICATOR = Citation(
     "ASC X12 837P 005010X222A1, SBR09 code BL = Blue Cross/Blue Shield: payerkit's choice for "
     "UMP, whose claims Regence BlueShield (a Blue plan) administers under payer id 00932; UMP's "

@@ -9,15 +9,17 @@
   count too; visits with other providers go in ``coverage.visits_used_elsewhere``. A visit
   counts by its codes, not the provider type: one with massage (97124, 97140) counts against
   the massage limit, and one that also carries another limited benefit's code (physical
-  therapy, manipulation, acupuncture) counts against both. Over the limit: a caution (UMP
-  makes no exceptions).
+  therapy, manipulation, acupuncture) counts against both. Over the limit: not covered (UMP
+  makes no exceptions), as strong as the figure's citation: action required to verify for the
+  2024 figure (medium), a warning for an assumed year (low), not covered for the member's own
+  limit the case gives.
 * **Prescription required**; massage is **not in UMP's eviCore Physical Medicine program**, so
   no notification.
 """
 
 from __future__ import annotations
 
-from payerkit import Case, Citation, Limit, Outcome, Program, Visit, caution, note
+from payerkit import Case, Citation, Limit, Outcome, Program, Visit, caution, not_covered, note
 from payerkit.rules.limits import count_between
 
 from . import common
@@ -90,12 +92,15 @@ def _limit_outcomes(program: Program, case: Case, visit: Visit, facts: UmpFacts)
                           "does not count against the massage limit", src.UMP_LIMITED_BENEFIT,
                           path))
     elif used > allowed:
-        found.append(caution("UMP-MASSAGE-LIMIT-REACHED", f"this is massage visit {used} of "
-                             f"{year}, over UMP's {allowed} a calendar year: UMP makes no "
-                             "exceptions to the limit, even when the visits are medically "
-                             "necessary, so expect the visit to be denied (visits applied to the "
-                             "deductible or paid by a primary plan count too)", cited,
-                             common.visit_path(case, visit)))
+        # UMP admits no exceptions: not covered when the figure is confirmed; payerkit's settle
+        # makes a medium figure "action required, verify" and an assumed (low) one a warning
+        found.append(not_covered("UMP-MASSAGE-LIMIT-REACHED", f"this is massage visit {used} "
+                                 f"of {year}, over UMP's {allowed} a calendar year: UMP makes "
+                                 "no exceptions to the limit, even when the visits are "
+                                 "medically necessary, so expect the visit to be denied "
+                                 "(visits applied to the deductible or paid by a primary plan "
+                                 "count too)",
+                                 cited, common.visit_path(case, visit)))
     else:
         found.append(note("UMP-MASSAGE-VISITS", f"massage visit {used} of {allowed} in {year} "
                           "(visits applied to the deductible or paid by a primary plan count "

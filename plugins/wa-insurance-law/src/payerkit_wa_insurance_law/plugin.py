@@ -12,7 +12,15 @@ with a caution when a case does not say how its plan is funded.
   service on 2018-06-07): a payer's ``PRIOR-AUTHORIZATION-REQUIRED`` for
   visits 1-6 of a new episode of care is overridden; a referral or
   prescription may still be required, and the visits count toward limits.
-* **Prompt pay** (WAC 284-170-431): the payment terms of every governed plan.
+  The text in force on the date of service is cited: ESSB 6157's (2018) until
+  2020-06-10, 2ESB 5887's (Laws of 2020, ch. 193) from 2020-06-11, whose
+  wording was not seen in full, so from then the override is a caution to
+  verify rather than a plain note.
+* **Prompt pay** (WAC 284-170-431): the payment terms of every governed plan;
+  the interest is owed only while the carrier misses the 95% standard.
+* **Limits**: the six visits are reported as the shared "visits before review" limit
+  (:func:`payerkit.rules.limits.with_review_window`): one row with a payer's own review window,
+  the one that leaves more visits.
 
 Figures are in ``data/figures.toml``.
 """
@@ -21,9 +29,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from payerkit import Citation, PaymentTerm, RuleSet, hookimpl, load_figures, note
+from payerkit import Citation, Limit, PaymentTerm, RuleSet, caution, hookimpl, load_figures, note
 from payerkit.model.outcome import PRIOR_AUTHORIZATION_REQUIRED, PROVIDER_CATEGORY_EXCLUDED
-from payerkit.rules.limits import count_between, episode_start
+from payerkit.rules.limits import count_between, episode_start, review_window, with_review_window
 
 FIGURES = load_figures(__package__)
 EVERY_CATEGORY = Citation(
@@ -33,11 +41,12 @@ EVERY_CATEGORY = Citation(
     "exclude a category; Washington Office of the Insurance Commissioner, 'Your rights to see "
     "a medical provider (Every Category law)', names licensed massage therapists",
     "WAC 284-170-270 (2020 archive); OIC page undated; current RCW text not seen", "high")
-SIX_VISITS = FIGURES.get("pa_free_treatment_visits").citation
+SIX_VISITS = "pa_free_treatment_visits"
 RULE_SET = RuleSet(
     "wa-insurance-law", "Washington insurance law (RCW 48.43, WAC 284-170)", ("WA",),
     ("commercial",), ("fully_insured",),
-    (EVERY_CATEGORY, SIX_VISITS, FIGURES.get("clean_claims_days").citation))
+    (EVERY_CATEGORY, *(f.citation for f in FIGURES.by_name[SIX_VISITS]),
+     FIGURES.get("clean_claims_days").citation))
 
 
 def _terms() -> tuple[PaymentTerm, ...]:
@@ -51,7 +60,8 @@ def _terms() -> tuple[PaymentTerm, ...]:
         PaymentTerm("all claims decided", f"at least {share.decimal:%} of each provider's claims "
                     f"of a month are paid or denied within {every.value} days of receipt",
                     every.citation, days=every.integer, share=share.decimal),
-        PaymentTerm("interest on late clean claims", f"{rate.decimal:%} a month, simple, on "
+        PaymentTerm("interest on late clean claims", f"only while the carrier misses the "
+                    f"{share.decimal:%} standards above: {rate.decimal:%} a month, simple, on "
                     f"undenied, unpaid clean claims more than {after.value} days old, added "
                     "without the provider asking", rate.citation,
                     interest_per_month=rate.decimal, interest_after_days=after.integer),
@@ -61,15 +71,24 @@ def _terms() -> tuple[PaymentTerm, ...]:
 TERMS = _terms()
 
 
-def pa_free_visit(case, visit) -> int | None:
-    """The visit's number in a new episode of care when the law bars prior authorization for it."""
-    rule = FIGURES.find("pa_free_treatment_visits", visit.date)
+def six_visits(case, visit) -> Limit | None:
+    """The law's visits without prior authorization in the visit's new episode of care, as a
+    :data:`~payerkit.rules.limits.VISITS_BEFORE_REVIEW` limit (``None`` before the law)."""
+    rule = FIGURES.find(SIX_VISITS, visit.date)
     if rule is None:
         return None
-    gap = FIGURES.get("new_episode_days").integer
+    gap = FIGURES.get("new_episode_days", visit.date).integer
     start = episode_start(case.visits, visit.date, gap) or visit.date
-    number = count_between(case.visits, start, visit.date)
-    return number if number <= rule.integer else None
+    return review_window(rule.integer, count_between(case.visits, start, visit.date),
+                         f"this new episode of care, since {start.isoformat()} (RCW 48.43.016: no "
+                         f"prior authorization for up to {rule.value} consecutive treatment "
+                         "visits)", rule.citation)
+
+
+def pa_free_visit(case, visit) -> int | None:
+    """The visit's number in a new episode of care when the law bars prior authorization for it."""
+    limit = six_visits(case, visit)
+    return limit.used if limit is not None and limit.used <= limit.allowed else None
 
 
 @hookimpl
@@ -89,8 +108,14 @@ def payerkit_outcomes(case, visit):
                           "treatment by this provider in the 90 days before it began): no prior "
                           "authorization may be required for up to 6 consecutive treatment "
                           "visits with a contracting provider; a referral or prescription may "
-                          "still be, and the visits count toward the plan's limits", SIX_VISITS))
+                          "still be, and the visits count toward the plan's limits",
+                          six_visits_citation(visit)))
     return found
+
+
+def six_visits_citation(visit) -> Citation:
+    """RCW 48.43.016 as in force on the visit's date of service."""
+    return FIGURES.get(SIX_VISITS, visit.date).citation
 
 
 @hookimpl(wrapper=True, specname="payerkit_outcomes")
@@ -98,11 +123,12 @@ def lawful_outcomes(case, visit):
     """Override what the law forbids in the owner's (and anyone's) outcomes."""
     results = yield
     number = pa_free_visit(case, visit)
-    return [[_lawful(o, number) for o in found] if isinstance(found, list | tuple) else found
-            for found in results]
+    cited = six_visits_citation(visit) if number is not None else None
+    return [[_lawful(o, number, cited) for o in found] if isinstance(found, list | tuple)
+             else found for found in results]
 
 
-def _lawful(outcome, number: int | None):
+def _lawful(outcome, number: int | None, cited: Citation | None):
     code = getattr(outcome, "code", None)  # a wrong type is left for the kit to report
     if code == PROVIDER_CATEGORY_EXCLUDED:
         return note("WA-EVERY-CATEGORY-OVERRIDE", "the plan's exclusion of this provider's "
@@ -110,11 +136,30 @@ def _lawful(outcome, number: int | None):
                     "permit every category of licensed provider to provide covered services "
                     "within its scope", EVERY_CATEGORY, outcome.path)
     if code == PRIOR_AUTHORIZATION_REQUIRED and number is not None:
-        return note("WA-NO-PRIOR-AUTHORIZATION", f"the plan's prior authorization does not "
-                    f"apply to visit {number} of a new episode of care: Washington law bars it "
-                    "for up to 6 consecutive treatment visits with a contracting provider",
-                    SIX_VISITS, outcome.path)
+        message = (f"the plan's prior authorization does not apply to visit {number} of a new "
+                   "episode of care: Washington law bars it for up to 6 consecutive treatment "
+                   "visits with a contracting provider")
+        if cited.confirmed:
+            return note("WA-NO-PRIOR-AUTHORIZATION", message, cited, outcome.path)
+        return caution("WA-NO-PRIOR-AUTHORIZATION", f"{message} (the text in force on this "
+                       "date of service was not seen in full: verify with the plan before "
+                       "relying on it)", cited, outcome.path)
     return outcome
+
+
+@hookimpl(wrapper=True, specname="payerkit_visit_limits")
+def review_window_limit(case, visit):
+    """Add the law's visits before review to the owner's limits, one row with the payer's own."""
+    found = yield
+    limit = six_visits(case, visit)
+    if found is None:
+        found = []
+    if limit is None or isinstance(found, str | bytes) or not isinstance(found, Iterable):
+        return found  # a wrong type is left for the kit to report
+    found = list(found)
+    if not all(isinstance(item, Limit) for item in found):
+        return found
+    return with_review_window(found, limit)
 
 
 @hookimpl
