@@ -15,18 +15,21 @@ payer-rules-3.md §4.2, payer-rules.md §5.5; MEDIUM): provider; insurer and its
 representative; policyholder, policy number, date of accident, claim number; patient, date
 of birth, sex, occupation; diagnoses (ICD-10-CM, with the code set's descriptions); the
 clinical questions; the report of services rendered (date, place of service with its ZIP
-code, description, diagnosis letters, fee schedule, treatment code, charge, totals); the
+code, description, diagnosis letters, the fee schedule treatment code — the code and its
+modifiers, in the form's one column —, charge, totals); the
 treating provider when not the billing provider (name, title, licence, business
 relationship); professional-corporation owners; still under care; the authorization /
 assignment of benefits (65-3.11(b)) with its "previously executed" and "original signatures
 on file" questions; signatures; IRS/TIN and the WCB rating code ("if none, specialty").
 
 **Not confirmed** (said so in ``docs/paper-claims.md``): the prescribed form's layout and
-item numbering were not seen, so the layout is payerkit's own and the page says so; the
-exact wording of the NF-3's assignment (item 21) was not retrieved, so the page states the
-assignment and that the executed original is on file instead of reproducing the prescribed
-text; the fraud warning is the notice of N.Y. Insurance Law § 403(d) (nysenate.gov), which an
-insurer's approved wording (11 NYCRR 86.4) may replace.
+item numbering were not seen, so the layout is payerkit's own and the page says so. The
+assignment language is prescribed and may not be changed (11 NYCRR 65-3.11(b)(2)); the
+NF-3's own wording (Appendix 13) was not read from a public copy, so the page prints no
+assignment text of its own: with an assignment recorded it says "assignment on file: NYS
+Form NF-AOB" and leaves the prescribed block to the signed original. The fraud warning
+is the notice of N.Y. Insurance Law § 403(d) (nysenate.gov), which an insurer's approved
+wording (11 NYCRR 86.4) may replace.
 
 **Every box is filled** — with the claim's value, or ``N/A`` where the claim has nothing
 for it — because insurers have denied bills for blank boxes (Exoto v. Progressive, 2011 NY
@@ -70,6 +73,7 @@ from ..model.claim import Claim, ClaimLine
 from ..rules.codes import PLACE_OF_SERVICE
 from .options import WriteOptions
 from .x12 import transliterate
+from .x12_limits import MAX_MODIFIERS
 
 # ---------------------------------------------------------------------------------------------
 # Paper primitives (shared with the superbill): drawing operations, text that the standard
@@ -429,12 +433,14 @@ _CHECK_DAY = dt.date(2000, 1, 1)
 COLUMNS = (
     ("DATE OF SERVICE", 50.0, False),
     ("PLACE OF SERVICE INCLUDING ZIP CODE", 112.0, False),
-    ("DESCRIPTION OF TREATMENT OR HEALTH SERVICE RENDERED", 160.0, False),
+    ("DESCRIPTION OF TREATMENT OR HEALTH SERVICE RENDERED", 182.0, False),
     ("DIAG.", 32.0, False),
-    ("FEE SCHEDULE", 52.0, False),
-    ("TREATMENT CODE", 78.0, False),
+    # the NF-3's one "fee schedule treatment code" column: the code and its modifiers
+    ("FEE SCHEDULE TREATMENT CODE", 108.0, False),
     ("CHARGES ($)", 72.0, True),
 )
+#: The column of the code and its modifiers.
+CODE_COLUMN = 4
 assert sum(width for _, width, _ in COLUMNS) == WIDTH
 
 #: The clinical questions (answered N/A unless the claim knows the answer).
@@ -453,13 +459,19 @@ QUESTIONS = (
     "ESTIMATED DURATION OF FUTURE TREATMENT",
 )
 
+#: With an assignment recorded: where it is, never a text of payerkit's own standing for it.
+#: The assignment language is prescribed and may not be changed (11 NYCRR 65-3.11(b)(2)); the
+#: NF-3's own wording (11 NYCRR Appendix 13) was not read from a public copy, so the form
+#: points to the executed NF-AOB, whose signed original carries the prescribed block.
+ASSIGNMENT_ON_FILE = "ASSIGNMENT ON FILE: NYS FORM NF-AOB"
 ASSIGNMENT = (
-    "The patient assigned to the provider named above the right to payment of the no-fault "
-    "benefits for the health services billed here (11 NYCRR 65-3.11(b)): the insurer pays the "
-    "provider directly. The executed assignment (NF-3 or NF-AOB) is kept on file by the provider."
+    "The patient's assignment of no-fault benefits to the "
+    "provider named below was executed on the prescribed form (11 NYCRR 65-3.11(b)(2)(iii)); "
+    "its prescribed language is not reproduced here. The original, signed by the patient and "
+    "the provider, is on file with the provider and is the assignment."
 )
 NO_ASSIGNMENT = (
-    "No assignment of benefits is on file: the insurer pays the patient (11 NYCRR 65-3.11(b))."
+    "No assignment of benefits is on file: the insurer pays the patient (11 NYCRR 65-3.11(a))."
 )
 #: N.Y. Insurance Law § 403(d): the notice every claim form carries (an insurer's approved
 #: wording under 11 NYCRR 86.4 may differ).
@@ -742,20 +754,22 @@ def _service_rows(claim: Claim, sheet: Sheet) -> list[_ServiceRow]:
     diagnoses = min(len(claim.diagnoses), 12)
     for i, line in enumerate(claim.lines):
         name = f"lines[{i}]"
-        code = sheet.identifier(f"{name}.code", line.code, widths[5], box="treatment code")
-        modifiers = [sheet.identifier(f"{name}.modifiers", m, widths[5], box="treatment code")
+        room = widths[CODE_COLUMN]
+        code = sheet.identifier(f"{name}.code", line.code, room, box="treatment code")
+        modifiers = [sheet.identifier(f"{name}.modifiers", m, room, box="treatment code")
                      for m in line.modifiers]
         treatment = " ".join([code, *modifiers])
-        if stringWidth(treatment, REGULAR, VALUE) > widths[5]:
+        if len(line.modifiers) > MAX_MODIFIERS:
+            sheet.refuse(f"{name}.modifiers", f"at most {MAX_MODIFIERS} modifiers")
+        elif stringWidth(treatment, REGULAR, VALUE) > room:
             sheet.refuse(f"{name}.modifiers", "too many modifiers for the NF-3's treatment code "
                          "column; a value is never cut")
         if any(p < 1 or p > diagnoses for p in line.pointers):
             sheet.refuse(f"{name}.pointers", "points past the last diagnosis")
         pointers = ",".join(LETTERS[p - 1] for p in line.pointers if 1 <= p <= diagnoses) or NA
         units = f"{line.units} unit" + ("s" if line.units != 1 else "")
-        # no NY fee-schedule code exists for massage therapists (11 NYCRR 68.5(b)): N/A
         cells = (us_date(line.date), _place(claim, line, i, sheet),
-                 f"{service_description(line.code)}, {units}", pointers, NA, treatment)
+                 f"{service_description(line.code)}, {units}", pointers, treatment)
         rows.append(_ServiceRow(cells, line.charge, sheet.money(f"{name}.charge", line.charge)))
     return rows
 
@@ -888,9 +902,11 @@ def _assignment(page: list[Op], y: float, claim: Claim) -> float:
     assigned = claim.benefits_assigned
     _checkbox(page, LEFT + PAD, y + 3, False, "AUTHORIZATION TO PAY BENEFITS")
     _checkbox(page, LEFT + 160, y + 3, assigned, "ASSIGNMENT OF NO-FAULT BENEFITS")
-    for i, line in enumerate(wrap(ASSIGNMENT if assigned else NO_ASSIGNMENT, WIDTH - 2 * PAD,
-                                  REGULAR, 6.8) or []):
-        page.append(Text(LEFT + PAD, y + 20 + i * 8, line, REGULAR, 6.8))
+    lines = [(ASSIGNMENT_ON_FILE, BOLD)] if assigned else []
+    lines += [(line, REGULAR) for line in wrap(ASSIGNMENT if assigned else NO_ASSIGNMENT,
+                                               WIDTH - 2 * PAD, REGULAR, 6.8) or []]
+    for i, (line, font) in enumerate(lines):
+        page.append(Text(LEFT + PAD, y + 20 + i * 8, line, font, 6.8))
     answers = (("HAS AN ORIGINAL AUTHORIZATION OR ASSIGNMENT PREVIOUSLY BEEN EXECUTED?",
                 "YES" if assigned else "NO"),
                ("IS THE ORIGINAL SIGNATURE OF THE PARTIES ON FILE?", "YES" if assigned else NA))
