@@ -153,7 +153,7 @@ class Sheet:
     def __init__(self, form: str, *, dry_run: bool = False):
         self.form = form
         self.pages: list[list[Op]] = []
-        self.problems: list[tuple[str, str]] | None = [] if dry_run else None
+        self.problems: list[tuple[str, ...]] | None = [] if dry_run else None
 
     def new_page(self) -> list[Op]:
         self.pages.append([])
@@ -164,7 +164,15 @@ class Sheet:
             raise FormatError(claim_field, problem)
         self.problems.append((claim_field, problem))
 
-    def found(self) -> list[tuple[str, str]]:
+    def warn(self, claim_field: str, problem: str) -> None:
+        """A value printed as it is but worth a look before the claim goes out: ``check``
+        reports it as ``(claim field, problem, "warning")``, the writer goes on."""
+        if self.problems is not None:
+            self.problems.append((claim_field, problem, "warning"))
+
+    def found(self) -> list[tuple[str, ...]]:
+        """The problems, once each: ``(claim field, problem)`` stops the writer;
+        ``(claim field, problem, "warning")`` does not."""
         return list(dict.fromkeys(self.problems or ()))
 
     # -- values -----------------------------------------------------------------------------
