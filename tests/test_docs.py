@@ -42,3 +42,13 @@ def test_every_hookspec_has_a_docstring_with_return_and_version():
 def test_docs_name_no_hook_that_does_not_exist():
     documented = set(re.findall(r"^## (payerkit_\w+)\(", HOOKS_DOC, re.M))
     assert documented == set(hookspecs.hookspecs_names())
+
+
+def test_no_doc_says_a_case_amount_is_in_cents():
+    """Case-file amounts are dollars ("25.00"); "in cents" once made a 100x error likely."""
+    docs = [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md",
+            *sorted(ROOT.glob("plugins/*/README.md")), *sorted(ROOT.glob("contrib/*/README.md"))]
+    for path in docs:
+        text = " ".join(path.read_text(encoding="utf-8").split())
+        for claim in ("in cents", "cents (up to 2 decimals)", "Decimal cents"):
+            assert claim not in text, f"{path.name} says an amount is {claim!r}"
