@@ -36,7 +36,7 @@ for it — because insurers have denied bills for blank boxes (Exoto v. Progress
 Slip Op 50329(U)). The clinical questions a massage therapist does not answer are ``N/A``.
 
 **Values are never cut.** Names and addresses wrap onto the lines a box has, at spaces;
-characters the standard PDF fonts cannot print (outside Windows-1252) are transliterated
+characters outside Windows-1252, the set payerkit prints on its forms, are transliterated
 (``Łukasz`` → ``Lukasz``, as the 837P does), control characters become spaces.
 Identifiers and codes are printed exactly or refused. A value that does not fit its box,
 and a value the NF-3 needs that the claim lacks (the claim number, the accident date, the
@@ -50,9 +50,10 @@ word, with ``...`` when longer than their line.
 on continuation pages that repeat the patient, policy and claim numbers; each page prints
 its own total, and the bill's total is on page 1 and on the last page.
 
-The drawing is vector lines and text in the 14 standard PDF fonts (Helvetica), nothing
-embedded, with reportlab (BSD licence) in invariant mode, so the same claim and date give
-the same bytes. The helpers under "Paper primitives" are shared with :mod:`.superbill`.
+The drawing is vector lines and text in Liberation Sans, embedded in the PDF (:mod:`.fonts`:
+the page looks the same whatever fonts the reader's machine has), with reportlab (BSD
+licence) in invariant mode, so the same claim and date give the same bytes. The helpers
+under "Paper primitives" are shared with :mod:`.superbill`.
 """
 
 from __future__ import annotations
@@ -65,27 +66,28 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from attrs import field, frozen
-from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from ..errors import FormatError
 from ..model.case import Address
 from ..model.claim import Claim, ClaimLine
 from ..rules.codes import PLACE_OF_SERVICE
+from .fonts import SANS, SANS_BOLD, register
+from .fonts import width as text_width
 from .options import WriteOptions
 from .x12 import transliterate
 from .x12_limits import MAX_MODIFIERS
 
 # ---------------------------------------------------------------------------------------------
-# Paper primitives (shared with the superbill): drawing operations, text that the standard
-# fonts can print, wrapping without cutting, refusing with the claim field's name.
+# Paper primitives (shared with the superbill): drawing operations, text in the characters
+# payerkit prints (Windows-1252), wrapping without cutting, refusing with the claim field's name.
 # ---------------------------------------------------------------------------------------------
 
 #: US letter, in points.
 PAGE_WIDTH, PAGE_HEIGHT = 612.0, 792.0
-REGULAR, BOLD = "Helvetica", "Helvetica-Bold"
+REGULAR, BOLD = SANS, SANS_BOLD
 #: What a box holds when the claim has nothing for it (no box is left blank).
 NA = "N/A"
-_ENCODING = "cp1252"  # the standard fonts' WinAnsiEncoding
+_ENCODING = "cp1252"  # the characters payerkit prints on a form (every font has them)
 
 
 @frozen
@@ -101,7 +103,7 @@ class Text:
 
     @property
     def width(self) -> float:
-        return stringWidth(self.text, self.font, self.size)
+        return text_width(self.text, self.font, self.size)
 
     @property
     def left(self) -> float:
@@ -188,7 +190,7 @@ class Sheet:
 
     def clean(self, claim_field: str, value: str | None, *, box: str,
               required: bool = False) -> str:
-        """A name or an address as the standard fonts print it (:func:`printable_text`);
+        """A name or an address as a form prints it (:func:`printable_text`);
         ``None`` or nothing printable is ``N/A``, or refused when ``required``."""
         printable = printable_text(value or "")
         if not printable:
@@ -223,7 +225,7 @@ class Sheet:
         if problem is not None:
             self.refuse(claim_field, problem)
             return NA
-        if width is not None and stringWidth(value, font, size) > width:
+        if width is not None and text_width(value, font, size) > width:
             self.refuse(claim_field, f"too long for the {box} box of the {self.form} "
                         f"({width:.0f} points at {size:g} points); an identifier is never cut")
         return value
@@ -252,7 +254,7 @@ def _keep(char: str) -> bool:
 
 @functools.lru_cache(maxsize=8192)
 def printable_text(text: str) -> str:
-    """``text`` as the standard PDF fonts print it: characters outside Windows-1252
+    """``text`` as payerkit's forms print it: characters outside Windows-1252
     transliterated (anyascii, as the 837P's names), control and separator characters as a
     space, format and unassigned characters dropped, runs of spaces collapsed."""
     out = []
@@ -269,11 +271,11 @@ def printable_text(text: str) -> str:
 
 
 def identifier_problem(value: str) -> str | None:
-    """Why an identifier cannot be printed unchanged by the standard fonts, or ``None``.
+    """Why an identifier cannot be printed unchanged on a form, or ``None``.
     Never quotes the value."""
     if any(not _keep(char) for char in value):
-        return ("contains a character the form's standard PDF fonts cannot print (outside "
-                "Windows-1252, or a control character); an identifier is never altered, "
+        return ("contains a character the form cannot print (outside Windows-1252, or a "
+                "control character); an identifier is never altered, "
                 "correct it in the case")
     return None
 
@@ -284,10 +286,10 @@ def wrap(text: str, width: float, font: str, size: float) -> list[str] | None:
     lines: list[str] = []
     current = ""
     for word in text.split(" "):
-        if stringWidth(word, font, size) > width:
+        if text_width(word, font, size) > width:
             return None
         candidate = f"{current} {word}" if current else word
-        if stringWidth(candidate, font, size) <= width:
+        if text_width(candidate, font, size) <= width:
             current = candidate
         else:
             lines.append(current)
@@ -300,10 +302,10 @@ def wrap(text: str, width: float, font: str, size: float) -> list[str] | None:
 def abbreviate(text: str, width: float, font: str, size: float) -> str:
     """Code-set text (not claim data) on one line: whole words, then ``...`` if it is longer."""
     text = printable_text(text)
-    if stringWidth(text, font, size) <= width:
+    if text_width(text, font, size) <= width:
         return text
     words = text.split(" ")
-    while words and stringWidth(" ".join(words) + " ...", font, size) > width:
+    while words and text_width(" ".join(words) + " ...", font, size) > width:
         words.pop()
     return (" ".join(words) + " ...") if words else "..."
 
@@ -382,12 +384,15 @@ def icd_description(code: str) -> str:
 
 
 def render_pdf(pages: Sequence[Sequence[Op]], title: str) -> bytes:
-    """Draw the pages with reportlab, standard fonts only, in invariant mode (no timestamps or
-    random ids): the same pages give the same bytes. ``title`` holds no patient data."""
+    """Draw the pages with reportlab, the embedded fonts of :mod:`.fonts`, in invariant mode
+    (no timestamps or random ids): the same pages give the same bytes. ``title`` holds no
+    patient data."""
     from reportlab.pdfgen.canvas import Canvas  # imported when a PDF is written
 
+    register()
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=1, pageCompression=1)
+    canvas = Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=1, pageCompression=1,
+                    initialFontName=REGULAR)
     canvas.setTitle(title)
     canvas.setAuthor("payerkit")
     canvas.setCreator("payerkit")
@@ -769,7 +774,7 @@ def _service_rows(claim: Claim, sheet: Sheet) -> list[_ServiceRow]:
         treatment = " ".join([code, *modifiers])
         if len(line.modifiers) > MAX_MODIFIERS:
             sheet.refuse(f"{name}.modifiers", f"at most {MAX_MODIFIERS} modifiers")
-        elif stringWidth(treatment, REGULAR, VALUE) > room:
+        elif text_width(treatment, REGULAR, VALUE) > room:
             sheet.refuse(f"{name}.modifiers", "too many modifiers for the NF-3's treatment code "
                          "column; a value is never cut")
         if any(p < 1 or p > diagnoses for p in line.pointers):
@@ -921,7 +926,7 @@ def _assignment(page: list[Op], y: float, claim: Claim) -> float:
     for k, (question, answer) in enumerate(answers):
         x = LEFT + PAD + k * WIDTH / 2
         page.append(Text(x, y + height - 5, question, REGULAR, CAPTION))
-        page.append(Text(x + stringWidth(question, REGULAR, CAPTION) + 6, y + height - 5, answer,
+        page.append(Text(x + text_width(question, REGULAR, CAPTION) + 6, y + height - 5, answer,
                          BOLD, VALUE))
     return y + height
 

@@ -13,12 +13,12 @@ paid and the balance (or the client's credit), and a signature line for the prov
 corrected claim (replacement or void) says so at the top.
 
 **One statement, two renderings.** :func:`statement` builds every text once — names and
-addresses in the characters the standard PDF fonts print (transliterated beyond
+addresses in the characters payerkit prints on its forms (transliterated beyond
 Windows-1252, as on the NF-3), identifiers exactly as given or refused — and both writers
 render that same statement, so the PDF and the HTML never say different things.
 
-**PDF**: US letter, vector lines and text in Helvetica (a standard PDF font: nothing
-embedded), reportlab in invariant mode. One page holds the services of an ordinary claim;
+**PDF**: US letter, vector lines and text in Liberation Sans, embedded (:mod:`.fonts`),
+reportlab in invariant mode. One page holds the services of an ordinary claim;
 a claim with more lines than fit continues on further pages (each repeats the header and
 the patient), with the totals and the signature line on the last. A value wider than its
 place wraps at spaces onto the lines it has, or is refused with
@@ -47,10 +47,10 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from attrs import frozen
-from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from ..model.claim import Claim
 from ..rules.codes import PLACE_OF_SERVICE
+from .fonts import width as text_width
 from .nf3 import (
     BOLD,
     NA,
@@ -513,7 +513,7 @@ def _diagnoses(page: list[Op], y: float, bill: Statement) -> float:
 def _shorten(text: str, width: float) -> str:
     """Code-set text on one line, whole words then ``...`` (the code itself is exact)."""
     words = text.split(" ")
-    while words and stringWidth(" ".join(words) + " ...", REGULAR, SIZE) > width:
+    while words and text_width(" ".join(words) + " ...", REGULAR, SIZE) > width:
         words.pop()
     return " ".join(words) + " ..."
 
@@ -544,7 +544,7 @@ def _fit_row(line: ServiceLine, index: int, sheet: Sheet) -> _Row:
             continue
         if field is not None:
             sheet.fit(field, text, room, 1, box=attribute, size=SIZE)
-        elif stringWidth(text, REGULAR, SIZE) > room:
+        elif text_width(text, REGULAR, SIZE) > room:
             sheet.refuse(f"lines[{index}].{attribute}", f"too wide for the {attribute} column")
         cells.append((text,))
     return _Row(tuple(cells))
@@ -556,7 +556,7 @@ def _wrap_own(text: str, width: float) -> list[str] | None:
     when a piece is still wider."""
     pieces: list[tuple[str, str]] = []  # (text, what joins it to the piece before)
     for word in text.split(" "):
-        if stringWidth(word, REGULAR, SIZE) <= width:
+        if text_width(word, REGULAR, SIZE) <= width:
             pieces.append((word, " "))
         else:
             parts = [part for part in re.split(r"(?<=[/-])", word) if part]
@@ -564,10 +564,10 @@ def _wrap_own(text: str, width: float) -> list[str] | None:
     lines: list[str] = []
     current = ""
     for piece, glue in pieces:
-        if stringWidth(piece, REGULAR, SIZE) > width:
+        if text_width(piece, REGULAR, SIZE) > width:
             return None
         candidate = f"{current}{glue}{piece}" if current else piece
-        if stringWidth(candidate, REGULAR, SIZE) <= width:
+        if text_width(candidate, REGULAR, SIZE) <= width:
             current = candidate
         else:
             lines.append(current)

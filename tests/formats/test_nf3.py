@@ -26,6 +26,7 @@ from payerkit import PayerKit, load_case
 from payerkit.errors import FormatError
 from payerkit.formats.nf3 import (
     COLUMNS,
+    REGULAR,
     SERVICE_DESCRIPTIONS,
     Text,
     check_nf3,
@@ -93,7 +94,7 @@ def service_rows(page) -> list[dict[str, str]]:
     """The report of services, one dict a row: column caption → the text in that cell."""
     columns = []  # each column's header: a box 16 points high, its caption maybe wrapped
     for caption, width, _ in COLUMNS:
-        [header] = [b for b in boxes(page, wrap(caption, width - 6, "Helvetica", 5.6)[0])
+        [header] = [b for b in boxes(page, wrap(caption, width - 6, REGULAR, 5.6)[0])
                     if abs(b["height"] - 16) < 0.5]
         columns.append((caption, header))
     header = columns[0][1]
