@@ -226,6 +226,10 @@ def case_path(claim_path: str, case: Case, visit: Visit | Sequence[Visit],
         return f"{visit_path}.place_of_service"
     elif head == "total_charge":
         return f"{visit_path}.services" if len(visits) == 1 else "visits"
+    elif head == "amount_paid":  # the sum of the visits' payments: the one that records it
+        paying = [v for v in visits if v.amount_paid is not None] or visits
+        return f"visits[{visit_index(case, paying[0])}].amount_paid" if len(paying) == 1 \
+            else "visits"
     elif head in _FALLBACKS and not dot:
         table, name, fallback = _FALLBACKS[head]
         return f"{table}.{name}" if getattr(getattr(case, table), name) else fallback

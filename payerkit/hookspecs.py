@@ -144,7 +144,9 @@ def payerkit_claim_formats() -> Iterable[ClaimFormat]:
         :class:`payerkit.formats.WriteOptions` and returns ``bytes``; a value
         it cannot carry raises :class:`payerkit.errors.FormatError` naming the
         claim field. ``check(claim)`` returns those problems without writing,
-        so the scrub reports them first. Format ids are unique across plugins.
+        so the scrub reports them first; a ``(claim field, problem, "warning")``
+        triple is a warning the writer does not refuse. Format ids are unique
+        across plugins.
 
     payerkit's own X12 837P writer is registered through this hook.
 

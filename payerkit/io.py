@@ -40,7 +40,7 @@ from cattrs.gen import make_dict_structure_fn, mapping_structure_factory, overri
 from .errors import CaseError
 from .model import Case, Episode, FeeRates, Service, Visit
 from .rules.fees import parse_fee_rows
-from .rules.money import MAX_CHARGE, MAX_UNITS, parse_money
+from .rules.money import MAX_CHARGE, MAX_UNITS, parse_written_amount
 
 # -- Limits (docs/case-file.md, "Limits") ------------------------------------------------------
 
@@ -185,13 +185,23 @@ def _date(value: Any, _type) -> dt.date:
 
 
 def _money(value: Any, _type) -> Decimal:
-    """A per-unit amount (cash rate, fee): up to 4 decimals."""
-    return parse_money(value)
+    """A per-unit amount (cash rate, fee) in dollars and cents, up to 4 decimals."""
+    return parse_written_amount(value)
 
 
 def _charge(value: Any, _type) -> Decimal | None:
-    """A line's charge: cents, at most :data:`~payerkit.rules.money.MAX_CHARGE`."""
-    return None if value is None else parse_money(value, places=2, maximum=MAX_CHARGE)
+    """A line's charge in dollars and cents, at most
+    :data:`~payerkit.rules.money.MAX_CHARGE`."""
+    return None if value is None else parse_written_amount(value, places=2, maximum=MAX_CHARGE)
+
+
+#: The most a visit's ``amount_paid`` may be: what its services can be charged at most.
+MAX_PAID = MAX_CHARGE * MAX_SERVICES
+
+
+def _paid(value: Any, _type) -> Decimal | None:
+    """What the patient paid for a visit, in dollars and cents."""
+    return None if value is None else parse_written_amount(value, places=2, maximum=MAX_PAID)
 
 
 def _sequence(conv: cattrs.Converter, type_, limit: int = MAX_ITEMS, noun: str = "items"):
@@ -240,6 +250,7 @@ def _table(cls, conv: cattrs.Converter):
     elif cls is Visit:
         overrides["services"] = override(struct_hook=_sequence(conv, tuple[Service, ...],
                                                                MAX_SERVICES, "services"))
+        overrides["amount_paid"] = override(struct_hook=_paid)
     elif cls is Episode:
         overrides["diagnoses"] = override(struct_hook=_sequence(conv, tuple[str, ...],
                                                                 MAX_DIAGNOSES, "diagnoses"))

@@ -618,8 +618,8 @@ class PayerKit:
         if fmt.check is None or not draft.lines:
             return []
         visits = [c.visit for c in contexts]
-        return [_format_finding(fmt, field, problem, contexts[0].case, visits, draft)
-                for field, problem in fmt.check(draft)]
+        return [_format_finding(fmt, field, problem, contexts[0].case, visits, draft, *severity)
+                for field, problem, *severity in fmt.check(draft)]
 
     def build_claim(self, case: Case, visit: object = None,
                     as_of: dt.date | None = None) -> Claim:
@@ -767,10 +767,12 @@ class PayerKit:
 
 
 def _format_finding(fmt: ClaimFormat, field: str, problem: str, case: Case,
-                    visits: list[Visit], claim: Claim) -> Finding:
-    """A value the format cannot carry, named by its case field (the scrub's and the writer's)."""
+                    visits: list[Visit], claim: Claim, severity: str = "error") -> Finding:
+    """A value the format cannot carry (an error), or prints but wants looked at (a
+    ``warning``), named by its case field (the scrub's and the writer's)."""
     path = case_path(field, case, visits, claim)
-    return Finding("error", "FORMAT-LIMIT", f"{path}: {problem} ({fmt.name})", path,
+    code = "FORMAT-LIMIT" if severity == "error" else "FORMAT-WARNING"
+    return Finding(severity, code, f"{path}: {problem} ({fmt.name})", path,
                    Citation(fmt.name, confidence="rule"))
 
 

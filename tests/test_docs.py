@@ -72,3 +72,13 @@ def test_first_party_programs_cite_their_claim_formats_rule(plugin, payerkit_dat
     for program_id in PLUGIN_PROGRAMS[plugin]:
         cited = kit.program(program_id).claim_formats_citation
         assert cited is not None and cited.source != kit.program(program_id).name, program_id
+
+
+def test_no_doc_says_a_case_amount_is_in_cents():
+    """Case-file amounts are dollars ("25.00"); "in cents" once made a 100x error likely."""
+    docs = [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md",
+            *sorted(ROOT.glob("plugins/*/README.md")), *sorted(ROOT.glob("contrib/*/README.md"))]
+    for path in docs:
+        text = " ".join(path.read_text(encoding="utf-8").split())
+        for claim in ("in cents", "cents (up to 2 decimals)", "Decimal cents"):
+            assert claim not in text, f"{path.name} says an amount is {claim!r}"

@@ -348,14 +348,59 @@ def test_parse_money_reads_plain_amounts(text, amount):
 
 
 @pytest.mark.parametrize("charge,ok", [("30.125", False), ("30.12", True), ("99999.99", True),
-                                       ("100000.00", False), ("1e3", False), (30, True),
-                                       ("30.1000", False)])
-def test_a_line_charge_is_in_cents(case_data, charge, ok):
+                                       ("100000.00", False), ("1e3", False), ("30.1000", False)])
+def test_a_line_charge_is_dollars_with_at_most_two_decimals(case_data, charge, ok):
     service(case_data)["charge"] = charge
     if ok:
         assert structure_case(case_data).visits[0].services[0].charge == Decimal(str(charge))
     else:
-        assert problems(case_data)[0].startswith("visits[0].services[0].charge: expected an amount")
+        assert problems(case_data)[0].startswith("visits[0].services[0].charge: expected")
+
+
+#: Every amount a case file gives, by its path, and where to put it in the case's data.
+AMOUNTS = {
+    "visits[0].services[0].charge": lambda data, v: service(data).update(charge=v),
+    "visits[0].amount_paid": lambda data, v: data["visits"][0].update(amount_paid=v),
+    "provider.cash_rates['97124']": lambda data, v: data["provider"]["cash_rates"].update(
+        {"97124": v}),
+    "fees.rates['97124']": lambda data, v: data.update(
+        fees={"source": "invented", "rates": {"97124": v}}),
+}
+WHOLE = ('expected dollars and cents as a string such as "25.00" (a whole number could be '
+         'meant as cents)')
+
+
+@pytest.mark.parametrize("path", list(AMOUNTS))
+@given(dollars=st.integers(0, 99_999), written=st.sampled_from(["int", "str", "str."]))
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_an_amount_without_its_cents_is_refused_as_ambiguous(case_data, path, dollars, written):
+    """``amount_paid = 2500`` was read as $2,500.00 while the docs said cents: an amount
+    must say its cents ("25.00"), so that a 100x error cannot be read in."""
+    data = copy.deepcopy(case_data)
+    value = {"int": dollars, "str": str(dollars), "str.": f"{dollars}."}[written]
+    AMOUNTS[path](data, value)
+    assert problems(data) == [f"{path}: {WHOLE}, got {value!r}"]
+
+
+@pytest.mark.parametrize("path", list(AMOUNTS))
+@given(cents=st.integers(0, 9_999_999))
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_dollars_and_cents_are_read_as_dollars(case_data, path, cents):
+    data = copy.deepcopy(case_data)
+    text = f"{cents // 100}.{cents % 100:02d}"
+    AMOUNTS[path](data, text)
+    case = structure_case(data)
+    read = {"visits[0].services[0].charge": lambda: case.visits[0].services[0].charge,
+            "visits[0].amount_paid": lambda: case.visits[0].amount_paid,
+            "provider.cash_rates['97124']": lambda: case.provider.cash_rates["97124"],
+            "fees.rates['97124']": lambda: case.fees.rates["97124"]}[path]()
+    assert read == Decimal(text) == Decimal(cents) / 100
+
+
+def test_an_amount_paid_has_at_most_two_decimals(case_data):
+    case_data["visits"][0]["amount_paid"] = "25.001"
+    assert problems(case_data)[0].startswith(
+        "visits[0].amount_paid: expected an amount to the cent (at most 2 decimals)")
 
 
 def test_a_rate_keeps_four_decimals_and_a_rate_beyond_the_limit_is_refused(case_data):
@@ -363,7 +408,7 @@ def test_a_rate_keeps_four_decimals_and_a_rate_beyond_the_limit_is_refused(case_
     case_data["fees"] = {"source": "invented", "rates": {"97124": "29.9999"}}
     case = structure_case(case_data)
     assert case.provider.cash_rates["97124"] == Decimal("30.1234")
-    case_data["fees"]["rates"]["97124"] = "1" * 20
+    case_data["fees"]["rates"]["97124"] = "1" * 20 + ".00"
     assert problems(case_data)[0].startswith(
         "fees.rates['97124']: expected an amount from 0 to 99999.9999")
 
@@ -611,6 +656,9 @@ def test_a_bad_fee_file(tmp_path, case_data):
     (tmp_path / "fees.csv").write_text("code,amount\n97124,1e400\n")
     assert problems(case_data, tmp_path) == [
         "fees.file: fees.csv:2 amount: expected an amount such as \"30.00\", got '1e400'"]
+    (tmp_path / "fees.csv").write_text("code,amount\n97124,2400\n97140,24.00\n")
+    assert problems(case_data, tmp_path) == [
+        f"fees.file: fees.csv:2 amount: {WHOLE}, got '2400'"]
     case_data["fees"]["file"] = "."
     assert problems(case_data, tmp_path)[0].startswith("fees.file: cannot read")
 

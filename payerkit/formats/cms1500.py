@@ -89,8 +89,7 @@ ORIGIN_LEFT = 3 * CELL_WIDTH
 #: The Courier baseline sits this far below the top of its cell.
 BASELINE = 9.5
 LINES_PER_PAGE = 6
-FONT = "Courier"
-FONT_SIZE = 12
+FONT_SIZE = 12  # the font: formats.fonts.MONO
 
 
 def column_x(col: float, offset_columns: float = 0.0) -> float:

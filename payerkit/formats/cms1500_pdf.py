@@ -3,7 +3,7 @@
 For the client who submits the claim, for the practice's records, and for payers that
 accept a printed form. The form is drawn with vector lines and text — boxes, captions, box
 numbers, the shaded areas, check boxes — in the form's red; the claim's values print in
-black Courier 12 (10 characters per inch) on the same character grid the data-only
+black monospace 12 (10 characters per inch) on the same character grid the data-only
 ``cms-1500-red`` format uses for the pre-printed form (:mod:`.cms1500`), so both put every
 value in the same place. The box values, and the NUCC rules they follow, come from
 :mod:`.cms1500`; a claim of more than six service lines continues on further pages, each a
@@ -12,7 +12,8 @@ complete form totalled on its own (box 28), with "Page n of N" under the form.
 The layout is payerkit's drawing of the 02/12 form (the 1500 form is in the public domain,
 NUCC manual), built on the NUCC print grid; it is not the OCR original, and payers that
 scan claims want the data printed on the red form instead (``cms-1500-red``). Only the
-standard PDF fonts (Helvetica, Courier) are used, none embedded; reportlab (BSD licence)
+fonts of :mod:`.fonts` (Liberation Sans and Liberation Mono, with Helvetica's and Courier's
+metrics) are used, embedded, so every reader draws the same form; reportlab (BSD licence)
 writes in invariant mode, so the same claim and date give the same bytes.
 """
 
@@ -28,7 +29,6 @@ from .cms1500 import (
     CELL_HEIGHT,
     CELL_WIDTH,
     CHECKBOXES,
-    FONT,
     FONT_SIZE,
     LINES_PER_PAGE,
     PAGE_HEIGHT,
@@ -40,10 +40,11 @@ from .cms1500 import (
     placements,
     signing_date,
 )
+from .fonts import MONO, SANS, SANS_BOLD, register
 
 RED = Color(0.78, 0.10, 0.14)
 TINT = Color(0.99, 0.88, 0.88)
-_SANS, _BOLD = "Helvetica", "Helvetica-Bold"
+_SANS, _BOLD = SANS, SANS_BOLD
 L, R = 0.6, 79.5  # the form's outer border, in column units
 
 
@@ -325,16 +326,19 @@ def _margin(c: Canvas) -> None:
 
 def draw_values(c: Canvas, page: Page, offset_lines: float = 0.0,
                 offset_columns: float = 0.0) -> None:
-    """The page's values: black Courier 12 (10 characters per inch) on the grid."""
+    """The page's values: black monospace 12 (10 characters per inch) on the grid."""
     c.setFillColor(black)
-    c.setFont(FONT, FONT_SIZE)
+    c.setFont(MONO, FONT_SIZE)
     for x, y, text in placements(page, offset_lines, offset_columns):
         c.drawString(x, y, text)
 
 
 def new_canvas(buffer: io.BytesIO, title: str) -> Canvas:
-    """A Letter canvas writing reproducible bytes (reportlab's invariant mode)."""
-    c = Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=1, pageCompression=1)
+    """A Letter canvas writing reproducible bytes (reportlab's invariant mode), with
+    payerkit's fonts registered."""
+    register()
+    c = Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=1, pageCompression=1,
+               initialFontName=SANS)
     c.setTitle(title)
     c.setAuthor("payerkit")
     c.setCreator("payerkit")

@@ -3,13 +3,14 @@
 Payers that scan paper claims (OCR) take only the original form printed in drop-out red
 ink, with the data printed on it in black (First Coast, NGS Medicare: copies are returned
 unprocessed). This format is a US Letter PDF holding nothing but the values of
-:mod:`.cms1500` — black Courier 12 pt, 10 characters per inch and 6 lines per inch, all
-capitals — each on its cell of the print grid (the research table of claim-formats.md §3.3,
-OpenEMR's positions: line 1 is the first print line, column 1 the first print column),
-placed on the paper at the NUCC print specification's offsets (0.3 in from the left, item
-1's row 1.33 in from the top; SECONDARY, via 222health). Nothing prints outside the form's
-boxes. A PDF rather than a text file, so that the placement does not depend on a printer
-driver's font, pitch or margins: print it at **actual size** (100 %, no "fit to page").
+:mod:`.cms1500` — black monospace 12 pt (Liberation Mono at Courier's pitch, embedded), 10
+characters per inch and 6 lines per inch, all capitals — each on its cell of the print grid
+(the research table of claim-formats.md §3.3, OpenEMR's positions: line 1 is the first
+print line, column 1 the first print column), placed on the paper at the NUCC print
+specification's offsets (0.3 in from the left, item 1's row 1.33 in from the top;
+SECONDARY, via 222health). Nothing prints outside the form's boxes. A PDF rather than a
+text file, so that the placement does not depend on a printer driver's font, pitch or
+margins: print it at **actual size** (100 %, no "fit to page").
 
 **Calibration.** The grid's place on the paper is a starting calibration; printers feed
 paper a little differently. Print :func:`alignment_page` on a red form (``python -m

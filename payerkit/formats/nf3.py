@@ -15,25 +15,28 @@ payer-rules-3.md §4.2, payer-rules.md §5.5; MEDIUM): provider; insurer and its
 representative; policyholder, policy number, date of accident, claim number; patient, date
 of birth, sex, occupation; diagnoses (ICD-10-CM, with the code set's descriptions); the
 clinical questions; the report of services rendered (date, place of service with its ZIP
-code, description, diagnosis letters, fee schedule, treatment code, charge, totals); the
+code, description, diagnosis letters, the fee schedule treatment code — the code and its
+modifiers, in the form's one column —, charge, totals); the
 treating provider when not the billing provider (name, title, licence, business
 relationship); professional-corporation owners; still under care; the authorization /
 assignment of benefits (65-3.11(b)) with its "previously executed" and "original signatures
 on file" questions; signatures; IRS/TIN and the WCB rating code ("if none, specialty").
 
 **Not confirmed** (said so in ``docs/paper-claims.md``): the prescribed form's layout and
-item numbering were not seen, so the layout is payerkit's own and the page says so; the
-exact wording of the NF-3's assignment (item 21) was not retrieved, so the page states the
-assignment and that the executed original is on file instead of reproducing the prescribed
-text; the fraud warning is the notice of N.Y. Insurance Law § 403(d) (nysenate.gov), which an
-insurer's approved wording (11 NYCRR 86.4) may replace.
+item numbering were not seen, so the layout is payerkit's own and the page says so. The
+assignment language is prescribed and may not be changed (11 NYCRR 65-3.11(b)(2)); the
+NF-3's own wording (Appendix 13) was not read from a public copy, so the page prints no
+assignment text of its own: with an assignment recorded it says "assignment on file: NYS
+Form NF-AOB" and leaves the prescribed block to the signed original. The fraud warning
+is the notice of N.Y. Insurance Law § 403(d) (nysenate.gov), which an insurer's approved
+wording (11 NYCRR 86.4) may replace.
 
 **Every box is filled** — with the claim's value, or ``N/A`` where the claim has nothing
 for it — because insurers have denied bills for blank boxes (Exoto v. Progressive, 2011 NY
 Slip Op 50329(U)). The clinical questions a massage therapist does not answer are ``N/A``.
 
 **Values are never cut.** Names and addresses wrap onto the lines a box has, at spaces;
-characters the standard PDF fonts cannot print (outside Windows-1252) are transliterated
+characters outside Windows-1252, the set payerkit prints on its forms, are transliterated
 (``Łukasz`` → ``Lukasz``, as the 837P does), control characters become spaces.
 Identifiers and codes are printed exactly or refused. A value that does not fit its box,
 and a value the NF-3 needs that the claim lacks (the claim number, the accident date, the
@@ -47,9 +50,10 @@ word, with ``...`` when longer than their line.
 on continuation pages that repeat the patient, policy and claim numbers; each page prints
 its own total, and the bill's total is on page 1 and on the last page.
 
-The drawing is vector lines and text in the 14 standard PDF fonts (Helvetica), nothing
-embedded, with reportlab (BSD licence) in invariant mode, so the same claim and date give
-the same bytes. The helpers under "Paper primitives" are shared with :mod:`.superbill`.
+The drawing is vector lines and text in Liberation Sans, embedded in the PDF (:mod:`.fonts`:
+the page looks the same whatever fonts the reader's machine has), with reportlab (BSD
+licence) in invariant mode, so the same claim and date give the same bytes. The helpers
+under "Paper primitives" are shared with :mod:`.superbill`.
 """
 
 from __future__ import annotations
@@ -62,26 +66,28 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from attrs import field, frozen
-from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from ..errors import FormatError
 from ..model.case import Address
 from ..model.claim import Claim, ClaimLine
 from ..rules.codes import PLACE_OF_SERVICE
+from .fonts import SANS, SANS_BOLD, register
+from .fonts import width as text_width
 from .options import WriteOptions
 from .x12 import transliterate
+from .x12_limits import MAX_MODIFIERS
 
 # ---------------------------------------------------------------------------------------------
-# Paper primitives (shared with the superbill): drawing operations, text that the standard
-# fonts can print, wrapping without cutting, refusing with the claim field's name.
+# Paper primitives (shared with the superbill): drawing operations, text in the characters
+# payerkit prints (Windows-1252), wrapping without cutting, refusing with the claim field's name.
 # ---------------------------------------------------------------------------------------------
 
 #: US letter, in points.
 PAGE_WIDTH, PAGE_HEIGHT = 612.0, 792.0
-REGULAR, BOLD = "Helvetica", "Helvetica-Bold"
+REGULAR, BOLD = SANS, SANS_BOLD
 #: What a box holds when the claim has nothing for it (no box is left blank).
 NA = "N/A"
-_ENCODING = "cp1252"  # the standard fonts' WinAnsiEncoding
+_ENCODING = "cp1252"  # the characters payerkit prints on a form (every font has them)
 
 
 @frozen
@@ -97,7 +103,7 @@ class Text:
 
     @property
     def width(self) -> float:
-        return stringWidth(self.text, self.font, self.size)
+        return text_width(self.text, self.font, self.size)
 
     @property
     def left(self) -> float:
@@ -149,7 +155,7 @@ class Sheet:
     def __init__(self, form: str, *, dry_run: bool = False):
         self.form = form
         self.pages: list[list[Op]] = []
-        self.problems: list[tuple[str, str]] | None = [] if dry_run else None
+        self.problems: list[tuple[str, ...]] | None = [] if dry_run else None
 
     def new_page(self) -> list[Op]:
         self.pages.append([])
@@ -160,7 +166,15 @@ class Sheet:
             raise FormatError(claim_field, problem)
         self.problems.append((claim_field, problem))
 
-    def found(self) -> list[tuple[str, str]]:
+    def warn(self, claim_field: str, problem: str) -> None:
+        """A value printed as it is but worth a look before the claim goes out: ``check``
+        reports it as ``(claim field, problem, "warning")``, the writer goes on."""
+        if self.problems is not None:
+            self.problems.append((claim_field, problem, "warning"))
+
+    def found(self) -> list[tuple[str, ...]]:
+        """The problems, once each: ``(claim field, problem)`` stops the writer;
+        ``(claim field, problem, "warning")`` does not."""
         return list(dict.fromkeys(self.problems or ()))
 
     # -- values -----------------------------------------------------------------------------
@@ -176,7 +190,7 @@ class Sheet:
 
     def clean(self, claim_field: str, value: str | None, *, box: str,
               required: bool = False) -> str:
-        """A name or an address as the standard fonts print it (:func:`printable_text`);
+        """A name or an address as a form prints it (:func:`printable_text`);
         ``None`` or nothing printable is ``N/A``, or refused when ``required``."""
         printable = printable_text(value or "")
         if not printable:
@@ -211,7 +225,7 @@ class Sheet:
         if problem is not None:
             self.refuse(claim_field, problem)
             return NA
-        if width is not None and stringWidth(value, font, size) > width:
+        if width is not None and text_width(value, font, size) > width:
             self.refuse(claim_field, f"too long for the {box} box of the {self.form} "
                         f"({width:.0f} points at {size:g} points); an identifier is never cut")
         return value
@@ -240,7 +254,7 @@ def _keep(char: str) -> bool:
 
 @functools.lru_cache(maxsize=8192)
 def printable_text(text: str) -> str:
-    """``text`` as the standard PDF fonts print it: characters outside Windows-1252
+    """``text`` as payerkit's forms print it: characters outside Windows-1252
     transliterated (anyascii, as the 837P's names), control and separator characters as a
     space, format and unassigned characters dropped, runs of spaces collapsed."""
     out = []
@@ -257,11 +271,11 @@ def printable_text(text: str) -> str:
 
 
 def identifier_problem(value: str) -> str | None:
-    """Why an identifier cannot be printed unchanged by the standard fonts, or ``None``.
+    """Why an identifier cannot be printed unchanged on a form, or ``None``.
     Never quotes the value."""
     if any(not _keep(char) for char in value):
-        return ("contains a character the form's standard PDF fonts cannot print (outside "
-                "Windows-1252, or a control character); an identifier is never altered, "
+        return ("contains a character the form cannot print (outside Windows-1252, or a "
+                "control character); an identifier is never altered, "
                 "correct it in the case")
     return None
 
@@ -272,10 +286,10 @@ def wrap(text: str, width: float, font: str, size: float) -> list[str] | None:
     lines: list[str] = []
     current = ""
     for word in text.split(" "):
-        if stringWidth(word, font, size) > width:
+        if text_width(word, font, size) > width:
             return None
         candidate = f"{current} {word}" if current else word
-        if stringWidth(candidate, font, size) <= width:
+        if text_width(candidate, font, size) <= width:
             current = candidate
         else:
             lines.append(current)
@@ -288,10 +302,10 @@ def wrap(text: str, width: float, font: str, size: float) -> list[str] | None:
 def abbreviate(text: str, width: float, font: str, size: float) -> str:
     """Code-set text (not claim data) on one line: whole words, then ``...`` if it is longer."""
     text = printable_text(text)
-    if stringWidth(text, font, size) <= width:
+    if text_width(text, font, size) <= width:
         return text
     words = text.split(" ")
-    while words and stringWidth(" ".join(words) + " ...", font, size) > width:
+    while words and text_width(" ".join(words) + " ...", font, size) > width:
         words.pop()
     return (" ".join(words) + " ...") if words else "..."
 
@@ -370,12 +384,15 @@ def icd_description(code: str) -> str:
 
 
 def render_pdf(pages: Sequence[Sequence[Op]], title: str) -> bytes:
-    """Draw the pages with reportlab, standard fonts only, in invariant mode (no timestamps or
-    random ids): the same pages give the same bytes. ``title`` holds no patient data."""
+    """Draw the pages with reportlab, the embedded fonts of :mod:`.fonts`, in invariant mode
+    (no timestamps or random ids): the same pages give the same bytes. ``title`` holds no
+    patient data."""
     from reportlab.pdfgen.canvas import Canvas  # imported when a PDF is written
 
+    register()
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=1, pageCompression=1)
+    canvas = Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=1, pageCompression=1,
+                    initialFontName=REGULAR)
     canvas.setTitle(title)
     canvas.setAuthor("payerkit")
     canvas.setCreator("payerkit")
@@ -429,12 +446,14 @@ _CHECK_DAY = dt.date(2000, 1, 1)
 COLUMNS = (
     ("DATE OF SERVICE", 50.0, False),
     ("PLACE OF SERVICE INCLUDING ZIP CODE", 112.0, False),
-    ("DESCRIPTION OF TREATMENT OR HEALTH SERVICE RENDERED", 160.0, False),
+    ("DESCRIPTION OF TREATMENT OR HEALTH SERVICE RENDERED", 182.0, False),
     ("DIAG.", 32.0, False),
-    ("FEE SCHEDULE", 52.0, False),
-    ("TREATMENT CODE", 78.0, False),
+    # the NF-3's one "fee schedule treatment code" column: the code and its modifiers
+    ("FEE SCHEDULE TREATMENT CODE", 108.0, False),
     ("CHARGES ($)", 72.0, True),
 )
+#: The column of the code and its modifiers.
+CODE_COLUMN = 4
 assert sum(width for _, width, _ in COLUMNS) == WIDTH
 
 #: The clinical questions (answered N/A unless the claim knows the answer).
@@ -453,13 +472,19 @@ QUESTIONS = (
     "ESTIMATED DURATION OF FUTURE TREATMENT",
 )
 
+#: With an assignment recorded: where it is, never a text of payerkit's own standing for it.
+#: The assignment language is prescribed and may not be changed (11 NYCRR 65-3.11(b)(2)); the
+#: NF-3's own wording (11 NYCRR Appendix 13) was not read from a public copy, so the form
+#: points to the executed NF-AOB, whose signed original carries the prescribed block.
+ASSIGNMENT_ON_FILE = "ASSIGNMENT ON FILE: NYS FORM NF-AOB"
 ASSIGNMENT = (
-    "The patient assigned to the provider named above the right to payment of the no-fault "
-    "benefits for the health services billed here (11 NYCRR 65-3.11(b)): the insurer pays the "
-    "provider directly. The executed assignment (NF-3 or NF-AOB) is kept on file by the provider."
+    "The patient's assignment of no-fault benefits to the "
+    "provider named below was executed on the prescribed form (11 NYCRR 65-3.11(b)(2)(iii)); "
+    "its prescribed language is not reproduced here. The original, signed by the patient and "
+    "the provider, is on file with the provider and is the assignment."
 )
 NO_ASSIGNMENT = (
-    "No assignment of benefits is on file: the insurer pays the patient (11 NYCRR 65-3.11(b))."
+    "No assignment of benefits is on file: the insurer pays the patient (11 NYCRR 65-3.11(a))."
 )
 #: N.Y. Insurance Law § 403(d): the notice every claim form carries (an insurer's approved
 #: wording under 11 NYCRR 86.4 may differ).
@@ -742,20 +767,22 @@ def _service_rows(claim: Claim, sheet: Sheet) -> list[_ServiceRow]:
     diagnoses = min(len(claim.diagnoses), 12)
     for i, line in enumerate(claim.lines):
         name = f"lines[{i}]"
-        code = sheet.identifier(f"{name}.code", line.code, widths[5], box="treatment code")
-        modifiers = [sheet.identifier(f"{name}.modifiers", m, widths[5], box="treatment code")
+        room = widths[CODE_COLUMN]
+        code = sheet.identifier(f"{name}.code", line.code, room, box="treatment code")
+        modifiers = [sheet.identifier(f"{name}.modifiers", m, room, box="treatment code")
                      for m in line.modifiers]
         treatment = " ".join([code, *modifiers])
-        if stringWidth(treatment, REGULAR, VALUE) > widths[5]:
+        if len(line.modifiers) > MAX_MODIFIERS:
+            sheet.refuse(f"{name}.modifiers", f"at most {MAX_MODIFIERS} modifiers")
+        elif text_width(treatment, REGULAR, VALUE) > room:
             sheet.refuse(f"{name}.modifiers", "too many modifiers for the NF-3's treatment code "
                          "column; a value is never cut")
         if any(p < 1 or p > diagnoses for p in line.pointers):
             sheet.refuse(f"{name}.pointers", "points past the last diagnosis")
         pointers = ",".join(LETTERS[p - 1] for p in line.pointers if 1 <= p <= diagnoses) or NA
         units = f"{line.units} unit" + ("s" if line.units != 1 else "")
-        # no NY fee-schedule code exists for massage therapists (11 NYCRR 68.5(b)): N/A
         cells = (us_date(line.date), _place(claim, line, i, sheet),
-                 f"{service_description(line.code)}, {units}", pointers, NA, treatment)
+                 f"{service_description(line.code)}, {units}", pointers, treatment)
         rows.append(_ServiceRow(cells, line.charge, sheet.money(f"{name}.charge", line.charge)))
     return rows
 
@@ -888,16 +915,18 @@ def _assignment(page: list[Op], y: float, claim: Claim) -> float:
     assigned = claim.benefits_assigned
     _checkbox(page, LEFT + PAD, y + 3, False, "AUTHORIZATION TO PAY BENEFITS")
     _checkbox(page, LEFT + 160, y + 3, assigned, "ASSIGNMENT OF NO-FAULT BENEFITS")
-    for i, line in enumerate(wrap(ASSIGNMENT if assigned else NO_ASSIGNMENT, WIDTH - 2 * PAD,
-                                  REGULAR, 6.8) or []):
-        page.append(Text(LEFT + PAD, y + 20 + i * 8, line, REGULAR, 6.8))
+    lines = [(ASSIGNMENT_ON_FILE, BOLD)] if assigned else []
+    lines += [(line, REGULAR) for line in wrap(ASSIGNMENT if assigned else NO_ASSIGNMENT,
+                                               WIDTH - 2 * PAD, REGULAR, 6.8) or []]
+    for i, (line, font) in enumerate(lines):
+        page.append(Text(LEFT + PAD, y + 20 + i * 8, line, font, 6.8))
     answers = (("HAS AN ORIGINAL AUTHORIZATION OR ASSIGNMENT PREVIOUSLY BEEN EXECUTED?",
                 "YES" if assigned else "NO"),
                ("IS THE ORIGINAL SIGNATURE OF THE PARTIES ON FILE?", "YES" if assigned else NA))
     for k, (question, answer) in enumerate(answers):
         x = LEFT + PAD + k * WIDTH / 2
         page.append(Text(x, y + height - 5, question, REGULAR, CAPTION))
-        page.append(Text(x + stringWidth(question, REGULAR, CAPTION) + 6, y + height - 5, answer,
+        page.append(Text(x + text_width(question, REGULAR, CAPTION) + 6, y + height - 5, answer,
                          BOLD, VALUE))
     return y + height
 

@@ -9,40 +9,48 @@ the patient), the referring provider and any prior authorization, the dates of s
 diagnoses (ICD-10-CM codes with the code set's descriptions: simple-icd-10-cm's
 ``get_description``, cached), each service (date, place, CPT/HCPCS code and modifiers, a
 short description, minutes, units, diagnosis letters, charge), the total charge, the amount
-paid and the balance, and a signature line for the provider. A corrected claim (replacement
-or void) says so at the top.
+paid and the balance (or the client's credit), and a signature line for the provider. A
+corrected claim (replacement or void) says so at the top.
 
 **One statement, two renderings.** :func:`statement` builds every text once — names and
-addresses in the characters the standard PDF fonts print (transliterated beyond
+addresses in the characters payerkit prints on its forms (transliterated beyond
 Windows-1252, as on the NF-3), identifiers exactly as given or refused — and both writers
 render that same statement, so the PDF and the HTML never say different things.
 
-**PDF**: US letter, vector lines and text in Helvetica (a standard PDF font: nothing
-embedded), reportlab in invariant mode. One page holds the services of an ordinary claim;
+**PDF**: US letter, vector lines and text in Liberation Sans, embedded (:mod:`.fonts`),
+reportlab in invariant mode. One page holds the services of an ordinary claim;
 a claim with more lines than fit continues on further pages (each repeats the header and
 the patient), with the totals and the signature line on the last. A value wider than its
 place wraps at spaces onto the lines it has, or is refused with
 :class:`~payerkit.errors.FormatError` naming the claim field (never cut);
-:func:`check_superbill` returns the same problems.
+:func:`check_superbill` returns the same problems. In the services table the code and up to
+four modifiers (the 837P's and the CMS-1500's limit) always fit their columns; payerkit's own
+texts — the place of service's name and the description — wrap onto more lines of their row.
 
 **HTML**: one document built with ``lxml.builder`` (no markup is assembled from strings, so
 every value is escaped by lxml), with its own small stylesheet, printable on one page.
 
-The amount paid and the minutes of each service are printed when the claim carries them
-(``Claim.amount_paid``, ``ClaimLine.minutes``: see ``docs/paper-claims.md``), else
-``N/A``; the balance is ``N/A`` when the amount paid is not known.
+The minutes of each service are printed when the claim carries them (``ClaimLine.minutes``),
+else ``N/A``. **Payments** (``Claim.amount_paid``, the visits' ``amount_paid``): none
+recorded prints "none recorded" and the whole total as the balance due — what the practice's
+records show as owed; a payment prints with the balance left. More paid than charged is not
+a negative balance: the last total reads "Credit (paid above the charges)" with the
+difference, and ``check`` returns a warning on ``amount_paid`` (the scrub names the visit's
+``visits[i].amount_paid``) so that the payments are checked before the client gets it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
+from decimal import Decimal
 
 from attrs import frozen
-from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from ..model.claim import Claim
 from ..rules.codes import PLACE_OF_SERVICE
+from .fonts import width as text_width
 from .nf3 import (
     BOLD,
     NA,
@@ -67,6 +75,7 @@ from .nf3 import (
     wrap,
 )
 from .options import WriteOptions
+from .x12_limits import MAX_MODIFIERS
 
 FORM = "superbill"
 LETTERS = "ABCDEFGHIJKL"
@@ -112,7 +121,8 @@ class Statement:
     diagnoses: tuple[tuple[str, Value, str], ...]  # (letter, code, description)
     lines: tuple[ServiceLine, ...]
     total: str
-    paid: str
+    paid: str  # the amount paid, or "none recorded"
+    balance_label: str  # "Balance due", or the credit's label when more was paid than charged
     balance: str
     signer: Value
 
@@ -206,11 +216,7 @@ def statement(claim: Claim, day: dt.date, sheet: Sheet) -> Statement:
                                                            box="description") or NA))
     lines = _service_lines(claim, sheet)
     total = sheet.money("total_charge", claim.total_charge)
-    paid_amount = claim.amount_paid
-    paid = sheet.money("amount_paid", paid_amount) if paid_amount is not None else NA
-    balance = NA
-    if paid_amount is not None and paid != NA:
-        balance = f"{claim.total_charge - paid_amount:,.2f}"
+    paid, balance_label, balance = _payment(claim, sheet)
     dates = sorted({line.date for line in claim.lines})
     span = us_date(dates[0]) if len(dates) == 1 else \
         f"{us_date(dates[0])} - {us_date(dates[-1])}" if dates else NA
@@ -228,11 +234,35 @@ def statement(claim: Claim, day: dt.date, sheet: Sheet) -> Statement:
         provider_ids=provider_ids, treating=treating, patient=patient_items,
         insurance=tuple(insurance), referral=tuple(referral), dates=span,
         diagnoses=tuple(diagnoses), lines=tuple(lines), total=total, paid=paid,
-        balance=balance,
+        balance_label=balance_label, balance=balance,
         signer=Value(sheet.clean("rendering" if claim.rendering else name_field, signer_name,
                                  box="signature"),
                      "rendering" if claim.rendering else name_field),
     )
+
+
+NO_PAYMENT = "none recorded"
+BALANCE_DUE = "Balance due"
+CREDIT = "Credit (paid above the charges)"
+
+
+def _payment(claim: Claim, sheet: Sheet) -> tuple[str, str, str]:
+    """The amount paid, the label of the last total and its amount. No payment recorded:
+    "none recorded", and the whole total is due. More paid than charged: the difference is a
+    credit to the client, printed as such (never a negative balance), and a warning."""
+    paid = claim.amount_paid
+    if paid is None:
+        return NO_PAYMENT, BALANCE_DUE, sheet.money("total_charge", claim.total_charge)
+    printed = sheet.money("amount_paid", paid)
+    if not isinstance(paid, Decimal) or not paid.is_finite() or paid < 0:
+        return printed, BALANCE_DUE, NA  # refused by money()
+    balance = claim.total_charge - paid
+    if balance < 0:
+        sheet.warn("amount_paid", "more was paid than the total charges: the statement shows "
+                   "the difference as a credit to the client, not a balance due; check the "
+                   "payments recorded for these visits")
+        return printed, CREDIT, sheet.money("amount_paid", -balance)
+    return printed, BALANCE_DUE, sheet.money("total_charge", balance)
 
 
 def _id(sheet: Sheet, claim_field: str, value: str | None, box: str,
@@ -250,8 +280,10 @@ def _service_lines(claim: Claim, sheet: Sheet) -> list[ServiceLine]:
         name = f"lines[{i}]"
         if any(p < 1 or p > diagnoses for p in line.pointers):
             sheet.refuse(f"{name}.pointers", "points past the last diagnosis")
+        if len(line.modifiers) > MAX_MODIFIERS:
+            sheet.refuse(f"{name}.modifiers", f"at most {MAX_MODIFIERS} modifiers")
         modifiers = [sheet.identifier(f"{name}.modifiers", m, None, box="modifier")
-                     for m in line.modifiers]
+                     for m in line.modifiers[:MAX_MODIFIERS]]
         minutes = line.minutes
         place = line.place_of_service
         lines.append(ServiceLine(
@@ -282,20 +314,26 @@ BOTTOM = PAGE_HEIGHT - 36.0
 SIZE = 9.0
 LEAD = 11.5
 ROW = 14.0
+#: Each further line of a service row (a place's name or a description that wraps).
+ROW_LEAD = 10.5
 
-#: The services table: (caption, width, right-aligned, attribute of ServiceLine).
+#: The services table: (caption, width, right-aligned, attribute of ServiceLine). Modifiers:
+#: four of the widest two-character modifiers ("WW WW WW WW") fit on the line.
 COLUMNS = (
-    ("Date", 58.0, False, "date"),
-    ("Place", 62.0, False, "place"),
-    ("Code", 40.0, False, "code"),
-    ("Modifiers", 46.0, False, "modifiers"),
-    ("Description", 138.0, False, "description"),
-    ("Minutes", 40.0, True, "minutes"),
-    ("Units", 32.0, True, "units"),
-    ("Diagnoses", 50.0, False, "diagnoses"),  # drawn 8 points in: after a number
-    ("Charge ($)", 66.0, True, "charge"),
+    ("Date", 52.0, False, "date"),
+    ("Place", 72.0, False, "place"),
+    ("Code", 34.0, False, "code"),
+    ("Modifiers", 82.0, False, "modifiers"),
+    ("Description", 132.0, False, "description"),
+    ("Minutes", 36.0, True, "minutes"),
+    ("Units", 26.0, True, "units"),
+    ("Diagnoses", 46.0, False, "diagnoses"),  # drawn 10 points in: after a number
+    ("Charge ($)", 52.0, True, "charge"),
 )
 assert sum(column[1] for column in COLUMNS) == WIDTH
+#: payerkit's own texts in the table, which wrap onto more lines of their row; the claim field
+#: a refusal names (none is expected: a test prints every place and description).
+WRAPPED = {"place": "place_of_service", "description": "code"}
 FOOTER = ("Give this statement to your insurer with its claim form to ask for reimbursement. "
           "Prepared by payerkit from the practice's records.")
 
@@ -329,7 +367,7 @@ def _layout(bill: Statement, sheet: Sheet) -> None:
     y = _header(page, bill)
     y = _draw_blocks(page, y, blocks)
     y = _diagnoses(page, y, bill)
-    chunks = _chunks(rows, _rows_between(y), _rows_between(_measure_continuation(bill)))
+    chunks = _chunks(rows, _room_below(y), _room_below(_measure_continuation(bill)))
     for number, chunk in enumerate(chunks, start=1):
         if number > 1:
             page = sheet.new_page()
@@ -351,23 +389,36 @@ def _layout(bill: Statement, sheet: Sheet) -> None:
 CLOSING = 3 * ROW + 60.0
 
 
-def _rows_between(top: float) -> tuple[int, int]:
-    """How many service rows fit below ``top``: with the closing below them, and without."""
+def _room_below(top: float) -> tuple[float, float]:
+    """The height left for service rows below ``top``: with the closing below them, and
+    without."""
     room = BOTTOM - top - 14 - ROW - 16  # the table's title and header; "continued"
-    return max(1, int((room - CLOSING) // ROW)), max(1, int(room // ROW))
+    return room - CLOSING, room
 
 
-def _chunks(rows: list, first: tuple[int, int], later: tuple[int, int]) -> list[list]:
+def _fitting(rows: list[_Row], room: float) -> int:
+    """How many of the first ``rows`` fit in ``room`` points (at least one)."""
+    used, count = 0.0, 0
+    for row in rows:
+        used += row.height
+        if used > room:
+            break
+        count += 1
+    return max(1, count)
+
+
+def _chunks(rows: list[_Row], first: tuple[float, float],
+            later: tuple[float, float]) -> list[list[_Row]]:
     """The rows of each page: as many as fit, the last page's leaving room for the closing."""
     chunks = []
     room = first
     while True:
         with_closing, without = room
-        if len(rows) <= with_closing:
+        if sum(row.height for row in rows) <= with_closing or len(rows) <= 1:
             chunks.append(rows)
             return chunks
-        take = min(without, len(rows) - 1)  # at least one row goes with the closing
-        chunks.append(rows[:take])
+        take = min(_fitting(rows, without), len(rows) - 1)  # one row at least goes with the
+        chunks.append(rows[:take])                          # closing
         rows = rows[take:]
         room = later
 
@@ -462,26 +513,69 @@ def _diagnoses(page: list[Op], y: float, bill: Statement) -> float:
 def _shorten(text: str, width: float) -> str:
     """Code-set text on one line, whole words then ``...`` (the code itself is exact)."""
     words = text.split(" ")
-    while words and stringWidth(" ".join(words) + " ...", REGULAR, SIZE) > width:
+    while words and text_width(" ".join(words) + " ...", REGULAR, SIZE) > width:
         words.pop()
     return " ".join(words) + " ..."
 
 
-def _fit_row(line: ServiceLine, index: int, sheet: Sheet) -> tuple[str, ...]:
+@frozen
+class _Row:
+    """A service row: each column's lines of text."""
+
+    cells: tuple[tuple[str, ...], ...]
+
+    @property
+    def height(self) -> float:
+        return ROW + (max(len(lines) for lines in self.cells) - 1) * ROW_LEAD
+
+
+def _fit_row(line: ServiceLine, index: int, sheet: Sheet) -> _Row:
     cells = []
     for _, width, _, attribute in COLUMNS:
         value = getattr(line, attribute)
         text, field = (value.text, value.field) if isinstance(value, Value) else (value, None)
+        room = width - 3 - _indent(attribute)
+        if attribute in WRAPPED:
+            lines = _wrap_own(text, room)
+            if lines is None:
+                sheet.refuse(f"lines[{index}].{WRAPPED[attribute]}",
+                             f"too wide for the {attribute} column of the superbill")
+            cells.append(tuple(lines or [text]))
+            continue
         if field is not None:
-            sheet.fit(field, text, width - 3 - _indent(attribute), 1, box=attribute, size=SIZE)
-        elif stringWidth(text, REGULAR, SIZE) > width - 3 - _indent(attribute):
+            sheet.fit(field, text, room, 1, box=attribute, size=SIZE)
+        elif text_width(text, REGULAR, SIZE) > room:
             sheet.refuse(f"lines[{index}].{attribute}", f"too wide for the {attribute} column")
-        cells.append(text)
-    return tuple(cells)
+        cells.append((text,))
+    return _Row(tuple(cells))
 
 
-def _services(page: list[Op], y: float, rows: Sequence[tuple[str, ...]], *,
-              continued: bool) -> float:
+def _wrap_own(text: str, width: float) -> list[str] | None:
+    """payerkit's own text (a place's name, a description) in lines of ``width`` points:
+    broken at spaces, and after a ``/`` or ``-`` inside a word wider than a line; ``None``
+    when a piece is still wider."""
+    pieces: list[tuple[str, str]] = []  # (text, what joins it to the piece before)
+    for word in text.split(" "):
+        if text_width(word, REGULAR, SIZE) <= width:
+            pieces.append((word, " "))
+        else:
+            parts = [part for part in re.split(r"(?<=[/-])", word) if part]
+            pieces += [(part, " " if k == 0 else "") for k, part in enumerate(parts)]
+    lines: list[str] = []
+    current = ""
+    for piece, glue in pieces:
+        if text_width(piece, REGULAR, SIZE) > width:
+            return None
+        candidate = f"{current}{glue}{piece}" if current else piece
+        if text_width(candidate, REGULAR, SIZE) <= width:
+            current = candidate
+        else:
+            lines.append(current)
+            current = piece
+    return [*lines, current] if current else lines
+
+
+def _services(page: list[Op], y: float, rows: Sequence[_Row], *, continued: bool) -> float:
     page.append(Text(LEFT, y + 10, "SERVICES" + (" (CONTINUED)" if continued else ""), BOLD,
                      7.5))
     y += 14
@@ -496,13 +590,15 @@ def _services(page: list[Op], y: float, rows: Sequence[tuple[str, ...]], *,
     y += ROW
     for row in rows:
         x = LEFT
-        for (_, width, right, attribute), text in zip(COLUMNS, row, strict=True):
-            if right:
-                page.append(Text(x + width - 3, y + 10, text, REGULAR, SIZE, "right"))
-            else:
-                page.append(Text(x + _indent(attribute), y + 10, text, REGULAR, SIZE))
+        for (_, width, right, attribute), lines in zip(COLUMNS, row.cells, strict=True):
+            for k, text in enumerate(lines):
+                baseline = y + 10 + k * ROW_LEAD
+                if right:
+                    page.append(Text(x + width - 3, baseline, text, REGULAR, SIZE, "right"))
+                else:
+                    page.append(Text(x + _indent(attribute), baseline, text, REGULAR, SIZE))
             x += width
-        y += ROW
+        y += row.height
         page.append(Rule(LEFT, y, RIGHT, y, 0.3))
     return y
 
@@ -511,15 +607,19 @@ def _indent(attribute: str) -> float:
     return 10.0 if attribute == "diagnoses" else 3.0
 
 
+#: The width of the totals' amounts ("none recorded" among them), right of their labels.
+TOTALS_WIDTH = 70.0
+
+
 def _closing(page: list[Op], y: float, bill: Statement) -> None:
-    label_x = RIGHT - COLUMNS[-1][1] - 6
+    label_x = RIGHT - TOTALS_WIDTH - 6
     for k, (label, amount) in enumerate((("Total charges", bill.total),
                                          ("Amount paid", bill.paid),
-                                         ("Balance due", bill.balance))):
+                                         (bill.balance_label, bill.balance))):
         bold = BOLD if k != 1 else REGULAR
         page.append(Text(label_x, y + 12 + k * ROW, label, bold, SIZE, "right"))
         page.append(Text(RIGHT - 3, y + 12 + k * ROW, amount, bold, SIZE, "right"))
-    page.append(Rule(label_x - 110, y + 3 * ROW + 2, RIGHT, y + 3 * ROW + 2, 0.6))
+    page.append(Rule(label_x - 150, y + 3 * ROW + 2, RIGHT, y + 3 * ROW + 2, 0.6))
     y += 3 * ROW + 48
     page.append(Rule(LEFT, y, LEFT + 280, y, 0.8))
     page.append(Rule(LEFT + 310, y, LEFT + 430, y, 0.8))
@@ -619,9 +719,10 @@ def write_superbill_html(claim: Claim, options: WriteOptions) -> bytes:
     span = str(len(COLUMNS) - 1)
     totals = [E.tr({"class": css}, E.td({"colspan": span, "class": "num"}, label),
                    E.td({"class": "num amount"}, amount))
-              for css, label, amount in (("total", "Total charges", bill.total),
-                                         ("paid", "Amount paid", bill.paid),
-                                         ("balance", "Balance due", bill.balance))]
+              for css, label, amount in (
+                  ("total", "Total charges", bill.total), ("paid", "Amount paid", bill.paid),
+                  ("credit" if bill.balance_label == CREDIT else "balance", bill.balance_label,
+                   bill.balance))]
     body.append(E.section({"class": "services"}, E.h2("Services"),
                           E.table(E.thead(head), E.tbody(*rows),
                                   E.tfoot({"class": "totals"}, *totals))))

@@ -122,7 +122,9 @@ class ClaimFormat:
     clock). ``suffix`` is the file-name ending the CLI uses. A value the
     format cannot carry raises :class:`payerkit.errors.FormatError` naming the
     claim field. ``check(claim)``, when given, returns the same problems as
-    ``(claim field, problem)`` pairs without writing: the scrub runs it for
+    ``(claim field, problem)`` pairs without writing, and may add
+    ``(claim field, problem, "warning")`` for what the writer prints but wants
+    looked at (a scrub warning, never a refusal): the scrub runs it for
     the format it checks (the one asked for, else the program's first), so a
     clean scrub is never refused by that format's writer.
     """

@@ -29,7 +29,7 @@ from pathlib import Path
 from attrs import field, frozen
 
 from ..model.results import Citation, Reason
-from .money import parse_money
+from .money import parse_money, parse_written_amount
 
 COLUMNS = ("code", "modifier", "amount", "effective_from", "effective_to")
 
@@ -151,7 +151,7 @@ def _entry(row: dict) -> FeeEntry:
     if not code:
         raise ValueError("code: expected a CPT/HCPCS code, got nothing")
     try:
-        amount = parse_money((row.get("amount") or "").strip())
+        amount = parse_written_amount((row.get("amount") or "").strip())
     except ValueError as exc:
         raise ValueError(f"amount: {exc}") from None
     start, end = date("effective_from"), date("effective_to")

@@ -7,9 +7,11 @@ total always equals the sum of its lines (X12 CLM02 = sum of SV102).
 
 Limits (``docs/case-file.md``, "Limits"): a per-unit rate has at most 4
 decimals and is at most :data:`MAX_RATE`; a line's charge has at most 2
-decimals (cents) and is at most :data:`MAX_CHARGE`. An amount is written as
-plain digits (``"30.00"``, ``"30"``, ``30``): no exponent, sign, underscore,
-``NaN`` or ``Infinity``.
+decimals (to the cent) and is at most :data:`MAX_CHARGE`. :func:`parse_money` reads
+plain digits (``"30.00"``, ``"30"``, ``30``): no exponent, sign, underscore, ``NaN`` or
+``Infinity``; what a person writes in a case or fee file goes through
+:func:`parse_written_amount`, which also wants the cents (``"30.00"``), so that no whole
+number meant as cents is read as dollars.
 
 All arithmetic here runs in one context, :data:`MONEY`, set once in this
 module and passed explicitly (never the thread's current context, which any
@@ -115,11 +117,32 @@ def parse_money(value: object, *, places: int = RATE_PLACES,
     if amount < 0:
         raise ValueError(f"expected a non-negative amount, got {_show(value)}")
     if amount.as_tuple().exponent < -places:
-        what = "cents" if places == 2 else f"at most {places} decimal places"
-        raise ValueError(f"expected an amount in {what}, got {_show(value)}")
+        what = "to the cent (at most 2 decimals)" if places == 2 else \
+            f"with at most {places} decimal places"
+        raise ValueError(f"expected an amount {what}, got {_show(value)}")
     if amount > maximum:
         raise ValueError(f"expected an amount from 0 to {maximum}, got {_show(value)}")
     return amount
+
+
+#: A whole number of dollars as a person may write it: ``2500``, ``"2500"``, ``"2500."``.
+_WHOLE = re.compile(r"[0-9]+\.?")
+
+
+def parse_written_amount(value: object, *, places: int = RATE_PLACES,
+                         maximum: Decimal = MAX_RATE) -> Decimal:
+    """An amount as a case file or a fee file gives it: a string of dollars and cents
+    (``"25.00"``), read as dollars by :func:`parse_money`.
+
+    A whole number — an integer (``2500``) or a string without its cents (``"2500"``) — is
+    refused: it could be meant as cents, and read as dollars it would be a 100x error. Code
+    that builds amounts itself passes ``Decimal`` values and uses :func:`parse_money`.
+    """
+    if (isinstance(value, int) and not isinstance(value, bool)) or \
+            (isinstance(value, str) and _WHOLE.fullmatch(value.strip())):
+        raise ValueError('expected dollars and cents as a string such as "25.00" (a whole '
+                         f"number could be meant as cents), got {_show(value)}")
+    return parse_money(value, places=places, maximum=maximum)
 
 
 def format_money(amount: Decimal | None) -> str | None:

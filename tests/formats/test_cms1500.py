@@ -329,11 +329,11 @@ def test_check_collects_every_problem(auto_accident_claim):
 # ------------------------------------------------------------------- the writers and the kit
 
 
-def test_the_writers_are_reproducible_and_use_standard_fonts(auto_accident_claim, fixed_options):
+def test_the_writers_are_reproducible_and_embed_their_fonts(auto_accident_claim, fixed_options):
     for write in (write_cms1500, write_cms1500_red):
         data = write(auto_accident_claim, fixed_options)
         assert data.startswith(b"%PDF-") and data == write(auto_accident_claim, fixed_options)
-        assert b"/FontFile" not in data  # nothing embedded: the standard 14 fonts only
+        assert b"/FontFile2" in data  # the fonts travel with the form (test_fonts.py)
         assert b"MARIA" not in data.split(b"stream")[0]  # no patient data in the metadata
     with pytest.raises(FormatError):
         write_cms1500(attrs.evolve(auto_accident_claim, member_id=""), fixed_options)

@@ -26,6 +26,7 @@ from payerkit.formats.cms1500 import (
 )
 from payerkit.formats.cms1500_pdf import write_cms1500
 from payerkit.formats.cms1500_red import write_cms1500_red
+from payerkit.formats.fonts import MONO
 from payerkit.formats.options import ControlNumbers, WriteOptions
 from payerkit.formats.x12_837p import check_837p, write_837p
 from payerkit.model.case import Address, Person, Practitioner, Provider
@@ -43,13 +44,13 @@ CORRECTABLE = "frequency" in attrs.fields_dict(Claim)  # corrected claims landed
 
 
 def read_boxes(pdf: bytes, offset: tuple[float, float] = (0.0, 0.0)) -> list[dict[str, str]]:
-    """Each page's values by position: the Courier characters in each field's cells."""
+    """Each page's values by position: the mono font's characters in each field's cells."""
     pages = []
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         for page in document.pages:
             cells = {}
             for char in page.chars:
-                if char["fontname"] != "Courier":  # captions are Helvetica
+                if char["fontname"].split("+")[-1] != MONO:  # captions are sans-serif
                     continue
                 cell = cell_of(char["x0"], char["top"], char["bottom"], *offset)
                 assert cell not in cells, f"two characters in cell {cell}"

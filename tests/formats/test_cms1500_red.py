@@ -31,6 +31,7 @@ from payerkit.formats.cms1500_red import (
     printer_offset,
     write_cms1500_red,
 )
+from payerkit.formats.fonts import MONO
 from payerkit.model.claim import Claim, ClaimLine
 
 pdfplumber = pytest.importorskip("pdfplumber", reason="pdfplumber (the test extra) reads the PDF")
@@ -107,13 +108,14 @@ def chars_of(pdf: bytes) -> list[list[dict]]:
 
 
 def cells_of(chars: list[dict], offset=(0.0, 0.0)) -> dict[tuple[int, int], str]:
-    """Each character's cell, checked to sit exactly on the grid: Courier 12, black, its
-    left edge on a 1/10-inch column, its box inside a 1/6-inch line."""
+    """Each character's cell, checked to sit exactly on the grid: the mono font (Courier's
+    pitch) at 12 points, black, its left edge on a 1/10-inch column, its box inside a 1/6-inch
+    line."""
     cells = {}
     for ch in chars:
         if ch["text"] == " ":  # a value's inner space: nothing is printed there
             continue
-        assert ch["fontname"] == "Courier" and ch["size"] == pytest.approx(12.0)
+        assert ch["fontname"].split("+")[-1] == MONO and ch["size"] == pytest.approx(12.0)
         assert tuple(ch["non_stroking_color"] or (0,)) in ((0,), (0, 0, 0), (0.0, 0.0, 0.0)), ch
         assert ch["x1"] - ch["x0"] == pytest.approx(CELL_WIDTH)  # 10 characters per inch
         line, col = cell_of(ch["x0"], ch["top"], ch["bottom"], *offset)

@@ -24,7 +24,17 @@ from hypothesis import strategies as st
 
 from payerkit import PayerKit, load_case
 from payerkit.errors import FormatError
-from payerkit.formats.nf3 import COLUMNS, check_nf3, icd_description, wrap, write_nf3
+from payerkit.formats.nf3 import (
+    COLUMNS,
+    REGULAR,
+    SERVICE_DESCRIPTIONS,
+    Text,
+    check_nf3,
+    icd_description,
+    nf3_pages,
+    wrap,
+    write_nf3,
+)
 from payerkit.formats.options import WriteOptions
 from payerkit.model.case import Address
 
@@ -84,7 +94,7 @@ def service_rows(page) -> list[dict[str, str]]:
     """The report of services, one dict a row: column caption → the text in that cell."""
     columns = []  # each column's header: a box 16 points high, its caption maybe wrapped
     for caption, width, _ in COLUMNS:
-        [header] = [b for b in boxes(page, wrap(caption, width - 6, "Helvetica", 5.6)[0])
+        [header] = [b for b in boxes(page, wrap(caption, width - 6, REGULAR, 5.6)[0])
                     if abs(b["height"] - 16) < 0.5]
         columns.append((caption, header))
     header = columns[0][1]
@@ -141,12 +151,12 @@ def test_the_report_of_services_has_each_line_in_its_columns(ny_pdf, ny_claim):
     assert rows == [
         {"DATE OF SERVICE": "03/12/2026", "PLACE OF SERVICE INCLUDING ZIP CODE":
          "Office (11), ZIP 12207-0001", "DESCRIPTION OF TREATMENT OR HEALTH SERVICE RENDERED":
-         "Therapeutic massage, 2 units", "DIAG.": "A,B", "FEE SCHEDULE": "N/A",
-         "TREATMENT CODE": "97124", "CHARGES ($)": "37.58"},
+         "Therapeutic massage, 2 units", "DIAG.": "A,B",
+         "FEE SCHEDULE TREATMENT CODE": "97124", "CHARGES ($)": "37.58"},
         {"DATE OF SERVICE": "03/12/2026", "PLACE OF SERVICE INCLUDING ZIP CODE":
          "Office (11), ZIP 12207-0001", "DESCRIPTION OF TREATMENT OR HEALTH SERVICE RENDERED":
-         "Manual therapy techniques, 1 unit", "DIAG.": "A,B", "FEE SCHEDULE": "N/A",
-         "TREATMENT CODE": "97140", "CHARGES ($)": "30.33"},
+         "Manual therapy techniques, 1 unit", "DIAG.": "A,B",
+         "FEE SCHEDULE TREATMENT CODE": "97140", "CHARGES ($)": "30.33"},
     ]
     text = page.extract_text()
     assert f"TOTAL CHARGES THIS BILL {ny_claim.total_charge}" in text  # 67.91
@@ -165,6 +175,64 @@ def test_the_assignment_is_checked_and_answered(ny_pdf):
     assert "HAS AN ORIGINAL AUTHORIZATION OR ASSIGNMENT PREVIOUSLY BEEN EXECUTED? YES" in text
     assert "IS THE ORIGINAL SIGNATURE OF THE PARTIES ON FILE? YES" in text
     assert "65-3.11(b)" in text
+
+
+def assignment_text(page) -> str:
+    """The text of the assignment block: below its bar, above the assignor's signature row."""
+    [bar] = page.search("AUTHORIZATION TO PAY BENEFITS / ASSIGNMENT", regex=False)
+    [signature] = page.search("SIGNATURE OF PATIENT OR AUTHORIZED PERSON", regex=False)
+    block = page.within_bbox((0, bar["bottom"] + 1, page.width, signature["top"] - 2))
+    return " ".join(block.extract_text().split())
+
+
+def test_the_assignment_is_on_file_never_reworded(ny_pdf, ny_claim):
+    """11 NYCRR 65-3.11(b)(2): no change may be made to the prescribed assignment language,
+    and payerkit could not read the NF-3's from a public copy: the form points to the
+    executed NF-AOB on file and states no assignment text of its own."""
+    [page] = pages(ny_pdf)
+    text = assignment_text(page)
+    assert "ASSIGNMENT ON FILE: NYS FORM NF-AOB" in text
+    assert "its prescribed language is not reproduced here" in text
+    for reworded in ("assigned to the provider", "assigns", "hereby", "right to payment",
+                     "the insurer pays the provider"):
+        assert reworded not in text.lower(), reworded
+    [page] = pages(write_nf3(attrs.evolve(ny_claim, benefits_assigned=False), OPTIONS))
+    text = assignment_text(page)
+    assert "ASSIGNMENT ON FILE" not in text and "No assignment of benefits is on file" in text
+
+
+def test_the_fee_schedule_treatment_code_is_one_column_with_the_code(ny_claim):
+    """The NF-3's report of services has one "fee schedule treatment code" column: the code
+    and its modifiers, never a separate fee-schedule column reading N/A."""
+    captions = [caption for caption, _, _ in COLUMNS]
+    assert "FEE SCHEDULE TREATMENT CODE" in captions
+    assert "FEE SCHEDULE" not in captions and "TREATMENT CODE" not in captions
+    line = attrs.evolve(ny_claim.lines[0], modifiers=("GP", "59", "KX", "XU"))
+    [page] = pages(write_nf3(attrs.evolve(ny_claim, lines=[line]), OPTIONS))
+    [row] = service_rows(page)
+    assert row["FEE SCHEDULE TREATMENT CODE"] == "97124 GP 59 KX XU"
+    assert "N/A" not in row.values()
+
+
+@given(code=st.sampled_from(sorted(SERVICE_DESCRIPTIONS) + ["97999"]),
+       units=st.integers(min_value=1, max_value=99),
+       modifiers=st.lists(st.sampled_from(["WW", "MM", "GP", "59"]), max_size=4))
+@settings(max_examples=40, deadline=None)
+def test_every_service_cell_fits_its_column(ny_claim, code, units, modifiers):
+    """Payerkit's own texts (the description and units) and four of the widest modifiers stay
+    inside their columns."""
+    line = attrs.evolve(ny_claim.lines[0], code=code, units=units, modifiers=tuple(modifiers))
+    [page] = nf3_pages(attrs.evolve(ny_claim, lines=[line]), DAY.date())
+    columns, x = [], 28.0
+    for _, width, _ in COLUMNS:
+        columns.append((x, x + width))
+        x += width
+    cells = [op for op in page if isinstance(op, Text)
+             and (op.text.endswith(("unit", "units")) or op.text.split(" ")[0] == code)]
+    assert len(cells) == 2
+    for op in cells:
+        assert any(x0 + 2 <= op.left and op.left + op.width <= x1 - 2 for x0, x1 in columns), \
+            (op.text, op.left, op.width)
 
 
 def caption_boxes_without_a_value(data: bytes) -> list[str]:

@@ -21,19 +21,23 @@ import lxml.html
 import pdfplumber
 import pytest
 from case_samples import SampleAdapter, make_case
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from payerkit import PayerKit, load_case
+from payerkit import ALL_VISITS, PayerKit, load_case
 from payerkit.errors import FormatError
-from payerkit.formats.nf3 import icd_description
+from payerkit.formats.nf3 import SERVICE_DESCRIPTIONS, Text, icd_description
 from payerkit.formats.options import WriteOptions
 from payerkit.formats.superbill import (
     COLUMNS,
     check_superbill,
     check_superbill_html,
+    superbill_pages,
     write_superbill,
     write_superbill_html,
 )
 from payerkit.model.claim import Claim
+from payerkit.rules.codes import PLACE_OF_SERVICE
 
 ROOT = Path(__file__).resolve().parents[2]
 PREMERA_CASE = ROOT / "examples" / "premera-covered.toml"
@@ -132,8 +136,8 @@ def test_the_pdf_of_the_premera_example_has_every_value_in_its_place(pdf, claim)
          "Diagnoses": "A", "Charge ($)": "35.00"},
     ]
     assert beside(page, "Total charges") == "125.00"
-    assert beside(page, "Amount paid") == "N/A"  # the example records no payment
-    assert beside(page, "Balance due") == "N/A"
+    assert beside(page, "Amount paid") == "none recorded"  # the example records no payment
+    assert beside(page, "Balance due") == "125.00"  # then all of the charges are due
     assert "Provider signature: Jane Doe" in text
     assert "Page 1 of 1" in text
 
@@ -160,6 +164,57 @@ def test_many_lines_continue_and_the_totals_close_the_last_page(claim):
     assert "Maria Garcia" in read[1].extract_text()  # whose statement the page is
 
 
+def test_three_or_four_modifiers_print_in_the_pdf_as_in_the_html(claim):
+    """The 837P, the CMS-1500 and the HTML take up to four modifiers: so does the PDF."""
+    for modifiers in (("GP", "59", "KX"), ("GP", "59", "KX", "XU"), ("WW", "WW", "WW", "WW")):
+        line = attrs.evolve(claim.lines[0], modifiers=modifiers)
+        bill = attrs.evolve(claim, lines=[line, claim.lines[1]])
+        assert check_superbill(bill) == []
+        [page] = pages(write_superbill(bill, OPTIONS))
+        assert service_rows(page)[0]["Modifiers"] == " ".join(modifiers)
+    five = attrs.evolve(claim, lines=[attrs.evolve(claim.lines[0],
+                                                   modifiers=("GP", "59", "KX", "XU", "GO"))])
+    for write, check in ((write_superbill, check_superbill),
+                         (write_superbill_html, check_superbill_html)):
+        with pytest.raises(FormatError) as exc:
+            write(five, OPTIONS)
+        assert exc.value.field == "lines[0].modifiers" and "at most 4" in exc.value.problem
+        assert (exc.value.field, exc.value.problem) in check(five)
+
+
+@given(code=st.sampled_from(sorted(SERVICE_DESCRIPTIONS) + ["97999", "G0283"]),
+       place=st.sampled_from(sorted(PLACE_OF_SERVICE)),
+       modifiers=st.lists(st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=2,
+                                  max_size=2), max_size=4),
+       units=st.integers(1, 99), lines=st.integers(1, 40))
+@settings(max_examples=30, deadline=None)
+def test_every_line_the_837p_takes_fits_the_pdf(claim, code, place, modifiers, units, lines):
+    """Any code, place of service and up to four modifiers: printed, each text inside its
+    column (payerkit's own descriptions and place names wrap onto more lines of the row)."""
+    line = attrs.evolve(claim.lines[0], code=code, place_of_service=place,
+                        modifiers=tuple(modifiers), units=units)
+    bill = attrs.evolve(claim, lines=[line] * lines)
+    assert check_superbill(bill) == []
+    columns, x = [], 40.0
+    for _, width, _, _ in COLUMNS:
+        columns.append((x, x + width))
+        x += width
+    drawn = superbill_pages(bill, OPTIONS.now.date())
+    seen = 0
+    for page in drawn:
+        header = [op for op in page if isinstance(op, Text) and op.text == "Date"]
+        end = [op.y for op in page if isinstance(op, Text) and op.text in
+               ("Total charges", "Continued on the next page")]
+        cells = [op for op in page if isinstance(op, Text) and op.size == 9
+                 and header[0].y < op.y < end[0] and op.font == header[0].font.replace("-Bold", "")]
+        seen += sum(1 for op in cells if op.text == f"{line.date:%m/%d/%Y}")
+        for op in cells:
+            assert any(x0 + 1 <= op.left and op.left + op.width <= x1 - 1 for x0, x1 in columns), \
+                (op.text, op.left, op.width)
+            assert op.y < 792 - 36, op.text  # above the footer
+    assert seen == lines
+
+
 # ------------------------------------------------------------------ the fields the model lacks
 
 
@@ -175,6 +230,47 @@ def test_the_amount_paid_and_the_minutes_print_when_the_claim_has_them(claim):
     assert beside(page, "Amount paid") == "100.00"
     assert beside(page, "Balance due") == "25.00"
     assert [row["Minutes"] for row in service_rows(page)] == ["40", "15"]
+    assert check_superbill(with_payment_and_minutes(claim)) == []
+
+
+def test_no_payment_recorded_says_so_and_the_whole_total_is_due(claim):
+    """Not "N/A": a client reads that nothing is recorded as paid, and what is due."""
+    assert claim.amount_paid is None
+    doc = lxml.html.document_fromstring(write_superbill_html(claim, OPTIONS))
+    assert doc.xpath("//tr[@class='paid']")[0].text_content().split() == \
+        ["Amount", "paid", "none", "recorded"]
+    assert doc.xpath("//tr[@class='balance']")[0].text_content().split() == \
+        ["Balance", "due", "125.00"]
+
+
+def test_a_payment_above_the_charges_is_a_credit_and_a_warning(claim):
+    over = attrs.evolve(claim, amount_paid=Decimal("140.00"))  # charges: 125.00
+    [page] = pages(write_superbill(over, OPTIONS))
+    text = page.extract_text()
+    assert "-15.00" not in text and "Balance due" not in text
+    assert beside(page, "Credit (paid above the charges)") == "15.00"
+    doc = lxml.html.document_fromstring(write_superbill_html(over, OPTIONS))
+    assert doc.xpath("//tr[@class='credit']")[0].text_content().split()[-1] == "15.00"
+    for check in (check_superbill, check_superbill_html):
+        [(field, problem, severity)] = check(over)
+        assert (field, severity) == ("amount_paid", "warning") and "credit" in problem
+    assert check_superbill(attrs.evolve(claim, amount_paid=claim.total_charge)) == []
+
+
+def test_the_scrub_warns_of_a_payment_above_the_charges_naming_the_visit(payerkit_data_dir):
+    class Adapter(SampleAdapter):
+        program = attrs.evolve(SampleAdapter.program, claim_formats=("superbill",))
+
+    kit = PayerKit(entry_points=False, plugins=[Adapter()])
+    visits = [{"date": dt.date(2026, 3, 5), "services": [{"code": "97124", "minutes": 30}]},
+              {"date": dt.date(2026, 3, 12), "amount_paid": "500.00",
+               "services": [{"code": "97124", "minutes": 40}]}]
+    case = make_case(visits=visits)
+    scrub = kit.scrub(case, visit=ALL_VISITS, format="superbill")
+    assert scrub.errors == ()
+    [warning] = [f for f in scrub.findings if f.path and "amount_paid" in f.path]
+    assert (warning.severity, warning.path) == ("warning", "visits[1].amount_paid")
+    assert kit.claim(case, "superbill", visit=ALL_VISITS, options=OPTIONS).startswith(b"%PDF")
 
 
 # ------------------------------------------------------------------ the HTML

@@ -62,7 +62,7 @@ def test_csv_schedule_effective_dates_and_modifiers():
 
 
 def test_csv_errors_name_row_and_column():
-    bad = "code,amount,effective_from\n97124,abc,2026-01-01\n97140,10,2026-13-01\n"
+    bad = "code,amount,effective_from\n97124,abc,2026-01-01\n97140,10.00,2026-13-01\n"
     with pytest.raises(ValueError) as exc:
         FeeSchedule.from_csv(io.StringIO(bad), SRC)
     assert "fee schedule:2 amount" in str(exc.value)
