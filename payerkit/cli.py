@@ -4,8 +4,8 @@ Exit status: 0 done; 1 the scrub found errors (``scrub``, ``claim``); 2 bad
 input (a case file, an option, an unknown program), one line per problem
 naming the field; 3 a plugin or set-up problem (a conflict, a failed plugin in
 strict mode, a plugin that fails while answering, a damaged control-number
-counter, an output path payerkit will not write). Never a traceback, unless
-``--debug`` or ``PAYERKIT_DEBUG=1``.
+counter, an output path payerkit will not write; an interrupt). Never a traceback,
+unless ``--debug`` or ``PAYERKIT_DEBUG=1``; never a plugin's ``sys.exit()``.
 """
 
 from __future__ import annotations
@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print_problems(["interrupted; nothing was written"], "stopped")
         return EXIT_PLUGIN
-    except Exception as exc:  # a bug in payerkit: say what, never its text
+    except BaseException as exc:  # a bug, or a sys.exit() past the plugin boundary: its type only
         if debug:
             raise
         print_problems([f"internal error ({type(exc).__name__}); run again with --debug "

@@ -27,7 +27,9 @@ both read from ``payerkit_outcomes``, settled by confidence
 
 **Plugins at call time.** A hook that raises or answers with the wrong type
 becomes a :class:`PluginError` naming the plugin, the hook and the exception
-type, never the exception's text (it may hold patient data).
+type, never the exception's text (it may hold patient data). Any
+``BaseException`` counts (``sys.exit()`` in a plugin is a fault, not an
+exit), except ``KeyboardInterrupt``: Ctrl-C stops the run, whoever raised it.
 """
 
 from __future__ import annotations
@@ -202,7 +204,9 @@ class PayerKit:
         label = name or getattr(plugin, "__name__", type(plugin).__name__)
         try:
             check_hooks(plugin)
-        except Exception as exc:
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:
             raise PluginError(f"local plugin {label!r} cannot be registered: {exc}") from None
         self._locals.append((plugin, label))
         self._routes.clear()
@@ -277,9 +281,9 @@ class PayerKit:
         caller = getattr(route.pm.hook, hook)
         try:
             return caller(**kwargs)
-        except PayerKitError:
+        except (PayerKitError, KeyboardInterrupt):  # the user's input, or Ctrl-C: not a fault
             raise
-        except Exception as exc:  # a plugin's bug: name it, not its (possibly private) text
+        except BaseException as exc:  # a plugin's bug or sys.exit(): name it, not its text
             raise PluginError(f"plugin {self._culprit(route, caller, exc)} failed in {hook}: "
                               f"{type(exc).__name__}") from exc
 
@@ -739,9 +743,9 @@ class PayerKit:
         except FormatError as exc:  # a value the format cannot carry: the writer names the field
             raise ClaimRefused([_format_finding(claim_format, exc.field, exc.problem,
                                                 ctx.case, visits, claim)]) from None
-        except PayerKitError:
+        except (PayerKitError, KeyboardInterrupt):
             raise
-        except Exception as exc:
+        except BaseException as exc:  # a writer's bug or sys.exit(): its type, not its text
             writer = describe(self._formats[claim_format.id][1].info)
             raise PluginError(f"the {claim_format.id} writer of plugin {writer} failed: "
                               f"{type(exc).__name__}") from exc

@@ -108,8 +108,8 @@ def builtin_plugins() -> list[Registered]:
 def entry_point_plugins(strict: bool, entry_points: Iterable | None = None) -> list[Registered]:
     """Load each entry point on its own; a broken one warns (or raises when strict).
 
-    An import that calls ``sys.exit()`` or is interrupted is a broken plugin too:
-    it never ends the host.
+    An import that calls ``sys.exit()`` or raises any other ``BaseException`` is a broken
+    plugin too: it never ends the host. ``KeyboardInterrupt`` (Ctrl-C) stops the run.
     """
     if entry_points is None:
         entry_points = importlib.metadata.entry_points(group=GROUP)
@@ -124,7 +124,9 @@ def entry_point_plugins(strict: bool, entry_points: Iterable | None = None) -> l
         info = PluginInfo(ep.name, dist_name, version)
         try:
             plugin = ep.load()
-        except (Exception, SystemExit, KeyboardInterrupt) as exc:  # a plugin bug never stops the host
+        except KeyboardInterrupt:  # Ctrl-C stops the run, wherever it lands
+            raise
+        except BaseException as exc:  # a plugin bug (sys.exit() too) never stops the host
             fail(f"plugin {describe(info)} failed to load: {type(exc).__name__}: {exc}", strict)
             continue
         loaded.append(Registered(plugin, info))
@@ -184,7 +186,9 @@ def build_registry(candidates: Iterable[Registered], strict: bool) -> Registry:
         try:
             check_hooks(reg.plugin, pm)
             found = [(field, _records(reg, hook, kind)) for hook, kind, field in REGISTRATION]
-        except (Exception, SystemExit, KeyboardInterrupt) as exc:
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:
             # no case is loaded yet, so the exception's text holds no patient data
             fail(f"plugin {describe(reg.info)} cannot be registered: {type(exc).__name__}: "
                  f"{exc}", strict)

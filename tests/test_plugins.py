@@ -43,6 +43,39 @@ def test_a_plugin_that_fails_at_registration_is_skipped():
     assert [e.program.id for e in kit.programs()] == ["test-plan"]
 
 
+class Escape(BaseException):
+    """A plugin's own BaseException subclass."""
+
+
+class _EscapesAtRegistration:
+    @hookimpl
+    def payerkit_programs(self):
+        raise Escape("not an Exception")
+
+
+def test_a_plugin_raising_a_base_exception_at_load_or_registration_is_skipped(
+        tmp_path, monkeypatch, payerkit_data_dir):
+    (tmp_path / "escaping_plugin.py").write_text(
+        "class Escape(BaseException):\n    pass\nraise Escape('at import')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr("plugin_samples.ESCAPES", _EscapesAtRegistration(), raising=False)
+    with pytest.warns(PluginLoadWarning) as caught:
+        kit = PayerKit(entry_points=[ep("at-import", "escaping_plugin"),
+                                     ep("at-registration", "plugin_samples:ESCAPES"), GOOD])
+    messages = [str(w.message) for w in caught]
+    assert any("'at-import'" in m and "failed to load: Escape" in m for m in messages)
+    assert any("'at-registration'" in m and "cannot be registered: Escape" in m
+               for m in messages)
+    assert [e.program.id for e in kit.programs()] == ["test-plan"]
+
+
+def test_ctrl_c_while_a_plugin_loads_stops_the_kit(tmp_path, monkeypatch):
+    (tmp_path / "interrupted_plugin.py").write_text("raise KeyboardInterrupt\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(KeyboardInterrupt):
+        PayerKit(entry_points=[ep("slow", "interrupted_plugin"), GOOD])
+
+
 def test_unknown_hook_names_are_reported():
     with pytest.warns(PluginLoadWarning, match="unknown hook.*payerkit_outcomse"):
         PayerKit(entry_points=[ep("typo", "plugin_samples:TYPO"), GOOD], strict=False)
