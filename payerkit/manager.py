@@ -8,7 +8,9 @@
 * ``PAYERKIT_DISABLE_PLUGINS=a,b`` skips entry points by name.
 * Registration records (programs, rule sets, claim formats) are checked: two
   plugins claiming one id both lose it, with a warning naming both (an error
-  when strict); everything else they register keeps working.
+  when strict); everything else they register keeps working. An id of
+  payerkit's own (``x12-837p``) stays payerkit's: the plugin loses it, with a
+  warning naming the plugin (an error when strict).
 * payerkit's own features (the X12 837P writer, the generic code checks) are
   plugins registered here first, through the same hooks.
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import os
+import re
 import warnings
 from collections.abc import Iterable
 
@@ -93,6 +96,16 @@ def fail(message: str, strict: bool) -> None:
 
 def describe(info: PluginInfo) -> str:
     return f"{info.name!r} ({info.distribution or 'not installed'})"
+
+
+def is_builtin(reg: Registered) -> bool:
+    """Whether a plugin is one of payerkit's own (:func:`builtin_plugins`)."""
+    return reg.info.distribution == "payerkit"
+
+
+def _noun(kind: type) -> str:
+    """``ClaimFormat`` → ``claim format``."""
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", kind.__name__).lower()
 
 
 def builtin_plugins() -> list[Registered]:
@@ -201,8 +214,17 @@ def build_registry(candidates: Iterable[Registered], strict: bool) -> Registry:
     for _, kind, field in REGISTRATION:
         table = {}
         for rid, owners in sorted(claims[field].items()):
+            own = [owner for owner in owners if is_builtin(owner[1])]
+            if own and len(owners) > 1:  # payerkit's own id: the plugin loses it, loudly
+                others = [describe(r.info) for r in dict.fromkeys(
+                    r for _, r in owners if not is_builtin(r))]
+                fail(f"{_noun(kind)} id {rid!r} is payerkit's own: plugin "
+                     f"{' and '.join(others)} registered it too and is ignored for it (the "
+                     "rest of the plugin works). Give the plugin's record another id.", strict)
+                table[rid] = own[0]
+                continue
             if len(owners) > 1:
-                fail(f"{kind.__name__.lower()} id {rid!r} is claimed by "
+                fail(f"{_noun(kind)} id {rid!r} is claimed by "
                      + " and ".join(describe(r.info) for _, r in owners)
                      + f": {rid!r} is disabled. Uninstall one, or disable it with "
                      "PAYERKIT_DISABLE_PLUGINS.", strict)
@@ -213,4 +235,4 @@ def build_registry(candidates: Iterable[Registered], strict: bool) -> Registry:
 
 
 __all__ = ["PluginLoadWarning", "Registered", "Registry", "build_registry", "builtin_plugins",
-           "entry_point_plugins", "new_plugin_manager", "strict_from_env"]
+           "entry_point_plugins", "is_builtin", "new_plugin_manager", "strict_from_env"]
