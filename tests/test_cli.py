@@ -193,3 +193,20 @@ def test_demo_names_the_case_file_it_cannot_read(tmp_path, capsys, payerkit_data
     (examples / "zz-broken.toml").write_text("program = \n")
     assert main(["demo", str(examples), "-o", str(tmp_path / "out")]) == 2
     assert "zz-broken.toml: case: not valid TOML" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("as_json", [True, False])
+def test_scrub_for_a_format_the_program_does_not_take_prints_its_findings(tmp_path, capsys,
+                                                                          as_json):
+    code, out, err = run(capsys, "scrub", write_case(tmp_path), "--format", "cms-1500",
+                         *(["--json"] if as_json else []))
+    assert code == 1
+    if as_json:
+        data = json.loads(out)
+        assert data["program"] == "test-plan"
+        [finding] = data["findings"]
+        assert finding["code"] == "FORMAT-NOT-ACCEPTED" and finding["severity"] == "error"
+        assert set(finding) == {"severity", "code", "message", "path", "citation"}
+    else:
+        assert "[FORMAT-NOT-ACCEPTED]" in out and "test-plan does not take 'cms-1500'" in out
+    assert err == ""
