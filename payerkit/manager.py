@@ -5,7 +5,8 @@
   dropped whole with one :class:`PluginLoadWarning` naming it, and the rest
   keep working (``PAYERKIT_STRICT_PLUGINS=1`` turns the warning into a
   :class:`~payerkit.errors.PluginError`).
-* ``PAYERKIT_DISABLE_PLUGINS=a,b`` skips entry points by name.
+* ``PAYERKIT_DISABLE_PLUGINS=a,b`` skips plugins by entry-point or distribution name
+  (``premera`` or ``payerkit-premera``); a name that matches none is named in a warning.
 * Registration records (programs, rule sets, claim formats) are checked: two
   plugins claiming one id both lose it, with a warning naming both (an error
   when strict); everything else they register keeps working. An id of
@@ -83,8 +84,15 @@ def strict_from_env() -> bool:
     return os.environ.get("PAYERKIT_STRICT_PLUGINS", "").strip().lower() in {"1", "true", "yes"}
 
 
-def _disabled() -> set[str]:
-    return {n.strip() for n in os.environ.get("PAYERKIT_DISABLE_PLUGINS", "").split(",") if n.strip()}
+def _disabled() -> dict[str, str]:
+    """``PAYERKIT_DISABLE_PLUGINS``: each name as written, by its :func:`_normal` form."""
+    names = (n.strip() for n in os.environ.get("PAYERKIT_DISABLE_PLUGINS", "").split(","))
+    return {_normal(n): n for n in names if n}
+
+
+def _normal(name: str) -> str:
+    """A name as packaging compares distribution names: case and ``-_.`` runs do not matter."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def fail(message: str, strict: bool) -> None:
@@ -127,12 +135,15 @@ def entry_point_plugins(strict: bool, entry_points: Iterable | None = None) -> l
     if entry_points is None:
         entry_points = importlib.metadata.entry_points(group=GROUP)
     disabled = _disabled()
+    matched: set[str] = set()
     loaded = []
     for ep in entry_points:
-        if ep.name in disabled:
-            continue
         dist = getattr(ep, "dist", None)
         dist_name = dist.metadata["Name"] if dist is not None else None
+        names = {_normal(ep.name), *([_normal(dist_name)] if dist_name else [])}
+        if names & disabled.keys():
+            matched |= names
+            continue
         version = dist.version if dist is not None else None
         info = PluginInfo(ep.name, dist_name, version)
         try:
@@ -143,6 +154,11 @@ def entry_point_plugins(strict: bool, entry_points: Iterable | None = None) -> l
             fail(f"plugin {describe(info)} failed to load: {type(exc).__name__}: {exc}", strict)
             continue
         loaded.append(Registered(plugin, info))
+    unmatched = [written for name, written in disabled.items() if name not in matched]
+    if unmatched:
+        fail("PAYERKIT_DISABLE_PLUGINS names " + ", ".join(map(repr, unmatched)) + ", which "
+             "matched no installed plugin (an entry point or distribution name; payerkit's own "
+             "cannot be disabled): check the spelling against `payerkit plugins`", strict)
     return loaded
 
 

@@ -110,6 +110,39 @@ def test_disabled_plugins_are_skipped(monkeypatch):
     assert [e.program.id for e in kit.programs()] == ["test-plan"]
 
 
+class Installed:
+    """An entry point of an installed distribution (what importlib.metadata gives)."""
+
+    def __init__(self, name, value, distribution):
+        self.name, self._ep = name, ep(name, value)
+        self.dist = type("Dist", (), {"metadata": {"Name": distribution}, "version": "1.0"})()
+
+    def load(self):
+        return self._ep.load()
+
+
+@pytest.mark.parametrize("named", ["payerkit-clash", "Payerkit_Clash", "clash"])
+def test_a_plugin_is_disabled_by_its_entry_point_or_distribution_name(named, monkeypatch):
+    monkeypatch.setenv("PAYERKIT_DISABLE_PLUGINS", f" {named} ")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PluginLoadWarning)
+        kit = PayerKit(entry_points=[GOOD, Installed("clash", "plugin_samples:CONFLICTING",
+                                                     "payerkit-clash")])
+    assert [e.program.id for e in kit.programs()] == ["test-plan"]
+
+
+def test_disabled_names_that_match_no_plugin_are_named(monkeypatch):
+    monkeypatch.setenv("PAYERKIT_DISABLE_PLUGINS", "clash,premeraa,payerkit.checks")
+    entry_points = [GOOD, Installed("clash", "plugin_samples:CONFLICTING", "payerkit-clash")]
+    with pytest.warns(PluginLoadWarning) as caught:
+        PayerKit(entry_points=entry_points)
+    [message] = [str(w.message) for w in caught]
+    assert "PAYERKIT_DISABLE_PLUGINS" in message
+    assert "'premeraa'" in message and "'payerkit.checks'" in message and "'clash'" not in message
+    with pytest.raises(PluginError, match="'premeraa'"):
+        PayerKit(entry_points=entry_points, strict=True)
+
+
 def test_questions_go_only_to_the_owning_plugin(payerkit_data_dir):
     import plugin_samples
 
