@@ -654,7 +654,8 @@ class PayerKit:
         outcomes = [self._outcomes(route, ctx) for ctx in contexts]
         draft = self._draft(contexts, pricings) if checked else None
         return self._scrub(route, contexts, pricings, outcomes,
-                           self._format_findings(contexts, draft, checked),
+                           self._format_findings(contexts[0].case, [c.visit for c in contexts],
+                                                 draft, checked),
                            [self._deadlines(route, ctx) for ctx in contexts], written_on)
 
     def _checked_format(self, format_id: str | None, program: Program) -> str | None:
@@ -714,7 +715,7 @@ class PayerKit:
         ctx = contexts[0]
         return build_claim(ctx.case, ctx.program, [c.visit for c in contexts], pricings)
 
-    def _format_findings(self, contexts: tuple[Context, ...], draft: Claim | None,
+    def _format_findings(self, case: Case, visits: list[Visit], draft: Claim | None,
                          format_id: str | None) -> list[Finding]:
         """What the writer of ``format_id`` would refuse, found first: the whole claim (all
         its visits) goes through the format's ``check``."""
@@ -736,8 +737,7 @@ class PayerKit:
                 raise PluginError(f"the {fmt.id} check of plugin {self._format_owner(fmt)} "
                                   f"answered {type(problem).__name__}, expected (claim field, "
                                   "problem) pairs of text")
-        visits = [c.visit for c in contexts]
-        return [_format_finding(fmt, field, problem, contexts[0].case, visits, draft)
+        return [_format_finding(fmt, field, problem, case, visits, draft)
                 for field, problem in problems]
 
     def _format_owner(self, fmt: ClaimFormat) -> str:
@@ -772,7 +772,8 @@ class PayerKit:
         outcomes = [self._outcomes(route, ctx) for ctx in contexts]
         deadlines = [self._deadlines(route, ctx) for ctx in contexts]
         draft = self._draft(contexts, pricings)
-        format_findings = self._format_findings(contexts, draft, checked)
+        format_findings = self._format_findings(case, [c.visit for c in contexts], draft,
+                                                checked)
         scrub = self._scrub(route, contexts, pricings, outcomes, format_findings, deadlines,
                             written_on)
         evaluation = Evaluation(
@@ -871,9 +872,11 @@ class PayerKit:
         writer = self._format_owner(claim_format)
         try:
             data = getattr(route.pm.hook, hook)(**kwargs)
-        except FormatError as exc:  # a value the format cannot carry: the writer names the field
-            raise ClaimRefused([_format_finding(claim_format, exc.field, exc.problem,
-                                                ctx.case, visits, claim)]) from None
+        except FormatError as exc:  # a value the format cannot carry: say every one, as the
+            # scrub does (the format's check), not only the first the writer met
+            found = _format_finding(claim_format, exc.field, exc.problem, ctx.case, visits, claim)
+            checked = self._format_findings(ctx.case, visits, claim, claim_format.id)
+            raise ClaimRefused(checked + [found] if found not in checked else checked) from None
         except (PayerKitError, KeyboardInterrupt):
             raise
         except BaseException as exc:  # a writer's bug or sys.exit(): its type, not its text
