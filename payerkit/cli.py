@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 import traceback
 
 from . import __version__
+from .env import flag
 from .errors import CaseError, ClaimRefused, PayerKitError
 from .output import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, EXIT_PLUGIN, print_problems
 
@@ -155,7 +155,11 @@ def main(argv: list[str] | None = None) -> int:
     """
     parser = build_parser()
     args = parser.parse_args(argv)
-    debug = args.debug or os.environ.get("PAYERKIT_DEBUG", "").strip().lower() in {"1", "true", "yes"}
+    try:
+        debug = args.debug or flag("PAYERKIT_DEBUG")
+    except CaseError as exc:
+        print_problems(exc.problems, "invalid input")
+        return EXIT_INPUT
     try:
         from .commands import run
 

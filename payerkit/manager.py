@@ -29,6 +29,7 @@ import pluggy
 from attrs import frozen
 
 from . import hookspecs
+from .env import flag
 from .errors import PluginError
 from .model import ClaimFormat, PluginInfo, Program, RuleSet
 
@@ -81,7 +82,8 @@ def new_plugin_manager() -> pluggy.PluginManager:
 
 
 def strict_from_env() -> bool:
-    return os.environ.get("PAYERKIT_STRICT_PLUGINS", "").strip().lower() in {"1", "true", "yes"}
+    """``PAYERKIT_STRICT_PLUGINS`` (on: 1, true, yes, on; off: 0, false, no, off or unset)."""
+    return flag("PAYERKIT_STRICT_PLUGINS")
 
 
 def _disabled() -> dict[str, str]:

@@ -254,3 +254,32 @@ def test_a_sys_exit_past_the_plugin_boundary_is_an_internal_error(
         assert code == 1 and result["status"] == "failed"
         assert "internal error (SystemExit)" in result["problems"][0]
         assert MARKER not in text + (out / "results.jsonl").read_text()
+
+
+@pytest.mark.parametrize("value, strict", [("on", True), ("ON ", True), ("yes", True),
+                                           ("true", True), ("1", True), ("off", False),
+                                           ("no", False), ("false", False), ("0", False),
+                                           ("", False)])
+def test_strict_plugins_takes_the_usual_spellings(value, strict, monkeypatch):
+    from payerkit.manager import strict_from_env
+
+    monkeypatch.setenv("PAYERKIT_STRICT_PLUGINS", value)
+    assert strict_from_env() is strict
+
+
+@pytest.mark.parametrize("variable", ["PAYERKIT_STRICT_PLUGINS", "PAYERKIT_DEBUG"])
+def test_an_on_off_variable_with_another_value_is_exit_2_naming_it(variable, tmp_path, capsys,
+                                                                   monkeypatch):
+    monkeypatch.setattr("payerkit.commands.PayerKit", PayerKit)  # reads the variable itself
+    monkeypatch.setenv(variable, "sometimes")
+    code, text = run(capsys, "programs")
+    assert code == 2
+    assert f"{variable}: expected on or off (1, true, yes, on / 0, false, no, off), got " \
+        "'sometimes'" in text and "Traceback" not in text
+
+
+def test_debug_on_shows_the_traceback(tmp_path, capsys, monkeypatch, payerkit_data_dir):
+    use(monkeypatch, Leaky())
+    monkeypatch.setenv("PAYERKIT_DEBUG", "on")
+    code, text = run(capsys, "check", case_file(tmp_path))
+    assert code == 3 and "Traceback" in text
