@@ -119,7 +119,12 @@ def _case_unchanged(question):
     @functools.wraps(question)
     def guarded(self, case, *args, **kwargs):
         before = fingerprint(case)
-        answer = question(self, case, *args, **kwargs)
+        try:
+            answer = question(self, case, *args, **kwargs)
+        except ClaimRefused as refused:  # findings are an answer too
+            if fingerprint(case) != before:
+                raise self._case_changed(case, before) from refused
+            raise
         if fingerprint(case) != before:
             raise self._case_changed(case, before)
         return answer

@@ -101,3 +101,12 @@ def test_an_unchanged_case_answers_as_before(payerkit_data_dir):
 
     kit = PayerKit(entry_points=False, plugins=[SampleAdapter()])
     assert kit.claim(make_case(), "x12-837p").startswith(b"ISA*")
+
+
+def test_a_refusal_on_a_changed_case_is_the_plugins_error(kit):
+    def bad_npi(case):  # the scrub refuses it: its findings come from what the plugin did
+        object.__setattr__(case.provider, "npi", "1234567890")
+
+    kit.register(Mutates(bad_npi, "payerkit_outcomes"), name="mutates")
+    with pytest.raises(PluginError, match=r"changed case\.provider\.npi"):
+        kit.claim(make_case(), "x12-837p")
