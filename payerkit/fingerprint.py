@@ -7,8 +7,8 @@ of the tree refers to, level by level, as the garbage collector sees it
 (``gc.get_referents``, in C): the field values of attrs objects, the items of
 tuples, lists and dicts, and a dict's keys. It holds the values themselves, so
 two fingerprints compare by identity, and a field set to another value, an item
-added or removed, makes them differ. About 13 µs for a case of two visits, and
-a microsecond to compare (``benchmarks/bench_pipeline.py``). :func:`first_change`
+added or removed, makes them differ. About 13-20 µs for a case of two visits, and
+a microsecond to compare (``benchmarks/bench_guards.py``). :func:`first_change`
 names the field that differs, for the error message; never its value, which may
 be patient data.
 """
