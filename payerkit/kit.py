@@ -502,10 +502,10 @@ class PayerKit:
         return self._outcomes(self._route_for(ctx), ctx)
 
     def _outcomes(self, route: _Route, ctx: Context) -> tuple[Outcome, ...]:
-        results = self._call(route, "payerkit_outcomes", **ctx.kwargs())
+        kwargs = ctx.kwargs()
+        results = self._call(route, "payerkit_outcomes", **kwargs)
         # pluggy answers last-registered first: put the owner's first, then rule sets, locals
-        found = self._many(route, "payerkit_outcomes", list(reversed(results)), Outcome,
-                           ctx.kwargs())
+        found = self._many(route, "payerkit_outcomes", list(reversed(results)), Outcome, kwargs)
         for rule_set in route.assumed:
             found.append(caution(
                 "PLAN-FUNDING-UNKNOWN", f"coverage.funding is not given: {rule_set.name} "
@@ -620,9 +620,10 @@ class PayerKit:
         return self._limits(self._route_for(ctx), ctx)
 
     def _limits(self, route: _Route, ctx: Context) -> Limits:
-        result = self._call(route, "payerkit_visit_limits", **ctx.kwargs())
+        kwargs = ctx.kwargs()
+        result = self._call(route, "payerkit_visit_limits", **kwargs)
         return Limits(ctx.program.id, self._many(route, "payerkit_visit_limits", [result], Limit,
-                                                 ctx.kwargs()))
+                                                 kwargs))
 
     @_case_unchanged
     def payment_terms(self, case: Case, visit: object = None,
@@ -632,9 +633,10 @@ class PayerKit:
         return self._terms(self._route_for(ctx), ctx)
 
     def _terms(self, route: _Route, ctx: Context) -> PaymentTerms:
-        results = self._call(route, "payerkit_payment_terms", **ctx.kwargs())
+        kwargs = ctx.kwargs()
+        results = self._call(route, "payerkit_payment_terms", **kwargs)
         return PaymentTerms(ctx.program.id, self._many(
-            route, "payerkit_payment_terms", list(reversed(results)), PaymentTerm, ctx.kwargs()))
+            route, "payerkit_payment_terms", list(reversed(results)), PaymentTerm, kwargs))
 
     @_case_unchanged
     def scrub(self, case: Case, visit: object = None, as_of: dt.date | None = None,
@@ -688,9 +690,9 @@ class PayerKit:
         return Scrub(contexts[0].program.id, findings)
 
     def _deadlines(self, route: _Route, ctx: Context) -> tuple[Deadline, ...]:
-        deadlines = self._call(route, "payerkit_filing_deadline", **ctx.kwargs())
-        return tuple(self._many(route, "payerkit_filing_deadline", [deadlines], Deadline,
-                                ctx.kwargs()))
+        kwargs = ctx.kwargs()
+        deadlines = self._call(route, "payerkit_filing_deadline", **kwargs)
+        return tuple(self._many(route, "payerkit_filing_deadline", [deadlines], Deadline, kwargs))
 
     @staticmethod
     def _late(ctx: Context, deadlines: tuple[Deadline, ...],
@@ -893,9 +895,9 @@ class PayerKit:
         if not isinstance(data, bytes):
             culprit = self._answerer(route, hook, kwargs,
                                      lambda answer: answer is None or isinstance(answer, bytes))
-            raise PluginError(f"plugin {culprit} answered {hook} with {type(data).__name__}, "
-                              "expected bytes" if culprit else f"the {claim_format.id} writer "
-                              f"of plugin {writer} answered {type(data).__name__}, expected bytes")
+            who = (f"plugin {culprit} answered {hook} with" if culprit else
+                   f"the {claim_format.id} writer of plugin {writer} answered")
+            raise PluginError(f"{who} {type(data).__name__}, expected bytes")
         return data
 
     def claim_format(self, format_id: str, program: Program) -> ClaimFormat:
