@@ -382,3 +382,30 @@ def test_a_plugin_registering_a_builtin_format_id_loses_to_payerkit_loudly(payer
     assert kit.claim(make_case(), "x12-837p").startswith(b"ISA*")
     with pytest.raises(PluginError, match="'Impostor'"):
         PayerKit(entry_points=False, plugins=[SampleAdapter(), Impostor()], strict=True)
+
+
+def test_a_plugins_own_format_claim_answering_text_is_that_plugin(payerkit_data_dir):
+    class Rewriter:
+        @hookimpl
+        def payerkit_format_claim(self):
+            return "not bytes"
+
+    kit = kit_with(local=[Rewriter()])
+    with pytest.raises(PluginError) as caught:
+        kit.claim(make_case(), "x12-837p")
+    assert str(caught.value) == ("plugin 'Rewriter' (local) answered payerkit_format_claim "
+                                 "with str, expected bytes")
+
+
+def test_a_plugins_own_format_claim_that_raises_is_that_plugin_not_the_writer(payerkit_data_dir):
+    class Rewriter:
+        @hookimpl(wrapper=True)
+        def payerkit_format_claim(self):
+            yield
+            raise RuntimeError("cannot rewrite")
+
+    kit = kit_with(local=[Rewriter()])
+    with pytest.raises(PluginError) as caught:
+        kit.claim(make_case(), "x12-837p")
+    assert str(caught.value) == ("plugin 'Rewriter' (local) failed in payerkit_format_claim: "
+                                 "RuntimeError")
