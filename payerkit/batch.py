@@ -443,7 +443,9 @@ def evaluate_item(kit, item: Item, settings: BatchSettings, numbers=None) -> Eva
         return _stopped(where, "invalid", None, problems=exc.problems)
     except PayerKitError as exc:
         return _stopped(where, "failed", None, problems=[str(exc)])
-    except Exception as exc:  # a bug: its type, never its text (it may hold patient data)
+    except KeyboardInterrupt:  # Ctrl-C, or a plugin raising it: stops the run
+        raise
+    except BaseException as exc:  # a bug, sys.exit(): its type, never its text (patient data)
         return _stopped(where, "failed", None, problems=[
             f"internal error ({type(exc).__name__}); run this case alone with --debug"])
     result = {**where, "status": "written" if ev.clean else "refused", "program": ev.program,
@@ -475,7 +477,9 @@ def evaluate_item(kit, item: Item, settings: BatchSettings, numbers=None) -> Eva
         if _counter_error(exc):  # a damaged counter stops the run, as in the driver
             raise
         return _stopped(where, "failed", ev.program, problems=[str(exc)])  # a writer failed
-    except Exception as exc:
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:
         return _stopped(where, "failed", ev.program, problems=[
             f"internal error ({type(exc).__name__}); run this case alone with --debug"])
     return Evaluated(_head(result), "written", ev.program, status, None, name, charged, allowed)

@@ -4,19 +4,19 @@ Exit status: 0 done; 1 the scrub found errors (``scrub``, ``claim``); 2 bad
 input (a case file, an option, an unknown program), one line per problem
 naming the field; 3 a plugin or set-up problem (a conflict, a failed plugin in
 strict mode, a plugin that fails while answering, a damaged control-number
-counter, an output path payerkit will not write). Never a traceback, unless
-``--debug`` or ``PAYERKIT_DEBUG=1``.
+counter, an output path payerkit will not write; an interrupt). Never a traceback,
+unless ``--debug`` or ``PAYERKIT_DEBUG=1``; never a plugin's ``sys.exit()``.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 import traceback
 
 from . import __version__
+from .env import flag
 from .errors import CaseError, ClaimRefused, PayerKitError
 from .output import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, EXIT_PLUGIN, print_problems
 
@@ -155,7 +155,11 @@ def main(argv: list[str] | None = None) -> int:
     """
     parser = build_parser()
     args = parser.parse_args(argv)
-    debug = args.debug or os.environ.get("PAYERKIT_DEBUG", "").strip().lower() in {"1", "true", "yes"}
+    try:
+        debug = args.debug or flag("PAYERKIT_DEBUG")
+    except CaseError as exc:
+        print_problems(exc.problems, "invalid input")
+        return EXIT_INPUT
     try:
         from .commands import run
 
@@ -176,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print_problems(["interrupted; nothing was written"], "stopped")
         return EXIT_PLUGIN
-    except Exception as exc:  # a bug in payerkit: say what, never its text
+    except BaseException as exc:  # a bug, or a sys.exit() past the plugin boundary: its type only
         if debug:
             raise
         print_problems([f"internal error ({type(exc).__name__}); run again with --debug "

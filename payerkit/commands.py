@@ -116,7 +116,13 @@ def terms(kit: PayerKit, args) -> int:
 
 
 def scrub(kit: PayerKit, args) -> int:
-    result = kit.scrub(load_case(args.case), args.visit, args.as_of, format=args.format)
+    case = load_case(args.case)
+    try:
+        result = kit.scrub(case, args.visit, args.as_of, format=args.format)
+    except ClaimRefused as exc:  # a format the program does not take: the scrub's answer too
+        data = {"program": case.program, "findings": [finding_json(f) for f in exc.findings]}
+        emit(data, args.json, findings_text(data))
+        return EXIT_FINDINGS
     data = scrub_json(result)
     emit(data, args.json, findings_text(data))
     return EXIT_FINDINGS if result.errors else EXIT_OK

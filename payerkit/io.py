@@ -16,6 +16,7 @@ line never holds a newline, a terminal escape or any other control character.
 
 from __future__ import annotations
 
+import collections
 import csv
 import datetime as dt
 import itertools
@@ -589,9 +590,11 @@ def parse_text(text: str, name: str) -> dict:
     The data is no deeper than :data:`MAX_DEPTH` and holds no integer of more than
     :data:`MAX_NUMBER_CHARS` digits. TOML is scanned for both before its (recursive,
     pure-Python) parser runs. JSON goes straight to the C parser, which refuses
-    runaway nesting itself, with every integer's length checked as it is read and the
-    depth of the result checked after; only a JSON text that fails is scanned, to name
-    the line (the answer is the same, and a batch of JSON Lines does not pay the scan).
+    runaway nesting itself, with every integer's length checked as it is read, every
+    object's keys checked to be different (a key given twice is refused naming its
+    path, as TOML refuses it), and the depth of the result checked after; only a JSON
+    text that fails is scanned, to name the line (the answer is the same, and a batch
+    of JSON Lines does not pay the scan).
     """
     is_json = name.endswith(".json")
     kind = "JSON" if is_json else "TOML"
@@ -600,7 +603,9 @@ def parse_text(text: str, name: str) -> dict:
                            "for a case file"])
     if is_json:
         try:
-            data = json.loads(text, parse_int=_json_int)
+            data = json.loads(text, parse_int=_json_int, object_pairs_hook=_unique_keys)
+        except _KeyTwice:
+            raise _case_error(_keys_twice(text)) from None
         except (_LongNumber, RecursionError):
             data = None
         except json.JSONDecodeError as exc:
@@ -616,8 +621,10 @@ def parse_text(text: str, name: str) -> dict:
         raise _case_error([problem])
     try:
         if is_json:
-            return json.loads(text)
+            return json.loads(text, object_pairs_hook=_unique_keys)
         return tomllib.loads(text)
+    except _KeyTwice:
+        raise _case_error(_keys_twice(text)) from None
     except json.JSONDecodeError as exc:
         raise _case_error([f"case: not valid JSON ({exc.msg} at line {exc.lineno})"]) from None
     except tomllib.TOMLDecodeError as exc:
@@ -632,6 +639,54 @@ def parse_text(text: str, name: str) -> dict:
 
 class _LongNumber(Exception):
     pass
+
+
+class _KeyTwice(Exception):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
+    """A JSON object whose keys are all different (the C parser keeps the last of two)."""
+    table = dict(pairs)
+    if len(table) != len(pairs):
+        raise _KeyTwice
+    return table
+
+
+class _Table(dict):
+    """A JSON object read again to name its keys given more than once (the error path)."""
+
+    twice: tuple[str, ...] = ()
+
+
+def _table_noting_twice(pairs: list[tuple[str, Any]]) -> _Table:
+    table = _Table(pairs)
+    if len(table) != len(pairs):
+        counts = collections.Counter(k for k, _ in pairs)
+        table.twice = tuple(k for k, n in counts.items() if n > 1)
+    return table
+
+
+def _keys_twice(text: str) -> list[str]:
+    """One problem per key given more than once, with its path, in the order of the text
+    (or the text's first problem of nesting or number length, met before reading it all)."""
+    try:
+        data = json.loads(text, parse_int=_json_int, object_pairs_hook=_table_noting_twice)
+    except (_LongNumber, RecursionError):
+        return [_scan(text, "JSON") or "case: not valid JSON (nested too deeply)"]
+    problems, stack = [], [(data, "")]
+    while stack:  # iterative: the C parser nests deeper than Python recursion goes
+        node, path = stack.pop()
+        if isinstance(node, _Table):
+            problems += [f"{path}.{_key(k)}" if path else _key(k) for k in node.twice]
+            items = [(v, f"{path}.{_key(k)}" if path else _key(k)) for k, v in node.items()]
+        elif isinstance(node, list):
+            items = [(v, f"{path}[{i}]") for i, v in enumerate(node)]
+        else:
+            continue
+        stack.extend(reversed(items))
+    return [f"{where}: given more than once (a key may appear once in a table, as in TOML)"
+            for where in problems]
 
 
 def _json_int(digits: str) -> int:

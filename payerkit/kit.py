@@ -27,12 +27,15 @@ both read from ``payerkit_outcomes``, settled by confidence
 
 **Plugins at call time.** A hook that raises or answers with the wrong type
 becomes a :class:`PluginError` naming the plugin, the hook and the exception
-type, never the exception's text (it may hold patient data).
+type, never the exception's text (it may hold patient data). Any
+``BaseException`` counts (``sys.exit()`` in a plugin is a fault, not an
+exit), except ``KeyboardInterrupt``: Ctrl-C stops the run, whoever raised it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import traceback
 import weakref
 from collections.abc import Iterable
@@ -45,6 +48,7 @@ from attrs import frozen
 
 from .claims import build_claim, case_path, visit_index
 from .errors import CaseError, ClaimRefused, FormatError, PayerKitError, PluginError, UnknownProgram
+from .fingerprint import fingerprint, first_change
 from .formats.options import WriteOptions
 from .manager import (
     PluginLoadWarning,
@@ -56,6 +60,7 @@ from .manager import (
     entry_point_plugins,
     fail,
     hook_names,
+    is_builtin,
     new_plugin_manager,
     strict_from_env,
 )
@@ -102,6 +107,31 @@ ALL_VISITS = "all"
 OWN_SCRUB = Citation("payerkit: a claim is written only on its own scrub", confidence="rule")
 JUDGED_DAY = Citation("payerkit: a claim's deadlines are judged on the day it is sent; the "
                       "case's as_of is the day it was judged", confidence="rule")
+
+
+def _case_unchanged(question):
+    """Answer only if the case is as it was before the plugins read it.
+
+    The model is frozen, but ``object.__setattr__`` or an item put in one of the
+    case's dicts still changes it, and the claim would be written from what a
+    plugin made of it. Such a change is a :class:`PluginError` naming the field
+    (never its value) and the plugins asked; nothing is answered or written. It
+    costs two fingerprints of the case per question (:mod:`payerkit.fingerprint`),
+    not one per hook: the plugin is not told apart from the others asked.
+    """
+    @functools.wraps(question)
+    def guarded(self, case, *args, **kwargs):
+        before = fingerprint(case)
+        try:
+            answer = question(self, case, *args, **kwargs)
+        except ClaimRefused as refused:  # findings are an answer too
+            if fingerprint(case) != before:
+                raise self._case_changed(case, before) from refused
+            raise
+        if fingerprint(case) != before:
+            raise self._case_changed(case, before)
+        return answer
+    return guarded
 
 
 @frozen
@@ -172,8 +202,7 @@ class PayerKit:
                  for p in plugins]
         registry = build_registry(builtin_plugins() + found + extra, self._strict)
         self._plugins = registry.plugins
-        self._builtins = frozenset(id(r.plugin) for r in self._plugins
-                                   if r.info.distribution == "payerkit")
+        self._builtins = frozenset(id(r.plugin) for r in self._plugins if is_builtin(r))
         self._formats = registry.formats
         self._rule_sets = registry.rule_sets
         self._programs = {pid: (self._installed_formats(program), reg)
@@ -205,7 +234,9 @@ class PayerKit:
         label = name or getattr(plugin, "__name__", type(plugin).__name__)
         try:
             check_hooks(plugin)
-        except Exception as exc:
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:
             raise PluginError(f"local plugin {label!r} cannot be registered: {exc}") from None
         self._locals.append((plugin, label))
         self._routes.clear()
@@ -277,27 +308,82 @@ class PayerKit:
     # -- calling hooks ------------------------------------------------------------
 
     def _call(self, route: _Route, hook: str, **kwargs) -> Any:
-        caller = getattr(route.pm.hook, hook)
         try:
-            return caller(**kwargs)
-        except PayerKitError:
+            return getattr(route.pm.hook, hook)(**kwargs)
+        except (PayerKitError, KeyboardInterrupt):  # the user's input, or Ctrl-C: not a fault
             raise
-        except Exception as exc:  # a plugin's bug: name it, not its (possibly private) text
-            raise PluginError(f"plugin {self._culprit(route, caller, exc)} failed in {hook}: "
-                              f"{type(exc).__name__}") from exc
+        except BaseException as exc:  # a plugin's bug or sys.exit(): name it, not its text
+            raise self._failed(route, hook, exc) from exc
+
+    def _failed(self, route: _Route, hook: str, exc: BaseException) -> PluginError:
+        """A plugin raised, in its hook or as its answer was read (a generator)."""
+        caller = getattr(route.pm.hook, hook)
+        raiser = self._raiser(caller, exc)
+        culprit = route.labels[raiser] if raiser is not None else self._suspects(route, caller)
+        return PluginError(f"plugin {culprit} failed in {hook}: {type(exc).__name__}")
 
     @staticmethod
-    def _culprit(route: _Route, caller, exc: BaseException | None = None) -> str:
-        impls = caller.get_hookimpls()
-        if exc is not None:
-            codes = {getattr(impl.function, "__func__", impl.function).__code__: impl.plugin_name
-                     for impl in impls}
-            for frame, _ in reversed(list(traceback.walk_tb(exc.__traceback__))):
-                name = codes.get(frame.f_code)
-                if name is not None:
-                    return route.labels[name]
-        names = [route.labels[i.plugin_name] for i in impls if i.plugin_name not in route.builtins]
+    def _raiser(caller, exc: BaseException) -> str | None:
+        """The innermost hook implementation on the exception's traceback (its route name)."""
+        codes = {getattr(impl.function, "__func__", impl.function).__code__: impl.plugin_name
+                 for impl in caller.get_hookimpls()}
+        for frame, _ in reversed(list(traceback.walk_tb(exc.__traceback__))):
+            name = codes.get(frame.f_code)
+            if name is not None:
+                return name
+        return None
+
+    @staticmethod
+    def _suspects(route: _Route, caller) -> str:
+        """Every plugin but payerkit's own that implements the hook: when nothing tells them
+        apart."""
+        names = [route.labels[i.plugin_name] for i in caller.get_hookimpls()
+                 if i.plugin_name not in route.builtins]
         return " or ".join(dict.fromkeys(names)) or "payerkit"
+
+    @staticmethod
+    def _answerer(route: _Route, hook: str, kwargs: dict, fits) -> str | None:
+        """Who gave an answer that does not ``fits`` (on the error path only).
+
+        pluggy does not say which plugin answered what, so each plugin's own
+        implementation (payerkit's are not suspects) is asked again, alone, in
+        pluggy's order, and those whose answer does not fit are named; in a
+        firstresult hook, only the first that answers. When every answer fits, a
+        wrapper spoilt them: the wrappers are named. ``None`` when there is no one
+        to name (only payerkit's own implementation answered).
+        """
+        caller = getattr(route.pm.hook, hook)
+        first = caller.spec is not None and caller.spec.opts.get("firstresult", False)
+        impls = [i for i in reversed(caller.get_hookimpls()) if i.plugin_name not in route.builtins]
+        wrong = []
+        for impl in (i for i in impls if not (i.wrapper or i.hookwrapper)):
+            try:
+                answer = impl.function(*(kwargs[name] for name in impl.argnames))
+                fitting = fits(answer)
+            except KeyboardInterrupt:
+                raise
+            except BaseException:  # it answered the first time: not told apart
+                continue
+            if not fitting:
+                wrong.append(impl.plugin_name)
+            if first and answer is not None:
+                break
+        if not wrong:
+            wrong = [i.plugin_name for i in impls if i.wrapper or i.hookwrapper]
+        return " or ".join(dict.fromkeys(route.labels[name] for name in wrong)) or None
+
+    def _case_changed(self, case: Case, before: list) -> PluginError:
+        try:
+            program = self.program(case.program)
+            route = self._route(program, case.coverage.funding or program.funding)
+            asked = [label for name, label in route.labels.items() if name not in route.builtins]
+        except Exception:  # the case is no longer what it was: say what we can
+            asked = []
+        return PluginError(f"a plugin changed {first_change(case, before, 'case')} of the case "
+                           "it was asked about; the case is frozen: a plugin reads it, never "
+                           "sets it (object.__setattr__, an item put in one of its dicts). "
+                           "Nothing was answered or written. Plugins asked: "
+                           f"{', '.join(asked) or 'unknown'}")
 
     @staticmethod
     def _answered(route: _Route, hook: str) -> bool:
@@ -305,28 +391,43 @@ class PayerKit:
         return any(impl.plugin_name not in route.builtins
                    for impl in getattr(route.pm.hook, hook).get_hookimpls())
 
-    def _wrong_type(self, route: _Route, hook: str, expected: str, got: object) -> PluginError:
-        caller = getattr(route.pm.hook, hook)
-        return PluginError(f"plugin {self._culprit(route, caller)} answered {hook} with "
-                           f"{type(got).__name__}, expected {expected}")
+    def _wrong_type(self, route: _Route, hook: str, expected: str, got: object, kwargs: dict,
+                    fits) -> PluginError:
+        culprit = self._answerer(route, hook, kwargs, fits) or \
+            self._suspects(route, getattr(route.pm.hook, hook))
+        return PluginError(f"plugin {culprit} answered {hook} with {type(got).__name__}, "
+                           f"expected {expected}")
 
-    def _many(self, route: _Route, hook: str, results, kind: type) -> list:
-        """Flatten a collected hook's answers, checking each item's type."""
+    def _many(self, route: _Route, hook: str, results, kind: type, kwargs: dict) -> list:
+        """Flatten a hook's answers (each an iterable of ``kind``, or ``None``), checking each
+        item; an answer that fails as it is read (a generator) is its plugin's failure."""
+        def fits(answer) -> bool:
+            return answer is None or (not isinstance(answer, str | bytes) and isinstance(
+                answer, Iterable) and all(isinstance(item, kind) for item in answer))
+
         items = []
-        for result in results or ():
-            if result is None:
-                continue
-            if isinstance(result, str | bytes) or not isinstance(result, Iterable):
-                raise self._wrong_type(route, hook, f"an iterable of {kind.__name__}", result)
-            for item in result:
-                if not isinstance(item, kind):
-                    raise self._wrong_type(route, hook, f"{kind.__name__} items", item)
-                items.append(item)
+        try:
+            for result in results or ():
+                if result is None:
+                    continue
+                if isinstance(result, str | bytes) or not isinstance(result, Iterable):
+                    raise self._wrong_type(route, hook, f"an iterable of {kind.__name__}",
+                                           result, kwargs, fits)
+                for item in result:
+                    if not isinstance(item, kind):
+                        raise self._wrong_type(route, hook, f"{kind.__name__} items", item,
+                                               kwargs, fits)
+                    items.append(item)
+        except (PayerKitError, KeyboardInterrupt):
+            raise
+        except BaseException as exc:  # read lazily, the answer raised
+            raise self._failed(route, hook, exc) from exc
         return items
 
-    def _one(self, route: _Route, hook: str, result, kind: type):
+    def _one(self, route: _Route, hook: str, result, kind: type, kwargs: dict):
         if result is not None and not isinstance(result, kind):
-            raise self._wrong_type(route, hook, f"a {kind.__name__} or None", result)
+            raise self._wrong_type(route, hook, f"a {kind.__name__} or None", result, kwargs,
+                                   lambda answer: answer is None or isinstance(answer, kind))
         return result
 
     # -- the context ----------------------------------------------------------------
@@ -396,6 +497,7 @@ class PayerKit:
 
     # -- the questions ------------------------------------------------------------
 
+    @_case_unchanged
     def outcomes(self, case: Case, visit: object = None,
                  as_of: dt.date | None = None) -> tuple[Outcome, ...]:
         """Every rule's outcome for a visit, settled by confidence (owner's first)."""
@@ -403,9 +505,10 @@ class PayerKit:
         return self._outcomes(self._route_for(ctx), ctx)
 
     def _outcomes(self, route: _Route, ctx: Context) -> tuple[Outcome, ...]:
-        results = self._call(route, "payerkit_outcomes", **ctx.kwargs())
+        kwargs = ctx.kwargs()
+        results = self._call(route, "payerkit_outcomes", **kwargs)
         # pluggy answers last-registered first: put the owner's first, then rule sets, locals
-        found = self._many(route, "payerkit_outcomes", list(reversed(results)), Outcome)
+        found = self._many(route, "payerkit_outcomes", list(reversed(results)), Outcome, kwargs)
         for rule_set in route.assumed:
             found.append(caution(
                 "PLAN-FUNDING-UNKNOWN", f"coverage.funding is not given: {rule_set.name} "
@@ -415,6 +518,7 @@ class PayerKit:
                 "coverage.funding"))
         return tuple(settle(o) for o in found)
 
+    @_case_unchanged
     def check(self, case: Case, visit: object = None, as_of: dt.date | None = None) -> Eligibility:
         """Will the program pay for this care (a visit, default the last), and on what conditions?"""
         ctx = self.context(case, visit, as_of)
@@ -431,6 +535,7 @@ class PayerKit:
                            requirements=[o.reason for o in outcomes if o.effect == "requirement"],
                            reasons=[o.reason for o in outcomes if o.effect != "requirement"])
 
+    @_case_unchanged
     def price(self, case: Case, visit: object = None, as_of: dt.date | None = None) -> Pricing:
         """Units, charge and allowed amount for each service of a visit (default: the last)."""
         ctx = self.context(case, visit, as_of)
@@ -439,8 +544,9 @@ class PayerKit:
     def _price(self, route: _Route, ctx: Context) -> Pricing:
         program, case, target = ctx.program, ctx.case, ctx.visit
         reasons: list[Reason] = []
-        rule = self._one(route, "payerkit_units",
-                         self._call(route, "payerkit_units", **ctx.kwargs()), UnitRule)
+        kwargs = ctx.kwargs()
+        rule = self._one(route, "payerkit_units", self._call(route, "payerkit_units", **kwargs),
+                         UnitRule, kwargs)
         if rule is None:
             rule = CMS_8_MINUTE
             reasons.append(Reason("UNITS-DEFAULT", f"no unit rule given by {program.id}; "
@@ -450,8 +556,8 @@ class PayerKit:
                                   rule.citation))
         reasons += rule.notes
         schedule = self._one(route, "payerkit_fee_schedule",
-                             self._call(route, "payerkit_fee_schedule", **ctx.kwargs()),
-                             FeeSchedule)
+                             self._call(route, "payerkit_fee_schedule", **kwargs),
+                             FeeSchedule, kwargs)
         if schedule is None:
             reasons.append(Reason("NO-FEE-SCHEDULE", "no fee schedule is configured for "
                                   f"{program.id}: allowed amounts are unknown; give the "
@@ -466,14 +572,20 @@ class PayerKit:
         lines = [self._line(case, target, service, n, schedule, reasons)
                  for service, n in zip(target.services, units, strict=True)]
         pricing = Pricing(program.id, lines, reasons)
+        kwargs = {**kwargs, "pricing": pricing}
         adjusted = self._one(route, "payerkit_adjust_pricing",
-                             self._call(route, "payerkit_adjust_pricing", pricing=pricing,
-                                        **ctx.kwargs()), Pricing)
+                             self._call(route, "payerkit_adjust_pricing", **kwargs), Pricing,
+                             kwargs)
         if adjusted is None:
             return pricing
-        if [(ln.date, ln.code) for ln in adjusted.lines] != [(ln.date, ln.code) for ln in lines]:
-            caller = route.pm.hook.payerkit_adjust_pricing
-            raise PluginError(f"plugin {self._culprit(route, caller)} answered "
+        given = [(ln.date, ln.code) for ln in lines]
+        if [(ln.date, ln.code) for ln in adjusted.lines] != given:
+            def fits(answer) -> bool:
+                return answer is None or [(ln.date, ln.code) for ln in answer.lines] == given
+
+            culprit = self._answerer(route, "payerkit_adjust_pricing", kwargs, fits) or \
+                self._suspects(route, route.pm.hook.payerkit_adjust_pricing)
+            raise PluginError(f"plugin {culprit} answered "
                               "payerkit_adjust_pricing with other lines than it was given "
                               f"({len(adjusted.lines)} for {len(lines)}); it may change "
                               "amounts and reasons, not add, remove or reorder lines")
@@ -505,18 +617,19 @@ class PayerKit:
         return PricedLine(visit.date, service.code, service.modifiers, service.minutes, units,
                           charge, allowed, source, service.diagnoses, rate)
 
+    @_case_unchanged
     def limits(self, case: Case, visit: object = None, as_of: dt.date | None = None) -> Limits:
         """Visits or units used and left under the program's limits, as of a visit."""
         ctx = self.context(case, visit, as_of)
         return self._limits(self._route_for(ctx), ctx)
 
     def _limits(self, route: _Route, ctx: Context) -> Limits:
-        result = self._call(route, "payerkit_visit_limits", **ctx.kwargs())
-        if result is not None and (isinstance(result, str | bytes)
-                                   or not isinstance(result, Iterable)):
-            raise self._wrong_type(route, "payerkit_visit_limits", "an iterable of Limit", result)
-        return Limits(ctx.program.id, self._many(route, "payerkit_visit_limits", [result], Limit))
+        kwargs = ctx.kwargs()
+        result = self._call(route, "payerkit_visit_limits", **kwargs)
+        return Limits(ctx.program.id, self._many(route, "payerkit_visit_limits", [result], Limit,
+                                                 kwargs))
 
+    @_case_unchanged
     def payment_terms(self, case: Case, visit: object = None,
                       as_of: dt.date | None = None) -> PaymentTerms:
         """What the payer owes on the claim for a visit, and by when (prompt pay, interest)."""
@@ -524,10 +637,12 @@ class PayerKit:
         return self._terms(self._route_for(ctx), ctx)
 
     def _terms(self, route: _Route, ctx: Context) -> PaymentTerms:
-        results = self._call(route, "payerkit_payment_terms", **ctx.kwargs())
+        kwargs = ctx.kwargs()
+        results = self._call(route, "payerkit_payment_terms", **kwargs)
         return PaymentTerms(ctx.program.id, self._many(
-            route, "payerkit_payment_terms", list(reversed(results)), PaymentTerm))
+            route, "payerkit_payment_terms", list(reversed(results)), PaymentTerm, kwargs))
 
+    @_case_unchanged
     def scrub(self, case: Case, visit: object = None, as_of: dt.date | None = None,
               written_on: dt.date | None = None, format: str | None = None) -> Scrub:
         """Findings on the claim for a visit, or several, before it goes out; errors first.
@@ -550,7 +665,8 @@ class PayerKit:
         outcomes = [self._outcomes(route, ctx) for ctx in contexts]
         draft = self._draft(contexts, pricings) if checked else None
         return self._scrub(route, contexts, pricings, outcomes,
-                           self._format_findings(contexts, draft, checked),
+                           self._format_findings(contexts[0].case, [c.visit for c in contexts],
+                                                 draft, checked),
                            [self._deadlines(route, ctx) for ctx in contexts], written_on)
 
     def _checked_format(self, format_id: str | None, program: Program) -> str | None:
@@ -567,8 +683,9 @@ class PayerKit:
         findings: list[Finding] = []
         for ctx, pricing, found in zip(contexts, pricings, outcomes, strict=True):
             findings += [o.finding for o in found if o.finding is not None]
-            findings += self._many(route, "payerkit_scrub", self._call(
-                route, "payerkit_scrub", pricing=pricing, **ctx.kwargs()), Finding)
+            kwargs = {**ctx.kwargs(), "pricing": pricing}
+            findings += self._many(route, "payerkit_scrub",
+                                   self._call(route, "payerkit_scrub", **kwargs), Finding, kwargs)
         findings += format_findings
         for ctx, dated in zip(contexts, deadlines, strict=True):
             findings += self._late(ctx, dated, written_on)
@@ -577,8 +694,9 @@ class PayerKit:
         return Scrub(contexts[0].program.id, findings)
 
     def _deadlines(self, route: _Route, ctx: Context) -> tuple[Deadline, ...]:
-        deadlines = self._call(route, "payerkit_filing_deadline", **ctx.kwargs())
-        return tuple(self._many(route, "payerkit_filing_deadline", [deadlines], Deadline))
+        kwargs = ctx.kwargs()
+        deadlines = self._call(route, "payerkit_filing_deadline", **kwargs)
+        return tuple(self._many(route, "payerkit_filing_deadline", [deadlines], Deadline, kwargs))
 
     @staticmethod
     def _late(ctx: Context, deadlines: tuple[Deadline, ...],
@@ -608,7 +726,7 @@ class PayerKit:
         ctx = contexts[0]
         return build_claim(ctx.case, ctx.program, [c.visit for c in contexts], pricings)
 
-    def _format_findings(self, contexts: tuple[Context, ...], draft: Claim | None,
+    def _format_findings(self, case: Case, visits: list[Visit], draft: Claim | None,
                          format_id: str | None) -> list[Finding]:
         """What the writer of ``format_id`` would refuse, found first: the whole claim (all
         its visits) goes through the format's ``check``."""
@@ -617,10 +735,27 @@ class PayerKit:
         fmt = self._formats[format_id][0]
         if fmt.check is None or not draft.lines:
             return []
-        visits = [c.visit for c in contexts]
-        return [_format_finding(fmt, field, problem, contexts[0].case, visits, draft, *severity)
-                for field, problem, *severity in fmt.check(draft)]
+        try:
+            problems = list(fmt.check(draft))
+        except (PayerKitError, KeyboardInterrupt):
+            raise
+        except BaseException as exc:  # the format's bug or sys.exit(): its type, not its text
+            raise PluginError(f"the {fmt.id} check of plugin {self._format_owner(fmt)} "
+                              f"failed: {type(exc).__name__}") from exc
+        for problem in problems:
+            if not (isinstance(problem, tuple | list) and len(problem) in (2, 3)
+                    and all(isinstance(part, str) for part in problem)
+                    and (len(problem) == 2 or problem[2] in ("error", "warning"))):
+                raise PluginError(f"the {fmt.id} check of plugin {self._format_owner(fmt)} "
+                                  f"answered {type(problem).__name__}, expected (claim field, "
+                                  "problem[, severity]) tuples of text")
+        return [_format_finding(fmt, field, problem, case, visits, draft, *severity)
+                for field, problem, *severity in problems]
 
+    def _format_owner(self, fmt: ClaimFormat) -> str:
+        return describe(self._formats[fmt.id][1].info)
+
+    @_case_unchanged
     def build_claim(self, case: Case, visit: object = None,
                     as_of: dt.date | None = None) -> Claim:
         """The :class:`payerkit.model.Claim` for the visits :meth:`claim` would bill (no scrub)."""
@@ -628,6 +763,7 @@ class PayerKit:
         route = self._route_for(contexts[0])
         return self._draft(contexts, [self._price(route, c) for c in contexts])
 
+    @_case_unchanged
     def evaluate(self, case: Case, visit: object = None, as_of: dt.date | None = None, *,
                  format: str | None = None, written_on: dt.date | None = None) -> Evaluation:
         """Every answer for the visits a claim bills, each computed once (one pass).
@@ -648,7 +784,8 @@ class PayerKit:
         outcomes = [self._outcomes(route, ctx) for ctx in contexts]
         deadlines = [self._deadlines(route, ctx) for ctx in contexts]
         draft = self._draft(contexts, pricings)
-        format_findings = self._format_findings(contexts, draft, checked)
+        format_findings = self._format_findings(case, [c.visit for c in contexts], draft,
+                                                checked)
         scrub = self._scrub(route, contexts, pricings, outcomes, format_findings, deadlines,
                             written_on)
         evaluation = Evaluation(
@@ -660,6 +797,7 @@ class PayerKit:
         self._evaluations.add(evaluation)
         return evaluation
 
+    @_case_unchanged
     def claim(self, case: Case, format: str = "x12-837p", visit: object = None,
               options: WriteOptions | None = None, as_of: dt.date | None = None, *,
               evaluation: Evaluation | None = None) -> bytes:
@@ -736,21 +874,36 @@ class PayerKit:
 
     def _write(self, route: _Route, ctx: Context, claim_format: ClaimFormat, claim: Claim,
                visits: list[Visit], options: WriteOptions) -> bytes:
+        """The claim file from ``payerkit_format_claim``: payerkit's own implementation calls
+        the format's ``write``, so what fails there is that format's writer (named by the
+        plugin that registered it), and what fails in another plugin's implementation is
+        that plugin."""
+        hook = "payerkit_format_claim"
+        kwargs = {"program": ctx.program, "case": ctx.case, "claim": claim,
+                  "claim_format": claim_format, "options": options}
+        writer = self._format_owner(claim_format)
         try:
-            data = route.pm.hook.payerkit_format_claim(
-                program=ctx.program, case=ctx.case, claim=claim, claim_format=claim_format,
-                options=options)
-        except FormatError as exc:  # a value the format cannot carry: the writer names the field
-            raise ClaimRefused([_format_finding(claim_format, exc.field, exc.problem,
-                                                ctx.case, visits, claim)]) from None
-        except PayerKitError:
+            data = getattr(route.pm.hook, hook)(**kwargs)
+        except FormatError as exc:  # a value the format cannot carry: say every one, as the
+            # scrub does (the format's check), not only the first the writer met
+            found = _format_finding(claim_format, exc.field, exc.problem, ctx.case, visits, claim)
+            checked = [f for f in self._format_findings(ctx.case, visits, claim, claim_format.id)
+                       if f.severity == "error"]
+            raise ClaimRefused(checked + [found] if found not in checked else checked) from None
+        except (PayerKitError, KeyboardInterrupt):
             raise
-        except Exception as exc:
-            writer = describe(self._formats[claim_format.id][1].info)
+        except BaseException as exc:  # a writer's bug or sys.exit(): its type, not its text
+            raiser = self._raiser(getattr(route.pm.hook, hook), exc)
+            if raiser is not None and raiser not in route.builtins:
+                raise self._failed(route, hook, exc) from exc
             raise PluginError(f"the {claim_format.id} writer of plugin {writer} failed: "
                               f"{type(exc).__name__}") from exc
         if not isinstance(data, bytes):
-            raise self._wrong_type(route, "payerkit_format_claim", "bytes", data)
+            culprit = self._answerer(route, hook, kwargs,
+                                     lambda answer: answer is None or isinstance(answer, bytes))
+            who = (f"plugin {culprit} answered {hook} with" if culprit else
+                   f"the {claim_format.id} writer of plugin {writer} answered")
+            raise PluginError(f"{who} {type(data).__name__}, expected bytes")
         return data
 
     def claim_format(self, format_id: str, program: Program) -> ClaimFormat:

@@ -5,10 +5,13 @@
   dropped whole with one :class:`PluginLoadWarning` naming it, and the rest
   keep working (``PAYERKIT_STRICT_PLUGINS=1`` turns the warning into a
   :class:`~payerkit.errors.PluginError`).
-* ``PAYERKIT_DISABLE_PLUGINS=a,b`` skips entry points by name.
+* ``PAYERKIT_DISABLE_PLUGINS=a,b`` skips plugins by entry-point or distribution name
+  (``premera`` or ``payerkit-premera``); a name that matches none is named in a warning.
 * Registration records (programs, rule sets, claim formats) are checked: two
   plugins claiming one id both lose it, with a warning naming both (an error
-  when strict); everything else they register keeps working.
+  when strict); everything else they register keeps working. An id of
+  payerkit's own (``x12-837p``) stays payerkit's: the plugin loses it, with a
+  warning naming the plugin (an error when strict).
 * payerkit's own features (the X12 837P writer, the generic code checks) are
   plugins registered here first, through the same hooks.
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import os
+import re
 import warnings
 from collections.abc import Iterable
 
@@ -25,6 +29,7 @@ import pluggy
 from attrs import frozen
 
 from . import hookspecs
+from .env import flag
 from .errors import PluginError
 from .model import ClaimFormat, PluginInfo, Program, RuleSet
 
@@ -77,11 +82,19 @@ def new_plugin_manager() -> pluggy.PluginManager:
 
 
 def strict_from_env() -> bool:
-    return os.environ.get("PAYERKIT_STRICT_PLUGINS", "").strip().lower() in {"1", "true", "yes"}
+    """``PAYERKIT_STRICT_PLUGINS`` (on: 1, true, yes, on; off: 0, false, no, off or unset)."""
+    return flag("PAYERKIT_STRICT_PLUGINS")
 
 
-def _disabled() -> set[str]:
-    return {n.strip() for n in os.environ.get("PAYERKIT_DISABLE_PLUGINS", "").split(",") if n.strip()}
+def _disabled() -> dict[str, str]:
+    """``PAYERKIT_DISABLE_PLUGINS``: each name as written, by its :func:`_normal` form."""
+    names = (n.strip() for n in os.environ.get("PAYERKIT_DISABLE_PLUGINS", "").split(","))
+    return {_normal(n): n for n in names if n}
+
+
+def _normal(name: str) -> str:
+    """A name as packaging compares distribution names: case and ``-_.`` runs do not matter."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def fail(message: str, strict: bool) -> None:
@@ -93,6 +106,16 @@ def fail(message: str, strict: bool) -> None:
 
 def describe(info: PluginInfo) -> str:
     return f"{info.name!r} ({info.distribution or 'not installed'})"
+
+
+def is_builtin(reg: Registered) -> bool:
+    """Whether a plugin is one of payerkit's own (:func:`builtin_plugins`)."""
+    return reg.info.distribution == "payerkit"
+
+
+def _noun(kind: type) -> str:
+    """``ClaimFormat`` → ``claim format``."""
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", kind.__name__).lower()
 
 
 def builtin_plugins() -> list[Registered]:
@@ -108,26 +131,36 @@ def builtin_plugins() -> list[Registered]:
 def entry_point_plugins(strict: bool, entry_points: Iterable | None = None) -> list[Registered]:
     """Load each entry point on its own; a broken one warns (or raises when strict).
 
-    An import that calls ``sys.exit()`` or is interrupted is a broken plugin too:
-    it never ends the host.
+    An import that calls ``sys.exit()`` or raises any other ``BaseException`` is a broken
+    plugin too: it never ends the host. ``KeyboardInterrupt`` (Ctrl-C) stops the run.
     """
     if entry_points is None:
         entry_points = importlib.metadata.entry_points(group=GROUP)
     disabled = _disabled()
+    matched: set[str] = set()
     loaded = []
     for ep in entry_points:
-        if ep.name in disabled:
-            continue
         dist = getattr(ep, "dist", None)
         dist_name = dist.metadata["Name"] if dist is not None else None
+        names = {_normal(ep.name), *([_normal(dist_name)] if dist_name else [])}
+        if names & disabled.keys():
+            matched |= names
+            continue
         version = dist.version if dist is not None else None
         info = PluginInfo(ep.name, dist_name, version)
         try:
             plugin = ep.load()
-        except (Exception, SystemExit, KeyboardInterrupt) as exc:  # a plugin bug never stops the host
+        except KeyboardInterrupt:  # Ctrl-C stops the run, wherever it lands
+            raise
+        except BaseException as exc:  # a plugin bug (sys.exit() too) never stops the host
             fail(f"plugin {describe(info)} failed to load: {type(exc).__name__}: {exc}", strict)
             continue
         loaded.append(Registered(plugin, info))
+    unmatched = [written for name, written in disabled.items() if name not in matched]
+    if unmatched:
+        fail("PAYERKIT_DISABLE_PLUGINS names " + ", ".join(map(repr, unmatched)) + ", which "
+             "matched no installed plugin (an entry point or distribution name; payerkit's own "
+             "cannot be disabled): check the spelling against `payerkit plugins`", strict)
     return loaded
 
 
@@ -184,7 +217,9 @@ def build_registry(candidates: Iterable[Registered], strict: bool) -> Registry:
         try:
             check_hooks(reg.plugin, pm)
             found = [(field, _records(reg, hook, kind)) for hook, kind, field in REGISTRATION]
-        except (Exception, SystemExit, KeyboardInterrupt) as exc:
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:
             # no case is loaded yet, so the exception's text holds no patient data
             fail(f"plugin {describe(reg.info)} cannot be registered: {type(exc).__name__}: "
                  f"{exc}", strict)
@@ -197,8 +232,17 @@ def build_registry(candidates: Iterable[Registered], strict: bool) -> Registry:
     for _, kind, field in REGISTRATION:
         table = {}
         for rid, owners in sorted(claims[field].items()):
+            own = [owner for owner in owners if is_builtin(owner[1])]
+            if own and len(owners) > 1:  # payerkit's own id: the plugin loses it, loudly
+                others = [describe(r.info) for r in dict.fromkeys(
+                    r for _, r in owners if not is_builtin(r))]
+                fail(f"{_noun(kind)} id {rid!r} is payerkit's own: plugin "
+                     f"{' and '.join(others)} registered it too and is ignored for it (the "
+                     "rest of the plugin works). Give the plugin's record another id.", strict)
+                table[rid] = own[0]
+                continue
             if len(owners) > 1:
-                fail(f"{kind.__name__.lower()} id {rid!r} is claimed by "
+                fail(f"{_noun(kind)} id {rid!r} is claimed by "
                      + " and ".join(describe(r.info) for _, r in owners)
                      + f": {rid!r} is disabled. Uninstall one, or disable it with "
                      "PAYERKIT_DISABLE_PLUGINS.", strict)
@@ -209,4 +253,4 @@ def build_registry(candidates: Iterable[Registered], strict: bool) -> Registry:
 
 
 __all__ = ["PluginLoadWarning", "Registered", "Registry", "build_registry", "builtin_plugins",
-           "entry_point_plugins", "new_plugin_manager", "strict_from_env"]
+           "entry_point_plugins", "is_builtin", "new_plugin_manager", "strict_from_env"]

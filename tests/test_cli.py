@@ -208,3 +208,47 @@ def test_demo_names_the_case_file_it_cannot_read(tmp_path, capsys, payerkit_data
     (examples / "zz-broken.toml").write_text("program = \n")
     assert main(["demo", str(examples), "-o", str(tmp_path / "out")]) == 2
     assert "zz-broken.toml: case: not valid TOML" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("as_json", [True, False])
+def test_scrub_for_a_format_the_program_does_not_take_prints_its_findings(tmp_path, capsys,
+                                                                          as_json):
+    code, out, err = run(capsys, "scrub", write_case(tmp_path), "--format", "cms-1500",
+                         *(["--json"] if as_json else []))
+    assert code == 1
+    if as_json:
+        data = json.loads(out)
+        assert data["program"] == "test-plan"
+        [finding] = data["findings"]
+        assert finding["code"] == "FORMAT-NOT-ACCEPTED" and finding["severity"] == "error"
+        assert set(finding) == {"severity", "code", "message", "path", "citation"}
+    else:
+        assert "[FORMAT-NOT-ACCEPTED]" in out and "test-plan does not take 'cms-1500'" in out
+    assert err == ""
+
+
+class PaperAdapter(SampleAdapter):
+    from payerkit.model import Program
+
+    program = Program(id="test-plan", name="Test Plan", line_of_business="commercial",
+                      states=("WA",), payer_id="99999",
+                      claim_formats=("x12-837p", "cms-1500", "cms-1500-red"))
+
+
+@pytest.mark.parametrize("form", ["cms-1500", "cms-1500-red"])
+def test_claim_and_scrub_refuse_a_paper_form_with_the_same_list(form, tmp_path, capsys,
+                                                               monkeypatch):
+    monkeypatch.setattr("payerkit.commands.PayerKit",
+                        lambda: PayerKit(entry_points=False, plugins=[PaperAdapter()]))
+    data = json.loads(json.dumps(BASE_CASE, default=str))
+    data["patient"]["last_name"] = "W" * 40  # too long for boxes 2 and 4... of the form
+    data["provider"]["address"]["line1"] = "1" * 40
+    data["coverage"]["insurer"] = "I" * 60
+    case = write_case(tmp_path, data)
+    code, out, _ = run(capsys, "scrub", case, "--format", form, "--json")
+    scrubbed = [f for f in json.loads(out)["findings"] if f["code"] == "FORMAT-LIMIT"]
+    assert code == 1 and len(scrubbed) >= 3
+    code, out, _ = run(capsys, "claim", case, "--format", form, "--json", "-o",
+                       str(tmp_path / "claim.pdf"))
+    assert code == 1 and json.loads(out)["findings"] == scrubbed
+    assert not (tmp_path / "claim.pdf").exists()
