@@ -352,8 +352,25 @@ def test_a_format_check_that_raises_names_its_plugin(payerkit_data_dir):
 def test_a_format_check_answering_the_wrong_type_names_its_plugin(payerkit_data_dir):
     kit = plugin_format(check=lambda claim: ["member_id is too long"])
     with pytest.raises(PluginError, match="the text-bill check of plugin 'Formats' "
-                       r"\(not installed\) answered str, expected \(claim field, problem\)"):
+                       r"\(not installed\) answered str, expected \(claim field, problem"):
         kit.scrub(make_case(program="text-plan"), format="text-bill")
+
+
+@pytest.mark.parametrize("answer", [("member_id", "too long", "fatal"), ("member_id",),
+                                    ("member_id", "too long", "warning", "extra")])
+def test_a_format_check_answering_a_bad_severity_or_size_names_its_plugin(answer,
+                                                                          payerkit_data_dir):
+    kit = plugin_format(check=lambda claim: [answer])
+    with pytest.raises(PluginError, match="the text-bill check of plugin 'Formats'"):
+        kit.scrub(make_case(program="text-plan"), format="text-bill")
+
+
+def test_a_format_checks_warning_is_a_finding_and_the_claim_is_written(payerkit_data_dir):
+    kit = plugin_format(check=lambda claim: [("member_id", "looks odd", "warning")])
+    case = make_case(program="text-plan")
+    found = [f for f in kit.scrub(case, format="text-bill").findings if f.code == "FORMAT-WARNING"]
+    assert [(f.severity, f.path) for f in found] == [("warning", "coverage.member_id")]
+    assert kit.claim(case, "text-bill")
 
 
 def test_a_writer_answering_text_names_its_plugin_not_payerkit(payerkit_data_dir):
