@@ -13,6 +13,9 @@ from .rules.codes import normalize_icd
 from .rules.money import total
 
 RELATED_CAUSE = {"auto_accident": "auto", "work_injury": "employment", "other_accident": "other"}
+#: The line of business whose insured is always the employer (X12 RFI 1925: "the employer
+#: (who is always the subscriber in workers' compensation)").
+WORKERS_COMP = "workers_comp"
 #: ``[claim] frequency`` → X12 CLM05-3 (CMS-1500 box 22's resubmission code).
 FREQUENCY = {"original": "1", "replacement": "7", "void": "8"}
 
@@ -103,13 +106,18 @@ def _build(case: Case, program: Program, visits: tuple[Visit, ...],
     # the claim's place (CLM05-1) is its lines' most common; each line keeps its own (SV105)
     places = Counter(line.place_of_service for line in lines).most_common(1)
     place = places[0][0] if places else min(visits, key=lambda v: v.date).place_of_service
+    workers_comp = program.line_of_business == WORKERS_COMP
+    if workers_comp:  # the employer is the insured; a [subscriber] has no place in the claim
+        relation = "employee"
+    else:
+        relation = "self" if case.subscriber is None else case.subscriber.relationship
     return Claim(
         id=claim_id(case, visits),
         program_id=program.id,
         billing=case.provider,
-        insured=case.insured,
+        insured=case.patient if workers_comp else case.insured,
         patient=case.patient,
-        relation="self" if case.subscriber is None else case.subscriber.relationship,
+        relation=relation,
         member_id=coverage.member_id,
         payer_name=payer_name,
         payer_id=payer_id,
@@ -142,6 +150,8 @@ def _build(case: Case, program: Program, visits: tuple[Visit, ...],
         payer_address=coverage.insurer_address,
         amount_paid=_paid(visits),
         first_visit_date=case.visits[0].date,
+        employer=coverage.employer if workers_comp else None,
+        employer_address=coverage.employer_address if workers_comp else None,
     )
 
 
@@ -176,6 +186,7 @@ _CASE_FIELDS = {
     "accepts_assignment": "claim.accepts_assignment", "benefits_assigned": "claim.benefits_assigned",
     "release_of_information": "claim.release_of_information", "frequency": "claim.frequency",
     "original_claim_number": "claim.original_claim_number",
+    "employer": "coverage.employer", "employer_address": "coverage.employer_address",
 }
 #: A claim line's fields that the case's service calls otherwise.
 _LINE_FIELDS = {"pointers": "diagnoses"}

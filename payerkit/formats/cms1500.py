@@ -46,6 +46,14 @@ marks an item unconfirmed, the NUCC manual's general rule is followed, and said 
 * 12, 13, 31: ``SIGNATURE ON FILE`` when the claim says so (CLM09, CLM08, CLM06), the date
   of writing in 31; 27 accept assignment (CLM07); 25 the tax id digits with SSN/EIN.
 * 11d is ``NO``: payerkit's claims carry no other payer (the 837P has no 2320 loop).
+* Workers' compensation (the employer is the insured, as in the 837P's 2010BA): 4 the
+  employer's name and 7 its address ("for workers' compensation claims, enter the name of
+  the Employer" / "the address of the Employer": NUCC items 4 and 7 as quoted by the
+  speedysoftusa knowledge base, MEDIUM); 1a the member id the payer gave (NUCC item 1a:
+  "the appropriate identifier of the employee", as quoted by primecaremedicalbilling.com,
+  MEDIUM); 6 ``Other`` (the 837P's PAT01 ``20``, employee, has no box of its own); 11a
+  blank (it is the insured's birth date and sex: an employer has neither — payerkit's
+  reading); 11 the group number when the case gives one, as for any claim.
 * 26 (patient's account number — "strongly encouraged but not required on a paper claim")
   carries the claim id without hyphens when it fits the box's 14 characters; payerkit's own
   generated ids (18) do not, and are left out rather than cut.
@@ -306,7 +314,9 @@ _INSURANCE_TYPE = {"MB": "medicare", "MA": "medicare", "MC": "medicaid", "CH": "
 #: when the claim has a group number; NUCC puts commercial insurance without a group,
 #: HMOs, auto, liability and workers' compensation under "Other".
 _GROUP_CAPABLE = frozenset({"CI", "BL", "FI"})
-_RELATION = {"self": "6.self", "spouse": "6.spouse", "child": "6.child", "other": "6.other"}
+#: Item 6 has four boxes; the injured worker (the 837P's PAT01 20, employee) is "Other".
+_RELATION = {"self": "6.self", "spouse": "6.spouse", "child": "6.child", "other": "6.other",
+             "employee": "6.other"}
 _CAUSE = {"employment": "10a", "auto": "10b", "other": "10c"}
 
 
@@ -504,19 +514,23 @@ class _Mapper:
             self.put("1a", member)
         self.person_name(claim.patient, "patient", "2", "box 2")
         self.birth_and_sex(claim.patient, "patient", "3")
-        self.person_name(claim.insured, "insured", "4", "box 4")
         self.address(claim.patient.address, "patient.address", "5")
         relation = _RELATION.get(claim.relation)
         if relation is None:
             self.refuse("relation", "must be 'self', 'spouse', 'child' or 'other'")
         else:
             self.check(relation)
-        self.address(claim.insured.address, "insured.address", "7")
+        if claim.employer_is_insured:
+            self.employer()
+        else:
+            self.person_name(claim.insured, "insured", "4", "box 4")
+            self.address(claim.insured.address, "insured.address", "7")
         if claim.group_number:
             group = self.ident(claim.group_number, "group_number", "11", "box 11")
             if group:
                 self.put("11", group)
-        self.birth_and_sex(claim.insured, "insured", "11a")
+        if not claim.employer_is_insured:  # an employer has no birth date or sex
+            self.birth_and_sex(claim.insured, "insured", "11a")
         self.related_cause()
         self.check("11d.no")
         if claim.release_of_information == "Y":
@@ -538,6 +552,24 @@ class _Mapper:
             if auth:
                 self.put("23", auth)
         self.billing()
+
+    def employer(self) -> None:
+        """Workers' compensation: items 4 and 7 are the employer's name and address (NUCC:
+        "for workers' compensation claims, enter the name of the Employer", and its
+        address in 7); without an address on record, 7 stays blank."""
+        claim = self.claim
+        name = name_text(claim.employer, organization=True)
+        width = FIELDS["4"].width
+        if not name:
+            self.refuse("employer", "required in workers' compensation: the employer is the "
+                        "insured (box 4)")
+        elif len(name) > width:
+            self.refuse("employer", f"box 4 holds {width} characters for the employer's name; "
+                        "this one is longer and is never cut: shorten it in the case")
+        else:
+            self.put("4", name)
+        if claim.employer_address is not None:
+            self.address(claim.employer_address, "employer_address", "7")
 
     def carrier(self) -> None:
         """The carrier block (NUCC: name; address lines; city, state and ZIP): the payer's name,

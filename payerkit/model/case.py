@@ -107,6 +107,11 @@ class Coverage:
     visits_used_elsewhere: int = 0
     #: ``fully_insured`` or ``self_funded`` (ERISA): state insurance law governs only the first.
     funding: Funding | None = None
+    #: The patient's employer. In workers' compensation the employer is the insured (the
+    #: 837P's subscriber, 2010BA; CMS-1500 boxes 4 and 7), so a workers' compensation claim
+    #: needs its name; its address is for paper claims (box 7), never the 837P's.
+    employer: str | None = None
+    employer_address: Address | None = None
 
 
 @frozen

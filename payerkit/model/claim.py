@@ -19,8 +19,9 @@ from ..rules.money import total
 from .case import Address, Person, Practitioner, Provider
 
 RelatedCause = Literal["auto", "employment", "other"]
-#: How the patient relates to the insured; ``self`` when they are the same person.
-PatientRelation = Literal["self", "spouse", "child", "other"]
+#: How the patient relates to the insured; ``self`` when they are the same person;
+#: ``employee`` in workers' compensation, where the insured is always the employer.
+PatientRelation = Literal["self", "spouse", "child", "other", "employee"]
 #: Claim frequency (X12 CLM05-3, CMS-1500 box 22's resubmission code): ``1`` original,
 #: ``7`` replacement of a prior claim, ``8`` void of a prior claim.
 ClaimFrequency = Literal["1", "7", "8"]
@@ -56,7 +57,12 @@ class Claim:
     """One claim. ``place_of_service`` is the claim's (CLM05-1): the place of most of its
     lines (the earliest on a tie); each line keeps its own. ``frequency`` is ``1`` for an
     original claim, ``7``/``8`` for a replacement/void of the payer's claim
-    ``original_claim_number``."""
+    ``original_claim_number``.
+
+    In workers' compensation (``relation`` ``employee``) the insured is the patient's
+    employer, ``employer`` (its name) and ``employer_address``: the employer is always the
+    subscriber (X12 RFI 1925), so the writers put it where the insured goes and the worker
+    where the patient goes; ``insured`` is then the patient."""
 
     id: str
     program_id: str
@@ -101,6 +107,9 @@ class Claim:
     amount_paid: Decimal | None = None
     #: The first visit of the episode in the case (NF-3 "date of first visit").
     first_visit_date: dt.date | None = None
+    #: The employer, the insured of a workers' compensation claim (``relation`` ``employee``).
+    employer: str | None = None
+    employer_address: Address | None = None
 
     @property
     def total_charge(self) -> Decimal:
@@ -114,6 +123,11 @@ class Claim:
     @property
     def patient_is_insured(self) -> bool:
         return self.relation == "self"
+
+    @property
+    def employer_is_insured(self) -> bool:
+        """Workers' compensation: the employer is the insured, the worker the patient."""
+        return self.relation == "employee"
 
 
 __all__ = ["Address", "Claim", "ClaimFrequency", "ClaimLine", "Person", "Practitioner", "Provider"]

@@ -154,7 +154,11 @@ def assert_crosswalk(claim: Claim, pages: list[dict], x12: str) -> None:
             "group" if sbr[9] in ("CI", "BL", "FI") and sbr[3] else "other")
         assert _checked(page, "1") == [expected_type]
         assert page["1a"] == seg["NM1*IL"][9]
-        assert page["4"] == _name(seg["NM1*IL"])
+        employer = seg["NM1*IL"][2] == "2"  # workers' compensation: the employer is insured
+        if employer:
+            assert page["4"] == name_text(seg["NM1*IL"][3], organization=True)
+        else:
+            assert page["4"] == _name(seg["NM1*IL"])
         assert page["2"] == _name(seg[f"NM1*{patient_loop}"])
         dmg = seg[f"DMG*{patient_loop}"]
         _date(page, "3", dmg[2], four=True)
@@ -165,8 +169,18 @@ def assert_crosswalk(claim: Claim, pages: list[dict], x12: str) -> None:
             _address(page, "7", seg["N3*IL"], seg["N4*IL"])
             _date(page, "11a", seg["DMG*IL"][2], four=True)
         else:
-            assert _checked(page, "6") == [{"01": "spouse", "19": "child", "G8": "other"}[
-                seg["PAT"][1]]]
+            assert _checked(page, "6") == [{"01": "spouse", "19": "child", "G8": "other",
+                                            "20": "other"}[seg["PAT"][1]]]
+        if employer:  # box 7 is the employer's address (paper only: not in the 837P)
+            address = claim.employer_address
+            if address is None:
+                assert not any(k.startswith("7.") for k in page)
+            else:
+                assert page["7.street"] == address_text(
+                    " ".join(filter(None, (address.line1, address.line2))))
+                assert (page["7.city"], page["7.state"], page["7.zip"]) == \
+                    (address_text(address.city), address.state, address.zip)
+            assert not any(k.startswith("11a.") for k in page)  # an employer has no birth date
         assert page.get("11") == (sbr[3] or None)
         if "Y4" in seg["ref"]:
             assert (page["11b.qual"], page["11b"]) == ("Y4", seg["ref"]["Y4"])
@@ -330,6 +344,33 @@ def test_ny_covered_reads_back_as_expected():
     assert "26" not in page  # PK20260312... has 18 characters: the 14-character box stays empty
 
 
+def test_workers_comp_boxes_4_and_7_are_the_employer():
+    """Connecticut workers' compensation: the employer in 4 and 7 (NUCC items 4 and 7), the
+    worker in 2, 3 and 5, "Other" in 6, the employee's id in 1a, no 11a."""
+    case = load_case(EXAMPLES / "ct-wc-covered.toml")
+    claim = _kit().build_claim(case)
+    x12 = write_837p(claim, OPTIONS).decode("ascii")
+    for pdf in (write_cms1500(claim, OPTIONS), write_cms1500_red(claim, OPTIONS, (0, 0))):
+        page, = read_boxes(pdf)
+        assert page["4"] == "RIVERSIDE DISTRIBUTION LLC"
+        assert (page["7.street"], page["7.city"], page["7.state"], page["7.zip"]) == \
+            ("400 INDUSTRIAL WAY", "MERIDEN", "CT", "06450")
+        assert page["2"] == "RIVERA, ANA" and page["5.city"] == "HAMDEN"
+        assert _checked(page, "6") == ["other"] and page["1a"] == "WC0112026"
+        assert not any(k.startswith("11a.") for k in page)
+        assert (page["10a.yes"], page["11b.qual"], page["11b"]) == ("X", "Y4", "WC26004417")
+        assert_crosswalk(claim, [page], x12)
+
+
+def test_workers_comp_without_employer_is_refused_on_paper():
+    claim = attrs.evolve(_kit().build_claim(load_case(EXAMPLES / "ct-wc-covered.toml")),
+                         employer=None)
+    assert [f for f, _ in check_cms1500(claim)] == ["employer"]
+    long_name = attrs.evolve(claim, employer="Riverside Regional Distribution Centers LLC")
+    [(field, problem)] = check_cms1500(long_name)
+    assert field == "employer" and "box 4 holds 28" in problem
+
+
 # ------------------------------------------------------------------------------ hypothesis
 
 _WORD = st.from_regex(r"[A-Z][a-z]{1,7}", fullmatch=True)
@@ -360,8 +401,8 @@ def people(draw, born_before: dt.date) -> Person:
 def claims(draw) -> Claim:
     first_day = draw(st.dates(dt.date(2025, 1, 1), dt.date(2026, 6, 1)))
     patient = draw(people(dt.date(2020, 1, 1)))
-    relation = draw(st.sampled_from(["self", "spouse", "child", "other"]))
-    insured = patient if relation == "self" else draw(people(dt.date(2005, 1, 1)))
+    relation = draw(st.sampled_from(["self", "spouse", "child", "other", "employee"]))
+    insured = patient if relation in ("self", "employee") else draw(people(dt.date(2005, 1, 1)))
     diagnoses = draw(st.lists(st.sampled_from(_CODES), min_size=1, max_size=12, unique=True))
     n_lines = draw(st.integers(1, 13))
     lines = []
@@ -391,7 +432,8 @@ def claims(draw) -> Claim:
         member_id=draw(st.from_regex(r"[A-Z0-9]{2,25}", fullmatch=True)),
         payer_name=f"{draw(_WORD)} {draw(st.sampled_from(['Health Plan', 'Insurance Co', 'Mutual']))}",
         payer_id="12345",
-        filing_indicator=draw(st.sampled_from(["CI", "BL", "AM", "WC", "MB", "MC", "HM"])),
+        filing_indicator="WC" if relation == "employee" else draw(
+            st.sampled_from(["CI", "BL", "AM", "MB", "MC", "HM"])),
         diagnoses=diagnoses, lines=lines,
         place_of_service=lines[0].place_of_service,
         group_number=draw(st.one_of(st.none(), st.from_regex(r"[A-Z0-9]{1,15}", fullmatch=True))),
@@ -405,6 +447,9 @@ def claims(draw) -> Claim:
         provider_signature_on_file=draw(st.booleans()), accepts_assignment=draw(st.booleans()),
         benefits_assigned=draw(st.booleans()), release_of_information=draw(st.sampled_from("YI")),
     )
+    if relation == "employee":
+        values.update(employer=f"{draw(_WORD)} {draw(st.sampled_from(['Inc', 'LLC', 'Co']))}",
+                      employer_address=draw(st.one_of(st.none(), addresses(short_city=True))))
     if "payer_address" in attrs.fields_dict(Claim):
         values.update(payer_address=draw(st.one_of(st.none(), addresses(short_city=True))),
                       amount_paid=draw(st.one_of(st.none(), st.builds(

@@ -14,7 +14,7 @@ from . import billing, liability, pricing, sources
 from .facts import AT, CtFacts, checked
 
 PROGRAM_ID = "ct-workers-comp"
-#: The WCC's 1995 memorandum asks for the CMS-1500; only the 837P writer is installed so far.
+#: The WCC's 1995 memorandum asks for the CMS-1500; the 837P is payerkit's electronic claim.
 PROGRAM = Program(
     id=PROGRAM_ID,
     name="Connecticut workers' compensation (C.G.S. chapter 568)",
@@ -26,6 +26,8 @@ PROGRAM = Program(
              sources.FEE_SCHEDULE, sources.CONTRACT_FIRST, sources.CLAIM_NUMBER,
              sources.RELATED_CAUSE),
     facts=CtFacts,
+    # older files gave the employer as a fact; it is the case's coverage.employer now
+    moved_facts={"employer": "coverage.employer"},
 )
 BILL_DAYS = ("calendar days after the date of service, the service day not counted, as the "
              "practice recorded the carrier's deadline (no Connecticut rule was found)")
