@@ -28,6 +28,9 @@ WORKERS_COMP_SUBSCRIBER = Citation(
     "always the subscriber in workers' compensation; the patient's address goes in 2010CA",
     "x12.org, Requests for Interpretation", "high",
     "https://x12.org/resources/requests-for-interpretation/rfi-1925-wc-ebills-subscriber-address")
+ASSIGNMENT = Citation("ASC X12 837P 005010X222A1 CLM08 (benefits assignment certification); "
+                      "NUCC 1500 instructions, item 13 (\"Signature on File\", blank when "
+                      "there is no signature on file)", confidence="rule")
 _PO_BOX = re.compile(r"\bP\.?\s*O\.?\s*BOX\b|\bPOST OFFICE BOX\b|\bLOCKBOX\b", re.I)
 
 
@@ -90,8 +93,21 @@ def provider_findings(program, case) -> list[Finding]:
 def submission_findings(case) -> list[Finding]:
     """A corrected claim (replacement or void) names the payer's claim it corrects; an
     original claim names none (a number given with ``original`` is a correction half-said,
-    and an original sent instead is a duplicate)."""
+    and an original sent instead is a duplicate). An assignment of benefits not recorded is
+    written as not assigned: a warning says so."""
     sub = case.claim
+    found = []
+    if sub.benefits_assigned is None:
+        found.append(Finding(
+            "warning", "BENEFITS-ASSIGNMENT-NOT-RECORDED", "claim.benefits_assigned: not "
+            "recorded, so the claim says benefits are not assigned (837P CLM08 N, CMS-1500 "
+            "box 13 blank) and the payer may pay the patient; record true when the patient "
+            "signed an assignment of benefits to the practice, false when not",
+            "claim.benefits_assigned", ASSIGNMENT))
+    return found + _correction_findings(sub)
+
+
+def _correction_findings(sub) -> list[Finding]:
     if sub.frequency in ("replacement", "void") and not sub.original_claim_number:
         return [_error("NO-ORIGINAL-CLAIM-NUMBER", f"claim.original_claim_number: a {sub.frequency} "
                        "claim needs the payer's claim control number of the claim it corrects "

@@ -142,7 +142,8 @@ def _build(case: Case, program: Program, visits: tuple[Visit, ...],
         usage=sub.usage,
         provider_signature_on_file=sub.provider_signature_on_file,
         accepts_assignment=sub.accepts_assignment,
-        benefits_assigned=sub.benefits_assigned,
+        # not recorded is not assigned: CLM08 and box 13 attest a signed form (documented)
+        benefits_assigned=sub.benefits_assigned is True,
         release_of_information=sub.release_of_information,
         # an unknown frequency goes to the writers as given, which refuse it by its field
         frequency=FREQUENCY.get(sub.frequency, sub.frequency),

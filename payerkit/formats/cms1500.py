@@ -537,7 +537,7 @@ class _Mapper:
             self.put("12", SIGNATURE_ON_FILE)
         elif claim.release_of_information != "I":
             self.refuse("release_of_information", "must be 'Y' or 'I'")
-        if claim.benefits_assigned is True:  # not recorded (None): no signature is claimed
+        if claim.benefits_assigned:  # the same value as CLM08
             self.put("13", SIGNATURE_ON_FILE)
         self.dates()
         if claim.referring is not None:

@@ -706,7 +706,7 @@ def _claim(out: list[str], claim: Claim, hi: str) -> None:
     total = _amount(claim.total_charge, "total_charge")
     signature = "Y" if claim.provider_signature_on_file else "N"
     assignment = "A" if claim.accepts_assignment else "C"
-    benefits = "N" if claim.benefits_assigned is False else "Y"  # not recorded: Y (documented)
+    benefits = "Y" if claim.benefits_assigned else "N"  # the same value as box 13
     release = claim.release_of_information
     if release not in ("Y", "I"):
         release = _refuse("release_of_information", "must be 'Y' or 'I'", "Y")

@@ -215,7 +215,8 @@ class Submission:
     #: CLM07: the provider accepts assignment (``A``); ``False`` writes ``C``.
     accepts_assignment: bool = True
     #: CLM08: the patient signed an assignment of benefits (pay the provider). ``None``:
-    #: not recorded; writers use ``Y`` and a program that needs it recorded says so.
+    #: not recorded, which every form reads as not assigned (CLM08 ``N``, box 13 blank:
+    #: no form attests a signature nobody recorded); the scrub warns.
     benefits_assigned: bool | None = None
     #: CLM09: release of information: ``Y`` signed statement, ``I`` informed consent only.
     release_of_information: ReleaseOfInformation = "Y"

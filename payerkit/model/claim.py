@@ -94,9 +94,10 @@ class Claim:
     #: CLM08 benefits assigned to the provider (Y/N); CLM09 release of information (Y/I).
     provider_signature_on_file: bool = True
     accepts_assignment: bool = True
-    #: ``None``: not recorded (the 837P writes ``Y``, its documented default; paper forms
-    #: claim no signed assignment).
-    benefits_assigned: bool | None = True
+    #: The one value every form reads (CLM08, CMS-1500 box 13, the NF-3's assignment):
+    #: ``True`` only when the case records a signed assignment (``build_claim`` reads an
+    #: unrecorded one as ``False``: no form attests a signature nobody recorded).
+    benefits_assigned: bool = True
     release_of_information: Literal["Y", "I"] = "Y"
     frequency: ClaimFrequency = "1"
     #: The payer's claim control number of the claim replaced or voided (REF*F8, box 22).

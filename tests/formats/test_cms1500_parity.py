@@ -193,10 +193,9 @@ def assert_crosswalk(claim: Claim, pages: list[dict], x12: str) -> None:
         assert page.get("10b.state") == (related[3] if related[0] == "AA" else None)
         # 12, 13, 14, 15, 17
         assert page.get("12") == ("SIGNATURE ON FILE" if clm[9] == "Y" else None)
-        # 13: CLM08; an assignment not recorded is Y in the 837P (its documented default) but
-        # no signature is claimed on paper
-        assert page.get("13") == ("SIGNATURE ON FILE" if clm[8] == "Y"
-                                  and claim.benefits_assigned is True else None)
+        # 13: CLM08, the one value of the claim (an assignment not recorded is not assigned)
+        assert page.get("13") == ("SIGNATURE ON FILE" if clm[8] == "Y" else None)
+        assert clm[8] == ("Y" if claim.benefits_assigned else "N")
         if "431" in seg["dtp"]:
             assert page["14.qual"] == "431"
             _date(page, "14", seg["dtp"]["431"])
@@ -342,6 +341,25 @@ def test_ny_covered_reads_back_as_expected():
     assert [page["33.1"], page["33.2"], page["33.3"]] == \
         ["HARBOR MASSAGE THERAPY PLLC", "100 MAIN ST", "ALBANY NY 122070001"]
     assert "26" not in page  # PK20260312... has 18 characters: the 14-character box stays empty
+
+
+@pytest.mark.parametrize("recorded", [True, False, None])
+def test_box_13_and_clm08_say_the_same_whether_recorded_or_not(recorded):
+    """One value, read once from the claim: an assignment of benefits not recorded in the
+    case is not claimed anywhere (CLM08 N, box 13 blank), since both attest a signed form."""
+    case = load_case(EXAMPLES / "premera-covered.toml")
+    case = attrs.evolve(case, claim=attrs.evolve(case.claim, benefits_assigned=recorded))
+    claim = _kit().build_claim(case)
+    assert claim.benefits_assigned is (recorded is True)
+    clm = loops(write_837p(claim, OPTIONS).decode("ascii"))["CLM"]
+    assert clm[8] == ("Y" if recorded else "N")
+    for pdf in (write_cms1500(claim, OPTIONS), write_cms1500_red(claim, OPTIONS, (0, 0))):
+        page, = read_boxes(pdf)
+        assert page.get("13") == ("SIGNATURE ON FILE" if recorded else None)
+    unrecorded = [f for f in _kit().scrub(case).findings
+                  if f.code == "BENEFITS-ASSIGNMENT-NOT-RECORDED"]
+    assert [(f.severity, f.path) for f in unrecorded] == \
+        ([("warning", "claim.benefits_assigned")] if recorded is None else [])
 
 
 def test_workers_comp_boxes_4_and_7_are_the_employer():
