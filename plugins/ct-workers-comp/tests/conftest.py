@@ -46,6 +46,7 @@ BASE = {
     "facts": {"ct-workers-comp": {
         "notice_of_claim_date": D(2026, 1, 14),
         "accepted_date": D(2026, 1, 28), "billing_arrangement": "carrier_agreement"}},
+    "claim": {"benefits_assigned": True},
     "fees": {"source": "Test copy of a fee schedule (test figures)",
              "rates": {"97124": "20.00", "97140": "25.00"}},
     "visits": [{"date": D(2026, 2, 2 + 7 * i), "services": [
