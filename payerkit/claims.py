@@ -132,8 +132,10 @@ def _build(case: Case, program: Program, visits: tuple[Visit, ...],
         referring=episode.prescription.prescriber if episode.prescription else None,
         related_cause=cause,
         accident_state=episode.state if cause == "auto" else None,
+        # the case's one date is the onset of the condition (DTP*431, box 14) and, for an
+        # accident or injury, also the accident's date (DTP*439, box 15)
         accident_date=episode.onset_date if cause is not None else None,
-        onset_date=episode.onset_date if cause is None else None,
+        onset_date=episode.onset_date,
         prior_authorization=auth.number if auth is not None and any(
             auth.covers(v.date) for v in visits) else None,
         sender_id=sub.sender_id or case.provider.npi,

@@ -648,8 +648,12 @@ class _Mapper:
                 self.put("11b", number)
 
     def dates(self) -> None:
-        """14 onset (431) or 15 accident (439): the date the 837P sends in DTP*431 / DTP*439."""
+        """14 onset (431) and 15 accident (439): the dates the 837P sends in DTP*431 and
+        DTP*439, each in its own box."""
         claim = self.claim
+        if claim.onset_date is not None:
+            self.put("14.qual", "431")
+            self.date(claim.onset_date, "onset_date", "14", four_digit_year=False)
         if claim.related_cause is not None:
             if claim.accident_date is None:
                 if claim.related_cause != "employment":
@@ -658,9 +662,6 @@ class _Mapper:
             else:
                 self.put("15.qual", "439")
                 self.date(claim.accident_date, "accident_date", "15", four_digit_year=False)
-        elif claim.onset_date is not None:
-            self.put("14.qual", "431")
-            self.date(claim.onset_date, "onset_date", "14", four_digit_year=False)
 
     def diagnoses(self) -> None:
         """Item 21: ICD indicator 0, codes A-L without the decimal point."""

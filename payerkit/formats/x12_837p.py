@@ -715,10 +715,10 @@ def _claim(out: list[str], claim: Claim, hi: str) -> None:
         frequency = _refuse("frequency", "must be 'original', 'replacement' or 'void'", "1")
     out.append(f"CLM*{claim_id}*{total}***{pos}:B:{frequency}*{signature}*{assignment}*{benefits}"
                f"*{release}{related}")
+    if claim.onset_date is not None:  # the TR3's order: onset (431) before accident (439)
+        out.append(f"DTP*431*D8*{_date(claim.onset_date, 'onset_date')}")
     if accident is not None:
         out.append(f"DTP*439*D8*{_date(accident, 'accident_date')}")
-    elif claim.onset_date is not None:
-        out.append(f"DTP*431*D8*{_date(claim.onset_date, 'onset_date')}")
     if claim.prior_authorization:
         out.append(f"REF*G1*{_own_ident(claim.prior_authorization, 'prior_authorization')}")
     if frequency != "1":  # a replacement or void names the payer's claim it corrects

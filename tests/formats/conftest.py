@@ -134,6 +134,7 @@ def _workers_comp_claim() -> Claim:
         referring=REFERRING,
         related_cause="employment",
         accident_date=dt.date(2026, 1, 12),
+        onset_date=dt.date(2026, 1, 12),
         prior_authorization="WCA55210",
         sender_id="PAYERKITSUB",
         receiver_id="CLEARHOUSE01",

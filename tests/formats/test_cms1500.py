@@ -91,7 +91,8 @@ def test_the_auto_claim(auto_accident_claim):
     assert (v["10a.no"], v["10b.yes"], v["10b.state"], v["10c.no"]) == ("X", "X", "NY", "X")
     assert (v["11b.qual"], v["11b"]) == ("Y4", "CLM7788990011")
     assert (v["15.qual"], v["15.mm"], v["15.dd"], v["15.yy"]) == ("439", "12", "20", "25")
-    assert "14.qual" not in v  # the accident date is 15/439, as the 837P's DTP*439
+    # the onset is 14/431 (DTP*431), the accident 15/439 (DTP*439): the same day here
+    assert (v["14.qual"], v["14.mm"], v["14.dd"], v["14.yy"]) == ("431", "12", "20", "25")
     assert (v["12"], v["13"], v["31"], v["31.date"]) == \
         ("SIGNATURE ON FILE", "SIGNATURE ON FILE", "SIGNATURE ON FILE", "03 20 26")
     assert (v["21.ind"], v["21.A"], v["21.B"]) == ("0", "S134XXA", "M542")  # no decimal point

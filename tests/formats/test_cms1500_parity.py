@@ -328,6 +328,7 @@ def test_ny_covered_reads_back_as_expected():
     assert (page["10a.no"], page["10b.yes"], page["10b.state"], page["10c.no"]) == \
         ("X", "X", "NY", "X")
     assert (page["11b.qual"], page["11b"]) == ("Y4", "CLM7788990011")
+    assert (page["14.qual"], page["14.mm"], page["14.dd"], page["14.yy"]) == ("431", "03", "02", "26")
     assert (page["15.qual"], page["15.mm"], page["15.dd"], page["15.yy"]) == ("439", "03", "02", "26")
     assert (page["17.qual"], page["17"], page["17b"]) == ("DN", "ROBERT JONES", "1245319599")
     assert (page["21.ind"], page["21.A"], page["21.B"], page["21.C"]) == \
@@ -341,6 +342,24 @@ def test_ny_covered_reads_back_as_expected():
     assert [page["33.1"], page["33.2"], page["33.3"]] == \
         ["HARBOR MASSAGE THERAPY PLLC", "100 MAIN ST", "ALBANY NY 122070001"]
     assert "26" not in page  # PK20260312... has 18 characters: the 14-character box stays empty
+
+
+@pytest.mark.parametrize("name", ["ny-covered", "premera-covered", "ct-wc-covered"])
+def test_box_14_is_the_onset_and_box_15_the_accident(name):
+    """The case's onset (episode.onset_date) is box 14 / DTP*431 on every claim; an
+    accident's date (the same day) is also box 15 / DTP*439."""
+    case = load_case(EXAMPLES / f"{name}.toml")
+    claim = _kit().build_claim(case)
+    onset = case.episode.onset_date
+    assert claim.onset_date == onset
+    accident = case.episode.kind != "illness"
+    assert claim.accident_date == (onset if accident else None)
+    dtp = loops(write_837p(claim, OPTIONS).decode("ascii"))["dtp"]
+    assert dtp["431"] == f"{onset:%Y%m%d}" and dtp.get("439") == (dtp["431"] if accident else None)
+    page, = read_boxes(write_cms1500(claim, OPTIONS))
+    assert (page["14.qual"], page["14.mm"], page["14.dd"], page["14.yy"]) == \
+        ("431", f"{onset:%m}", f"{onset:%d}", f"{onset:%y}")
+    assert page.get("15.qual") == ("439" if accident else None)
 
 
 @pytest.mark.parametrize("recorded", [True, False, None])
@@ -460,7 +479,7 @@ def claims(draw) -> Claim:
         rendering=rendering, referring=referring, related_cause=cause,
         accident_state=draw(st.sampled_from(_STATES)) if cause == "auto" else None,
         accident_date=first_day - dt.timedelta(days=3) if cause else None,
-        onset_date=None if cause else draw(st.one_of(st.none(), st.just(first_day))),
+        onset_date=draw(st.one_of(st.none(), st.just(first_day - dt.timedelta(days=3)))),
         prior_authorization=draw(st.one_of(st.none(), st.from_regex(r"[A-Z0-9]{4,20}", fullmatch=True))),
         provider_signature_on_file=draw(st.booleans()), accepts_assignment=draw(st.booleans()),
         benefits_assigned=draw(st.booleans()), release_of_information=draw(st.sampled_from("YI")),

@@ -81,8 +81,9 @@ def test_patient_is_insured(auto_accident_claim, fixed_options):
     assert ["REF", "Y4", "CLM7788990011"] in segs(text, "REF")
     clm = segs(text, "CLM")[0]
     assert clm[2] == "150" and clm[5] == "11:B:1" and clm[11] == "AA:::NY"
-    assert ["DTP", "439", "D8", "20251220"] in segs(text, "DTP")
-    assert not any(s[1] == "431" for s in segs(text, "DTP"))
+    # the onset of the condition (431) and the accident (439), the same day for an injury
+    assert [s for s in segs(text, "DTP") if s[1] != "472"] == \
+        [["DTP", "431", "D8", "20251220"], ["DTP", "439", "D8", "20251220"]]
     assert segs(text, "HI") == [["HI", "ABK:S134XXA", "ABF:M542"]]
     assert [s[2] for s in segs(text, "REF") if s[1] == "6R"] == ["PK-000124-1", "PK-000124-2"]
     # a separate rendering provider: PRV*PE in 2310B, no PRV*BI in 2000A
@@ -232,15 +233,29 @@ def test_line_place_of_service_differs(commercial_dependent_claim, fixed_options
 
 @pytest.mark.parametrize(
     ("cause", "accident", "code", "dtp"),
-    [("employment", None, "EM", "431"), ("employment", dt.date(2025, 12, 1), "EM", "439"),
-     ("other", dt.date(2025, 12, 1), "OA", "439")],
+    [("employment", None, "EM", ["431"]), ("employment", dt.date(2025, 12, 1), "EM",
+                                           ["431", "439"]),
+     ("other", dt.date(2025, 12, 1), "OA", ["431", "439"])],
 )
 def test_other_related_causes(commercial_dependent_claim, fixed_options, cause, accident, code,
                               dtp):
     claim = evolve(commercial_dependent_claim, related_cause=cause, accident_date=accident)
     text = assert_valid(write_837p(claim, fixed_options))
     assert segs(text, "CLM")[0][11] == code
-    assert [s[1] for s in segs(text, "DTP") if s[1] in ("431", "439")] == [dtp]
+    assert [s[1] for s in segs(text, "DTP") if s[1] in ("431", "439")] == dtp
+
+
+def test_onset_and_accident_dates_are_each_their_own(commercial_dependent_claim, fixed_options):
+    """DTP*431 is the onset the claim carries, DTP*439 the accident date: either, both or
+    neither, never one standing in for the other."""
+    for onset, accident in ((None, None), (dt.date(2026, 1, 2), None),
+                            (None, dt.date(2025, 12, 1)), (dt.date(2026, 1, 2), dt.date(2025, 12, 1))):
+        claim = evolve(commercial_dependent_claim, related_cause="other" if accident else None,
+                       onset_date=onset, accident_date=accident)
+        text = assert_valid(write_837p(claim, fixed_options))
+        dates = {s[1]: s[3] for s in segs(text, "DTP") if s[1] in ("431", "439")}
+        assert dates == {**({"431": f"{onset:%Y%m%d}"} if onset else {}),
+                         **({"439": f"{accident:%Y%m%d}"} if accident else {})}
 
 
 def test_spouse_and_other_relations(commercial_dependent_claim, fixed_options):
