@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections import Counter
 from collections.abc import Sequence
@@ -21,22 +22,25 @@ FREQUENCY = {"original": "1", "replacement": "7", "void": "8"}
 
 
 def claim_id(case: Case, visit: Visit | Sequence[Visit]) -> str:
-    """A stable patient control number (CLM01, 20 characters at most) for the visits billed.
+    """A stable patient control number for the visits billed: the patient account number
+    of every form (837P CLM01, CMS-1500 box 26, the NF-3's bill number, the superbill's
+    statement number).
 
-    The case may give its own (``claim.claim_id``); otherwise a digest of the
-    member id and the visits' dates after ``PK`` and the first date, so the
-    same visits always get the same number and no patient data is readable
-    from it (one visit: the digest of its date, as before several could be billed).
+    The case may give its own (``claim.claim_id``); otherwise ``PK``, the first date of
+    service as ``YYMMDD`` and 6 letters and digits of a digest (base 32) of the program,
+    the member id and the visits' dates: 14 characters, letters and digits only, so box
+    26 (14 characters, no hyphens) holds it exactly as CLM01 says it. The same visits
+    always get the same number, and no patient data is readable from it.
     """
     if case.claim.claim_id:
         return case.claim.claim_id
     visits = _visits(visit)
     dates = ",".join(v.date.isoformat() for v in visits)
     # surrogatepass: a lone surrogate (from JSON) must not crash here; the writer refuses it
-    digest = hashlib.sha256(
+    digest = base64.b32encode(hashlib.sha256(
         f"{case.program}|{case.coverage.member_id}|{dates}".encode("utf-8", "surrogatepass")
-    ).hexdigest()[:8].upper()
-    return f"PK{visits[0].date:%Y%m%d}{digest}"
+    ).digest()).decode("ascii")[:6]
+    return f"PK{visits[0].date:%y%m%d}{digest}"
 
 
 def _visits(visit: Visit | Sequence[Visit]) -> tuple[Visit, ...]:

@@ -54,9 +54,11 @@ marks an item unconfirmed, the NUCC manual's general rule is followed, and said 
   MEDIUM); 6 ``Other`` (the 837P's PAT01 ``20``, employee, has no box of its own); 11a
   blank (it is the insured's birth date and sex: an employer has neither — payerkit's
   reading); 11 the group number when the case gives one, as for any claim.
-* 26 (patient's account number — "strongly encouraged but not required on a paper claim")
-  carries the claim id without hyphens when it fits the box's 14 characters; payerkit's own
-  generated ids (18) do not, and are left out rather than cut.
+* 26 (patient's account number — "strongly encouraged but not required on a paper claim";
+  "do not enter hyphens", item 26 as quoted by speedysoftusa) carries the claim id exactly as
+  the 837P's CLM01, so a paper remittance names the same number: payerkit's generated ids
+  have 14 letters and digits; a case's ``claim_id`` the box cannot hold so (longer than 14, or
+  with a hyphen or other symbol) refuses the paper claim, naming ``claim.claim_id``.
 
 **Never cut.** A value a box cannot hold is cleaned by the NUCC rule above (punctuation;
 further given names to their initials, as the manual's "first name, middle initial") or
@@ -711,10 +713,7 @@ class _Mapper:
             self.check(f"25.{billing.tax_id_type}")
         else:
             self.refuse("billing.tax_id_type", "must be 'ein' or 'ssn'")
-        account = (claim.id or "").replace("-", "")
-        if account and len(account) <= FIELDS["26"].width and identifier_problem(account) is None \
-                and " " not in account:
-            self.put("26", account.translate(_UPPER))
+        self.account_number()
         self.check("27.yes" if claim.accepts_assignment else "27.no")
         if claim.provider_signature_on_file:
             self.put("31", SIGNATURE_ON_FILE)
@@ -741,6 +740,23 @@ class _Mapper:
                                   FIELDS["33b"].width - 2)
             if taxonomy:
                 self.put("33b", "ZZ" + taxonomy)
+
+    def account_number(self) -> None:
+        """Item 26: the patient account number, exactly as the 837P's CLM01 (letters
+        upper-cased), so a paper remittance names the same number; item 26 takes no
+        hyphens, so an id with anything but letters and digits, or longer than the box, is
+        refused, never altered."""
+        account = self.claim.id
+        width = FIELDS["26"].width
+        if not (isinstance(account, str) and account.isascii() and account.isalnum()
+                and len(account) <= width):
+            self.refuse("id", f"box 26 prints the patient account number exactly as the "
+                        f"837P's CLM01, in at most {width} letters and digits (NUCC item 26: no "
+                        "hyphens); this claim id does not fit and is never altered: give "
+                        f"claim.claim_id of at most {width} letters and digits, or leave it out "
+                        "for payerkit's own (14)")
+            return
+        self.put("26", account.translate(_UPPER))
 
     def location(self, who, field_: str, box: str) -> None:
         """Items 32 and 33: name; street; city, state and ZIP on one line (no comma)."""

@@ -39,7 +39,7 @@ def _auto_accident_claim() -> Claim:
     )
     day = dt.date(2026, 1, 5)
     return Claim(
-        id="PK-000124",
+        id="PK000124",
         program_id="ny-no-fault",
         billing=BILLING,
         insured=maria,
@@ -74,7 +74,7 @@ def _commercial_dependent_claim() -> Claim:
     home = Address(line1="22 Oak Ave", city="Troy", state="NY", zip="12180")
     day = dt.date(2026, 1, 10)
     return Claim(
-        id="PK-000123",
+        id="PK000123",
         program_id="commercial",
         billing=BILLING,
         insured=Person(first_name="John", last_name="Smith", birth_date=dt.date(1980, 3, 14),
@@ -114,7 +114,7 @@ def _workers_comp_claim() -> Claim:
     )
     day = dt.date(2026, 2, 16)
     return Claim(
-        id="PK-000125",
+        id="PK000125",
         program_id="ct-workers-comp",
         billing=BILLING,
         insured=ana,

@@ -183,10 +183,15 @@ def test_identifiers_are_printed_exactly_or_refused(auto_accident_claim):
     assert v["23"] == "AU123456"  # item 23: no hyphens or spaces within the number
 
 
-def test_box_26_carries_the_account_number_only_when_it_fits(auto_accident_claim):
-    assert values(attrs.evolve(auto_accident_claim, id="PK-20-0001"))["26"] == "PK200001"
-    assert "26" not in values(attrs.evolve(auto_accident_claim, id="PK20260312E06E08DC"))
-    assert check_cms1500(attrs.evolve(auto_accident_claim, id="PK20260312E06E08DC")) == []
+def test_box_26_is_the_patient_account_number_exactly_or_refused(auto_accident_claim):
+    """Box 26 prints the claim id exactly as the 837P's CLM01 (letters upper-cased), so a
+    paper remittance matches the claim; one it cannot hold that way (more than 14
+    characters, or a hyphen, which NUCC item 26 does not take) refuses the paper claim."""
+    assert values(attrs.evolve(auto_accident_claim, id="pk2603124fz7qa"))["26"] == \
+        "PK2603124FZ7QA"
+    for bad in ("PK20260312E06E08DC", "PK-20-0001", "PK 2001", "X" * 15):
+        field, problem = refused(attrs.evolve(auto_accident_claim, id=bad))
+        assert field == "id" and "box 26" in problem
 
 
 def test_money_and_units(auto_accident_claim):

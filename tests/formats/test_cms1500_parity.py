@@ -249,8 +249,7 @@ def assert_crosswalk(claim: Claim, pages: list[dict], x12: str) -> None:
         # 25-28, 31, 33
         assert page["25"] == seg["tax"][2]
         assert _checked(page, "25") == [{"EI": "ein", "SY": "ssn"}[seg["tax"][1]]]
-        if len(clm[1]) <= 14 and "-" not in clm[1]:
-            assert page["26"] == clm[1]
+        assert page["26"] == clm[1]  # the patient account number: CLM01 exactly
         assert _checked(page, "27") == (["yes"] if clm[7] == "A" else ["no"])
         assert Decimal(f"{page['28.dollars']}.{page['28.cents']}") == total
         paid = getattr(claim, "amount_paid", None)  # not in the 837P (no AMT*F5): the claim's
@@ -341,7 +340,32 @@ def test_ny_covered_reads_back_as_expected():
     assert (page["31"], page["31.date"]) == ("SIGNATURE ON FILE", "03 20 26")
     assert [page["33.1"], page["33.2"], page["33.3"]] == \
         ["HARBOR MASSAGE THERAPY PLLC", "100 MAIN ST", "ALBANY NY 122070001"]
-    assert "26" not in page  # PK20260312... has 18 characters: the 14-character box stays empty
+    assert page["26"] == example_claim("ny-covered").id  # 14 characters: box 26 holds it
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in EXAMPLES.glob("*.toml")))
+def test_the_patient_account_number_is_the_same_on_every_form(name):
+    """A generated claim id fits box 26 (14 letters and digits), so CLM01 and box 26 (and
+    the NF-3's bill number and the superbill's statement number, which print it too) say
+    the same."""
+    case = load_case(EXAMPLES / f"{name}.toml")
+    for visits in (None, "all"):
+        claim = _kit().build_claim(case, visit=visits)
+        assert len(claim.id) == 14 and claim.id.isalnum() and claim.id == claim.id.upper()
+        assert not [p for p in check_cms1500(claim) if p[0] == "id"]
+    if case.claim.claim_id is None:
+        assert _kit().build_claim(case).id.startswith(
+            f"PK{case.visits[-1].date:%y%m%d}")  # the first date of service billed
+
+
+def test_a_case_claim_id_box_26_cannot_hold_is_refused_on_paper_only():
+    case = load_case(EXAMPLES / "premera-covered.toml")
+    long_id = attrs.evolve(case, claim=attrs.evolve(case.claim, claim_id="ACCT-2026-000123"))
+    paper = [f for f in _kit().scrub(long_id, format="cms-1500").errors
+             if f.path == "claim.claim_id"]
+    assert paper and "box 26" in paper[0].message
+    assert not [f for f in _kit().scrub(long_id, format="x12-837p").errors
+                if f.path == "claim.claim_id"]
 
 
 @pytest.mark.parametrize("name", ["ny-covered", "premera-covered", "ct-wc-covered"])
@@ -464,7 +488,7 @@ def claims(draw) -> Claim:
         Practitioner, _WORD, _WORD, _DIGITS, st.one_of(st.none(), st.just("225700000X")))))
     referring = draw(st.one_of(st.none(), st.builds(Practitioner, _WORD, _WORD, _DIGITS)))
     values = dict(
-        id=draw(st.from_regex(r"[A-Z0-9]{1,20}", fullmatch=True)), program_id="generated",
+        id=draw(st.from_regex(r"[A-Z0-9]{1,14}", fullmatch=True)), program_id="generated",
         billing=billing, insured=insured, patient=patient, relation=relation,
         member_id=draw(st.from_regex(r"[A-Z0-9]{2,25}", fullmatch=True)),
         payer_name=f"{draw(_WORD)} {draw(st.sampled_from(['Health Plan', 'Insurance Co', 'Mutual']))}",

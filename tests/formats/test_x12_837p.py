@@ -347,8 +347,8 @@ def test_error_messages_carry_no_patient_data(auto_accident_claim, fixed_options
     [
         ("SE*34*0001", "SE*33*0001", "SE01"),
         ("IEA*1*000000101", "IEA*1*000000102", "IEA02"),
-        ("CLM*PK-000123*190", "CLM*PK-000123*180", "CLM02"),
-        ("CLM*PK-000123*190", "CLM*PK-000123*190.00", "trailing zeros"),
+        ("CLM*PK000123*190", "CLM*PK000123*180", "CLM02"),
+        ("CLM*PK000123*190", "CLM*PK000123*190.00", "trailing zeros"),
         ("***1:2~", "***1:3~", "SV107 pointer 3"),
         ("SBR*P**GRP", "SBR*P*18*GRP", "SBR02"),
         ("HL*2*1*22*1", "HL*2*1*22*0", "HL04"),
