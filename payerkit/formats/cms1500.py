@@ -42,7 +42,10 @@ marks an item unconfirmed, the NUCC manual's general rule is followed, and said 
   (PRV), written without a separator in 33b as the manual asks.
 * 10a/10b/10c: ``X`` in YES or NO on each line; 10b with the accident's state.
 * 22: resubmission code ``7``/``8`` and the payer's original claim number, only on a
-  replacement or void (the manual: not for original claims).
+  replacement or void (the manual: not for original claims). A replacement or void of more
+  than six lines is refused on paper: each form would carry the code and the reference and
+  read as a replacement of its own, while a replacement is the complete claim (NUCC item
+  22); the 837P (one claim) takes it.
 * 12, 13, 31: ``SIGNATURE ON FILE`` when the claim says so (CLM09, CLM08, CLM06), the date
   of writing in 31; 27 accept assignment (CLM07); 25 the tax id digits with SSN/EIN.
 * 11d is ``NO``: payerkit's claims carry no other payer (the 837P has no 2320 loop).
@@ -859,6 +862,15 @@ def _pages(claim: Claim, signed_on: dt.date | None) -> tuple[list[Page], list[tu
     lines = tuple(claim.lines)
     if not lines:
         mapper.refuse("lines", "a claim carries at least 1 service line")
+    if claim.frequency in _CORRECTIONS and len(lines) > LINES_PER_PAGE:
+        what = _CORRECTIONS[claim.frequency]
+        mapper.refuse("frequency", f"a {what} replaces the payer's whole claim (NUCC item 22: a "
+                      f"replacement is the complete claim), and this one has {len(lines)} service "
+                      f"lines, more than the {LINES_PER_PAGE} a CMS-1500 holds: each form would "
+                      f"carry the {what} code and the same original reference, and read as a "
+                      f"{what} of its own. Send it as an 837P (x12-837p, one claim of up to 50 "
+                      f"lines), or split the original: void it and bill its visits again on "
+                      f"claims of at most {LINES_PER_PAGE} lines")
     chunks = [lines[i:i + LINES_PER_PAGE] for i in range(0, len(lines), LINES_PER_PAGE)] or [()]
     pages = []
     for p, chunk in enumerate(chunks):
@@ -874,6 +886,10 @@ def _pages(claim: Claim, signed_on: dt.date | None) -> tuple[list[Page], list[tu
             mapper.money(paid, "amount_paid", "29", "box 29")
         pages.append(Page(p + 1, len(chunks), mapper.values, chunk, page_total or Decimal(0)))
     return pages, mapper.problems.found
+
+
+#: Item 22's resubmission codes and what each claim is.
+_CORRECTIONS = {"7": "replacement", "8": "void"}
 
 
 def _total(lines: tuple[ClaimLine, ...]) -> Decimal | None:

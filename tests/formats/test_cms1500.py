@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from decimal import Decimal
+from pathlib import Path
 
 import attrs
 import pytest
@@ -26,6 +27,8 @@ from payerkit.formats.cms1500 import (
 )
 from payerkit.formats.cms1500_pdf import write_cms1500
 from payerkit.formats.cms1500_red import write_cms1500_red
+from payerkit.formats.options import WriteOptions
+from payerkit.formats.x12_837p import check_837p
 from payerkit.model import Program
 from payerkit.model.case import Address, Practitioner, Provider
 from payerkit.model.claim import Claim, ClaimLine
@@ -45,6 +48,9 @@ def refused(claim: Claim) -> tuple[str, str]:
         form_pages(claim, SIGNED)
     assert (exc.value.field, exc.value.problem) == problems[0]
     return problems[0]
+
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
 
 
 def lines_of(n: int, day=dt.date(2026, 1, 5), charge="40.00") -> list[ClaimLine]:
@@ -321,6 +327,47 @@ def test_more_than_six_lines_continue_on_further_pages(auto_accident_claim):
         assert p.values["1a"] == "NF20251220A" and p.values["21.A"] == "S134XXA"
     assert pages[1].values["24.1.f.dollars"] == "46" and pages[2].values["24.1.d"] == "97124"
     assert "24.2.d" not in pages[2].values
+
+
+@pytest.mark.parametrize("frequency", ["7", "8"])
+def test_a_correction_of_more_than_six_lines_is_refused_on_paper(auto_accident_claim, frequency):
+    """Each form of a 7-line replacement would carry frequency 7 and the same original
+    reference: two replacements of one claim. NUCC item 22: a replacement is the complete
+    claim — so paper refuses it, saying why and what to do; the 837P (one claim) takes it."""
+    six = attrs.evolve(auto_accident_claim, lines=lines_of(6), frequency=frequency,
+                       original_claim_number="2026071000123")
+    assert check_cms1500(six) == []
+    seven = attrs.evolve(six, lines=lines_of(7))
+    [(field, problem)] = check_cms1500(seven)
+    assert field == "frequency"
+    for said in ("NUCC item 22", "complete claim", "7 service lines", "837P", "split"):
+        assert said in problem
+    with pytest.raises(FormatError):
+        write_cms1500(seven, WriteOptions(now=dt.datetime(2026, 3, 20)))
+    assert check_837p(seven) == []
+    assert len(form_pages(attrs.evolve(seven, frequency="1"), SIGNED)) == 2  # an original
+
+
+def test_the_command_refuses_such_a_correction_on_paper_only(tmp_path, capsys,
+                                                             payerkit_data_dir):
+    """``payerkit claim --format cms-1500`` of an 8-line replacement: exit 1, nothing
+    written, the finding saying why and what to do; the 837P of the same claim is written."""
+    import json
+
+    from payerkit.cli import main
+    from payerkit.io import load_case, unstructure_case
+
+    case = unstructure_case(load_case(EXAMPLES / "premera-authorized.toml"))
+    case["claim"] = {**case.get("claim", {}), "frequency": "replacement",
+                     "original_claim_number": "2026071000123"}
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case))
+    out = tmp_path / "claim.pdf"
+    assert main(["claim", str(path), "--format", "cms-1500", "--all-visits", "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert not out.exists() and "claim.frequency" in err and "NUCC item 22" in err
+    assert main(["claim", str(path), "--format", "x12-837p", "--all-visits",
+                 "-o", str(tmp_path / "claim.837")]) == 0
 
 
 def test_check_collects_every_problem(auto_accident_claim):

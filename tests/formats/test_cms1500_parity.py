@@ -516,7 +516,8 @@ def claims(draw) -> Claim:
                       amount_paid=draw(st.one_of(st.none(), st.builds(
                           lambda cents: Decimal(cents) / 100, st.integers(0, 99_999)))))
     if CORRECTABLE:
-        frequency = draw(st.sampled_from(["1", "7", "8"]))
+        # a correction of more than six lines is refused on paper (item 22): not generated
+        frequency = draw(st.sampled_from(["1", "7", "8"])) if n_lines <= LINES_PER_PAGE else "1"
         values.update(frequency=frequency, original_claim_number=None if frequency == "1" else
                       draw(st.from_regex(r"[A-Z0-9]{5,17}", fullmatch=True)))
     return Claim(**values)
