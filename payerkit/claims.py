@@ -156,6 +156,9 @@ def _build(case: Case, program: Program, visits: tuple[Visit, ...],
         original_claim_number=sub.original_claim_number if sub.frequency != "original" else None,
         payer_address=coverage.insurer_address,
         amount_paid=_paid(visits),
+        visit_payments=[(index, v.amount_paid) for index, v in sorted(
+            ((visit_index(case, v), v) for v in visits), key=lambda iv: iv[1].date)
+            if v.amount_paid is not None],
         first_visit_date=case.visits[0].date,
         employer=coverage.employer if workers_comp else None,
         employer_address=coverage.employer_address if workers_comp else None,
@@ -244,6 +247,8 @@ def case_path(claim_path: str, case: Case, visit: Visit | Sequence[Visit],
         return f"{visit_path}.place_of_service"
     elif head == "total_charge":
         return f"{visit_path}.services" if len(visits) == 1 else "visits"
+    elif head == "amount_paid":  # a form's amount paid: its visits' (one visit: its own)
+        return f"{visit_path}.amount_paid" if len(visits) == 1 else "visits"
     elif head in _FALLBACKS and not dot:
         table, name, fallback = _FALLBACKS[head]
         return f"{table}.{name}" if getattr(getattr(case, table), name) else fallback

@@ -32,8 +32,9 @@ marks an item unconfirmed, the NUCC manual's general rule is followed, and said 
   31 — one width for all the others, as the manual asks (per-box widths are unconfirmed in
   the research: the general rule). No slashes.
 * Money: dollars right-justified in the dollar area and cents in the cents area, no ``$``,
-  no decimal point, no commas (24F, 28). Each page of a claim of more than six lines is a
-  claim of its own, totalled on its own (box 28 per page).
+  no decimal point, no commas (24F, 28, 29). Each page of a claim of more than six lines is
+  a claim of its own, totalled on its own (box 28 per page), with what was paid for its own
+  lines' visits in box 29 (a visit's payment on the form of its first line).
 * Item 21: ICD indicator ``0`` (ICD-10-CM), codes A–L without the decimal point; 24E the
   pointer letters, primary first, at most four, no commas.
 * Qualifiers: 14 ``431`` (onset; DTP*431), 15 ``439`` (accident; DTP*439), 17 ``DN``
@@ -872,6 +873,7 @@ def _pages(claim: Claim, signed_on: dt.date | None) -> tuple[list[Page], list[tu
                       f"lines), or split the original: void it and bill its visits again on "
                       f"claims of at most {LINES_PER_PAGE} lines")
     chunks = [lines[i:i + LINES_PER_PAGE] for i in range(0, len(lines), LINES_PER_PAGE)] or [()]
+    paid = _paid_by_page(claim, len(chunks))
     pages = []
     for p, chunk in enumerate(chunks):
         mapper.values = dict(header)
@@ -880,12 +882,34 @@ def _pages(claim: Claim, signed_on: dt.date | None) -> tuple[list[Page], list[tu
         page_total = _total(chunk)
         if chunk and page_total is not None:  # else a line's charge is refused already
             mapper.money(page_total, "total_charge", "28", "box 28")
-        paid = claim.amount_paid
-        unpaid = isinstance(paid, Decimal | int) and Decimal(paid).is_finite() and paid == 0
-        if p == 0 and paid is not None and not unpaid:  # the patient's payment: the first form
-            mapper.money(paid, "amount_paid", "29", "box 29")
+        amount = paid[p]
+        unpaid = isinstance(amount, Decimal | int) and Decimal(amount).is_finite() and amount == 0
+        if amount is not None and not unpaid:
+            mapper.money(amount, "amount_paid", "29", "box 29")
         pages.append(Page(p + 1, len(chunks), mapper.values, chunk, page_total or Decimal(0)))
     return pages, mapper.problems.found
+
+
+def _paid_by_page(claim: Claim, count: int) -> list:
+    """Box 29 of each form: what was paid for the visits of its lines. A visit's payment
+    goes on the form of its first line (a visit whose lines run onto the next form counts on
+    the first of them; one with no line on the claim, on the first form), so the forms add
+    up to the claim's amount paid. A claim that does not say which visit was paid (no
+    ``visit_payments``) puts its whole amount paid on the first form. ``None``: nothing."""
+    paid: list = [None] * count
+    if not claim.visit_payments:
+        paid[0] = claim.amount_paid
+        return paid
+    first_line = {}
+    for i, line in enumerate(claim.lines):
+        first_line.setdefault(line.visit, i)
+    for visit, amount in claim.visit_payments:
+        page = min(first_line.get(visit, 0) // LINES_PER_PAGE, count - 1)
+        try:
+            paid[page] = amount if paid[page] is None else paid[page] + amount
+        except (ArithmeticError, TypeError):  # not an amount: refused by its field
+            paid[page] = amount
+    return paid
 
 
 #: Item 22's resubmission codes and what each claim is.

@@ -106,6 +106,10 @@ class Claim:
     payer_address: Address | None = None
     #: What the patient paid for the claim's visits (``None``: not recorded).
     amount_paid: Decimal | None = None
+    #: What was paid for each visit billed that records a payment, as ``(visit, amount)``:
+    #: ``visit`` is the index the lines carry (``ClaimLine.visit``), so a paper form can say
+    #: what was paid for its own lines (CMS-1500 box 29); they add up to ``amount_paid``.
+    visit_payments: tuple[tuple[int, Decimal], ...] = field(default=(), converter=_tuple)
     #: The first visit of the episode in the case (NF-3 "date of first visit").
     first_visit_date: dt.date | None = None
     #: The employer, the insured of a workers' compensation claim (``relation`` ``employee``).

@@ -316,6 +316,24 @@ def test_carrier_block_with_the_payer_address_and_box_29(auto_accident_claim):
     assert refused(long)[0] == "payer_name"
 
 
+def test_box_29_goes_with_the_form_of_the_visit_paid(auto_accident_claim):
+    """Each visit's payment is on the form that holds its (first) line; a visit whose lines
+    run onto the next form counts on the first of them; a payment for a visit with no line
+    on the claim goes on the first form, so the forms add up to the claim's amount paid."""
+    lines = [attrs.evolve(line, visit=v) for line, v in
+             zip(lines_of(9), (0, 0, 1, 1, 2, 3, 3, 4, 4), strict=True)]  # visit 3: forms 1-2
+    claim = attrs.evolve(auto_accident_claim, lines=lines, amount_paid=Decimal("75.00"),
+                         visit_payments=((1, Decimal("10.00")), (3, Decimal("25.00")),
+                                         (4, Decimal("30.00")), (9, Decimal("10.00"))))
+    first, second = (p.values for p in form_pages(claim, SIGNED))
+    assert (first["29.dollars"], first["29.cents"]) == ("45", "00")  # visits 1, 3 and 9
+    assert (second["29.dollars"], second["29.cents"]) == ("30", "00")  # visit 4
+    nothing = attrs.evolve(claim, visit_payments=((4, Decimal("0.00")),), amount_paid=Decimal(0))
+    assert not any("29.dollars" in p.values for p in form_pages(nothing, SIGNED))
+    whole = attrs.evolve(claim, visit_payments=())  # a claim that does not say which visit
+    assert [p.values.get("29.dollars") for p in form_pages(whole, SIGNED)] == ["75", None]
+
+
 def test_more_than_six_lines_continue_on_further_pages(auto_accident_claim):
     claim = attrs.evolve(auto_accident_claim, lines=lines_of(13))
     pages = form_pages(claim, SIGNED)

@@ -101,6 +101,21 @@ def loops(text: str) -> dict:
     return out
 
 
+def page_paid(claim: Claim, page: int) -> Decimal:
+    """What box 29 of form ``page`` (0-based) should say: each visit's payment on the form of
+    its first line (a visit with no line on the claim: the first form); a claim that does
+    not say which visit was paid: its whole amount on the first form."""
+    payments = getattr(claim, "visit_payments", ())
+    if not payments:
+        return (claim.amount_paid or Decimal(0)) if page == 0 else Decimal(0)
+    total = Decimal(0)
+    for visit, amount in payments:
+        first = next((i for i, line in enumerate(claim.lines) if line.visit == visit), 0)
+        if first // LINES_PER_PAGE == page:
+            total += amount
+    return total
+
+
 def _mmddyyyy(d8: str, four: bool) -> tuple[str, str, str]:
     return d8[4:6], d8[6:8], d8[0:4] if four else d8[2:4]
 
@@ -252,8 +267,9 @@ def assert_crosswalk(claim: Claim, pages: list[dict], x12: str) -> None:
         assert page["26"] == clm[1]  # the patient account number: CLM01 exactly
         assert _checked(page, "27") == (["yes"] if clm[7] == "A" else ["no"])
         assert Decimal(f"{page['28.dollars']}.{page['28.cents']}") == total
-        paid = getattr(claim, "amount_paid", None)  # not in the 837P (no AMT*F5): the claim's
-        if p == 0 and paid:
+        # 29: not in the 837P (no AMT*F5): what was paid for the visits of this page's lines
+        paid = page_paid(claim, p)
+        if paid:
             assert Decimal(f"{page['29.dollars']}.{page['29.cents']}") == paid
         else:
             assert "29.dollars" not in page
@@ -366,6 +382,23 @@ def test_a_case_claim_id_box_26_cannot_hold_is_refused_on_paper_only():
     assert paper and "box 26" in paper[0].message
     assert not [f for f in _kit().scrub(long_id, format="x12-837p").errors
                 if f.path == "claim.claim_id"]
+
+
+def test_box_29_is_what_was_paid_for_the_visits_of_its_form():
+    """Eight visits of one line on two forms: the payments for visits 2 and 7 go on the
+    forms holding their lines (1 and 2), not all on the first."""
+    case = load_case(EXAMPLES / "premera-authorized.toml")
+    visits = list(case.visits)
+    visits[1] = attrs.evolve(visits[1], amount_paid=Decimal("20.00"))
+    visits[6] = attrs.evolve(visits[6], amount_paid=Decimal("35.50"))
+    claim = _kit().build_claim(attrs.evolve(case, visits=visits), visit="all")
+    assert claim.amount_paid == Decimal("55.50")
+    first, second = read_boxes(write_cms1500(claim, OPTIONS))
+    assert (first["29.dollars"], first["29.cents"]) == ("20", "00")
+    assert (second["29.dollars"], second["29.cents"]) == ("35", "50")
+    x12 = write_837p(claim, OPTIONS).decode("ascii")
+    assert_crosswalk(claim, [first, second], x12)
+    assert_crosswalk(claim, read_boxes(write_cms1500_red(claim, OPTIONS, (0, 0))), x12)
 
 
 @pytest.mark.parametrize("name", ["ny-covered", "premera-covered", "ct-wc-covered"])
@@ -515,6 +548,14 @@ def claims(draw) -> Claim:
         values.update(payer_address=draw(st.one_of(st.none(), addresses(short_city=True))),
                       amount_paid=draw(st.one_of(st.none(), st.builds(
                           lambda cents: Decimal(cents) / 100, st.integers(0, 99_999)))))
+    if "visit_payments" in attrs.fields_dict(Claim) and draw(st.booleans()):
+        # lines of visit k // 2 (as a built claim numbers them); a payment for some visits
+        lines = [attrs.evolve(line, visit=i // 2) for i, line in enumerate(lines)]
+        paid = draw(st.lists(st.tuples(st.integers(0, (n_lines - 1) // 2), st.integers(0, 2_000_00)),
+                             max_size=4, unique_by=lambda vp: vp[0]))
+        payments = tuple((v, Decimal(cents) / 100) for v, cents in sorted(paid))
+        values.update(lines=lines, visit_payments=payments, amount_paid=sum(
+            (amount for _, amount in payments), Decimal(0)) if payments else None)
     if CORRECTABLE:
         # a correction of more than six lines is refused on paper (item 22): not generated
         frequency = draw(st.sampled_from(["1", "7", "8"])) if n_lines <= LINES_PER_PAGE else "1"
