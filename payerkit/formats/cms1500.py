@@ -65,7 +65,8 @@ marks an item unconfirmed, the NUCC manual's general rule is followed, and said 
   with a hyphen or other symbol) refuses the paper claim, naming ``claim.claim_id``.
 
 **Never cut.** A value a box cannot hold is cleaned by the NUCC rule above (punctuation;
-further given names to their initials, as the manual's "first name, middle initial") or
+further given names to their initials, as the manual's "first name, middle initial"; a
+practice name longer than box 33 gives way to the provider's ``short_name`` for paper forms) or
 refused with :class:`~payerkit.errors.FormatError` naming the claim field, never its
 content; :func:`check_cms1500` returns every such problem, for the scrub. Identifiers and
 codes are printed exactly as the 837P writes them (ASCII letters upper-cased) or refused
@@ -763,7 +764,9 @@ class _Mapper:
         self.put("26", account.translate(_UPPER))
 
     def location(self, who, field_: str, box: str) -> None:
-        """Items 32 and 33: name; street; city, state and ZIP on one line (no comma)."""
+        """Items 32 and 33: name; street; city, state and ZIP on one line (no comma). A
+        name too long for the box gives way to the provider's short name for paper forms
+        (``short_name``), never cut."""
         width = FIELDS[f"{box}.1"].width
         if getattr(who, "name", None) is not None:
             name = name_text(who.name, organization=True)
@@ -774,12 +777,19 @@ class _Mapper:
             if last and len(name) > width:
                 name = f"{_initials(first)} {last}".strip()
             culprit = "last_name"
+        short = getattr(who, "short_name", None)
+        if name and len(name) > width and short:
+            name, culprit = name_text(short, organization=True), "short_name"
         if not name:
             self.refuse(f"{field_}.{culprit}", "required, and nothing of it is left in the "
                         "letters and digits the CMS-1500 takes")
         elif len(name) > width:
+            if culprit == "short_name" or not hasattr(who, "short_name"):
+                advice = "shorten it in the case"
+            else:  # the billing provider: its short name for paper forms
+                advice = f"give provider.short_name, its name for paper forms (at most {width})"
             self.refuse(f"{field_}.{culprit}", f"box {box} holds {width} characters for the name; "
-                        "this one is longer and is never cut: shorten it in the case")
+                        f"this one is longer and is never cut: {advice}")
         else:
             self.put(f"{box}.1", name)
         address = who.address

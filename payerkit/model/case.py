@@ -56,6 +56,10 @@ class Provider:
     phone: str | None = None
     networks: tuple[str, ...] = field(default=(), converter=_tuple)
     cash_rates: dict[str, Decimal] = field(factory=dict)
+    #: The name for paper forms whose box cannot hold the name (CMS-1500 box 33 holds 29
+    #: characters, the NF-3 and the superbill PDF a line or two): used there instead of the
+    #: name, never cut; the 837P always carries the name.
+    short_name: str | None = None
 
     @property
     def is_organization(self) -> bool:

@@ -14,7 +14,7 @@ from case_samples import BASE_CASE, SampleAdapter, make_case
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from payerkit import ClaimRefused, PayerKit
+from payerkit import ClaimRefused, PayerKit, load_case
 from payerkit.errors import FormatError
 from payerkit.formats.cms1500 import (
     BOXES,
@@ -386,6 +386,59 @@ def test_the_command_refuses_such_a_correction_on_paper_only(tmp_path, capsys,
     assert not out.exists() and "claim.frequency" in err and "NUCC item 22" in err
     assert main(["claim", str(path), "--format", "x12-837p", "--all-visits",
                  "-o", str(tmp_path / "claim.837")]) == 0
+
+
+NUTMEG = "Nutmeg Therapeutic Massage LLC"  # 30 characters: one more than box 33's 29
+
+
+def test_a_practice_name_too_long_for_box_33_takes_the_short_name(auto_accident_claim):
+    long_name = attrs.evolve(auto_accident_claim,
+                             billing=attrs.evolve(auto_accident_claim.billing, name=NUTMEG))
+    field, problem = refused(long_name)
+    assert field == "billing.name" and "never cut" in problem and "short_name" in problem
+    short = attrs.evolve(long_name, billing=attrs.evolve(long_name.billing,
+                                                         short_name="Nutmeg Massage LLC"))
+    assert values(short)["33.1"] == "NUTMEG MASSAGE LLC"
+    assert check_837p(short) == []  # the 837P keeps the name (60 characters)
+    fits = attrs.evolve(auto_accident_claim, billing=attrs.evolve(
+        auto_accident_claim.billing, short_name="Serenity"))  # the name fits: it is used
+    assert values(fits)["33.1"] == "SERENITY MASSAGE LLC"
+    too_long = attrs.evolve(short, billing=attrs.evolve(short.billing, short_name=NUTMEG + " X"))
+    field, problem = refused(too_long)
+    assert field == "billing.short_name" and "29" in problem
+
+
+def test_every_paper_form_that_cannot_hold_the_name_takes_the_short_name():
+    """The NF-3 and the superbill PDF too: a name too long for their box uses the short
+    name, and without one the refusal suggests it."""
+    import io
+
+    pdfplumber = pytest.importorskip("pdfplumber")
+    from payerkit.formats.nf3 import check_nf3, write_nf3
+    from payerkit.formats.superbill import check_superbill, check_superbill_html, write_superbill
+
+    OPTIONS = WriteOptions(now=dt.datetime(2026, 3, 20))
+
+    kit = PayerKit()
+    for example, name, check in (
+            ("ny-covered", "Harbor Massage Therapy and Wellness Professional Limited Liability "
+             "Company of Albany", check_nf3),
+            ("premera-covered", "Cascade Bodywork and Therapeutic Massage Wellness Collective "
+             "of the Greater Seattle Area, Including the Eastside and the Puget Sound Islands "
+             "LLC", check_superbill)):
+        claim = kit.build_claim(load_case(EXAMPLES / f"{example}.toml"))
+        wide = attrs.evolve(claim, billing=attrs.evolve(claim.billing, name=name))
+        problems = [p for p in check(wide) if p[0].startswith("billing.")]
+        assert problems and all(field == "billing.name" and "provider.short_name" in problem
+                                for field, problem in problems)
+        short = attrs.evolve(wide, billing=attrs.evolve(wide.billing, short_name="Nutmeg LLC"))
+        assert not [p for p in check(short) if p[0].startswith("billing.")]
+        assert check_superbill_html(short) == check_superbill_html(wide)  # HTML wraps the name
+        pdf = (write_nf3 if check is check_nf3 else write_superbill)(short, OPTIONS)
+        with pdfplumber.open(io.BytesIO(pdf)) as document:
+            text = " ".join(page.extract_text() for page in document.pages)
+        assert "Nutmeg LLC" in text or "NUTMEG LLC" in text
+        assert name.split()[0] + " " + name.split()[1] not in text  # nor the long name
 
 
 def test_check_collects_every_problem(auto_accident_claim):
