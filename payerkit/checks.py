@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from .claims import build_claim, case_path
+from .claims import WORKERS_COMP, build_claim, case_path
 from .formats.x12_limits import MAX_DIAGNOSES, MAX_MODIFIERS, MAX_POINTERS, text_size
 from .hookspecs import hookimpl
 from .model import Citation, Finding
@@ -23,6 +23,14 @@ TR3 = Citation("ASC X12 837P 005010X222A1 implementation guide", confidence="rul
 CORRECTED = Citation("ASC X12 837P 005010X222A1 CLM05-3 (7 replacement, 8 void) with REF*F8, "
                      "the payer's claim control number; NUCC 1500 instructions, item 22",
                      confidence="rule")
+WORKERS_COMP_SUBSCRIBER = Citation(
+    "X12 Request for Interpretation 1925, \"WC Ebills subscriber address\": the employer is "
+    "always the subscriber in workers' compensation; the patient's address goes in 2010CA",
+    "x12.org, Requests for Interpretation", "high",
+    "https://x12.org/resources/requests-for-interpretation/rfi-1925-wc-ebills-subscriber-address")
+ASSIGNMENT = Citation("ASC X12 837P 005010X222A1 CLM08 (benefits assignment certification); "
+                      "NUCC 1500 instructions, item 13 (\"Signature on File\", blank when "
+                      "there is no signature on file)", confidence="rule")
 _PO_BOX = re.compile(r"\bP\.?\s*O\.?\s*BOX\b|\bPOST OFFICE BOX\b|\bLOCKBOX\b", re.I)
 
 
@@ -69,10 +77,12 @@ def provider_findings(program, case) -> list[Finding]:
     if not (case.coverage.payer_id or program.payer_id):
         findings.append(_error("NO-PAYER-ID", "coverage.payer_id: the payer's X12 id is "
                                "required (2010BB NM109)", "coverage.payer_id"))
-    for path, address in (("provider.address", p.address), ("patient.address",
-                          case.patient.address)) + ((("subscriber.address",
-                                                      case.subscriber.address),)
-                                                    if case.subscriber else ()):
+    addresses = [("provider.address", p.address), ("patient.address", case.patient.address)]
+    if case.subscriber is not None:
+        addresses.append(("subscriber.address", case.subscriber.address))
+    if case.coverage.employer_address is not None:
+        addresses.append(("coverage.employer_address", case.coverage.employer_address))
+    for path, address in addresses:
         _state(findings, address.state, f"{path}.state")
         if not re.fullmatch(r"\d{5}(\d{4})?", address.zip):
             findings.append(_error("ZIP-INVALID", f"{path}.zip: expected 5 or 9 digits",
@@ -83,8 +93,21 @@ def provider_findings(program, case) -> list[Finding]:
 def submission_findings(case) -> list[Finding]:
     """A corrected claim (replacement or void) names the payer's claim it corrects; an
     original claim names none (a number given with ``original`` is a correction half-said,
-    and an original sent instead is a duplicate)."""
+    and an original sent instead is a duplicate). An assignment of benefits not recorded is
+    written as not assigned: a warning says so."""
     sub = case.claim
+    found = []
+    if sub.benefits_assigned is None:
+        found.append(Finding(
+            "warning", "BENEFITS-ASSIGNMENT-NOT-RECORDED", "claim.benefits_assigned: not "
+            "recorded, so the claim says benefits are not assigned (837P CLM08 N, CMS-1500 "
+            "box 13 blank) and the payer may pay the patient; record true when the patient "
+            "signed an assignment of benefits to the practice, false when not",
+            "claim.benefits_assigned", ASSIGNMENT))
+    return found + _correction_findings(sub)
+
+
+def _correction_findings(sub) -> list[Finding]:
     if sub.frequency in ("replacement", "void") and not sub.original_claim_number:
         return [_error("NO-ORIGINAL-CLAIM-NUMBER", f"claim.original_claim_number: a {sub.frequency} "
                        "claim needs the payer's claim control number of the claim it corrects "
@@ -193,10 +216,21 @@ def text_findings(program, case, visit, pricing) -> list[Finding]:
     return findings
 
 
+def workers_comp_findings(program, case) -> list[Finding]:
+    """In workers' compensation the employer is the insured: a ``[subscriber]`` is not
+    written on the claim (the claim itself refuses a missing ``coverage.employer``)."""
+    if program.line_of_business != WORKERS_COMP or case.subscriber is None:
+        return []
+    return [Finding("warning", "SUBSCRIBER-NOT-ON-CLAIM", "subscriber: in workers' "
+                    "compensation the employer (coverage.employer) is the insured and the "
+                    "patient the injured worker, so the subscriber is left off the claim",
+                    "subscriber", WORKERS_COMP_SUBSCRIBER)]
+
+
 @hookimpl
 def payerkit_scrub(program, case, visit, pricing):
     findings = provider_findings(program, case) + diagnosis_findings(case) + \
-        submission_findings(case)
+        submission_findings(case) + workers_comp_findings(program, case)
     if case.episode.kind == "auto_accident":
         if not case.episode.state:
             findings.append(_error("NO-ACCIDENT-STATE", "episode.state: an auto-accident "

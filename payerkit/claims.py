@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections import Counter
 from collections.abc import Sequence
@@ -13,27 +14,33 @@ from .rules.codes import normalize_icd
 from .rules.money import total
 
 RELATED_CAUSE = {"auto_accident": "auto", "work_injury": "employment", "other_accident": "other"}
+#: The line of business whose insured is always the employer (X12 RFI 1925: "the employer
+#: (who is always the subscriber in workers' compensation)").
+WORKERS_COMP = "workers_comp"
 #: ``[claim] frequency`` → X12 CLM05-3 (CMS-1500 box 22's resubmission code).
 FREQUENCY = {"original": "1", "replacement": "7", "void": "8"}
 
 
 def claim_id(case: Case, visit: Visit | Sequence[Visit]) -> str:
-    """A stable patient control number (CLM01, 20 characters at most) for the visits billed.
+    """A stable patient control number for the visits billed: the patient account number
+    of every form (837P CLM01, CMS-1500 box 26, the NF-3's bill number, the superbill's
+    statement number).
 
-    The case may give its own (``claim.claim_id``); otherwise a digest of the
-    member id and the visits' dates after ``PK`` and the first date, so the
-    same visits always get the same number and no patient data is readable
-    from it (one visit: the digest of its date, as before several could be billed).
+    The case may give its own (``claim.claim_id``); otherwise ``PK``, the first date of
+    service as ``YYMMDD`` and 6 letters and digits of a digest (base 32) of the program,
+    the member id and the visits' dates: 14 characters, letters and digits only, so box
+    26 (14 characters, no hyphens) holds it exactly as CLM01 says it. The same visits
+    always get the same number, and no patient data is readable from it.
     """
     if case.claim.claim_id:
         return case.claim.claim_id
     visits = _visits(visit)
     dates = ",".join(v.date.isoformat() for v in visits)
     # surrogatepass: a lone surrogate (from JSON) must not crash here; the writer refuses it
-    digest = hashlib.sha256(
+    digest = base64.b32encode(hashlib.sha256(
         f"{case.program}|{case.coverage.member_id}|{dates}".encode("utf-8", "surrogatepass")
-    ).hexdigest()[:8].upper()
-    return f"PK{visits[0].date:%Y%m%d}{digest}"
+    ).digest()).decode("ascii")[:6]
+    return f"PK{visits[0].date:%y%m%d}{digest}"
 
 
 def _visits(visit: Visit | Sequence[Visit]) -> tuple[Visit, ...]:
@@ -103,13 +110,18 @@ def _build(case: Case, program: Program, visits: tuple[Visit, ...],
     # the claim's place (CLM05-1) is its lines' most common; each line keeps its own (SV105)
     places = Counter(line.place_of_service for line in lines).most_common(1)
     place = places[0][0] if places else min(visits, key=lambda v: v.date).place_of_service
+    workers_comp = program.line_of_business == WORKERS_COMP
+    if workers_comp:  # the employer is the insured; a [subscriber] has no place in the claim
+        relation = "employee"
+    else:
+        relation = "self" if case.subscriber is None else case.subscriber.relationship
     return Claim(
         id=claim_id(case, visits),
         program_id=program.id,
         billing=case.provider,
-        insured=case.insured,
+        insured=case.patient if workers_comp else case.insured,
         patient=case.patient,
-        relation="self" if case.subscriber is None else case.subscriber.relationship,
+        relation=relation,
         member_id=coverage.member_id,
         payer_name=payer_name,
         payer_id=payer_id,
@@ -124,8 +136,10 @@ def _build(case: Case, program: Program, visits: tuple[Visit, ...],
         referring=episode.prescription.prescriber if episode.prescription else None,
         related_cause=cause,
         accident_state=episode.state if cause == "auto" else None,
+        # the case's one date is the onset of the condition (DTP*431, box 14) and, for an
+        # accident or injury, also the accident's date (DTP*439, box 15)
         accident_date=episode.onset_date if cause is not None else None,
-        onset_date=episode.onset_date if cause is None else None,
+        onset_date=episode.onset_date,
         prior_authorization=auth.number if auth is not None and any(
             auth.covers(v.date) for v in visits) else None,
         sender_id=sub.sender_id or case.provider.npi,
@@ -134,14 +148,20 @@ def _build(case: Case, program: Program, visits: tuple[Visit, ...],
         usage=sub.usage,
         provider_signature_on_file=sub.provider_signature_on_file,
         accepts_assignment=sub.accepts_assignment,
-        benefits_assigned=sub.benefits_assigned,
+        # not recorded is not assigned: CLM08 and box 13 attest a signed form (documented)
+        benefits_assigned=sub.benefits_assigned is True,
         release_of_information=sub.release_of_information,
         # an unknown frequency goes to the writers as given, which refuse it by its field
         frequency=FREQUENCY.get(sub.frequency, sub.frequency),
         original_claim_number=sub.original_claim_number if sub.frequency != "original" else None,
         payer_address=coverage.insurer_address,
         amount_paid=_paid(visits),
+        visit_payments=[(index, v.amount_paid) for index, v in sorted(
+            ((visit_index(case, v), v) for v in visits), key=lambda iv: iv[1].date)
+            if v.amount_paid is not None],
         first_visit_date=case.visits[0].date,
+        employer=coverage.employer if workers_comp else None,
+        employer_address=coverage.employer_address if workers_comp else None,
     )
 
 
@@ -176,6 +196,7 @@ _CASE_FIELDS = {
     "accepts_assignment": "claim.accepts_assignment", "benefits_assigned": "claim.benefits_assigned",
     "release_of_information": "claim.release_of_information", "frequency": "claim.frequency",
     "original_claim_number": "claim.original_claim_number",
+    "employer": "coverage.employer", "employer_address": "coverage.employer_address",
 }
 #: A claim line's fields that the case's service calls otherwise.
 _LINE_FIELDS = {"pointers": "diagnoses"}

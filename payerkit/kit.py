@@ -435,14 +435,16 @@ class PayerKit:
     def context(self, case: Case, visit: object = None, as_of: dt.date | None = None) -> Context:
         """The context every hook gets: the visit (default the last), the day, the facts."""
         program = self.program(case.program)
-        return Context(program, case, self._visit(case, visit),
-                       as_of or case.today(), self._facts(program, case))
+        facts = self._facts(program, case)
+        return Context(program, _moved(program, case, facts), self._visit(case, visit),
+                       as_of or case.today(), facts)
 
     def _contexts(self, case: Case, visit: object, as_of: dt.date | None) -> tuple[Context, ...]:
         """One context for each visit a claim bills (:meth:`_visits`), in date order."""
         program = self.program(case.program)
         visits = self._visits(case, visit)
         day, facts = as_of or case.today(), self._facts(program, case)
+        case = _moved(program, case, facts)
         return tuple(Context(program, case, v, day, facts) for v in visits)
 
     @staticmethod
@@ -927,6 +929,23 @@ def _format_finding(fmt: ClaimFormat, field: str, problem: str, case: Case,
     code = "FORMAT-LIMIT" if severity == "error" else "FORMAT-WARNING"
     return Finding(severity, code, f"{path}: {problem} ({fmt.name})", path,
                    Citation(fmt.name, confidence="rule"))
+
+
+def _moved(program: Program, case: Case, facts: Any) -> Case:
+    """The case with each of the program's moved facts (``Program.moved_facts``) in the case
+    field that now holds it, when an older file gave it only in the facts; the case's own
+    value wins. The visits stay the same objects."""
+    for name, path in program.moved_facts.items():
+        value = getattr(facts, name, None)
+        if value is not None and _attribute(case, path) is None:
+            case = _replaced(case, path.split("."), value)
+    return case
+
+
+def _replaced(obj: Any, names: list[str], value: Any) -> Any:
+    head, *rest = names
+    return attrs.evolve(obj, **{head: _replaced(getattr(obj, head), rest, value)
+                                if rest else value})
 
 
 def _attribute(obj: object, path: str) -> Any:

@@ -82,6 +82,7 @@ BASE_CASE = {
     "visits": [{"date": dt.date(2026, 3, 12), "services": [
         {"code": "97124", "minutes": 40, "diagnoses": [1, 2]},
         {"code": "97140", "minutes": 15}]}],
+    "claim": {"benefits_assigned": True},  # recorded: not recorded is a scrub warning
 }
 
 

@@ -3,6 +3,7 @@ file: replacement and void with the payer's original claim number."""
 
 from __future__ import annotations
 
+import base64
 import copy
 import datetime as dt
 import hashlib
@@ -78,9 +79,10 @@ def test_one_visit_is_billed_as_before(kit):
     assert kit.claim(case, "x12-837p", [day], options=OPTIONS) == one
     assert kit.claim(case, "x12-837p", case.visits[1], options=OPTIONS) == one
     assert kit.claim(case, "x12-837p", (day,), options=OPTIONS) == one
-    # the claim id of one visit is the digest it always was
-    digest = hashlib.sha256(f"test-plan|ABC123456789|{day.isoformat()}".encode()).hexdigest()
-    assert kit.build_claim(case, day).id == f"PK{day:%Y%m%d}{digest[:8].upper()}"
+    # the claim id of one visit: the digest of its date (base 32), 14 characters for box 26
+    digest = base64.b32encode(hashlib.sha256(
+        f"test-plan|ABC123456789|{day.isoformat()}".encode()).digest()).decode()
+    assert kit.build_claim(case, day).id == f"PK{day:%y%m%d}{digest[:6]}"
     assert kit.build_claim(case).lines == kit.build_claim(case, case.visits[-1].date).lines
 
 
@@ -100,7 +102,7 @@ def test_the_claim_id_covers_every_date_billed(kit):
     a, b, c = (v.date for v in case.visits)
     ids = {kit.build_claim(case, chosen).id for chosen in ([a], [a, b], [a, c], [a, b, c])}
     assert len(ids) == 4
-    assert all(i.startswith(f"PK{a:%Y%m%d}") and len(i) == 18 for i in ids)
+    assert all(i.startswith(f"PK{a:%y%m%d}") and len(i) == 14 and i.isalnum() for i in ids)
     assert kit.build_claim(case, [b, a]).id == kit.build_claim(case, [a, b]).id
 
 

@@ -32,8 +32,9 @@ marks an item unconfirmed, the NUCC manual's general rule is followed, and said 
   31 — one width for all the others, as the manual asks (per-box widths are unconfirmed in
   the research: the general rule). No slashes.
 * Money: dollars right-justified in the dollar area and cents in the cents area, no ``$``,
-  no decimal point, no commas (24F, 28). Each page of a claim of more than six lines is a
-  claim of its own, totalled on its own (box 28 per page).
+  no decimal point, no commas (24F, 28, 29). Each page of a claim of more than six lines is
+  a claim of its own, totalled on its own (box 28 per page), with what was paid for its own
+  lines' visits in box 29 (a visit's payment on the form of its first line).
 * Item 21: ICD indicator ``0`` (ICD-10-CM), codes A–L without the decimal point; 24E the
   pointer letters, primary first, at most four, no commas.
 * Qualifiers: 14 ``431`` (onset; DTP*431), 15 ``439`` (accident; DTP*439), 17 ``DN``
@@ -42,16 +43,30 @@ marks an item unconfirmed, the NUCC manual's general rule is followed, and said 
   (PRV), written without a separator in 33b as the manual asks.
 * 10a/10b/10c: ``X`` in YES or NO on each line; 10b with the accident's state.
 * 22: resubmission code ``7``/``8`` and the payer's original claim number, only on a
-  replacement or void (the manual: not for original claims).
+  replacement or void (the manual: not for original claims). A replacement or void of more
+  than six lines is refused on paper: each form would carry the code and the reference and
+  read as a replacement of its own, while a replacement is the complete claim (NUCC item
+  22); the 837P (one claim) takes it.
 * 12, 13, 31: ``SIGNATURE ON FILE`` when the claim says so (CLM09, CLM08, CLM06), the date
   of writing in 31; 27 accept assignment (CLM07); 25 the tax id digits with SSN/EIN.
 * 11d is ``NO``: payerkit's claims carry no other payer (the 837P has no 2320 loop).
-* 26 (patient's account number — "strongly encouraged but not required on a paper claim")
-  carries the claim id without hyphens when it fits the box's 14 characters; payerkit's own
-  generated ids (18) do not, and are left out rather than cut.
+* Workers' compensation (the employer is the insured, as in the 837P's 2010BA): 4 the
+  employer's name and 7 its address ("for workers' compensation claims, enter the name of
+  the Employer" / "the address of the Employer": NUCC items 4 and 7 as quoted by the
+  speedysoftusa knowledge base, MEDIUM); 1a the member id the payer gave (NUCC item 1a:
+  "the appropriate identifier of the employee", as quoted by primecaremedicalbilling.com,
+  MEDIUM); 6 ``Other`` (the 837P's PAT01 ``20``, employee, has no box of its own); 11a
+  blank (it is the insured's birth date and sex: an employer has neither — payerkit's
+  reading); 11 the group number when the case gives one, as for any claim.
+* 26 (patient's account number — "strongly encouraged but not required on a paper claim";
+  "do not enter hyphens", item 26 as quoted by speedysoftusa) carries the claim id exactly as
+  the 837P's CLM01, so a paper remittance names the same number: payerkit's generated ids
+  have 14 letters and digits; a case's ``claim_id`` the box cannot hold so (longer than 14, or
+  with a hyphen or other symbol) refuses the paper claim, naming ``claim.claim_id``.
 
 **Never cut.** A value a box cannot hold is cleaned by the NUCC rule above (punctuation;
-further given names to their initials, as the manual's "first name, middle initial") or
+further given names to their initials, as the manual's "first name, middle initial"; a
+practice name longer than box 33 gives way to the provider's ``short_name`` for paper forms) or
 refused with :class:`~payerkit.errors.FormatError` naming the claim field, never its
 content; :func:`check_cms1500` returns every such problem, for the scrub. Identifiers and
 codes are printed exactly as the 837P writes them (ASCII letters upper-cased) or refused
@@ -305,7 +320,9 @@ _INSURANCE_TYPE = {"MB": "medicare", "MA": "medicare", "MC": "medicaid", "CH": "
 #: when the claim has a group number; NUCC puts commercial insurance without a group,
 #: HMOs, auto, liability and workers' compensation under "Other".
 _GROUP_CAPABLE = frozenset({"CI", "BL", "FI"})
-_RELATION = {"self": "6.self", "spouse": "6.spouse", "child": "6.child", "other": "6.other"}
+#: Item 6 has four boxes; the injured worker (the 837P's PAT01 20, employee) is "Other".
+_RELATION = {"self": "6.self", "spouse": "6.spouse", "child": "6.child", "other": "6.other",
+             "employee": "6.other"}
 _CAUSE = {"employment": "10a", "auto": "10b", "other": "10c"}
 
 
@@ -503,26 +520,30 @@ class _Mapper:
             self.put("1a", member)
         self.person_name(claim.patient, "patient", "2", "box 2")
         self.birth_and_sex(claim.patient, "patient", "3")
-        self.person_name(claim.insured, "insured", "4", "box 4")
         self.address(claim.patient.address, "patient.address", "5")
         relation = _RELATION.get(claim.relation)
         if relation is None:
             self.refuse("relation", "must be 'self', 'spouse', 'child' or 'other'")
         else:
             self.check(relation)
-        self.address(claim.insured.address, "insured.address", "7")
+        if claim.employer_is_insured:
+            self.employer()
+        else:
+            self.person_name(claim.insured, "insured", "4", "box 4")
+            self.address(claim.insured.address, "insured.address", "7")
         if claim.group_number:
             group = self.ident(claim.group_number, "group_number", "11", "box 11")
             if group:
                 self.put("11", group)
-        self.birth_and_sex(claim.insured, "insured", "11a")
+        if not claim.employer_is_insured:  # an employer has no birth date or sex
+            self.birth_and_sex(claim.insured, "insured", "11a")
         self.related_cause()
         self.check("11d.no")
         if claim.release_of_information == "Y":
             self.put("12", SIGNATURE_ON_FILE)
         elif claim.release_of_information != "I":
             self.refuse("release_of_information", "must be 'Y' or 'I'")
-        if claim.benefits_assigned is True:  # not recorded (None): no signature is claimed
+        if claim.benefits_assigned:  # the same value as CLM08
             self.put("13", SIGNATURE_ON_FILE)
         self.dates()
         if claim.referring is not None:
@@ -537,6 +558,24 @@ class _Mapper:
             if auth:
                 self.put("23", auth)
         self.billing()
+
+    def employer(self) -> None:
+        """Workers' compensation: items 4 and 7 are the employer's name and address (NUCC:
+        "for workers' compensation claims, enter the name of the Employer", and its
+        address in 7); without an address on record, 7 stays blank."""
+        claim = self.claim
+        name = name_text(claim.employer, organization=True)
+        width = FIELDS["4"].width
+        if not name:
+            self.refuse("employer", "required in workers' compensation: the employer is the "
+                        "insured (box 4)")
+        elif len(name) > width:
+            self.refuse("employer", f"box 4 holds {width} characters for the employer's name; "
+                        "this one is longer and is never cut: shorten it in the case")
+        else:
+            self.put("4", name)
+        if claim.employer_address is not None:
+            self.address(claim.employer_address, "employer_address", "7")
 
     def carrier(self) -> None:
         """The carrier block (NUCC: name; address lines; city, state and ZIP): the payer's name,
@@ -615,8 +654,12 @@ class _Mapper:
                 self.put("11b", number)
 
     def dates(self) -> None:
-        """14 onset (431) or 15 accident (439): the date the 837P sends in DTP*431 / DTP*439."""
+        """14 onset (431) and 15 accident (439): the dates the 837P sends in DTP*431 and
+        DTP*439, each in its own box."""
         claim = self.claim
+        if claim.onset_date is not None:
+            self.put("14.qual", "431")
+            self.date(claim.onset_date, "onset_date", "14", four_digit_year=False)
         if claim.related_cause is not None:
             if claim.accident_date is None:
                 if claim.related_cause != "employment":
@@ -625,9 +668,6 @@ class _Mapper:
             else:
                 self.put("15.qual", "439")
                 self.date(claim.accident_date, "accident_date", "15", four_digit_year=False)
-        elif claim.onset_date is not None:
-            self.put("14.qual", "431")
-            self.date(claim.onset_date, "onset_date", "14", four_digit_year=False)
 
     def diagnoses(self) -> None:
         """Item 21: ICD indicator 0, codes A-L without the decimal point."""
@@ -677,10 +717,7 @@ class _Mapper:
             self.check(f"25.{billing.tax_id_type}")
         else:
             self.refuse("billing.tax_id_type", "must be 'ein' or 'ssn'")
-        account = (claim.id or "").replace("-", "")
-        if account and len(account) <= FIELDS["26"].width and identifier_problem(account) is None \
-                and " " not in account:
-            self.put("26", account.translate(_UPPER))
+        self.account_number()
         self.check("27.yes" if claim.accepts_assignment else "27.no")
         if claim.provider_signature_on_file:
             self.put("31", SIGNATURE_ON_FILE)
@@ -708,8 +745,27 @@ class _Mapper:
             if taxonomy:
                 self.put("33b", "ZZ" + taxonomy)
 
+    def account_number(self) -> None:
+        """Item 26: the patient account number, exactly as the 837P's CLM01 (letters
+        upper-cased), so a paper remittance names the same number; item 26 takes no
+        hyphens, so an id with anything but letters and digits, or longer than the box, is
+        refused, never altered."""
+        account = self.claim.id
+        width = FIELDS["26"].width
+        if not (isinstance(account, str) and account.isascii() and account.isalnum()
+                and len(account) <= width):
+            self.refuse("id", f"box 26 prints the patient account number exactly as the "
+                        f"837P's CLM01, in at most {width} letters and digits (NUCC item 26: no "
+                        "hyphens); this claim id does not fit and is never altered: give "
+                        f"claim.claim_id of at most {width} letters and digits, or leave it out "
+                        "for payerkit's own (14)")
+            return
+        self.put("26", account.translate(_UPPER))
+
     def location(self, who, field_: str, box: str) -> None:
-        """Items 32 and 33: name; street; city, state and ZIP on one line (no comma)."""
+        """Items 32 and 33: name; street; city, state and ZIP on one line (no comma). A
+        name too long for the box gives way to the provider's short name for paper forms
+        (``short_name``), never cut."""
         width = FIELDS[f"{box}.1"].width
         if getattr(who, "name", None) is not None:
             name = name_text(who.name, organization=True)
@@ -720,12 +776,19 @@ class _Mapper:
             if last and len(name) > width:
                 name = f"{_initials(first)} {last}".strip()
             culprit = "last_name"
+        short = getattr(who, "short_name", None)
+        if name and len(name) > width and short:
+            name, culprit = name_text(short, organization=True), "short_name"
         if not name:
             self.refuse(f"{field_}.{culprit}", "required, and nothing of it is left in the "
                         "letters and digits the CMS-1500 takes")
         elif len(name) > width:
+            if culprit == "short_name" or not hasattr(who, "short_name"):
+                advice = "shorten it in the case"
+            else:  # the billing provider: its short name for paper forms
+                advice = f"give provider.short_name, its name for paper forms (at most {width})"
             self.refuse(f"{field_}.{culprit}", f"box {box} holds {width} characters for the name; "
-                        "this one is longer and is never cut: shorten it in the case")
+                        f"this one is longer and is never cut: {advice}")
         else:
             self.put(f"{box}.1", name)
         address = who.address
@@ -809,7 +872,17 @@ def _pages(claim: Claim, signed_on: dt.date | None) -> tuple[list[Page], list[tu
     lines = tuple(claim.lines)
     if not lines:
         mapper.refuse("lines", "a claim carries at least 1 service line")
+    if claim.frequency in _CORRECTIONS and len(lines) > LINES_PER_PAGE:
+        what = _CORRECTIONS[claim.frequency]
+        mapper.refuse("frequency", f"a {what} replaces the payer's whole claim (NUCC item 22: a "
+                      f"replacement is the complete claim), and this one has {len(lines)} service "
+                      f"lines, more than the {LINES_PER_PAGE} a CMS-1500 holds: each form would "
+                      f"carry the {what} code and the same original reference, and read as a "
+                      f"{what} of its own. Send it as an 837P (x12-837p, one claim of up to 50 "
+                      f"lines), or split the original: void it and bill its visits again on "
+                      f"claims of at most {LINES_PER_PAGE} lines")
     chunks = [lines[i:i + LINES_PER_PAGE] for i in range(0, len(lines), LINES_PER_PAGE)] or [()]
+    paid = _paid_by_page(claim, len(chunks))
     pages = []
     for p, chunk in enumerate(chunks):
         mapper.values = dict(header)
@@ -818,12 +891,38 @@ def _pages(claim: Claim, signed_on: dt.date | None) -> tuple[list[Page], list[tu
         page_total = _total(chunk)
         if chunk and page_total is not None:  # else a line's charge is refused already
             mapper.money(page_total, "total_charge", "28", "box 28")
-        paid = claim.amount_paid
-        unpaid = isinstance(paid, Decimal | int) and Decimal(paid).is_finite() and paid == 0
-        if p == 0 and paid is not None and not unpaid:  # the patient's payment: the first form
-            mapper.money(paid, "amount_paid", "29", "box 29")
+        amount = paid[p]
+        unpaid = isinstance(amount, Decimal | int) and Decimal(amount).is_finite() and amount == 0
+        if amount is not None and not unpaid:
+            mapper.money(amount, "amount_paid", "29", "box 29")
         pages.append(Page(p + 1, len(chunks), mapper.values, chunk, page_total or Decimal(0)))
     return pages, mapper.problems.found
+
+
+def _paid_by_page(claim: Claim, count: int) -> list:
+    """Box 29 of each form: what was paid for the visits of its lines. A visit's payment
+    goes on the form of its first line (a visit whose lines run onto the next form counts on
+    the first of them; one with no line on the claim, on the first form), so the forms add
+    up to the claim's amount paid. A claim that does not say which visit was paid (no
+    ``visit_payments``) puts its whole amount paid on the first form. ``None``: nothing."""
+    paid: list = [None] * count
+    if not claim.visit_payments:
+        paid[0] = claim.amount_paid
+        return paid
+    first_line = {}
+    for i, line in enumerate(claim.lines):
+        first_line.setdefault(line.visit, i)
+    for visit, amount in claim.visit_payments:
+        page = min(first_line.get(visit, 0) // LINES_PER_PAGE, count - 1)
+        try:
+            paid[page] = amount if paid[page] is None else paid[page] + amount
+        except (ArithmeticError, TypeError):  # not an amount: refused by its field
+            paid[page] = amount
+    return paid
+
+
+#: Item 22's resubmission codes and what each claim is.
+_CORRECTIONS = {"7": "replacement", "8": "void"}
 
 
 def _total(lines: tuple[ClaimLine, ...]) -> Decimal | None:

@@ -211,6 +211,26 @@ class Sheet:
             return tuple((wrapped or [text])[:lines])
         return tuple(wrapped)
 
+    def provider_name(self, billing, width: float, lines: int = 1, *, box: str,
+                      size: float = 8.0, font: str = REGULAR) -> tuple[str, tuple[str, ...]]:
+        """``(claim field, lines)``: the billing provider's name fitted to its box, or, when
+        it does not fit, its name for paper forms (``provider.short_name``); never cut, and
+        without a short name the refusal suggests one."""
+        field_ = "billing.name" if billing.is_organization else "billing.last_name"
+        name = printable_text(billing.display_name or "")
+        wrapped = wrap(name, width, font, size) if name else []
+        if wrapped is not None and len(wrapped) <= lines:
+            return field_, self.text(field_, billing.display_name, width, lines, box=box,
+                                     size=size, font=font, required=True)
+        if billing.short_name:
+            return "billing.short_name", self.text("billing.short_name", billing.short_name,
+                                                   width, lines, box=box, size=size, font=font,
+                                                   required=True)
+        self.refuse(field_, f"too long for the {box} box of the {self.form} ({_lines(lines)} of "
+                    f"{width:.0f} points at {size:g} points); a value is never cut: give "
+                    "provider.short_name, the practice's name for paper forms")
+        return field_, tuple((wrapped or [name])[:lines])
+
     def identifier(self, claim_field: str, value: str | None, width: float | None, *,
                    box: str, size: float = 8.0, font: str = REGULAR,
                    required: bool = True) -> str:
@@ -629,8 +649,8 @@ def _identification(claim: Claim, sheet: Sheet) -> dict[str, tuple[str, ...]]:
                                    box="claim number"),),
         "patient": sheet.text("patient", person_name(claim.patient), WIDTH * 0.52 - 2 * PAD,
                               box="patient's name", required=True),
-        "provider": sheet.text(_name_field(claim), claim.billing.display_name,
-                               WIDTH * 0.42 - 2 * PAD, box="provider's name", required=True),
+        "provider": sheet.provider_name(claim.billing, WIDTH * 0.42 - 2 * PAD,
+                                        box="provider's name")[1],
         "tin": (sheet.identifier("billing.tax_id", tax_id(claim.billing.tax_id,
                                                           claim.billing.tax_id_type),
                                  WIDTH * 0.20 - 2 * PAD, box="IRS/TIN"),),
@@ -644,18 +664,13 @@ def _accident_date(claim: Claim, sheet: Sheet) -> str:
     return us_date(claim.accident_date)
 
 
-def _name_field(claim: Claim) -> str:
-    return "billing.name" if claim.billing.is_organization else "billing.last_name"
-
-
 def _first_page_items(page: list[Op], y: float, claim: Claim, sheet: Sheet,
                       ident: dict[str, tuple[str, ...]]) -> float:
     half = WIDTH / 2
     inner = half - 2 * PAD
     billing = claim.billing
     provider = [
-        *sheet.text(_name_field(claim), billing.display_name, inner, box="provider's name",
-                    required=True),
+        *sheet.provider_name(billing, inner, box="provider's name")[1],
         *sheet.text("billing.address.line1", street(billing.address), inner,
                     box="provider's address", required=True),
         *sheet.text("billing.address.city", city_line(billing.address), inner,

@@ -127,13 +127,20 @@ class Statement:
     signer: Value
 
 
-def statement(claim: Claim, day: dt.date, sheet: Sheet) -> Statement:
-    """The superbill's texts, each checked (``sheet`` refuses what cannot be printed)."""
+def statement(claim: Claim, day: dt.date, sheet: Sheet, *, pdf: bool = False) -> Statement:
+    """The superbill's texts, each checked (``sheet`` refuses what cannot be printed);
+    ``pdf``: for the PDF, whose provider column takes the short name for paper forms when
+    the name does not fit it (the HTML wraps the name)."""
     billing = claim.billing
-    name_field = "billing.name" if billing.is_organization else "billing.last_name"
+    if pdf:
+        name_field, name = sheet.provider_name(billing, COLUMN, 2, box="practice", size=SIZE,
+                                               font=BOLD)
+        name_text = " ".join(name)
+    else:
+        name_field = "billing.name" if billing.is_organization else "billing.last_name"
+        name_text = sheet.clean(name_field, billing.display_name, box="practice", required=True)
     practice = (
-        Value(sheet.clean(name_field, billing.display_name, box="practice", required=True),
-              name_field),
+        Value(name_text, name_field),
         Value(sheet.clean("billing.address.line1", street(billing.address), box="address",
                           required=True), "billing.address.line1"),
         Value(sheet.clean("billing.address.city", city_line(billing.address), box="address",
@@ -312,6 +319,7 @@ RIGHT = LEFT + WIDTH
 TOP = 40.0
 BOTTOM = PAGE_HEIGHT - 36.0
 SIZE = 9.0
+COLUMN = WIDTH / 2 - 6  # a block's column: the provider, the patient...
 LEAD = 11.5
 ROW = 14.0
 #: Each further line of a service row (a place's name or a description that wraps).
@@ -348,14 +356,14 @@ def write_superbill(claim: Claim, options: WriteOptions) -> bytes:
 def check_superbill(claim: Claim) -> list[tuple[str, str]]:
     """Every problem that would stop :func:`write_superbill`, as ``[(claim field, problem)]``."""
     sheet = Sheet(FORM, dry_run=True)
-    _layout(statement(claim, _CHECK_DAY, sheet), sheet)
+    _layout(statement(claim, _CHECK_DAY, sheet, pdf=True), sheet)
     return sheet.found()
 
 
 def superbill_pages(claim: Claim, day: dt.date) -> list[list[Op]]:
     """The laid-out pages: what :func:`write_superbill` draws."""
     sheet = Sheet(FORM)
-    _layout(statement(claim, day, sheet), sheet)
+    _layout(statement(claim, day, sheet, pdf=True), sheet)
     return sheet.pages
 
 
@@ -449,7 +457,7 @@ class _Block:
 
 def _blocks(bill: Statement, sheet: Sheet) -> list[list[_Block]]:
     """The provider and patient blocks, two columns a row, every value fitted to its column."""
-    half = WIDTH / 2 - 6
+    half = COLUMN
     label_width = 92.0
 
     def block(title: str, x: float, items, plain: Sequence[Value] = ()) -> _Block:

@@ -12,7 +12,10 @@ receiver), then for each claim the billing provider (2000A/2010AA; a new
 (2000B/2010BA/2010BB), the patient when not the subscriber (2000C/2010CA),
 the claim (2300) with referring/rendering providers (2310A/B) and its service
 lines (2400, up to 50; each with its own date, and its place of service when
-not the claim's), then SE; GE/IEA close the interchange. A replacement or void
+not the claim's), then SE; GE/IEA close the interchange. In workers' compensation the
+employer is the subscriber (2010BA ``NM1*IL*2``, no address) and the injured worker the
+patient (2000C ``PAT*20``, 2010CA with the address, DMG and ``REF*Y4``), as X12's RFI 1925
+reads the TR3. A replacement or void
 (CLM05-3 ``7``/``8``) carries the payer's claim control number of the claim it
 corrects (REF*F8).
 
@@ -72,7 +75,9 @@ from .x12_limits import (
 VERSION = "005010X222A1"
 MAX_CONTROL = 999_999_999
 
-_PATIENT_RELATION = {"spouse": "01", "child": "19", "other": "G8"}
+#: PAT01: the patient's relationship to the insured; ``20`` employee: the injured worker of
+#: a workers' compensation claim, whose insured is the employer.
+_PATIENT_RELATION = {"spouse": "01", "child": "19", "other": "G8", "employee": "20"}
 _RELATED_CAUSE = {"auto": "AA", "employment": "EM", "other": "OA"}
 _TAX_ID_QUALIFIER = {"ein": "EI", "ssn": "SY"}
 _SEXES = frozenset("FMU")
@@ -588,11 +593,17 @@ def _subscriber(out: list[str], claim: Claim, hl: int, parent: int,
     for field, problem in problems:
         _refuse(field, problem)
     out.append(sbr)
-    insured = claim.insured
     member_id = _own_ident(claim.member_id, "member_id")
-    last = _text(insured.last_name, "insured.last_name")
-    first = _optional_text(insured.first_name, "insured.first_name")
-    out.append(f"NM1*IL*1*{last}*{first}****MI*{member_id}")
+    if claim.employer_is_insured:
+        # Workers' compensation: the employer is the subscriber (X12 RFI 1925), an
+        # organization with no address here (2010BA N3/N4 only when the patient is the
+        # subscriber); NM108/NM109 are required by the TR3: the member id the payer gave.
+        out.append(f"NM1*IL*2*{_employer(claim)}*****MI*{member_id}")
+    else:
+        insured = claim.insured
+        last = _text(insured.last_name, "insured.last_name")
+        first = _optional_text(insured.first_name, "insured.first_name")
+        out.append(f"NM1*IL*1*{last}*{first}****MI*{member_id}")
     if self_:
         _address(out, insured.address, "insured.address")
         out.append(_dmg(insured, "insured", claim))
@@ -608,6 +619,14 @@ def _subscriber(out: list[str], claim: Claim, hl: int, parent: int,
         out.append(payer)
     else:
         out.append(_payer(claim))
+
+
+def _employer(claim: Claim) -> str:
+    """2010BA NM103 of a workers' compensation claim: the employer's name."""
+    if not claim.employer or not claim.employer.strip():
+        return _refuse("employer", "required in workers' compensation: the employer is the "
+                       "insured, the 837P's subscriber (2010BA NM1*IL)", "EMPLOYER")
+    return _text(claim.employer, "employer")
 
 
 def _payer(claim: Claim) -> str:
@@ -687,7 +706,7 @@ def _claim(out: list[str], claim: Claim, hi: str) -> None:
     total = _amount(claim.total_charge, "total_charge")
     signature = "Y" if claim.provider_signature_on_file else "N"
     assignment = "A" if claim.accepts_assignment else "C"
-    benefits = "N" if claim.benefits_assigned is False else "Y"  # not recorded: Y (documented)
+    benefits = "Y" if claim.benefits_assigned else "N"  # the same value as box 13
     release = claim.release_of_information
     if release not in ("Y", "I"):
         release = _refuse("release_of_information", "must be 'Y' or 'I'", "Y")
@@ -696,10 +715,10 @@ def _claim(out: list[str], claim: Claim, hi: str) -> None:
         frequency = _refuse("frequency", "must be 'original', 'replacement' or 'void'", "1")
     out.append(f"CLM*{claim_id}*{total}***{pos}:B:{frequency}*{signature}*{assignment}*{benefits}"
                f"*{release}{related}")
+    if claim.onset_date is not None:  # the TR3's order: onset (431) before accident (439)
+        out.append(f"DTP*431*D8*{_date(claim.onset_date, 'onset_date')}")
     if accident is not None:
         out.append(f"DTP*439*D8*{_date(accident, 'accident_date')}")
-    elif claim.onset_date is not None:
-        out.append(f"DTP*431*D8*{_date(claim.onset_date, 'onset_date')}")
     if claim.prior_authorization:
         out.append(f"REF*G1*{_own_ident(claim.prior_authorization, 'prior_authorization')}")
     if frequency != "1":  # a replacement or void names the payer's claim it corrects
@@ -1093,7 +1112,8 @@ def text_fields_837p(claim: Claim) -> list[tuple[str, str | None]]:
     """The names and addresses :func:`write_837p` writes, as ``[(claim field, value)]``.
 
     The same fields, in the same conditions, as the writer (a test holds them
-    to it): the insured's address only when the insured is the patient, the
+    to it): the employer in workers' compensation, else the insured; the insured's
+    address only when the insured is the patient, the
     patient only when not the insured, the rendering provider only when it is
     not the billing NPI.
     """
@@ -1105,8 +1125,11 @@ def text_fields_837p(claim: Claim) -> list[tuple[str, str | None]]:
         fields += [("billing.last_name", billing.last_name),
                    ("billing.first_name", billing.first_name)]
     fields += _address_fields(billing.address, "billing.address")
-    fields += [("insured.last_name", claim.insured.last_name),
-               ("insured.first_name", claim.insured.first_name)]
+    if claim.employer_is_insured:
+        fields.append(("employer", claim.employer))
+    else:
+        fields += [("insured.last_name", claim.insured.last_name),
+                   ("insured.first_name", claim.insured.first_name)]
     if claim.patient_is_insured:
         fields += _address_fields(claim.insured.address, "insured.address")
     fields.append(("payer_name", claim.payer_name))

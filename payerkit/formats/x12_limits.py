@@ -36,6 +36,7 @@ ID_SIZES = {
 #: TEXT-CUT).
 TEXT_SIZES = {
     "name": 60, "last_name": 60, "first_name": 35, "receiver_name": 60, "payer_name": 60,
+    "employer": 60,
     "line1": 55, "line2": 55, "city": 30, "contact": 60,
 }
 MIN_CITY = 2

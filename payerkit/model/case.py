@@ -59,6 +59,10 @@ class Provider:
     phone: str | None = None
     networks: tuple[str, ...] = field(default=(), converter=_tuple)
     cash_rates: dict[str, Decimal] = field(factory=dict)
+    #: The name for paper forms whose box cannot hold the name (CMS-1500 box 33 holds 29
+    #: characters, the NF-3 and the superbill PDF a line or two): used there instead of the
+    #: name, never cut; the 837P always carries the name.
+    short_name: str | None = None
 
     @property
     def is_organization(self) -> bool:
@@ -111,6 +115,11 @@ class Coverage:
     #: ``fully_insured``, ``self_funded`` (ERISA) or ``medicare_advantage`` (federal): state
     #: insurance law governs only the first.
     funding: Funding | None = None
+    #: The patient's employer. In workers' compensation the employer is the insured (the
+    #: 837P's subscriber, 2010BA; CMS-1500 boxes 4 and 7), so a workers' compensation claim
+    #: needs its name; its address is for paper claims (box 7), never the 837P's.
+    employer: str | None = None
+    employer_address: Address | None = None
 
 
 @frozen
@@ -214,7 +223,8 @@ class Submission:
     #: CLM07: the provider accepts assignment (``A``); ``False`` writes ``C``.
     accepts_assignment: bool = True
     #: CLM08: the patient signed an assignment of benefits (pay the provider). ``None``:
-    #: not recorded; writers use ``Y`` and a program that needs it recorded says so.
+    #: not recorded, which every form reads as not assigned (CLM08 ``N``, box 13 blank:
+    #: no form attests a signature nobody recorded); the scrub warns.
     benefits_assigned: bool | None = None
     #: CLM09: release of information: ``Y`` signed statement, ``I`` informed consent only.
     release_of_information: ReleaseOfInformation = "Y"

@@ -19,8 +19,9 @@ from ..rules.money import total
 from .case import Address, Person, Practitioner, Provider
 
 RelatedCause = Literal["auto", "employment", "other"]
-#: How the patient relates to the insured; ``self`` when they are the same person.
-PatientRelation = Literal["self", "spouse", "child", "other"]
+#: How the patient relates to the insured; ``self`` when they are the same person;
+#: ``employee`` in workers' compensation, where the insured is always the employer.
+PatientRelation = Literal["self", "spouse", "child", "other", "employee"]
 #: Claim frequency (X12 CLM05-3, CMS-1500 box 22's resubmission code): ``1`` original,
 #: ``7`` replacement of a prior claim, ``8`` void of a prior claim.
 ClaimFrequency = Literal["1", "7", "8"]
@@ -56,7 +57,12 @@ class Claim:
     """One claim. ``place_of_service`` is the claim's (CLM05-1): the place of most of its
     lines (the earliest on a tie); each line keeps its own. ``frequency`` is ``1`` for an
     original claim, ``7``/``8`` for a replacement/void of the payer's claim
-    ``original_claim_number``."""
+    ``original_claim_number``.
+
+    In workers' compensation (``relation`` ``employee``) the insured is the patient's
+    employer, ``employer`` (its name) and ``employer_address``: the employer is always the
+    subscriber (X12 RFI 1925), so the writers put it where the insured goes and the worker
+    where the patient goes; ``insured`` is then the patient."""
 
     id: str
     program_id: str
@@ -88,9 +94,10 @@ class Claim:
     #: CLM08 benefits assigned to the provider (Y/N); CLM09 release of information (Y/I).
     provider_signature_on_file: bool = True
     accepts_assignment: bool = True
-    #: ``None``: not recorded (the 837P writes ``Y``, its documented default; paper forms
-    #: claim no signed assignment).
-    benefits_assigned: bool | None = True
+    #: The one value every form reads (CLM08, CMS-1500 box 13, the NF-3's assignment):
+    #: ``True`` only when the case records a signed assignment (``build_claim`` reads an
+    #: unrecorded one as ``False``: no form attests a signature nobody recorded).
+    benefits_assigned: bool = True
     release_of_information: Literal["Y", "I"] = "Y"
     frequency: ClaimFrequency = "1"
     #: The payer's claim control number of the claim replaced or voided (REF*F8, box 22).
@@ -99,8 +106,15 @@ class Claim:
     payer_address: Address | None = None
     #: What the patient paid for the claim's visits (``None``: not recorded).
     amount_paid: Decimal | None = None
+    #: What was paid for each visit billed that records a payment, as ``(visit, amount)``:
+    #: ``visit`` is the index the lines carry (``ClaimLine.visit``), so a paper form can say
+    #: what was paid for its own lines (CMS-1500 box 29); they add up to ``amount_paid``.
+    visit_payments: tuple[tuple[int, Decimal], ...] = field(default=(), converter=_tuple)
     #: The first visit of the episode in the case (NF-3 "date of first visit").
     first_visit_date: dt.date | None = None
+    #: The employer, the insured of a workers' compensation claim (``relation`` ``employee``).
+    employer: str | None = None
+    employer_address: Address | None = None
 
     @property
     def total_charge(self) -> Decimal:
@@ -114,6 +128,11 @@ class Claim:
     @property
     def patient_is_insured(self) -> bool:
         return self.relation == "self"
+
+    @property
+    def employer_is_insured(self) -> bool:
+        """Workers' compensation: the employer is the insured, the worker the patient."""
+        return self.relation == "employee"
 
 
 __all__ = ["Address", "Claim", "ClaimFrequency", "ClaimLine", "Person", "Practitioner", "Provider"]

@@ -50,6 +50,9 @@ class Program:
     new adapter needs no core release); its fields need defaults.
     ``fact_aliases`` maps a facts field to an older case-file path that still
     loads (``{"vehicle": "episode.vehicle"}``); the facts table wins.
+    ``moved_facts`` is the other way round: a facts field older case files gave that
+    payerkit now reads from a case field (``{"employer": "coverage.employer"}``); the
+    facts field still loads and fills the case field when the case leaves it out.
     """
 
     id: str = field(validator=validators.matches_re(ID_PATTERN))
@@ -67,6 +70,7 @@ class Program:
     facts: type | None = None
     fact_aliases: Mapping[str, str] = field(factory=dict)
     claim_formats_citation: Citation | None = None
+    moved_facts: Mapping[str, str] = field(factory=dict)
 
     @property
     def claim_filing_indicator(self) -> str:

@@ -115,7 +115,9 @@ def semantic_errors_837p(text: str) -> list[str]:
     2000A it follows, a 2000C its 2000B; none for a 2000A); HL04 says whether a
     child follows. Claims: CLM02 = sum of SV102; every SV107 pointer is 1..number of HI
     codes; SBR02 = 18 exactly when there is no patient (2000C) loop; subscriber
-    N3/N4/DMG only when the subscriber is the patient; AA carries a state and a
+    N3/N4/DMG only when the subscriber is the patient; in workers' compensation (SBR09
+    WC) the subscriber is the employer (2010BA NM102 = 2) and the worker the patient
+    (2000C, PAT01 = 20: X12 RFI 1925); AA carries a state and a
     DTP*439; amounts have no trailing zeros, exponent or ``+``; the billing provider
     ZIP has 9 digits; a claim has 1 to 50 lines, SV105 only when it differs from
     CLM05-1, and REF*F8 (the payer's original claim number) exactly when CLM05-3 is
@@ -233,6 +235,7 @@ def _transaction_errors(segments: list[list[str]], component: str, claims: list[
 
     current_hl: list[str] = []
     subscriber_is_patient = True
+    workers_comp = False
     after = ""  # the last NM1 entity code seen, to know which loop an N4/DMG belongs to
     for seg in segments:
         tag = seg[0]
@@ -246,8 +249,18 @@ def _transaction_errors(segments: list[list[str]], component: str, claims: list[
             if get(current_hl, 4) != ("1" if has_patient else "0"):
                 errors.append("2000B HL04 does not match whether a 2000C loop follows")
             subscriber_is_patient = not has_patient
+            workers_comp = get(seg, 9) == "WC"
+            if workers_comp and not has_patient:
+                errors.append("SBR09 WC without a 2000C loop: in workers' compensation the "
+                              "employer is the subscriber and the injured worker the patient")
         elif tag == "NM1":
             after = get(seg, 1)
+            if after == "IL" and workers_comp and get(seg, 2) != "2":
+                errors.append("SBR09 WC with a person as subscriber (2010BA NM102 is not 2): "
+                              "the employer is the subscriber in workers' compensation")
+        elif tag == "PAT" and workers_comp and get(seg, 1) != "20":
+            errors.append("SBR09 WC with PAT01 other than 20: the injured worker is the "
+                          "employer's employee")
         elif tag in ("N3", "N4", "DMG") and after == "IL" and not subscriber_is_patient:
             errors.append(f"2010BA {tag} sent although the patient is not the subscriber")
         elif tag == "N4" and after == "85":

@@ -39,7 +39,7 @@ def _auto_accident_claim() -> Claim:
     )
     day = dt.date(2026, 1, 5)
     return Claim(
-        id="PK-000124",
+        id="PK000124",
         program_id="ny-no-fault",
         billing=BILLING,
         insured=maria,
@@ -74,7 +74,7 @@ def _commercial_dependent_claim() -> Claim:
     home = Address(line1="22 Oak Ave", city="Troy", state="NY", zip="12180")
     day = dt.date(2026, 1, 10)
     return Claim(
-        id="PK-000123",
+        id="PK000123",
         program_id="commercial",
         billing=BILLING,
         insured=Person(first_name="John", last_name="Smith", birth_date=dt.date(1980, 3, 14),
@@ -105,6 +105,47 @@ def _commercial_dependent_claim() -> Claim:
     )
 
 
+def _workers_comp_claim() -> Claim:
+    """Connecticut workers' compensation: the employer is the insured (2000B), the injured
+    worker the patient (2000C), referred by the treating physician."""
+    ana = Person(
+        first_name="Ana", last_name="Rivera", birth_date=dt.date(1984, 5, 17), sex="F",
+        address=Address(line1="15 Orange St", city="Hamden", state="CT", zip="06514"),
+    )
+    day = dt.date(2026, 2, 16)
+    return Claim(
+        id="PK000125",
+        program_id="ct-workers-comp",
+        billing=BILLING,
+        insured=ana,
+        patient=ana,
+        relation="employee",
+        member_id="WC0112026",
+        payer_name="Example Mutual Insurance Co",
+        payer_id="EXMWC",
+        filing_indicator="WC",
+        diagnoses=("S16.1XXA", "M62.830"),
+        lines=(
+            ClaimLine(date=day, code="97124", units=3, charge=Decimal("90.00"), pointers=(1, 2)),
+            ClaimLine(date=day, code="97140", units=1, charge=Decimal("35.00"), pointers=(1,)),
+        ),
+        property_casualty_claim_number="WC26004417",
+        rendering=RENDERING,
+        referring=REFERRING,
+        related_cause="employment",
+        accident_date=dt.date(2026, 1, 12),
+        onset_date=dt.date(2026, 1, 12),
+        prior_authorization="WCA55210",
+        sender_id="PAYERKITSUB",
+        receiver_id="CLEARHOUSE01",
+        receiver_name="Example Clearinghouse",
+        usage="T",
+        employer="Riverside Distribution LLC",
+        employer_address=Address(line1="400 Industrial Way", city="Meriden", state="CT",
+                                 zip="06450"),
+    )
+
+
 # Claims are frozen, so session scope is safe (and lets hypothesis tests use them).
 @pytest.fixture(scope="session")
 def auto_accident_claim() -> Claim:
@@ -119,3 +160,8 @@ def commercial_dependent_claim() -> Claim:
 @pytest.fixture(scope="session")
 def fixed_options() -> WriteOptions:
     return FIXED_OPTIONS
+
+
+@pytest.fixture(scope="session")
+def workers_comp_claim() -> Claim:
+    return _workers_comp_claim()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from decimal import Decimal
+from pathlib import Path
 
 import attrs
 import pytest
@@ -13,7 +14,7 @@ from case_samples import BASE_CASE, SampleAdapter, make_case
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from payerkit import ClaimRefused, PayerKit
+from payerkit import ClaimRefused, PayerKit, load_case
 from payerkit.errors import FormatError
 from payerkit.formats.cms1500 import (
     BOXES,
@@ -26,6 +27,8 @@ from payerkit.formats.cms1500 import (
 )
 from payerkit.formats.cms1500_pdf import write_cms1500
 from payerkit.formats.cms1500_red import write_cms1500_red
+from payerkit.formats.options import WriteOptions
+from payerkit.formats.x12_837p import check_837p
 from payerkit.model import Program
 from payerkit.model.case import Address, Practitioner, Provider
 from payerkit.model.claim import Claim, ClaimLine
@@ -45,6 +48,9 @@ def refused(claim: Claim) -> tuple[str, str]:
         form_pages(claim, SIGNED)
     assert (exc.value.field, exc.value.problem) == problems[0]
     return problems[0]
+
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
 
 
 def lines_of(n: int, day=dt.date(2026, 1, 5), charge="40.00") -> list[ClaimLine]:
@@ -91,7 +97,8 @@ def test_the_auto_claim(auto_accident_claim):
     assert (v["10a.no"], v["10b.yes"], v["10b.state"], v["10c.no"]) == ("X", "X", "NY", "X")
     assert (v["11b.qual"], v["11b"]) == ("Y4", "CLM7788990011")
     assert (v["15.qual"], v["15.mm"], v["15.dd"], v["15.yy"]) == ("439", "12", "20", "25")
-    assert "14.qual" not in v  # the accident date is 15/439, as the 837P's DTP*439
+    # the onset is 14/431 (DTP*431), the accident 15/439 (DTP*439): the same day here
+    assert (v["14.qual"], v["14.mm"], v["14.dd"], v["14.yy"]) == ("431", "12", "20", "25")
     assert (v["12"], v["13"], v["31"], v["31.date"]) == \
         ("SIGNATURE ON FILE", "SIGNATURE ON FILE", "SIGNATURE ON FILE", "03 20 26")
     assert (v["21.ind"], v["21.A"], v["21.B"]) == ("0", "S134XXA", "M542")  # no decimal point
@@ -182,10 +189,15 @@ def test_identifiers_are_printed_exactly_or_refused(auto_accident_claim):
     assert v["23"] == "AU123456"  # item 23: no hyphens or spaces within the number
 
 
-def test_box_26_carries_the_account_number_only_when_it_fits(auto_accident_claim):
-    assert values(attrs.evolve(auto_accident_claim, id="PK-20-0001"))["26"] == "PK200001"
-    assert "26" not in values(attrs.evolve(auto_accident_claim, id="PK20260312E06E08DC"))
-    assert check_cms1500(attrs.evolve(auto_accident_claim, id="PK20260312E06E08DC")) == []
+def test_box_26_is_the_patient_account_number_exactly_or_refused(auto_accident_claim):
+    """Box 26 prints the claim id exactly as the 837P's CLM01 (letters upper-cased), so a
+    paper remittance matches the claim; one it cannot hold that way (more than 14
+    characters, or a hyphen, which NUCC item 26 does not take) refuses the paper claim."""
+    assert values(attrs.evolve(auto_accident_claim, id="pk2603124fz7qa"))["26"] == \
+        "PK2603124FZ7QA"
+    for bad in ("PK20260312E06E08DC", "PK-20-0001", "PK 2001", "X" * 15):
+        field, problem = refused(attrs.evolve(auto_accident_claim, id=bad))
+        assert field == "id" and "box 26" in problem
 
 
 def test_money_and_units(auto_accident_claim):
@@ -304,6 +316,24 @@ def test_carrier_block_with_the_payer_address_and_box_29(auto_accident_claim):
     assert refused(long)[0] == "payer_name"
 
 
+def test_box_29_goes_with_the_form_of_the_visit_paid(auto_accident_claim):
+    """Each visit's payment is on the form that holds its (first) line; a visit whose lines
+    run onto the next form counts on the first of them; a payment for a visit with no line
+    on the claim goes on the first form, so the forms add up to the claim's amount paid."""
+    lines = [attrs.evolve(line, visit=v) for line, v in
+             zip(lines_of(9), (0, 0, 1, 1, 2, 3, 3, 4, 4), strict=True)]  # visit 3: forms 1-2
+    claim = attrs.evolve(auto_accident_claim, lines=lines, amount_paid=Decimal("75.00"),
+                         visit_payments=((1, Decimal("10.00")), (3, Decimal("25.00")),
+                                         (4, Decimal("30.00")), (9, Decimal("10.00"))))
+    first, second = (p.values for p in form_pages(claim, SIGNED))
+    assert (first["29.dollars"], first["29.cents"]) == ("45", "00")  # visits 1, 3 and 9
+    assert (second["29.dollars"], second["29.cents"]) == ("30", "00")  # visit 4
+    nothing = attrs.evolve(claim, visit_payments=((4, Decimal("0.00")),), amount_paid=Decimal(0))
+    assert not any("29.dollars" in p.values for p in form_pages(nothing, SIGNED))
+    whole = attrs.evolve(claim, visit_payments=())  # a claim that does not say which visit
+    assert [p.values.get("29.dollars") for p in form_pages(whole, SIGNED)] == ["75", None]
+
+
 def test_more_than_six_lines_continue_on_further_pages(auto_accident_claim):
     claim = attrs.evolve(auto_accident_claim, lines=lines_of(13))
     pages = form_pages(claim, SIGNED)
@@ -315,6 +345,100 @@ def test_more_than_six_lines_continue_on_further_pages(auto_accident_claim):
         assert p.values["1a"] == "NF20251220A" and p.values["21.A"] == "S134XXA"
     assert pages[1].values["24.1.f.dollars"] == "46" and pages[2].values["24.1.d"] == "97124"
     assert "24.2.d" not in pages[2].values
+
+
+@pytest.mark.parametrize("frequency", ["7", "8"])
+def test_a_correction_of_more_than_six_lines_is_refused_on_paper(auto_accident_claim, frequency):
+    """Each form of a 7-line replacement would carry frequency 7 and the same original
+    reference: two replacements of one claim. NUCC item 22: a replacement is the complete
+    claim — so paper refuses it, saying why and what to do; the 837P (one claim) takes it."""
+    six = attrs.evolve(auto_accident_claim, lines=lines_of(6), frequency=frequency,
+                       original_claim_number="2026071000123")
+    assert check_cms1500(six) == []
+    seven = attrs.evolve(six, lines=lines_of(7))
+    [(field, problem)] = check_cms1500(seven)
+    assert field == "frequency"
+    for said in ("NUCC item 22", "complete claim", "7 service lines", "837P", "split"):
+        assert said in problem
+    with pytest.raises(FormatError):
+        write_cms1500(seven, WriteOptions(now=dt.datetime(2026, 3, 20)))
+    assert check_837p(seven) == []
+    assert len(form_pages(attrs.evolve(seven, frequency="1"), SIGNED)) == 2  # an original
+
+
+def test_the_command_refuses_such_a_correction_on_paper_only(tmp_path, capsys,
+                                                             payerkit_data_dir):
+    """``payerkit claim --format cms-1500`` of an 8-line replacement: exit 1, nothing
+    written, the finding saying why and what to do; the 837P of the same claim is written."""
+    import json
+
+    from payerkit.cli import main
+    from payerkit.io import load_case, unstructure_case
+
+    case = unstructure_case(load_case(EXAMPLES / "premera-authorized.toml"))
+    case["claim"] = {**case.get("claim", {}), "frequency": "replacement",
+                     "original_claim_number": "2026071000123"}
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case))
+    out = tmp_path / "claim.pdf"
+    assert main(["claim", str(path), "--format", "cms-1500", "--all-visits", "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert not out.exists() and "claim.frequency" in err and "NUCC item 22" in err
+    assert main(["claim", str(path), "--format", "x12-837p", "--all-visits",
+                 "-o", str(tmp_path / "claim.837")]) == 0
+
+
+NUTMEG = "Nutmeg Therapeutic Massage LLC"  # 30 characters: one more than box 33's 29
+
+
+def test_a_practice_name_too_long_for_box_33_takes_the_short_name(auto_accident_claim):
+    long_name = attrs.evolve(auto_accident_claim,
+                             billing=attrs.evolve(auto_accident_claim.billing, name=NUTMEG))
+    field, problem = refused(long_name)
+    assert field == "billing.name" and "never cut" in problem and "short_name" in problem
+    short = attrs.evolve(long_name, billing=attrs.evolve(long_name.billing,
+                                                         short_name="Nutmeg Massage LLC"))
+    assert values(short)["33.1"] == "NUTMEG MASSAGE LLC"
+    assert check_837p(short) == []  # the 837P keeps the name (60 characters)
+    fits = attrs.evolve(auto_accident_claim, billing=attrs.evolve(
+        auto_accident_claim.billing, short_name="Serenity"))  # the name fits: it is used
+    assert values(fits)["33.1"] == "SERENITY MASSAGE LLC"
+    too_long = attrs.evolve(short, billing=attrs.evolve(short.billing, short_name=NUTMEG + " X"))
+    field, problem = refused(too_long)
+    assert field == "billing.short_name" and "29" in problem
+
+
+def test_every_paper_form_that_cannot_hold_the_name_takes_the_short_name():
+    """The NF-3 and the superbill PDF too: a name too long for their box uses the short
+    name, and without one the refusal suggests it."""
+    import io
+
+    pdfplumber = pytest.importorskip("pdfplumber")
+    from payerkit.formats.nf3 import check_nf3, write_nf3
+    from payerkit.formats.superbill import check_superbill, check_superbill_html, write_superbill
+
+    OPTIONS = WriteOptions(now=dt.datetime(2026, 3, 20))
+
+    kit = PayerKit()
+    for example, name, check in (
+            ("ny-covered", "Harbor Massage Therapy and Wellness Professional Limited Liability "
+             "Company of Albany", check_nf3),
+            ("premera-covered", "Cascade Bodywork and Therapeutic Massage Wellness Collective "
+             "of the Greater Seattle Area, Including the Eastside and the Puget Sound Islands "
+             "LLC", check_superbill)):
+        claim = kit.build_claim(load_case(EXAMPLES / f"{example}.toml"))
+        wide = attrs.evolve(claim, billing=attrs.evolve(claim.billing, name=name))
+        problems = [p for p in check(wide) if p[0].startswith("billing.")]
+        assert problems and all(field == "billing.name" and "provider.short_name" in problem
+                                for field, problem in problems)
+        short = attrs.evolve(wide, billing=attrs.evolve(wide.billing, short_name="Nutmeg LLC"))
+        assert not [p for p in check(short) if p[0].startswith("billing.")]
+        assert check_superbill_html(short) == check_superbill_html(wide)  # HTML wraps the name
+        pdf = (write_nf3 if check is check_nf3 else write_superbill)(short, OPTIONS)
+        with pdfplumber.open(io.BytesIO(pdf)) as document:
+            text = " ".join(page.extract_text() for page in document.pages)
+        assert "Nutmeg LLC" in text or "NUTMEG LLC" in text
+        assert name.split()[0] + " " + name.split()[1] not in text  # nor the long name
 
 
 def test_check_collects_every_problem(auto_accident_claim):

@@ -102,6 +102,21 @@ def loops(text: str) -> dict:
     return out
 
 
+def page_paid(claim: Claim, page: int) -> Decimal:
+    """What box 29 of form ``page`` (0-based) should say: each visit's payment on the form of
+    its first line (a visit with no line on the claim: the first form); a claim that does
+    not say which visit was paid: its whole amount on the first form."""
+    payments = getattr(claim, "visit_payments", ())
+    if not payments:
+        return (claim.amount_paid or Decimal(0)) if page == 0 else Decimal(0)
+    total = Decimal(0)
+    for visit, amount in payments:
+        first = next((i for i, line in enumerate(claim.lines) if line.visit == visit), 0)
+        if first // LINES_PER_PAGE == page:
+            total += amount
+    return total
+
+
 def _mmddyyyy(d8: str, four: bool) -> tuple[str, str, str]:
     return d8[4:6], d8[6:8], d8[0:4] if four else d8[2:4]
 
@@ -155,7 +170,11 @@ def assert_crosswalk(claim: Claim, pages: list[dict], x12: str) -> None:
             "group" if sbr[9] in ("CI", "BL", "FI") and sbr[3] else "other")
         assert _checked(page, "1") == [expected_type]
         assert page["1a"] == seg["NM1*IL"][9]
-        assert page["4"] == _name(seg["NM1*IL"])
+        employer = seg["NM1*IL"][2] == "2"  # workers' compensation: the employer is insured
+        if employer:
+            assert page["4"] == name_text(seg["NM1*IL"][3], organization=True)
+        else:
+            assert page["4"] == _name(seg["NM1*IL"])
         assert page["2"] == _name(seg[f"NM1*{patient_loop}"])
         dmg = seg[f"DMG*{patient_loop}"]
         _date(page, "3", dmg[2], four=True)
@@ -166,8 +185,18 @@ def assert_crosswalk(claim: Claim, pages: list[dict], x12: str) -> None:
             _address(page, "7", seg["N3*IL"], seg["N4*IL"])
             _date(page, "11a", seg["DMG*IL"][2], four=True)
         else:
-            assert _checked(page, "6") == [{"01": "spouse", "19": "child", "G8": "other"}[
-                seg["PAT"][1]]]
+            assert _checked(page, "6") == [{"01": "spouse", "19": "child", "G8": "other",
+                                            "20": "other"}[seg["PAT"][1]]]
+        if employer:  # box 7 is the employer's address (paper only: not in the 837P)
+            address = claim.employer_address
+            if address is None:
+                assert not any(k.startswith("7.") for k in page)
+            else:
+                assert page["7.street"] == address_text(
+                    " ".join(filter(None, (address.line1, address.line2))))
+                assert (page["7.city"], page["7.state"], page["7.zip"]) == \
+                    (address_text(address.city), address.state, address.zip)
+            assert not any(k.startswith("11a.") for k in page)  # an employer has no birth date
         assert page.get("11") == (sbr[3] or None)
         if "Y4" in seg["ref"]:
             assert (page["11b.qual"], page["11b"]) == ("Y4", seg["ref"]["Y4"])
@@ -180,10 +209,9 @@ def assert_crosswalk(claim: Claim, pages: list[dict], x12: str) -> None:
         assert page.get("10b.state") == (related[3] if related[0] == "AA" else None)
         # 12, 13, 14, 15, 17
         assert page.get("12") == ("SIGNATURE ON FILE" if clm[9] == "Y" else None)
-        # 13: CLM08; an assignment not recorded is Y in the 837P (its documented default) but
-        # no signature is claimed on paper
-        assert page.get("13") == ("SIGNATURE ON FILE" if clm[8] == "Y"
-                                  and claim.benefits_assigned is True else None)
+        # 13: CLM08, the one value of the claim (an assignment not recorded is not assigned)
+        assert page.get("13") == ("SIGNATURE ON FILE" if clm[8] == "Y" else None)
+        assert clm[8] == ("Y" if claim.benefits_assigned else "N")
         if "431" in seg["dtp"]:
             assert page["14.qual"] == "431"
             _date(page, "14", seg["dtp"]["431"])
@@ -237,12 +265,12 @@ def assert_crosswalk(claim: Claim, pages: list[dict], x12: str) -> None:
         # 25-28, 31, 33
         assert page["25"] == seg["tax"][2]
         assert _checked(page, "25") == [{"EI": "ein", "SY": "ssn"}[seg["tax"][1]]]
-        if len(clm[1]) <= 14 and "-" not in clm[1]:
-            assert page["26"] == clm[1]
+        assert page["26"] == clm[1]  # the patient account number: CLM01 exactly
         assert _checked(page, "27") == (["yes"] if clm[7] == "A" else ["no"])
         assert Decimal(f"{page['28.dollars']}.{page['28.cents']}") == total
-        paid = getattr(claim, "amount_paid", None)  # not in the 837P (no AMT*F5): the claim's
-        if p == 0 and paid:
+        # 29: not in the 837P (no AMT*F5): what was paid for the visits of this page's lines
+        paid = page_paid(claim, p)
+        if paid:
             assert Decimal(f"{page['29.dollars']}.{page['29.cents']}") == paid
         else:
             assert "29.dollars" not in page
@@ -316,6 +344,7 @@ def test_ny_covered_reads_back_as_expected():
     assert (page["10a.no"], page["10b.yes"], page["10b.state"], page["10c.no"]) == \
         ("X", "X", "NY", "X")
     assert (page["11b.qual"], page["11b"]) == ("Y4", "CLM7788990011")
+    assert (page["14.qual"], page["14.mm"], page["14.dd"], page["14.yy"]) == ("431", "03", "02", "26")
     assert (page["15.qual"], page["15.mm"], page["15.dd"], page["15.yy"]) == ("439", "03", "02", "26")
     assert (page["17.qual"], page["17"], page["17b"]) == ("DN", "ROBERT JONES", "1245319599")
     assert (page["21.ind"], page["21.A"], page["21.B"], page["21.C"]) == \
@@ -328,7 +357,113 @@ def test_ny_covered_reads_back_as_expected():
     assert (page["31"], page["31.date"]) == ("SIGNATURE ON FILE", "03 20 26")
     assert [page["33.1"], page["33.2"], page["33.3"]] == \
         ["HARBOR MASSAGE THERAPY PLLC", "100 MAIN ST", "ALBANY NY 122070001"]
-    assert "26" not in page  # PK20260312... has 18 characters: the 14-character box stays empty
+    assert page["26"] == example_claim("ny-covered").id  # 14 characters: box 26 holds it
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in EXAMPLES.glob("*.toml")))
+def test_the_patient_account_number_is_the_same_on_every_form(name):
+    """A generated claim id fits box 26 (14 letters and digits), so CLM01 and box 26 (and
+    the NF-3's bill number and the superbill's statement number, which print it too) say
+    the same."""
+    case = load_case(EXAMPLES / f"{name}.toml")
+    for visits in (None, "all"):
+        claim = _kit().build_claim(case, visit=visits)
+        assert len(claim.id) == 14 and claim.id.isalnum() and claim.id == claim.id.upper()
+        assert not [p for p in check_cms1500(claim) if p[0] == "id"]
+    if case.claim.claim_id is None:
+        assert _kit().build_claim(case).id.startswith(
+            f"PK{case.visits[-1].date:%y%m%d}")  # the first date of service billed
+
+
+def test_a_case_claim_id_box_26_cannot_hold_is_refused_on_paper_only():
+    case = load_case(EXAMPLES / "premera-covered.toml")
+    long_id = attrs.evolve(case, claim=attrs.evolve(case.claim, claim_id="ACCT-2026-000123"))
+    paper = [f for f in _kit().scrub(long_id, format="cms-1500").errors
+             if f.path == "claim.claim_id"]
+    assert paper and "box 26" in paper[0].message
+    assert not [f for f in _kit().scrub(long_id, format="x12-837p").errors
+                if f.path == "claim.claim_id"]
+
+
+def test_box_29_is_what_was_paid_for_the_visits_of_its_form():
+    """Eight visits of one line on two forms: the payments for visits 2 and 7 go on the
+    forms holding their lines (1 and 2), not all on the first."""
+    case = load_case(EXAMPLES / "premera-authorized.toml")
+    visits = list(case.visits)
+    visits[1] = attrs.evolve(visits[1], amount_paid=Decimal("20.00"))
+    visits[6] = attrs.evolve(visits[6], amount_paid=Decimal("35.50"))
+    claim = _kit().build_claim(attrs.evolve(case, visits=visits), visit="all")
+    assert claim.amount_paid == Decimal("55.50")
+    first, second = read_boxes(write_cms1500(claim, OPTIONS))
+    assert (first["29.dollars"], first["29.cents"]) == ("20", "00")
+    assert (second["29.dollars"], second["29.cents"]) == ("35", "50")
+    x12 = write_837p(claim, OPTIONS).decode("ascii")
+    assert_crosswalk(claim, [first, second], x12)
+    assert_crosswalk(claim, read_boxes(write_cms1500_red(claim, OPTIONS, (0, 0))), x12)
+
+
+@pytest.mark.parametrize("name", ["ny-covered", "premera-covered", "ct-wc-covered"])
+def test_box_14_is_the_onset_and_box_15_the_accident(name):
+    """The case's onset (episode.onset_date) is box 14 / DTP*431 on every claim; an
+    accident's date (the same day) is also box 15 / DTP*439."""
+    case = load_case(EXAMPLES / f"{name}.toml")
+    claim = _kit().build_claim(case)
+    onset = case.episode.onset_date
+    assert claim.onset_date == onset
+    accident = case.episode.kind != "illness"
+    assert claim.accident_date == (onset if accident else None)
+    dtp = loops(write_837p(claim, OPTIONS).decode("ascii"))["dtp"]
+    assert dtp["431"] == f"{onset:%Y%m%d}" and dtp.get("439") == (dtp["431"] if accident else None)
+    page, = read_boxes(write_cms1500(claim, OPTIONS))
+    assert (page["14.qual"], page["14.mm"], page["14.dd"], page["14.yy"]) == \
+        ("431", f"{onset:%m}", f"{onset:%d}", f"{onset:%y}")
+    assert page.get("15.qual") == ("439" if accident else None)
+
+
+@pytest.mark.parametrize("recorded", [True, False, None])
+def test_box_13_and_clm08_say_the_same_whether_recorded_or_not(recorded):
+    """One value, read once from the claim: an assignment of benefits not recorded in the
+    case is not claimed anywhere (CLM08 N, box 13 blank), since both attest a signed form."""
+    case = load_case(EXAMPLES / "premera-covered.toml")
+    case = attrs.evolve(case, claim=attrs.evolve(case.claim, benefits_assigned=recorded))
+    claim = _kit().build_claim(case)
+    assert claim.benefits_assigned is (recorded is True)
+    clm = loops(write_837p(claim, OPTIONS).decode("ascii"))["CLM"]
+    assert clm[8] == ("Y" if recorded else "N")
+    for pdf in (write_cms1500(claim, OPTIONS), write_cms1500_red(claim, OPTIONS, (0, 0))):
+        page, = read_boxes(pdf)
+        assert page.get("13") == ("SIGNATURE ON FILE" if recorded else None)
+    unrecorded = [f for f in _kit().scrub(case).findings
+                  if f.code == "BENEFITS-ASSIGNMENT-NOT-RECORDED"]
+    assert [(f.severity, f.path) for f in unrecorded] == \
+        ([("warning", "claim.benefits_assigned")] if recorded is None else [])
+
+
+def test_workers_comp_boxes_4_and_7_are_the_employer():
+    """Connecticut workers' compensation: the employer in 4 and 7 (NUCC items 4 and 7), the
+    worker in 2, 3 and 5, "Other" in 6, the employee's id in 1a, no 11a."""
+    case = load_case(EXAMPLES / "ct-wc-covered.toml")
+    claim = _kit().build_claim(case)
+    x12 = write_837p(claim, OPTIONS).decode("ascii")
+    for pdf in (write_cms1500(claim, OPTIONS), write_cms1500_red(claim, OPTIONS, (0, 0))):
+        page, = read_boxes(pdf)
+        assert page["4"] == "RIVERSIDE DISTRIBUTION LLC"
+        assert (page["7.street"], page["7.city"], page["7.state"], page["7.zip"]) == \
+            ("400 INDUSTRIAL WAY", "MERIDEN", "CT", "06450")
+        assert page["2"] == "RIVERA, ANA" and page["5.city"] == "HAMDEN"
+        assert _checked(page, "6") == ["other"] and page["1a"] == "WC0112026"
+        assert not any(k.startswith("11a.") for k in page)
+        assert (page["10a.yes"], page["11b.qual"], page["11b"]) == ("X", "Y4", "WC26004417")
+        assert_crosswalk(claim, [page], x12)
+
+
+def test_workers_comp_without_employer_is_refused_on_paper():
+    claim = attrs.evolve(_kit().build_claim(load_case(EXAMPLES / "ct-wc-covered.toml")),
+                         employer=None)
+    assert [f for f, _ in check_cms1500(claim)] == ["employer"]
+    long_name = attrs.evolve(claim, employer="Riverside Regional Distribution Centers LLC")
+    [(field, problem)] = check_cms1500(long_name)
+    assert field == "employer" and "box 4 holds 28" in problem
 
 
 # ------------------------------------------------------------------------------ hypothesis
@@ -361,8 +496,8 @@ def people(draw, born_before: dt.date) -> Person:
 def claims(draw) -> Claim:
     first_day = draw(st.dates(dt.date(2025, 1, 1), dt.date(2026, 6, 1)))
     patient = draw(people(dt.date(2020, 1, 1)))
-    relation = draw(st.sampled_from(["self", "spouse", "child", "other"]))
-    insured = patient if relation == "self" else draw(people(dt.date(2005, 1, 1)))
+    relation = draw(st.sampled_from(["self", "spouse", "child", "other", "employee"]))
+    insured = patient if relation in ("self", "employee") else draw(people(dt.date(2005, 1, 1)))
     diagnoses = draw(st.lists(st.sampled_from(_CODES), min_size=1, max_size=12, unique=True))
     n_lines = draw(st.integers(1, 13))
     lines = []
@@ -387,12 +522,13 @@ def claims(draw) -> Claim:
         Practitioner, _WORD, _WORD, _DIGITS, st.one_of(st.none(), st.just("225700000X")))))
     referring = draw(st.one_of(st.none(), st.builds(Practitioner, _WORD, _WORD, _DIGITS)))
     values = dict(
-        id=draw(st.from_regex(r"[A-Z0-9]{1,20}", fullmatch=True)), program_id="generated",
+        id=draw(st.from_regex(r"[A-Z0-9]{1,14}", fullmatch=True)), program_id="generated",
         billing=billing, insured=insured, patient=patient, relation=relation,
         member_id=draw(st.from_regex(r"[A-Z0-9]{2,25}", fullmatch=True)),
         payer_name=f"{draw(_WORD)} {draw(st.sampled_from(['Health Plan', 'Insurance Co', 'Mutual']))}",
         payer_id="12345",
-        filing_indicator=draw(st.sampled_from(["CI", "BL", "AM", "WC", "MB", "MC", "HM"])),
+        filing_indicator="WC" if relation == "employee" else draw(
+            st.sampled_from(["CI", "BL", "AM", "MB", "MC", "HM"])),
         diagnoses=diagnoses, lines=lines,
         place_of_service=lines[0].place_of_service,
         group_number=draw(st.one_of(st.none(), st.from_regex(r"[A-Z0-9]{1,15}", fullmatch=True))),
@@ -401,17 +537,29 @@ def claims(draw) -> Claim:
         rendering=rendering, referring=referring, related_cause=cause,
         accident_state=draw(st.sampled_from(_STATES)) if cause == "auto" else None,
         accident_date=first_day - dt.timedelta(days=3) if cause else None,
-        onset_date=None if cause else draw(st.one_of(st.none(), st.just(first_day))),
+        onset_date=draw(st.one_of(st.none(), st.just(first_day - dt.timedelta(days=3)))),
         prior_authorization=draw(st.one_of(st.none(), st.from_regex(r"[A-Z0-9]{4,20}", fullmatch=True))),
         provider_signature_on_file=draw(st.booleans()), accepts_assignment=draw(st.booleans()),
         benefits_assigned=draw(st.booleans()), release_of_information=draw(st.sampled_from("YI")),
     )
+    if relation == "employee":
+        values.update(employer=f"{draw(_WORD)} {draw(st.sampled_from(['Inc', 'LLC', 'Co']))}",
+                      employer_address=draw(st.one_of(st.none(), addresses(short_city=True))))
     if "payer_address" in attrs.fields_dict(Claim):
         values.update(payer_address=draw(st.one_of(st.none(), addresses(short_city=True))),
                       amount_paid=draw(st.one_of(st.none(), st.builds(
                           lambda cents: Decimal(cents) / 100, st.integers(0, 99_999)))))
+    if "visit_payments" in attrs.fields_dict(Claim) and draw(st.booleans()):
+        # lines of visit k // 2 (as a built claim numbers them); a payment for some visits
+        lines = [attrs.evolve(line, visit=i // 2) for i, line in enumerate(lines)]
+        paid = draw(st.lists(st.tuples(st.integers(0, (n_lines - 1) // 2), st.integers(0, 2_000_00)),
+                             max_size=4, unique_by=lambda vp: vp[0]))
+        payments = tuple((v, Decimal(cents) / 100) for v, cents in sorted(paid))
+        values.update(lines=lines, visit_payments=payments, amount_paid=sum(
+            (amount for _, amount in payments), Decimal(0)) if payments else None)
     if CORRECTABLE:
-        frequency = draw(st.sampled_from(["1", "7", "8"]))
+        # a correction of more than six lines is refused on paper (item 22): not generated
+        frequency = draw(st.sampled_from(["1", "7", "8"])) if n_lines <= LINES_PER_PAGE else "1"
         values.update(frequency=frequency, original_claim_number=None if frequency == "1" else
                       draw(st.from_regex(r"[A-Z0-9]{5,17}", fullmatch=True)))
     return Claim(**values)

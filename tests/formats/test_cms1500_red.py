@@ -137,7 +137,7 @@ def text_at(cells: dict, line: int, col: int, width: int) -> str:
 @pytest.fixture
 def full_claim(auto_accident_claim, commercial_dependent_claim) -> Claim:
     """Every kind of box: referring, prior authorization, a short account number, 14, 22, 29."""
-    claim = attrs.evolve(commercial_dependent_claim, id="PK-123")
+    claim = attrs.evolve(commercial_dependent_claim, id="PK123")
     extra = {}
     fields = attrs.fields_dict(Claim)
     if "frequency" in fields:

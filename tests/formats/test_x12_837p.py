@@ -43,7 +43,8 @@ def segs(text: str, tag: str) -> list[list[str]]:
 # ------------------------------------------------------------------ the two reference claims
 
 
-@pytest.fixture(params=["auto_accident_claim", "commercial_dependent_claim"])
+@pytest.fixture(params=["auto_accident_claim", "commercial_dependent_claim",
+                        "workers_comp_claim"])
 def any_claim(request):
     return request.getfixturevalue(request.param)
 
@@ -80,8 +81,9 @@ def test_patient_is_insured(auto_accident_claim, fixed_options):
     assert ["REF", "Y4", "CLM7788990011"] in segs(text, "REF")
     clm = segs(text, "CLM")[0]
     assert clm[2] == "150" and clm[5] == "11:B:1" and clm[11] == "AA:::NY"
-    assert ["DTP", "439", "D8", "20251220"] in segs(text, "DTP")
-    assert not any(s[1] == "431" for s in segs(text, "DTP"))
+    # the onset of the condition (431) and the accident (439), the same day for an injury
+    assert [s for s in segs(text, "DTP") if s[1] != "472"] == \
+        [["DTP", "431", "D8", "20251220"], ["DTP", "439", "D8", "20251220"]]
     assert segs(text, "HI") == [["HI", "ABK:S134XXA", "ABF:M542"]]
     assert [s[2] for s in segs(text, "REF") if s[1] == "6R"] == ["PK-000124-1", "PK-000124-2"]
     # a separate rendering provider: PRV*PE in 2310B, no PRV*BI in 2000A
@@ -110,6 +112,59 @@ def test_patient_is_dependent(commercial_dependent_claim, fixed_options):
     assert segs(text, "CLM")[0][2] == "190"
 
 
+def test_workers_comp_employer_is_the_subscriber(workers_comp_claim, fixed_options):
+    """X12 RFI 1925: the employer is always the subscriber in workers' compensation (2000B,
+    NM1*IL*2, no address); the injured worker is the patient (2000C, PAT*20, 2010CA with the
+    address, DMG and the carrier's claim number REF*Y4)."""
+    text = assert_valid(write_837p(workers_comp_claim, fixed_options))
+    assert segs(text, "HL") == [["HL", "1", "", "20", "1"], ["HL", "2", "1", "22", "1"],
+                                ["HL", "3", "2", "23", "0"]]
+    assert segs(text, "SBR") == [["SBR", "P", "", "", "", "", "", "", "", "WC"]]
+    assert segs(text, "PAT") == [["PAT", "20"]]
+    tags = [s[0] + (s[1] if s[0] in ("NM1", "REF") else "") for s in parse_segments(text)]
+    start = tags.index("NM1IL")
+    assert tags[start:start + 2] == ["NM1IL", "NM1PR"]  # no N3/N4/DMG/REF*Y4 for the employer
+    nm1 = {s[1]: s for s in segs(text, "NM1")}
+    assert nm1["IL"] == ["NM1", "IL", "2", "RIVERSIDE DISTRIBUTION LLC", "", "", "", "", "MI",
+                         "WC0112026"]
+    assert "MERIDEN" not in text  # the employer's address is for paper claims only
+    qc = tags.index("NM1QC")
+    assert tags[qc:qc + 5] == ["NM1QC", "N3", "N4", "DMG", "REFY4"]
+    assert nm1["QC"] == ["NM1", "QC", "1", "RIVERA", "ANA"]
+    assert ["N4", "HAMDEN", "CT", "06514"] in segs(text, "N4")
+    assert segs(text, "DMG") == [["DMG", "D8", "19840517", "F"]]
+    assert segs(text, "CLM")[0][11] == "EM"
+    assert ["DTP", "439", "D8", "20260112"] in segs(text, "DTP")
+
+
+def test_workers_comp_without_employer_is_refused(workers_comp_claim, fixed_options):
+    for employer in (None, "  "):
+        claim = evolve(workers_comp_claim, employer=employer)
+        problems = check_837p(claim)
+        assert [f for f, _ in problems] == ["employer"]
+        assert "workers' compensation" in problems[0][1] and "2010BA" in problems[0][1]
+        with pytest.raises(FormatError) as refused:
+            write_837p(claim, fixed_options)
+        assert refused.value.field == "employer"
+
+
+def test_workers_comp_employer_name_is_a_text_field(workers_comp_claim):
+    fields = dict(text_fields_837p(workers_comp_claim))
+    assert fields["employer"] == "Riverside Distribution LLC"
+    assert "insured.last_name" not in fields and "insured.address.line1" not in fields
+    long_name = evolve(workers_comp_claim, employer="Søren " + "X" * 70)
+    assert set(text_changes_837p(long_name)) == {("employer", "transliterated"),
+                                                 ("employer", "cut")}
+
+
+def test_semantic_check_wants_the_employer_as_subscriber(workers_comp_claim, fixed_options):
+    """A WC claim written the old way (the worker as subscriber) fails the semantic check."""
+    text = write_837p(workers_comp_claim, fixed_options).decode()
+    old = text.replace("NM1*IL*2*RIVERSIDE DISTRIBUTION LLC*****", "NM1*IL*1*RIVERA*ANA****")
+    assert any("2010BA NM102" in e for e in semantic_errors_837p(old))
+    assert any("PAT01" in e for e in semantic_errors_837p(text.replace("PAT*20", "PAT*G8")))
+
+
 def test_order_of_2300_segments(commercial_dependent_claim, fixed_options):
     text = write_837p(commercial_dependent_claim, fixed_options).decode()
     tags = [s[0] + (s[1] if s[0] in ("NM1", "DTP", "REF") else "") for s in parse_segments(text)]
@@ -123,7 +178,8 @@ def test_order_of_2300_segments(commercial_dependent_claim, fixed_options):
 @pytest.mark.parametrize(
     ("name", "fixture"),
     [("auto-accident.837", "auto_accident_claim"),
-     ("commercial-dependent.837", "commercial_dependent_claim")],
+     ("commercial-dependent.837", "commercial_dependent_claim"),
+     ("workers-comp.837", "workers_comp_claim")],
 )
 def test_golden(name, fixture, request, fixed_options):
     data = write_837p(request.getfixturevalue(fixture), fixed_options)
@@ -177,15 +233,29 @@ def test_line_place_of_service_differs(commercial_dependent_claim, fixed_options
 
 @pytest.mark.parametrize(
     ("cause", "accident", "code", "dtp"),
-    [("employment", None, "EM", "431"), ("employment", dt.date(2025, 12, 1), "EM", "439"),
-     ("other", dt.date(2025, 12, 1), "OA", "439")],
+    [("employment", None, "EM", ["431"]), ("employment", dt.date(2025, 12, 1), "EM",
+                                           ["431", "439"]),
+     ("other", dt.date(2025, 12, 1), "OA", ["431", "439"])],
 )
 def test_other_related_causes(commercial_dependent_claim, fixed_options, cause, accident, code,
                               dtp):
     claim = evolve(commercial_dependent_claim, related_cause=cause, accident_date=accident)
     text = assert_valid(write_837p(claim, fixed_options))
     assert segs(text, "CLM")[0][11] == code
-    assert [s[1] for s in segs(text, "DTP") if s[1] in ("431", "439")] == [dtp]
+    assert [s[1] for s in segs(text, "DTP") if s[1] in ("431", "439")] == dtp
+
+
+def test_onset_and_accident_dates_are_each_their_own(commercial_dependent_claim, fixed_options):
+    """DTP*431 is the onset the claim carries, DTP*439 the accident date: either, both or
+    neither, never one standing in for the other."""
+    for onset, accident in ((None, None), (dt.date(2026, 1, 2), None),
+                            (None, dt.date(2025, 12, 1)), (dt.date(2026, 1, 2), dt.date(2025, 12, 1))):
+        claim = evolve(commercial_dependent_claim, related_cause="other" if accident else None,
+                       onset_date=onset, accident_date=accident)
+        text = assert_valid(write_837p(claim, fixed_options))
+        dates = {s[1]: s[3] for s in segs(text, "DTP") if s[1] in ("431", "439")}
+        assert dates == {**({"431": f"{onset:%Y%m%d}"} if onset else {}),
+                         **({"439": f"{accident:%Y%m%d}"} if accident else {})}
 
 
 def test_spouse_and_other_relations(commercial_dependent_claim, fixed_options):
@@ -277,8 +347,8 @@ def test_error_messages_carry_no_patient_data(auto_accident_claim, fixed_options
     [
         ("SE*34*0001", "SE*33*0001", "SE01"),
         ("IEA*1*000000101", "IEA*1*000000102", "IEA02"),
-        ("CLM*PK-000123*190", "CLM*PK-000123*180", "CLM02"),
-        ("CLM*PK-000123*190", "CLM*PK-000123*190.00", "trailing zeros"),
+        ("CLM*PK000123*190", "CLM*PK000123*180", "CLM02"),
+        ("CLM*PK000123*190", "CLM*PK000123*190.00", "trailing zeros"),
         ("***1:2~", "***1:3~", "SV107 pointer 3"),
         ("SBR*P**GRP", "SBR*P*18*GRP", "SBR02"),
         ("HL*2*1*22*1", "HL*2*1*22*0", "HL04"),

@@ -34,7 +34,8 @@ BASE = {
         "address": {"line1": "15 Orange St", "city": "Hamden", "state": "CT", "zip": "06514"},
     },
     "coverage": {"member_id": "WC0112026", "claim_number": "WC26004417",
-                 "insurer": "Example Mutual Insurance Co", "payer_id": "EXMWC"},
+                 "insurer": "Example Mutual Insurance Co", "payer_id": "EXMWC",
+                 "employer": "Riverside Distribution LLC"},
     "episode": {
         "kind": "work_injury", "onset_date": D(2026, 1, 12), "state": "CT",
         "diagnoses": ["S16.1XXA", "M62.830"],
@@ -43,8 +44,9 @@ BASE = {
                           "end": D(2026, 4, 30)},
     },
     "facts": {"ct-workers-comp": {
-        "employer": "Riverside Distribution LLC", "notice_of_claim_date": D(2026, 1, 14),
+        "notice_of_claim_date": D(2026, 1, 14),
         "accepted_date": D(2026, 1, 28), "billing_arrangement": "carrier_agreement"}},
+    "claim": {"benefits_assigned": True},
     "fees": {"source": "Test copy of a fee schedule (test figures)",
              "rates": {"97124": "20.00", "97140": "25.00"}},
     "visits": [{"date": D(2026, 2, 2 + 7 * i), "services": [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from payerkit import CaseError
+from payerkit import CaseError, ClaimRefused
 from payerkit.testing.conformance import NOTES
 
 from payerkit_ct_workers_comp import billing, sources
@@ -119,12 +119,31 @@ def test_claim_number_is_required(kit, make_case):
     assert kit.check(case).status == "action_required"
 
 
-def test_employer_is_asked_for_without_stopping_the_claim(kit, make_case):
-    case = make_case(facts={"employer": None})
+def test_a_claim_without_the_employer_is_refused(kit, make_case):
+    """The employer is the insured of a workers' compensation claim (837P 2010BA, box 4):
+    the rule reads the case's coverage.employer, and the core refuses the claim without it."""
+    case = make_case(coverage={"employer": None})
     missing = by_code(kit.outcomes(case), "CT-WC-NO-EMPLOYER")
-    assert missing.effect == "requirement" and missing.finding_severity == "warning"
-    assert missing.path == "facts.ct-workers-comp.employer"
-    assert kit.check(case).status == "action_required" and not kit.scrub(case).errors
+    assert missing.effect == "requirement" and missing.finding_severity == "error"
+    assert missing.path == "coverage.employer"
+    assert kit.check(case).status == "action_required"
+    errors = {(f.code, f.path) for f in kit.scrub(case).errors}
+    assert {("CT-WC-NO-EMPLOYER", "coverage.employer"),
+            ("FORMAT-LIMIT", "coverage.employer")} <= errors
+    with pytest.raises(ClaimRefused):
+        kit.claim(case, "x12-837p")
+
+
+def test_the_employer_given_as_a_fact_still_loads(kit, make_case):
+    """Older files gave the employer in [facts.ct-workers-comp]: it fills coverage.employer."""
+    old = make_case(coverage={"employer": None}, facts={"employer": "Riverside Distribution LLC"})
+    assert not any(o.code == "CT-WC-NO-EMPLOYER" for o in kit.outcomes(old))
+    assert kit.build_claim(old).employer == "Riverside Distribution LLC"
+    both = make_case(facts={"employer": "Another Name Inc"})  # the core field wins
+    assert kit.build_claim(both).employer == "Riverside Distribution LLC"
+    with pytest.raises(CaseError) as bad:
+        kit.check(make_case(coverage={"employer": None}, facts={"employer": 7}))
+    assert bad.value.problems == ["facts.ct-workers-comp.employer: expected a string, got 7"]
 
 
 def test_never_bill_the_employee(kit, make_case):

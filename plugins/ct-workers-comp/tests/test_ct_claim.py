@@ -37,9 +37,25 @@ def test_the_referral_is_the_referring_provider_and_the_authorization_ref_g1(seg
     assert ["REF", "G1", "WCA55210"] in segments
 
 
-def test_the_employer_has_no_place_in_the_837p(segments):
-    text = "*".join("*".join(s) for s in segments)
-    assert "RIVERSIDE" not in text
+def test_the_employer_is_the_subscriber_and_the_worker_the_patient(segments):
+    """X12 RFI 1925: in workers' compensation the employer is always the subscriber."""
+    [sbr] = [s for s in segments if s[0] == "SBR"]
+    assert sbr[2] == ""  # the patient is not the subscriber
+    [il] = [s for s in segments if s[:2] == ["NM1", "IL"]]
+    assert il[2:4] == ["2", "RIVERSIDE DISTRIBUTION LLC"] and il[8:] == ["MI", "WC0112026"]
+    assert ["PAT", "20"] in segments
+    [qc] = [s for s in segments if s[:2] == ["NM1", "QC"]]
+    assert qc[3:5] == ["RIVERA", "ANA"]
+    tags = [s[0] + (s[1] if s[0] in ("NM1", "REF") else "") for s in segments]
+    assert tags[tags.index("NM1QC"):tags.index("NM1QC") + 5] == \
+        ["NM1QC", "N3", "N4", "DMG", "REFY4"]  # the worker's address; the claim number with them
+    assert tags[tags.index("NM1IL") + 1] == "NM1PR"  # no address for the employer
+
+
+def test_an_older_file_with_the_employer_as_a_fact_bills_the_same(kit, make_case):
+    old = make_case(coverage={"employer": None}, facts={"employer": "Riverside Distribution LLC"})
+    assert kit.claim(old, "x12-837p", options=OPTIONS) == \
+        kit.claim(make_case(), "x12-837p", options=OPTIONS)
 
 
 def test_the_claim_validates(kit, make_case):

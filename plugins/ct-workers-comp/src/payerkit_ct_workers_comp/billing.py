@@ -7,7 +7,8 @@
   (``"under_treating_practice"``). Neither → action required, saying what to obtain.
 * The authorized treating practitioner's referral is ``episode.prescription``; the diagnosis is
   that clinician's (massage therapy does not include diagnosis, C.G.S. § 20-206a).
-* The carrier's claim number (837P ``REF*Y4``) and the employer.
+* The carrier's claim number (837P ``REF*Y4``) and the employer (``coverage.employer``: the
+  insured of the claim, which payerkit's writers put in the 837P's 2010BA and box 4).
 * No part of a fee is ever billed to the employee (Reg. § 31-279-9(e)).
 """
 
@@ -36,11 +37,12 @@ def outcomes(case: Case, visit: Visit, facts: CtFacts) -> list[Outcome]:
             "CT-WC-NO-CLAIM-NUMBER", "get the carrier's claim number for this injury and record "
             "it in coverage.claim_number: the 837P carries it as REF*Y4", sources.CLAIM_NUMBER,
             "coverage.claim_number"))
-    if not (facts.employer or "").strip():
+    if not (case.coverage.employer or "").strip():
         found.append(requirement(
-            "CT-WC-NO-EMPLOYER", f"record the employer in {AT}employer: the employer furnishes "
-            "the care and the notice of claim goes to it (the 837P payerkit writes has no place "
-            "for it; a CMS-1500 does)", sources.EMPLOYER, AT + "employer", "warning"))
+            "CT-WC-NO-EMPLOYER", "record the employer in coverage.employer: the employer "
+            "furnishes the care, the notice of claim goes to it, and it is the insured of the "
+            "claim (the 837P's subscriber, the CMS-1500's box 4)", sources.EMPLOYER,
+            "coverage.employer"))
     found += referral(case, visit)
     found += who_bills(case, visit, facts)
     if facts.contract_rates and not (facts.contract_source or "").strip():

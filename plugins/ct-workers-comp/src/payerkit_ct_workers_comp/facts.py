@@ -1,8 +1,9 @@
 """Connecticut workers' compensation's own case facts: ``[facts.ct-workers-comp]``.
 
 Every field has a default, so a case may leave any of them out; the rules say what is
-missing and why it matters. The date of injury is the case's ``episode.onset_date`` and the
-carrier's claim number its ``coverage.claim_number``; the authorized treating practitioner's
+missing and why it matters. The date of injury is the case's ``episode.onset_date``, the
+carrier's claim number its ``coverage.claim_number`` and the employer its ``coverage.employer``
+(and ``coverage.employer_address``); the authorized treating practitioner's
 referral is ``episode.prescription`` and the carrier's authorization ``episode.authorization``.
 """
 
@@ -26,7 +27,9 @@ AT = "facts.ct-workers-comp."
 class CtFacts:
     """The program's facts, typed (read by payerkit's converter with path-addressed errors)."""
 
-    #: The employer (the 837P payerkit writes has no place for it; a CMS-1500 does).
+    #: Older spelling of the case's ``coverage.employer`` (the employer is the insured of a
+    #: workers' compensation claim, a core field): still read, and moved there when the case
+    #: leaves ``coverage.employer`` out (``Program.moved_facts``). New files use the core field.
     employer: str | None = None
     #: The day the employer (or an administrative law judge) received the employee's written
     #: notice of claim (Form 30C): it starts the employer's 28 days (C.G.S. § 31-294c(b)).

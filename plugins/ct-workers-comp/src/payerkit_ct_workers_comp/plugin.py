@@ -28,6 +28,8 @@ PROGRAM = Program(
              sources.FEE_SCHEDULE, sources.CONTRACT_FIRST, sources.CLAIM_NUMBER,
              sources.RELATED_CAUSE, sources.CLAIM_FORMATS),
     facts=CtFacts,
+    # older files gave the employer as a fact; it is the case's coverage.employer now
+    moved_facts={"employer": "coverage.employer"},
 )
 BILL_DAYS = ("calendar days after the date of service, the service day not counted, as the "
              "practice recorded the carrier's deadline (no Connecticut rule was found)")
