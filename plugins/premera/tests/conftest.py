@@ -52,6 +52,7 @@ def base_data() -> dict:
                              "visits": 12},
         },
         "visits": weekly(dt.date(2026, 1, 5), 3),
+        "claim": {"benefits_assigned": True},  # recorded: not recorded is a scrub warning
     }
 
 
