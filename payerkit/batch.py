@@ -23,7 +23,9 @@ listed, and sorted, first).
 stops on a set-up problem (a full disk, a damaged counter) or an interrupt
 removes its temporary files and leaves the folder as it was. A bad case is not
 such a problem: it is a result line (``"status": "invalid"``) naming the file
-(and line) and what was expected.
+(and line) and what was expected. A worker process that dies (SIGKILL, a plugin's
+``os._exit``) stops the run: what it finished is written, and every other case is a
+result line saying it was not evaluated (:func:`not_evaluated`).
 
 **Control numbers** come from one :class:`payerkit.formats.control.ControlNumberSource`
 in the driver, reserved from the counter in blocks (one lock and one fsync
@@ -36,6 +38,7 @@ import datetime as dt
 import glob
 import json
 import os
+import pickle
 import re
 import signal
 import stat
@@ -593,6 +596,11 @@ class Summary:
         """Cases with no claim written: refused, invalid or failed."""
         return self.cases - self.statuses["written"]
 
+    @property
+    def not_evaluated(self) -> int:
+        """Cases not evaluated because a worker process died and the run stopped."""
+        return self.errors[NOT_EVALUATED]
+
     def json(self) -> dict:
         return {
             "cases": self.cases,
@@ -788,8 +796,7 @@ def _claim_numbers(settings: BatchSettings):
 def _init_worker(settings: BatchSettings, kit=None) -> None:
     """A worker: its kit and settings. SIGINT, SIGTERM and SIGHUP sent to the whole process
     group (Ctrl-C, a closed terminal, a service manager's stop) are the driver's to handle:
-    it stops the workers (:func:`_in_processes`). A worker killed by one could die half-way
-    through sending a result, and the pool would wait for the rest of it for ever."""
+    it stops the workers (:func:`_in_processes`), finishing or killing them itself."""
     global _WORKER
     for name in ("SIGINT", "SIGTERM", "SIGHUP"):
         sig = getattr(signal, name, None)
@@ -816,64 +823,180 @@ def _work(chunk: list[Item]) -> list[Evaluated]:
     return [evaluate_item(kit, item, settings, numbers) for item in chunk]
 
 
-#: Items sent to a worker at a time, and chunks in flight per worker: enough to keep
-#: the workers busy, few enough that memory stays flat.
+def _serve(conn, settings: BatchSettings, kit=None) -> None:
+    """A worker process: evaluate each chunk the driver sends, send back its results (or
+    the set-up problem that stopped it, such as a full disk), until the driver sends
+    ``None`` or is gone."""
+    _init_worker(settings, kit)
+    try:
+        while (chunk := conn.recv()) is not None:
+            try:
+                answer = ("done", _work(chunk))
+            except Exception as exc:  # noqa: BLE001 - raised again in the driver
+                answer = ("raised", exc)
+            try:
+                conn.send(answer)
+            except (pickle.PicklingError, TypeError, AttributeError):
+                conn.send(("raised", PayerKitError(
+                    f"a batch worker could not send its answer ({type(answer[1]).__name__})")))
+    except (EOFError, OSError):  # the driver is gone
+        pass
+
+
+#: Items sent to a worker at a time, and chunks evaluated but not yet taken by the driver,
+#: per worker: enough to keep the workers busy, few enough that memory stays flat.
 CHUNK = 32
 AHEAD = 4
 #: Seconds the workers have to finish the chunk they are on when a run stops early; a
 #: worker still busy then (a case stuck in a plugin) is killed.
 GRACE = 5.0
+#: The error code, and the problem, of a case a run could not evaluate because a worker
+#: process ended abruptly (killed by the out-of-memory killer, or by a plugin): the run
+#: stops, writes what it finished, and names every other case with this.
+NOT_EVALUATED = "NOT-EVALUATED"
+LOST_WORKER = ("not evaluated: a batch worker process ended abruptly (killed, e.g. when "
+               "memory ran out, or ended by a plugin) and the run stopped; bill this case "
+               "again in a new run")
+
+
+def not_evaluated(item: Item) -> Evaluated:
+    """The result of a case the run did not evaluate (:data:`NOT_EVALUATED`)."""
+    return _stopped(item.where(), "failed", None, problems=[LOST_WORKER])._replace(
+        errors=(NOT_EVALUATED,))
+
+
+class _Worker:
+    """One worker process and the driver's end of its own pipe. A pipe per worker, not a
+    shared queue: a worker that dies (SIGKILL, ``os._exit``), even half-way through
+    sending a result, is seen at once (its pipe's end of file, its sentinel), and nothing
+    another worker needs is left locked."""
+
+    def __init__(self, context, initargs: tuple):
+        self.conn, theirs = context.Pipe()
+        self.process = context.Process(target=_serve, args=(theirs, *initargs),
+                                       name="payerkit-batch-worker")
+        self.process.start()
+        theirs.close()  # before the next worker is forked: its end is the worker's alone
+        self.chunk: tuple[int, list[Item]] | None = None  # (index, items) it is evaluating
+
+    def give(self, index: int, chunk: list[Item]) -> bool:
+        """Send a chunk; ``False`` when the worker is gone."""
+        self.chunk = (index, chunk)
+        try:
+            self.conn.send(chunk)
+        except OSError:
+            return False
+        return True
+
+    def take(self) -> tuple | None:
+        """The answer to its chunk (ready: see :func:`_answers`); ``None`` when it died."""
+        try:
+            return self.conn.recv() if self.conn.poll() else None
+        except (EOFError, OSError):  # dead, or dead half-way through sending
+            return None
+
+    def end(self) -> None:
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+
+
+def _answers(busy: list[_Worker], timeout: float | None = None):
+    """The busy workers with something to take: an answer, or their death."""
+    from multiprocessing.connection import wait
+
+    by = {}
+    for worker in busy:
+        by[worker.conn] = by[worker.process.sentinel] = worker
+    ready = wait(list(by), timeout)
+    return list(dict.fromkeys(by[r] for r in ready))
 
 
 def _in_processes(kit, settings: BatchSettings, jobs: int, items: Iterable[Item]):
-    """Evaluate ``items`` in ``jobs`` worker processes, in order, ``jobs * AHEAD`` chunks
-    ahead of the caller.
+    """Evaluate ``items`` in ``jobs`` worker processes, in order, at most ``jobs * AHEAD``
+    chunks ahead of the caller.
 
-    The items are read here, in the caller's thread (a problem reading them is raised here,
-    and nothing waits on a pool's thread that waits on stdin). Stopped early (an exception,
-    an interrupt, or closed), chunks not begun are cancelled and the workers finish the one
-    they are on (:data:`GRACE`), then end. They are never killed mid-chunk, unless stuck: a
-    worker killed while it waits for work leaves a ``multiprocessing.Pool``'s queue locked
-    (its ``terminate()`` then waits for ever), and one killed while it sends a result leaves
-    half a message that this pool's reader waits on for ever.
+    The items are read here, in the caller's thread (a problem reading them is raised here).
+    A set-up problem raised in a worker (a full disk) is raised here. A worker that dies
+    (the out-of-memory killer's SIGKILL, a plugin's ``os._exit``) stops the run: nothing
+    more is sent, the other workers finish the chunks they are on, and every case not
+    evaluated -- the dead worker's chunk, and the rest of the inputs -- comes back as
+    :func:`not_evaluated`, in its place. Stopped early (an exception, an interrupt, or
+    closed), the workers finish the chunk they are on (:data:`GRACE`), then end; one still
+    busy then is killed.
     """
     import itertools
     import multiprocessing
-    from collections import deque
-    from concurrent.futures import ProcessPoolExecutor, wait
 
-    global _WORKER
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods:  # the workers start with this kit, its plugins loaded
-        context = multiprocessing.get_context("fork")
-        initargs = (settings, kit)
+    if "fork" in multiprocessing.get_all_start_methods():  # the workers start with this kit
+        context, initargs = multiprocessing.get_context("fork"), (settings, kit)
     else:  # pragma: no cover - Windows, macOS without fork
-        context = multiprocessing.get_context("spawn")
-        initargs = (settings,)
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
-                               initargs=initargs)
-    pending: deque = deque()
-    finished = False
+        context, initargs = multiprocessing.get_context("spawn"), (settings,)
+    items = iter(items)
+    workers: list[_Worker] = []
+    done: dict[int, list[Evaluated]] = {}
+    sent = taken = 0  # chunks sent to a worker, chunks given to the caller
+    more, lost = True, False
     try:
-        items = iter(items)
-        while chunk := list(itertools.islice(items, CHUNK)):
-            pending.append(pool.submit(_work, chunk))
-            if len(pending) >= jobs * AHEAD:  # kept in pending while awaited: see finally
-                yield from pending[0].result()
-                pending.popleft()
-        while pending:
-            yield from pending[0].result()
-            pending.popleft()
-        finished = True
+        for _ in range(jobs):
+            workers.append(_Worker(context, initargs))
+        while True:
+            for worker in workers:
+                if worker.chunk is not None or not more or lost or sent - taken >= jobs * AHEAD:
+                    continue
+                chunk = list(itertools.islice(items, CHUNK))
+                if not chunk:
+                    more = False
+                    break
+                if not worker.give(sent, chunk):
+                    lost = True
+                    done[sent] = [not_evaluated(item) for item in chunk]
+                    worker.chunk = None
+                sent += 1
+            while taken in done:
+                yield from done.pop(taken)
+                taken += 1
+            busy = [w for w in workers if w.chunk is not None]
+            if not busy:
+                break
+            for worker in _answers(busy):
+                index, chunk = worker.chunk
+                answer = worker.take()
+                worker.chunk = None
+                if answer is None:
+                    lost = True
+                    done[index] = [not_evaluated(item) for item in chunk]
+                elif answer[0] == "raised":
+                    raise answer[1]
+                else:
+                    done[index] = answer[1]
+        if lost:  # the inputs not read yet, each by name
+            yield from (not_evaluated(item) for item in items)
     finally:
-        if not finished:
-            for future in pending:
-                future.cancel()  # those not begun
-            if wait(pending, timeout=GRACE).not_done:  # stuck: not sending a result
-                for process in list((getattr(pool, "_processes", None) or {}).values()):
-                    process.kill()
-        pool.shutdown(wait=True, cancel_futures=True)
-        _WORKER = None
+        _stop(workers)
+
+
+def _stop(workers: list[_Worker]) -> None:
+    """End every worker: an idle one when told, a busy one (a run stopped early) when its
+    chunk is done, within :data:`GRACE` seconds; then any still there is killed."""
+    deadline = time.monotonic() + GRACE
+    for worker in workers:
+        if worker.chunk is None:
+            worker.end()
+    busy = [w for w in workers if w.chunk is not None]
+    while busy and (left := deadline - time.monotonic()) > 0:
+        for worker in _answers(busy, left):
+            worker.take()  # its answer is not needed: the run stopped
+            worker.chunk = None
+            worker.end()
+            busy.remove(worker)
+    for worker in workers:
+        worker.process.join(max(0.0, deadline - time.monotonic()))
+        if worker.process.is_alive():
+            worker.process.kill()
+            worker.process.join()
+        worker.conn.close()
 
 
 def default_jobs() -> int:
@@ -884,5 +1007,5 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-__all__ = ["BatchSettings", "Evaluated", "Item", "Summary", "claim_file_name", "default_jobs",
-           "evaluate_item", "find_items", "run_batch"]
+__all__ = ["NOT_EVALUATED", "BatchSettings", "Evaluated", "Item", "Summary", "claim_file_name",
+           "default_jobs", "evaluate_item", "find_items", "not_evaluated", "run_batch"]

@@ -749,3 +749,142 @@ def test_dask_not_installed_is_a_clear_exit_3(missing, tmp_path, monkeypatch, ca
                        "--dask", "tcp://127.0.0.1:8786")
     assert code == 3 and "pip install 'payerkit[dask]'" in err
     assert not (tmp_path / "out").exists()
+
+
+# -- a worker that dies ------------------------------------------------------------------------
+
+DIES = """
+import os, sys, time
+from pathlib import Path
+import payerkit.batch as batch
+import payerkit.commands as commands
+from payerkit.hookspecs import hookimpl
+from payerkit.kit import PayerKit
+
+how, marker = sys.argv[1], Path(sys.argv[2])
+driver = os.getpid()
+
+
+class Exits:
+    "A plugin that ends the worker process (os._exit) on the case at line 300."
+
+    @hookimpl
+    def payerkit_scrub(self, program, case, visit, as_of, facts, pricing):
+        if os.getpid() != driver and case.coverage.member_id == "XYZEXIT00300":
+            os._exit(0)
+
+
+class Kit(PayerKit):
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        if how == "os._exit":
+            self.register(Exits(), "exits")
+
+
+real = batch.evaluate_item
+
+
+def waiting(kit, item, *args):
+    if how == "kill -9" and item.line == 300:  # wait here, mid-chunk, to be killed
+        marker.write_text(str(os.getpid()))
+        time.sleep(600)
+    return real(kit, item, *args)
+
+
+batch.evaluate_item = waiting
+commands.PayerKit = Kit
+from payerkit.cli import main
+sys.exit(main(sys.argv[3:]))
+"""
+
+
+def _workers(pid: int) -> list[int]:
+    """The batch's worker processes (not multiprocessing's resource tracker)."""
+    return [p for p in _children(pid)
+            if b"resource_tracker" not in Path(f"/proc/{p}/cmdline").read_bytes()]
+
+
+def _broken_run(command: list[str], out: Path, env: dict, kill) -> tuple[int, bytes]:
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                             start_new_session=True)
+    try:
+        workers = kill(child)
+        _, err = child.communicate(timeout=90)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.communicate()
+        pytest.fail("the run hung after a worker died")
+    deadline = time.monotonic() + 10
+    while any(map(_running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    alive = [pid for pid in workers if _running(pid)]
+    for pid in alive:
+        os.kill(pid, signal.SIGKILL)
+    assert alive == [], "a worker outlived the run"
+    assert leftovers(out) == []
+    return child.returncode, err
+
+
+def _check_cut_short(out: Path, code: int, err: bytes, cases: int, lost: int) -> None:
+    """Exit 3; every case has its line, in input order; the finished cases' claims are in
+    the interchanges the summary names; the others say they were not evaluated."""
+    assert code == 3, err
+    assert b"Traceback" not in err and b"not evaluated" in err
+    lines = results(out)
+    assert [r["line"] for r in lines] == list(range(1, cases + 1))
+    missing = [r for r in lines if "not evaluated" in " ".join(r.get("problems", ()))]
+    assert all(r["status"] == "failed" and r["program"] is None for r in missing)
+    assert lost in [r["line"] for r in missing]
+    assert len(missing) < cases
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["cases"] == cases and summary["errors"]["NOT-EVALUATED"] == len(missing)
+    written = [r for r in lines if r["status"] == "written"]
+    assert written and sum(i["claims"] for i in summary["interchanges"]) == len(written)
+    for r in written:
+        text = (out / r["claim"]["file"]).read_text()
+        assert f"*{r['claim']['interchange']:09d}*" in text and r["claim"]["claim_id"] in text
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_a_worker_killed_with_sigkill_ends_the_run_with_what_it_finished(backlog, tmp_path):
+    """Defect: a worker killed with SIGKILL (the OOM killer) hung the driver for ever: the
+    pool's clean-up sent SIGTERM, which workers ignore, and waited for them."""
+    out, marker = tmp_path / "out", tmp_path / "waiting"
+    env = {**os.environ, "PAYERKIT_DATA_DIR": str(tmp_path / "data")}
+
+    def kill(child):
+        deadline = time.monotonic() + 60
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.1)
+        workers = _workers(child.pid)
+        os.kill(int(marker.read_text()), signal.SIGKILL)
+        return workers
+
+    code, err = _broken_run([sys.executable, "-c", DIES, "kill -9", str(marker), "batch",
+                             str(backlog), "-o", str(out), "-j", "2", "-q"], out, env, kill)
+    _check_cut_short(out, code, err, 2000, 300)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_a_plugin_ending_its_worker_ends_the_run_with_what_it_finished(tmp_path):
+    """Defect: a plugin calling os._exit in a worker hung the driver or lost every case."""
+    folder = with_fee_files(tmp_path / "in")
+    rows = [case_data(p) for p in sorted(EXAMPLES.glob("*.toml"))]
+    lines = [rows[n % len(rows)] for n in range(400)]
+    lines[299] = case_data()
+    lines[299]["coverage"]["member_id"] = "XYZEXIT00300"
+    (folder / "cases.jsonl").write_bytes(b"\n".join(map(line, lines)))
+    out = tmp_path / "out"
+    env = {**os.environ, "PAYERKIT_DATA_DIR": str(tmp_path / "data")}
+
+    def kill(child):  # the plugin does it; the workers, as soon as they are there
+        deadline = time.monotonic() + 30
+        while not (workers := _workers(child.pid)) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return workers
+
+    code, err = _broken_run([sys.executable, "-c", DIES, "os._exit", str(tmp_path / "m"),
+                             "batch", str(folder / "cases.jsonl"), "-o", str(out), "-j", "2",
+                             "-q"], out, env, kill)
+    _check_cut_short(out, code, err, 400, 300)
