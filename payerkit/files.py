@@ -24,7 +24,9 @@ It refuses, with an :class:`OutputError` naming the path and what to do:
 
 A replaced file keeps its mode (and, when allowed, its owner and group); a
 new file gets ``0o666`` less the umask, like any file the user creates.
-Temporary files are ``0o600``.
+Temporary files are ``0o600`` from their first byte until they are in place: the
+final mode is given just after the rename, so a ``kill -9`` or a power cut never
+leaves a temporary file (a whole claim) that others may read.
 
 Stale temporary files. A ``kill -9`` (or a power cut) cannot be cleaned up
 in-process, and a temporary file holds a whole claim, with patient data. So
@@ -330,12 +332,15 @@ def _open_temp(job: _Job) -> None:
 
 
 def _finish(job: _Job, previous: os.stat_result | None, force: bool) -> None:
-    """Give the written temporary file its mode, sync it once, and rename it into place."""
+    """Sync the written temporary file once, rename it into place, then give it its mode.
+
+    The mode comes after the rename: a temporary file holds a whole claim, and one that a
+    ``kill -9`` or a power cut leaves behind must still be ``0o600``. A crash between the
+    rename and the ``fchmod`` leaves the target ``0o600``, never a readable temporary file.
+    """
     path = job.path
     if previous is not None:
         _keep_owner(job.fd, previous)
-    if hasattr(os, "fchmod"):
-        os.fchmod(job.fd, stat.S_IMODE(previous.st_mode) if previous is not None else 0o666 & ~_umask())
     os.fsync(job.fd)
     # The target may have changed since the checks: look once more, just before the rename.
     try:
@@ -344,6 +349,12 @@ def _finish(job: _Job, previous: os.stat_result | None, force: bool) -> None:
         pass
     os.replace(job.tmp, path)
     job.done = True
+    if hasattr(os, "fchmod"):
+        try:
+            os.fchmod(job.fd, stat.S_IMODE(previous.st_mode) if previous is not None
+                      else 0o666 & ~_umask())
+        except OSError:  # a file system without modes: the file is in place, as 0o600
+            pass
     _sync_folder(path.parent)
 
 

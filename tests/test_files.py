@@ -323,7 +323,7 @@ def test_a_failing_write_leaves_the_old_file_and_no_temporary_file(tmp_path, mon
     assert "Traceback" not in message
 
 
-@pytest.mark.parametrize("step", ["fsync", "replace", "fchmod"])
+@pytest.mark.parametrize("step", ["fsync", "replace"])
 def test_any_failing_step_leaves_nothing(tmp_path, monkeypatch, step):
     def fail(*args, **kwargs):
         raise OSError(errno.EIO, os.strerror(errno.EIO))
@@ -332,6 +332,20 @@ def test_any_failing_step_leaves_nothing(tmp_path, monkeypatch, step):
     refused(tmp_path / "claim.837", "input/output error")
     monkeypatch.undo()
     assert listing(tmp_path) == []
+
+
+def test_a_mode_that_cannot_be_set_leaves_the_file_in_place_owner_only(tmp_path, monkeypatch):
+    """The mode is given after the rename (the temporary file stays 0600): a file system
+    that refuses it leaves the whole file in place, readable by its owner only."""
+    def fail(*args, **kwargs):
+        raise OSError(errno.EPERM, os.strerror(errno.EPERM))
+
+    monkeypatch.setattr(os, "fchmod", fail)
+    write_atomic(tmp_path / "claim.837", DATA)
+    monkeypatch.undo()
+    assert listing(tmp_path) == ["claim.837"]
+    assert (tmp_path / "claim.837").read_bytes() == DATA
+    assert stat.S_IMODE((tmp_path / "claim.837").stat().st_mode) == 0o600
 
 
 def test_an_unexpected_exception_is_not_hidden_and_leaves_nothing(tmp_path, monkeypatch):
@@ -520,6 +534,61 @@ def test_kill_9_leaves_a_recognisable_temp_file_that_the_next_write_removes(tmp_
 
 
 # ---------------------------------------------------------------- stale temporary files
+
+
+KILLED_AT = textwrap.dedent("""
+    import os, signal, sys
+    from payerkit import files
+
+    target, how, step = sys.argv[1], sys.argv[2], sys.argv[3]
+    os.umask(0o022)
+    def killed(*args):  # kill -9 at this step of the write: nothing can clean up
+        os.kill(os.getpid(), signal.SIGKILL)
+    setattr(os, step, killed)
+    if how == "write_atomic":
+        files.write_atomic(target, b"ISA*00*claim with patient data~" * 1000)
+    else:
+        with files.AtomicFile(target) as out:
+            out.write(b"ISA*00*claim with patient data~" * 1000)
+            out.commit()
+""")
+
+
+@pytest.mark.parametrize("how", ["write_atomic", "AtomicFile"])
+@pytest.mark.parametrize("step", ["fsync", "replace"])
+def test_a_temp_file_left_by_kill_9_is_readable_by_its_owner_only(how, step, tmp_path):
+    """Defect: the final mode (0644 with umask 022) was given to the temporary file before
+    it was synced and renamed, so a kill -9 (or a power cut) then left a world-readable
+    file holding the whole claim. It is 0600 until it is in place."""
+    target = tmp_path / "claim.837"
+    done = subprocess.run([sys.executable, "-c", KILLED_AT, str(target), how, step],
+                          capture_output=True, timeout=60)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    [temp] = [p for p in tmp_path.iterdir()]
+    assert temp.name.endswith(TEMP_SUFFIX)
+    assert stat.S_IMODE(temp.stat().st_mode) == 0o600
+
+
+def test_the_target_gets_its_mode_once_in_place(tmp_path, monkeypatch):
+    """Every moment a temporary file exists under its own name it is 0600; the target has
+    the usual mode (and a replaced file its own) once it is in place."""
+    seen = []
+    real = os.replace
+
+    def replace(source, target):
+        seen.append(stat.S_IMODE(os.stat(source).st_mode))
+        return real(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    target = tmp_path / "claim.837"
+    write_atomic(target, DATA)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask()
+    target.chmod(0o640)
+    with files_module.AtomicFile(target) as out:
+        out.write(DATA)
+        out.commit()
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert seen == [0o600, 0o600]
 
 
 def test_stale_temp_files_of_the_same_target_only(tmp_path):
