@@ -54,7 +54,7 @@ from typing import NamedTuple
 from attrs import field, frozen
 
 from .errors import CaseError, ClaimRefused, FormatError, PayerKitError
-from .files import AtomicFile, OutputError, make_folder, show, write_atomic
+from .files import AtomicFile, FolderLock, OutputError, make_folder, show, write_atomic
 from .formats.builtin import file_ending
 from .io import MAX_FILE_BYTES, case_from_text, load_case
 from .output import (
@@ -680,13 +680,23 @@ def run_batch(items: Iterable[Item], settings: BatchSettings, *, kit=None, jobs:
     ``jobs``: worker processes (1: in this process); ``mapper``: another way to
     evaluate items in order (the Dask path, :mod:`payerkit.dask`); ``progress`` is
     called after each case. Raises :class:`OutputError` or ``CounterError`` for a
-    set-up problem, after removing every output it had begun.
+    set-up problem, after removing every output it had begun. The output folder is locked
+    for the run (:class:`payerkit.files.FolderLock`): a second run into it at the same time
+    is refused (``OutputError``) before it writes anything.
     """
-    from .formats.control import ControlNumberSource
     from .kit import PayerKit
 
     kit = kit or PayerKit()
     out = make_folder(settings.out)
+    with FolderLock(out, f"cannot write the batch into {show(out)}: another payerkit batch is "
+                    "writing into it now, and one run's files would replace the other's; "
+                    "wait for it to finish, or choose another folder with -o"):
+        return _run(items, settings, kit, out, jobs, mapper, progress)
+
+
+def _run(items, settings: BatchSettings, kit, out: Path, jobs: int, mapper, progress) -> Summary:
+    from .formats.control import ControlNumberSource
+
     numbers = ControlNumberSource(settings.data_dir)
     summary = Summary()
     interchanges = _Interchanges(settings, numbers)

@@ -228,6 +228,46 @@ def make_folder(path: str | os.PathLike) -> Path:
     return path
 
 
+class FolderLock:
+    """An exclusive lock on a folder, held while one run writes into it (``flock`` on the
+    folder itself, so no lock file is left behind). Taken at once or refused: when another
+    process holds it, :class:`OutputError` with the ``busy`` message. On a system or file
+    system without such locks (Windows, some network file systems) the folder is not
+    locked. Released by :meth:`release` (or leaving the ``with`` block), or when the process
+    ends, however it ends."""
+
+    def __init__(self, folder: str | os.PathLike, busy: str):
+        self.fd: int | None = None
+        if fcntl is None:  # pragma: no cover - Windows
+            return
+        folder = Path(folder)
+        try:
+            fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) |
+                         getattr(os, "O_CLOEXEC", 0))
+        except OSError as exc:
+            raise _os_error(folder, exc) from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise OutputError(busy) from None
+        except OSError:  # no locks on this file system
+            os.close(fd)
+            return
+        self.fd = fd
+
+    def release(self) -> None:
+        fd, self.fd = self.fd, None
+        if fd is not None:
+            os.close(fd)
+
+    def __enter__(self) -> FolderLock:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.release()
+
+
 def write_atomic(path: str | os.PathLike, data: bytes, *,
                  inputs: Iterable[str | os.PathLike] = (), force: bool = False,
                  parents: bool = False) -> Path:
@@ -642,4 +682,5 @@ def _os_error(path: Path, exc: OSError, creating: bool = False) -> OutputError:
     return OutputError(f"cannot {what} {show(path)}: {reason} (nothing was written)")
 
 
-__all__ = ["AtomicFile", "OutputError", "TEMP_SUFFIX", "check_output", "make_folder", "show", "write_atomic"]
+__all__ = ["AtomicFile", "FolderLock", "OutputError", "TEMP_SUFFIX", "check_output", "make_folder",
+           "show", "write_atomic"]

@@ -888,3 +888,77 @@ def test_a_plugin_ending_its_worker_ends_the_run_with_what_it_finished(tmp_path)
                              "batch", str(folder / "cases.jsonl"), "-o", str(out), "-j", "2",
                              "-q"], out, env, kill)
     _check_cut_short(out, code, err, 400, 300)
+
+
+# -- one output folder, several runs -----------------------------------------------------------
+
+HELD = """
+import sys, time
+from pathlib import Path
+import payerkit.batch as batch
+
+hold = Path(sys.argv[1])
+real = batch.evaluate_item
+
+
+def held(kit, item, *args):  # the run waits (mid-run, its outputs begun) while the file is there
+    (hold.parent / "running").touch()
+    while hold.exists():
+        time.sleep(0.05)
+    return real(kit, item, *args)
+
+
+batch.evaluate_item = held
+from payerkit.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def _consistent(out: Path) -> int:
+    """The folder's results and summary name only claims that are in its interchanges."""
+    summary = json.loads((out / "summary.json").read_text())
+    for entry in summary["interchanges"]:
+        text = (out / entry["file"]).read_text()
+        assert f"*{entry['interchange']:09d}*" in text
+        assert text.count("\nCLM*") == entry["claims"]
+    written = [r for r in results(out) if r["status"] == "written"]
+    for r in written:
+        text = (out / r["claim"]["file"]).read_text()
+        assert f"*{r['claim']['interchange']:09d}*" in text and r["claim"]["claim_id"] in text
+    return len(written)
+
+
+def test_a_folder_another_batch_is_writing_into_is_refused(tmp_path):
+    """Defect: runs into one output folder at once all reported success, but only one run's
+    interchanges survived, and results.jsonl/summary.json named ISA13s that were not in the
+    .837 files beside them."""
+    cases = tmp_path / "cases"
+    shutil.copytree(EXAMPLES, cases)
+    out, hold = tmp_path / "out", tmp_path / "hold"
+    hold.touch()
+    env = {**os.environ, "PAYERKIT_DATA_DIR": str(tmp_path / "data")}
+    argv = ["batch", str(cases), "-o", str(out), "-j", "1", "-q"]
+    first = subprocess.Popen([sys.executable, "-c", HELD, str(hold), *argv], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not (tmp_path / "running").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        others = [subprocess.Popen([sys.executable, "-m", "payerkit.cli", *argv], env=env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                  for _ in range(5)]
+        answers = [p.communicate(timeout=120) for p in others]
+        hold.unlink()
+        first.communicate(timeout=120)
+    finally:
+        for p in [first, *locals().get("others", [])]:
+            if p.poll() is None:
+                p.kill()
+                p.communicate()
+    for p, (_, err) in zip(others, answers, strict=True):
+        assert p.returncode == 3, err
+        assert b"another payerkit batch is writing into it" in err and b"Traceback" not in err
+    assert first.returncode == 1
+    assert _consistent(out) > 0
+    assert leftovers(out) == []
+
