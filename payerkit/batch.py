@@ -41,7 +41,6 @@ import os
 import pickle
 import re
 import signal
-import stat
 import sys
 import threading
 import time
@@ -54,7 +53,16 @@ from typing import NamedTuple
 from attrs import field, frozen
 
 from .errors import CaseError, ClaimRefused, FormatError, PayerKitError
-from .files import AtomicFile, FolderLock, OutputError, make_folder, show, write_atomic
+from .files import (
+    AtomicFile,
+    FolderLock,
+    OutputError,
+    file_kind,
+    make_folder,
+    open_regular,
+    show,
+    write_atomic,
+)
 from .formats.builtin import file_ending
 from .io import MAX_FILE_BYTES, case_from_text, load_case
 from .output import (
@@ -95,8 +103,7 @@ class Item:
         if self.problem is not None:
             raise CaseError([self.problem])
         if self.text is None:
-            _regular_file(self.source)
-            return load_case(self.source)
+            return load_case(self.source)  # a FIFO or a device is refused, never read
         base = Path.cwd() if self.source == "-" else Path(self.source).parent
         return case_from_text(self.text, "case.json", base)
 
@@ -209,7 +216,7 @@ def _resolve(text: str, stdin) -> tuple[str, object]:
         if path.is_file():
             return "files", [str(path)]
         if path.exists():  # a FIFO would block the run, a device never end
-            raise CaseError([f"inputs: {show(path)} is {_kind(path.stat().st_mode)}, not a case "
+            raise CaseError([f"inputs: {show(path)} is {file_kind(path.stat().st_mode)}, not a case "
                              "file, a JSON Lines file or a folder"])
         if glob.has_magic(text):
             found = sorted(p for p in glob.glob(text, recursive=True)
@@ -250,10 +257,10 @@ def _jsonl_file(path: Path) -> Path:
     if not path.exists():
         raise CaseError([f"inputs: no such JSON Lines file {show(path)}"])
     if not path.is_file():
-        raise CaseError([f"inputs: {show(path)} is {_kind(path.stat().st_mode)}, not a JSON "
+        raise CaseError([f"inputs: {show(path)} is {file_kind(path.stat().st_mode)}, not a JSON "
                          "Lines file; to read a stream, pipe it to - (stdin)"])
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:
             found = _Peeked(handle.readline).found
     except OSError as exc:
         raise CaseError([f"inputs: cannot read {show(path)} "
@@ -262,24 +269,6 @@ def _jsonl_file(path: Path) -> Path:
         raise CaseError([f"inputs: no cases in {show(path)}: it is empty, or holds only blank "
                          "lines"])
     return path
-
-
-def _kind(mode: int) -> str:
-    return ("a folder" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
-            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-            else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
-
-
-def _regular_file(path: str) -> None:
-    """Refuse a case path that is not a regular file before opening it: a FIFO would block
-    the run for ever, a device feed it without end. A missing file is load_case's to name."""
-    try:
-        mode = os.stat(path).st_mode
-    except (OSError, ValueError):
-        return
-    if not stat.S_ISREG(mode):
-        raise CaseError([f"case: cannot read {show(path)} (it is {_kind(mode)}, not a case "
-                         "file)"])
 
 
 def _check_plan(plan, out, per_case: bool) -> None:
@@ -383,7 +372,7 @@ def _items(plan) -> Iterator[Item]:
             yield from (Item(path) for path in what)
         elif kind == "jsonl":
             try:
-                handle = open(what, "rb")  # noqa: SIM115 - closed below, after its last line
+                handle = open_regular(what)  # closed below, after its last line
             except OSError as exc:  # gone since it was checked
                 raise CaseError([f"inputs: cannot read {show(what)} "
                                  f"({exc.strerror or type(exc).__name__})"]) from None

@@ -1,4 +1,11 @@
-"""Output files are written whole or not at all, and only where a file belongs.
+"""Output files are written whole or not at all, and only where a file belongs; input files
+are read only when they are regular files of a bounded size.
+
+Reading (:func:`read_regular`, :func:`open_regular`): every reader of a file a user or
+another program may have put there -- a case file and its ``fees.file``, JSON Lines, the
+control-number counter, the ICD-10-CM cache -- refuses a FIFO (opening one waits for ever),
+a device (``/dev/zero`` never ends), a socket or a folder before opening it, and a file
+larger than the reader's limit before reading it, with an ``OSError`` that says which.
 
 :func:`write_atomic` writes through a temporary file in the target's folder,
 then renames it into place: a reader sees the old file or the new one, never
@@ -87,6 +94,71 @@ def show(path: str | os.PathLike) -> str:
     return repr(os.fspath(path))
 
 
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular file is, for a message: ``a FIFO (named pipe)``."""
+    return ("a folder" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+
+
+# ---------------------------------------------------------------------------
+# Reading: regular files only, and only so much of them.
+# ---------------------------------------------------------------------------
+
+
+class NotRegularFile(OSError):
+    """:func:`read_regular` will not read it: a FIFO, a device, a socket or a folder.
+    ``strerror`` says which (``it is a FIFO (named pipe), not a regular file``)."""
+
+    def __init__(self, mode: int):
+        super().__init__(errno.EINVAL, f"it is {file_kind(mode)}, not a regular file")
+
+
+class FileTooLarge(OSError):
+    """:func:`read_regular` will not read it: it holds more than the reader's limit."""
+
+    def __init__(self, limit: int):
+        super().__init__(errno.EFBIG, f"it is larger than {limit} bytes")
+        self.limit = limit
+
+
+def open_regular(path: str | os.PathLike):
+    """``path`` opened for reading in binary if it is a regular file (links followed), else
+    :class:`NotRegularFile`. A FIFO, a device (``/dev/zero``, ``/dev/urandom``, a terminal), a
+    socket or a folder is found before it is opened (opening a FIFO waits for a writer for
+    ever; a device may never end), and again on what was opened -- opened without waiting --
+    in case it was replaced in between. The open's own errors are raised as they are."""
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):
+        raise NotRegularFile(mode)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) |
+                 getattr(os, "O_BINARY", 0))
+    handle = os.fdopen(fd, "rb")
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        handle.close()
+        raise NotRegularFile(mode)
+    return handle
+
+
+def read_regular(path: str | os.PathLike, limit: int) -> bytes:
+    """The bytes of the regular file ``path``, which must hold at most ``limit`` bytes. Every
+    reader of a file someone else may have put there -- a case file, its ``fees.file``, the
+    control-number counter, a cache -- reads through here (a stream of JSON Lines, through
+    :func:`open_regular`). A file that is not a regular file is :class:`NotRegularFile`
+    (:func:`open_regular`); one of more than ``limit`` bytes is :class:`FileTooLarge`, found
+    from its size before anything is read, and by reading at most ``limit + 1`` bytes if it
+    grows. Both are ``OSError``, as are the open's own errors (``FileNotFoundError``...), so
+    a caller handles every reason it cannot read the file in one place."""
+    with open_regular(path) as handle:
+        if os.fstat(handle.fileno()).st_size > limit:
+            raise FileTooLarge(limit)
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise FileTooLarge(limit)
+    return data
+
+
 # ---------------------------------------------------------------------------
 # Checks before writing.
 # ---------------------------------------------------------------------------
@@ -132,11 +204,8 @@ def _check_existing(path: Path, st: os.stat_result, force: bool) -> None:
         raise OutputError(f"cannot write {show(path)}: it is a folder; give a file name inside "
                           f"it, e.g. {show(path / 'claim.837')}")
     if not stat.S_ISREG(mode):
-        kind = ("a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else
-                "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else
-                "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
-        raise OutputError(f"cannot write {show(path)}: it is {kind}, not a regular file; "
-                          "choose a file name in a folder of your own")
+        raise OutputError(f"cannot write {show(path)}: it is {file_kind(mode)}, not a regular "
+                          "file; choose a file name in a folder of your own")
     if not force and _read_only(path, st):
         raise OutputError(f"cannot write {show(path)}: the file is read-only; make it writable "
                           "(chmod u+w) if it may be replaced, or pass --force")
@@ -682,5 +751,5 @@ def _os_error(path: Path, exc: OSError, creating: bool = False) -> OutputError:
     return OutputError(f"cannot {what} {show(path)}: {reason} (nothing was written)")
 
 
-__all__ = ["AtomicFile", "FolderLock", "OutputError", "TEMP_SUFFIX", "check_output", "make_folder",
-           "show", "write_atomic"]
+__all__ = ["AtomicFile", "FileTooLarge", "FolderLock", "NotRegularFile", "OutputError", "TEMP_SUFFIX",
+           "check_output", "file_kind", "make_folder", "open_regular", "read_regular", "show", "write_atomic"]

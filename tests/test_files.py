@@ -811,3 +811,121 @@ def test_a_folder_name_too_long_is_an_output_error(tmp_path):
         make_folder(tmp_path / ("x" * 300))
     assert make_folder(tmp_path / "fine") == tmp_path / "fine"
     assert make_folder(tmp_path / "fine").is_dir()
+
+
+# ---------------------------------------------------------------- reading: FIFOs, devices, sizes
+
+
+def _payerkit(*argv, env=None, timeout=60) -> subprocess.CompletedProcess:
+    """``payerkit ARGV`` in a child with a timeout: a hang is a failure, not a hung test run."""
+    try:
+        return subprocess.run([sys.executable, "-m", "payerkit.cli", *map(str, argv)],
+                              capture_output=True, text=True, timeout=timeout,
+                              env={**os.environ, **(env or {})})
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"payerkit {' '.join(map(str, argv))} hung")
+
+
+def _case_with_fees_fifo(folder: Path) -> Path:
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    folder.mkdir(exist_ok=True)
+    case = folder / "premera-covered.toml"
+    shutil.copy(examples / "premera-covered.toml", case)
+    text = case.read_text()
+    assert 'file = "premera-sample-fees.csv"' in text
+    os.mkfifo(folder / "premera-sample-fees.csv")
+    return case
+
+
+@pytest.mark.parametrize("command", ["check", "price", "scrub", "claim"])
+def test_a_fees_file_that_is_a_fifo_is_exit_2_not_a_hang(command, tmp_path):
+    """Defect: a ``fees.file`` that was a FIFO hung every command (and a whole batch)."""
+    case = _case_with_fees_fifo(tmp_path)
+    extra = ["--format", "x12-837p"] if command == "claim" else []
+    done = _payerkit(command, case, *extra, env={"PAYERKIT_DATA_DIR": str(tmp_path / "d")})
+    assert done.returncode == 2, done.stderr
+    assert "fees.file: cannot read 'premera-sample-fees.csv' (it is a FIFO" in done.stderr
+
+
+def test_a_batch_with_a_fees_file_that_is_a_fifo_names_it_per_case(tmp_path):
+    case = _case_with_fees_fifo(tmp_path / "cases")
+    done = _payerkit("batch", case.parent, "-o", tmp_path / "out", "-j", "1", "-q",
+                     env={"PAYERKIT_DATA_DIR": str(tmp_path / "d")})
+    assert done.returncode == 1, done.stderr
+    [result] = [json.loads(line) for line in (tmp_path / "out/results.jsonl").open()]
+    assert result["status"] == "invalid"
+    assert "fees.file: cannot read 'premera-sample-fees.csv' (it is a FIFO" in \
+        result["problems"][0]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_case_file_that_is_a_fifo_or_a_device_is_exit_2_not_a_hang(kind, tmp_path):
+    """Defect: the single commands hung on a FIFO named as the case file."""
+    case = tmp_path / "case.toml"
+    if kind == "fifo":
+        os.mkfifo(case)
+    else:
+        case.symlink_to("/dev/zero")
+    done = _payerkit("check", case)
+    assert done.returncode == 2, done.stderr
+    expected = "a FIFO (named pipe)" if kind == "fifo" else "a device"
+    assert f"case: cannot read {str(case)!r} (it is {expected}, not a regular file)" in \
+        done.stderr
+
+
+ICD_CACHE = textwrap.dedent("""
+    import resource, sys
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))  # reading /dev/zero whole fails
+    from payerkit.rules import icd10
+    folder, which = sys.argv[1], sys.argv[2]
+    if which == "index":
+        print(icd10.load(folder).is_valid_item("M54.50"))
+    else:
+        print(icd10.load_descriptions(folder).get("M54.50"))
+""")
+
+
+def _bad_cache_file(path: Path, kind: str) -> None:
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind in ("/dev/zero", "/dev/urandom"):
+        path.symlink_to(kind)
+    else:  # a 4 GB file (sparse: it takes no room)
+        with open(path, "wb") as handle:
+            handle.truncate(4 << 30)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "/dev/zero", "/dev/urandom", "4 GB"])
+@pytest.mark.parametrize("which", ["index", "descriptions"])
+def test_a_bad_icd10_cache_file_is_rebuilt(kind, which, tmp_path):
+    """Defect: an ICD-10-CM cache file that was a FIFO hung; one that was a link to
+    /dev/zero or /dev/urandom, or a 4 GB file, was read whole (and the MemoryError blamed on
+    the plugin payerkit.checks). Now it is not read: it is rebuilt, a regular file."""
+    from payerkit.rules import icd10
+
+    version = icd10.package_version()
+    name = icd10.cache_file_name(version) if which == "index" else \
+        icd10.descriptions_file_name(version)
+    _bad_cache_file(tmp_path / name, kind)
+    try:
+        done = subprocess.run([sys.executable, "-c", ICD_CACHE, str(tmp_path), which],
+                              capture_output=True, text=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        pytest.fail("reading the cache hung")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() in ("True", "Low back pain, unspecified")
+    assert stat.S_ISREG(os.lstat(tmp_path / name).st_mode)
+    assert os.path.getsize(tmp_path / name) < 16 << 20
+
+
+def test_a_bad_icd10_cache_is_never_blamed_on_a_plugin(tmp_path):
+    from payerkit.rules import icd10
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / icd10.cache_file_name(icd10.package_version())).symlink_to("/dev/zero")
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    done = _payerkit("scrub", examples / "premera-covered.toml",
+                     env={"PAYERKIT_CACHE_DIR": str(cache)}, timeout=120)
+    assert done.returncode in (0, 1), done.stderr
+    assert "plugin" not in done.stderr and "internal error" not in done.stderr

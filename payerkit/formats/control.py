@@ -70,7 +70,7 @@ import weakref
 from pathlib import Path
 
 from ..errors import PayerKitError
-from ..files import OutputError, show, write_atomic
+from ..files import FileTooLarge, NotRegularFile, OutputError, read_regular, show, write_atomic
 from .options import ControlNumbers
 
 COUNTER_FILE = "x12-control-number"
@@ -401,12 +401,15 @@ def _read(counter: Path) -> int:
         raise _error(counter, "is read-only, and payerkit will not replace it",
                      f"if it should keep counting, make it writable (chmod u+w {show(counter)})")
     try:
-        with open(counter, "rb") as handle:
-            raw = handle.read(_MAX_BYTES + 1)
+        raw = read_regular(counter, _MAX_BYTES)  # replaced by a FIFO since the lstat: refused
+    except FileTooLarge:
+        raw = None
+    except NotRegularFile as exc:
+        raise _error(counter, "is not a regular file", f"replace it with a file; {RESET}") from exc
     except OSError as exc:
         raise _error(counter, f"cannot be read: {_strerror(exc)}",
                      f"make it readable (chmod u+rw {show(counter)})") from exc
-    match = _DIGITS.fullmatch(raw) if len(raw) <= _MAX_BYTES else None
+    match = _DIGITS.fullmatch(raw) if raw is not None else None
     if match is None:
         raise _error(counter, "is damaged: it does not hold a control number (digits only)", RESET)
     value = int(match.group(1))
