@@ -175,12 +175,14 @@ def find_items(inputs: Sequence[str], stdin=None, *, out: str | os.PathLike | No
                per_case: bool = False) -> Iterator[Item]:
     """The cases named by ``inputs``, in order: a folder (its ``.toml`` and ``.json``
     files, sorted by name), a case file, a JSON Lines file (``.jsonl``/``.ndjson``;
-    one case per line), ``-`` (JSON Lines on stdin), or a glob (``cases/**/*.toml``).
+    one case per line), ``-`` (JSON Lines on stdin), or a glob (``cases/**/*.toml``;
+    ``**`` does not follow links to folders).
 
     Every input is checked first, before any case is read; a problem is a
-    :class:`CaseError` (exit 2): an input that names nothing (no such path; a folder or
-    glob without case files; a JSON Lines file, or stdin, without a line that is not
-    blank; a closed stdin), and a case file named twice (by two inputs, or through a
+    :class:`CaseError` (exit 2): an empty input name (an unset variable: never taken for
+    the working folder), an input that names nothing (no such path; a folder or glob
+    without case files; a JSON Lines file, or stdin, without a line that is not blank; a
+    closed stdin), and a case file named twice (by two inputs, or through a
     link: it would be billed twice). With ``per_case`` (one claim file per case), two
     cases that would write the same claim file (``a/x.toml`` and ``b/x.toml``, ``x.toml``
     and ``x.json``) are refused too: the second would replace the first's claim. With
@@ -192,6 +194,9 @@ def find_items(inputs: Sequence[str], stdin=None, *, out: str | os.PathLike | No
         raise CaseError(["inputs: name a folder of case files, a glob, a .jsonl file or -"])
     if list(inputs).count("-") > 1:
         raise CaseError(["inputs: - (stdin) may be named once"])
+    if any(not text.strip() for text in inputs):  # "$CASES" unset: never the working folder
+        raise CaseError(["inputs: an empty name; name a folder of case files, a glob, a "
+                         ".jsonl file or - (write . for the working folder)"])
     plan = [_resolve(text, stdin) for text in inputs]
     _check_plan(plan, out, per_case)
     return _items(plan)
@@ -219,7 +224,7 @@ def _resolve(text: str, stdin) -> tuple[str, object]:
             raise CaseError([f"inputs: {show(path)} is {file_kind(path.stat().st_mode)}, not a case "
                              "file, a JSON Lines file or a folder"])
         if glob.has_magic(text):
-            found = sorted(p for p in glob.glob(text, recursive=True)
+            found = sorted(p for p in _glob(text)
                            if Path(p).suffix.lower() in CASE_SUFFIXES and not Path(p).is_dir())
             if not found:
                 raise CaseError([f"inputs: no .toml or .json case files match {text!r}"])
@@ -228,6 +233,63 @@ def _resolve(text: str, stdin) -> tuple[str, object]:
         raise CaseError([f"inputs: cannot use {show(path)} "
                          f"({exc.strerror or type(exc).__name__})"]) from None
     raise CaseError([f"inputs: no such file or folder {show(path)}"])
+
+
+def _glob(pattern: str) -> list[str]:
+    """``glob.glob(pattern, recursive=True)``'s files (folders are never cases), except that
+    ``**`` never follows a link to a folder: a link to ``.`` (or to a parent) would have it
+    walk every path of links the system resolves, for ever. A pattern without ``**`` is
+    glob's own. As glob: ``**`` is recursive only as a whole path component; a wildcard does
+    not match a name that starts with a dot, nor does ``**`` enter such a folder, unless
+    the pattern names it."""
+    parts = pattern.replace(os.altsep, os.sep) if os.altsep else pattern
+    parts = parts.split(os.sep)
+    parts = parts[:1] + [part for part in parts[1:] if part]  # d//x, d/**/: as d/x, d/**
+    if "**" not in parts:
+        return glob.glob(pattern)
+    fixed = next(i for i, part in enumerate(parts) if glob.has_magic(part))
+    base = os.sep.join(parts[:fixed]) if fixed else ""
+    if fixed == 1 and parts[0] == "":  # an absolute pattern with a wildcard at the root
+        base = os.sep
+    rest = parts[fixed:]
+    found = []
+    for folder, folders, names in os.walk(base or os.curdir):  # links to folders not followed
+        relative = os.path.relpath(folder, base or os.curdir)
+        inside = [] if relative == os.curdir else relative.split(os.sep)
+        folders[:] = [f for f in folders if _may_lead(rest, [*inside, f])]
+        found += [os.path.join(base, *inside, name) for name in names
+                  if _matches(rest, [*inside, name])]
+    return found
+
+
+def _name_matches(part: str, name: str) -> bool:
+    import fnmatch
+
+    if name.startswith(".") and not part.startswith("."):
+        return False
+    return fnmatch.fnmatchcase(name, part) if glob.has_magic(part) else name == part
+
+
+def _matches(parts: list[str], names: list[str]) -> bool:
+    """Whether the path components ``names`` match the pattern components ``parts``."""
+    if not parts:
+        return not names
+    if parts[0] == "**":
+        return _matches(parts[1:], names) or (
+            bool(names) and not names[0].startswith(".") and _matches(parts, names[1:]))
+    return bool(names) and _name_matches(parts[0], names[0]) and _matches(parts[1:], names[1:])
+
+
+def _may_lead(parts: list[str], names: list[str]) -> bool:
+    """Whether a file inside the folder ``names`` could match ``parts``: the walk enters it."""
+    if not names:
+        return True
+    if not parts:
+        return False
+    if parts[0] == "**":
+        return _may_lead(parts[1:], names) or (
+            not names[0].startswith(".") and _may_lead(parts, names[1:]))
+    return _name_matches(parts[0], names[0]) and _may_lead(parts[1:], names[1:])
 
 
 def _case_files(folder: Path) -> list[str]:

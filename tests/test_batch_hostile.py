@@ -345,6 +345,42 @@ def test_the_output_folder_may_not_hold_inputs_matched_by_a_glob(tmp_path, capsy
         "premera-covered.toml"]
 
 
+@pytest.mark.skipif(not POSIX, reason="links")
+def test_a_recursive_glob_does_not_follow_links_to_folders(tmp_path):
+    """Defect: ``d/**/*.toml`` never finished when ``d`` held links to ``.``: the recursive
+    glob followed them, down every path of links the system would resolve."""
+    cases = tmp_path / "d"
+    one_case_folder(cases / "sub" / "deeper", "deep.toml")
+    shutil.copy(PREMERA, cases / "top.toml")
+    with_fee_files(cases)
+    for name in ("loop", "again"):
+        (cases / name).symlink_to(".")
+    (cases / "sub" / "up").symlink_to("..")
+    (cases / ".hidden").mkdir()
+    shutil.copy(PREMERA, cases / ".hidden" / "hidden.toml")  # glob's ** skips hidden folders
+    try:
+        done = subprocess.run([sys.executable, "-m", "payerkit.cli", "batch",
+                               f"{cases}/**/*.toml", "-o", str(tmp_path / "out"), "-j", "1",
+                               "-q"], capture_output=True, timeout=60,
+                              env={**os.environ, "PAYERKIT_DATA_DIR": str(tmp_path / "data")})
+    except subprocess.TimeoutExpired:
+        pytest.fail("the glob never finished")
+    assert done.returncode == 0, done.stderr
+    assert sorted(r["path"] for r in results(tmp_path / "out")) == [
+        f"{cases}/sub/deeper/deep.toml", f"{cases}/top.toml"]
+
+
+def test_an_empty_input_name_is_exit_2(tmp_path, capsys, monkeypatch):
+    """Defect: ``payerkit batch "" -o out`` (an unset variable) billed every case in the
+    working folder."""
+    one_case_folder(tmp_path / "cases")
+    monkeypatch.chdir(tmp_path / "cases")
+    for inputs in ([""], [" "], ["-", ""]):
+        code, _, err = run(capsys, *inputs, "-o", tmp_path / "out")
+        assert code == 2 and "inputs: an empty name" in err, err
+        assert not (tmp_path / "out").exists()
+
+
 def test_an_output_folder_inside_the_input_folder_is_not_read_again(tmp_path, capsys,
                                                                      payerkit_data_dir):
     cases = one_case_folder(tmp_path / "cases")
