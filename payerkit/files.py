@@ -19,9 +19,11 @@ handlers are restored and the signal is delivered again, so the process ends
 
 It refuses, with an :class:`OutputError` naming the path and what to do:
 
-* anything that is not a regular file: a folder, a device (``/dev/null``,
-  ``/dev/full``), a FIFO, a socket; anything in ``/proc``, ``/sys`` or
-  ``/dev`` (except ``/dev/shm``);
+* anything that is not a regular file: a folder, a device (``/dev/full``,
+  ``/dev/zero``), a FIFO, a socket; anything in ``/proc``, ``/sys`` or
+  ``/dev`` (except ``/dev/shm``) -- but the null device itself (``os.devnull``,
+  known by its device numbers, not its name: :func:`null_device`) is written to,
+  in place: ``-o /dev/null`` asks "would this claim be written?";
 * a symbolic link, unless ``force=True`` -- then the link itself is
   replaced by a regular file; its target is never written through;
 * a read-only file (no write permission, even for root), unless ``force``;
@@ -175,6 +177,8 @@ def check_output(path: str | os.PathLike, *, inputs: Iterable[str | os.PathLike]
     if path.name in ("", ".", ".."):
         raise OutputError(f"cannot write {show(path)}: it is a folder; give a file name, "
                           f"e.g. {show(path / 'claim.837')}")
+    if null_device(path):
+        return path
     _refuse_system_folder(path)
     for source in inputs:
         if _same_file(path, Path(source)):
@@ -189,6 +193,39 @@ def check_output(path: str | os.PathLike, *, inputs: Iterable[str | os.PathLike]
         raise _os_error(path, exc) from exc
     _check_existing(path, st, force)
     return path
+
+
+def null_device(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is the null device (``os.devnull``), known by what it is -- a
+    character device with the null device's numbers -- not by its name; a link to it is a
+    link (refused as any other). Writing to it is harmless: ``-o /dev/null`` asks "would
+    this claim be written?", and :func:`write_atomic` writes to it in place."""
+    if sys.platform == "win32":  # pragma: no cover - NUL is no file to stat
+        return False
+    try:
+        st, null = os.lstat(path), os.stat(os.devnull)
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISCHR(st.st_mode) and stat.S_ISCHR(null.st_mode) and \
+        st.st_rdev == null.st_rdev
+
+
+def _write_null(path: Path, data: bytes) -> None:
+    """Write ``data`` to the null device ``path``: no temporary file, nothing renamed. Opened
+    without following a link or waiting (something else put there since the check -- a
+    FIFO with no reader -- is then an error, never a wait), and checked again once open."""
+    fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) |
+                 getattr(os, "O_CLOEXEC", 0))
+    try:
+        st = os.fstat(fd)
+        if not (stat.S_ISCHR(st.st_mode) and st.st_rdev == os.stat(os.devnull).st_rdev):
+            raise OutputError(f"cannot write {show(path)}: it changed while it was written to; "
+                              "nothing was written")
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 def _check_existing(path: Path, st: os.stat_result, force: bool) -> None:
@@ -344,6 +381,12 @@ def write_atomic(path: str | os.PathLike, data: bytes, *,
     refused. Raises :class:`OutputError` naming the path and the fix; nothing is left behind."""
     inputs = list(inputs)
     path = check_output(path, inputs=inputs, force=force, parents=parents)
+    if null_device(path):
+        try:
+            _write_null(path, data)
+        except OSError as exc:
+            raise _os_error(path, exc) from exc
+        return path
     if parents and not path.parent.is_dir():
         make_folder(path.parent)
     _remove_stale(path)
@@ -752,4 +795,5 @@ def _os_error(path: Path, exc: OSError, creating: bool = False) -> OutputError:
 
 
 __all__ = ["AtomicFile", "FileTooLarge", "FolderLock", "NotRegularFile", "OutputError", "TEMP_SUFFIX",
-           "check_output", "file_kind", "make_folder", "open_regular", "read_regular", "show", "write_atomic"]
+           "check_output", "file_kind", "make_folder", "null_device", "open_regular",
+           "read_regular", "show", "write_atomic"]

@@ -45,11 +45,12 @@ def system_files_are_safe():
     (Its own MonkeyPatch: a test's ``monkeypatch.undo()`` leaves it in place.)"""
     import builtins
 
-    def system(path) -> bool:
+    def system(path) -> bool:  # writing to the null device itself is harmless
         try:
-            return os.path.realpath(os.fspath(path)).startswith(SYSTEM)
+            real = os.path.realpath(os.fspath(path))
         except (TypeError, ValueError):
             return False
+        return real.startswith(SYSTEM) and real != os.devnull
 
     def into_system(dst) -> bool:
         parent = os.path.dirname(os.path.abspath(os.fspath(dst)))
@@ -160,8 +161,8 @@ def test_refuses_a_folder(tmp_path):
         write_atomic(tmp_path / ".", DATA)
 
 
-@pytest.mark.parametrize("device", ["/dev/null", "/dev/full"])
-def test_refuses_dev_null_and_dev_full(device):
+@pytest.mark.parametrize("device", ["/dev/full", "/dev/zero"])
+def test_refuses_dev_full_and_dev_zero(device):
     if not os.path.exists(device):
         pytest.skip(f"no {device}")
     before = os.lstat(device)
@@ -169,6 +170,36 @@ def test_refuses_dev_null_and_dev_full(device):
     after = os.lstat(device)
     assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev
     assert after.st_ino == before.st_ino
+
+
+@pytest.mark.skipif(not os.path.exists(os.devnull), reason="no null device")
+def test_writes_to_the_null_device_and_leaves_it_be():
+    """Defect: ``-o /dev/null`` (would this claim be written?) was refused. Writing to the
+    null device is harmless: it is allowed, and nothing is put in place of it."""
+    before = os.lstat(os.devnull)
+    assert check_output(os.devnull) == Path(os.devnull)
+    assert write_atomic(os.devnull, DATA) == Path(os.devnull)
+    assert write_atomic(os.devnull.replace("/dev/", "/dev/./"), DATA)  # the device, not a name
+    after = os.lstat(os.devnull)
+    assert stat.S_ISCHR(after.st_mode) and (after.st_ino, after.st_rdev) == \
+        (before.st_ino, before.st_rdev)
+    assert not [n for n in os.listdir(os.path.dirname(os.devnull)) if n.endswith(TEMP_SUFFIX)]
+
+
+@pytest.mark.skipif(not IS_ROOT, reason="making a device node needs root")
+def test_the_null_device_is_known_by_its_identity_not_its_name(tmp_path):
+    node = tmp_path / "null"  # the null device's own numbers, in a folder of one's own
+    null = os.stat(os.devnull).st_rdev
+    os.mknod(node, 0o666 | stat.S_IFCHR, null)
+    write_atomic(node, DATA)
+    assert stat.S_ISCHR(os.lstat(node).st_mode)
+    other = tmp_path / "sub" / "null"  # named like it, another device
+    other.parent.mkdir()
+    os.mknod(other, 0o666 | stat.S_IFCHR, os.makedev(1, 7))
+    refused(other, "it is a device")
+    link = tmp_path / "to-null"  # a link to it is a link, as any other
+    link.symlink_to(os.devnull)
+    refused(link, "symbolic link")
 
 
 @pytest.mark.skipif(not IS_ROOT, reason="making a device node needs root")
@@ -693,7 +724,7 @@ def test_claim_over_its_own_case_file_is_refused_before_a_number_is_taken(
 
 
 @pytest.mark.parametrize("target", [
-    "/dev/full", "/dev/null", "/proc/version", "{tmp}", "{tmp}/folder", "{tmp}/link",
+    "/dev/full", "/dev/zero", "/proc/version", "{tmp}", "{tmp}/folder", "{tmp}/link",
     "{tmp}/" + "y" * 300, "{tmp}/missing/claim.837", "{tmp}/case.json/claim.837",
     "{tmp}/read-only.837",
 ])
@@ -715,6 +746,39 @@ def test_claim_to_a_bad_output_is_exit_3_and_leaves_nothing(tmp_path, capsys, ta
     for device in ("/dev/full", "/dev/null"):
         if os.path.exists(device):
             assert stat.S_ISCHR(os.lstat(device).st_mode)
+
+
+@pytest.mark.skipif(not os.path.exists(os.devnull), reason="no null device")
+def test_claim_to_the_null_device(tmp_path, capsys):
+    """``payerkit claim CASE -o /dev/null``: would this claim be written?"""
+    case = case_file(tmp_path)
+    code, out, err = cli(capsys, "claim", case, "--format", "x12-837p", "-o", os.devnull,
+                         "--json")
+    assert code == 0, err
+    assert json.loads(out)["file"] == os.devnull and json.loads(out)["bytes"] > 0
+    assert stat.S_ISCHR(os.lstat(os.devnull).st_mode)
+
+
+@pytest.mark.parametrize("command, expected", [("claim", "a file name"),
+                                               ("demo", "a folder name")])
+def test_an_empty_output_name_is_exit_2_naming_the_option(tmp_path, capsys, monkeypatch,
+                                                          command, expected):
+    """Defect: ``claim -o ""`` (an unset variable) printed the claim to stdout; ``demo -o ""``
+    wrote into the working folder."""
+    (tmp_path / "cases").mkdir()
+    case = case_file(tmp_path / "cases")
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    argv = ["claim", case, "--format", "x12-837p"] if command == "claim" else \
+        ["demo", case.parent]
+    for empty in ("", " "):
+        with pytest.raises(SystemExit) as exit_:
+            main([*map(str, argv), "-o", empty])
+        out, err = capsys.readouterr()
+        assert exit_.value.code == 2 and out == ""
+        assert f"argument -o/--output: expected {expected}, got an empty one" in err
+    assert list(work.iterdir()) == [] and listing(case.parent) == ["case.json"]
 
 
 def test_claim_on_a_full_disk_is_exit_3_with_nothing_left(tmp_path, capsys, monkeypatch):
