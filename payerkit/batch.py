@@ -669,7 +669,8 @@ class Summary:
 
 
 class _Interchanges:
-    """The open interchanges of a run, one per :func:`interchange_key` (payer, sender)."""
+    """The open interchanges of a run, one per :func:`interchange_key` (sender, payer id,
+    usage)."""
 
     def __init__(self, settings: BatchSettings, numbers):
         self.settings = settings
