@@ -931,31 +931,43 @@ class _Worker:
     """One worker process and the driver's end of its own pipe. A pipe per worker, not a
     shared queue: a worker that dies (SIGKILL, ``os._exit``), even half-way through
     sending a result, is seen at once (its pipe's end of file, its sentinel), and nothing
-    another worker needs is left locked."""
+    another worker needs is left locked.
+
+    ``torn``: an interrupt (Ctrl-C, SIGTERM) arrived while a message was half sent or half
+    read, so the pipe no longer holds whole messages: the worker is then killed at once
+    when the run stops, never waited for (it is not evaluating anything)."""
 
     def __init__(self, context, initargs: tuple):
-        self.conn, theirs = context.Pipe()
-        self.process = context.Process(target=_serve, args=(theirs, *initargs),
+        self.conn, self._theirs = context.Pipe()
+        self.process = context.Process(target=_serve, args=(self._theirs, *initargs),
                                        name="payerkit-batch-worker")
-        self.process.start()
-        theirs.close()  # before the next worker is forked: its end is the worker's alone
         self.chunk: tuple[int, list[Item]] | None = None  # (index, items) it is evaluating
+        self.torn = False
+
+    def start(self) -> None:
+        self.process.start()
+        self._theirs.close()  # before the next worker is forked: its end is the worker's alone
 
     def give(self, index: int, chunk: list[Item]) -> bool:
         """Send a chunk; ``False`` when the worker is gone."""
         self.chunk = (index, chunk)
+        self.torn = True
         try:
             self.conn.send(chunk)
         except OSError:
             return False
+        self.torn = False
         return True
 
     def take(self) -> tuple | None:
         """The answer to its chunk (ready: see :func:`_answers`); ``None`` when it died."""
+        self.torn = True
         try:
-            return self.conn.recv() if self.conn.poll() else None
+            answer = self.conn.recv() if self.conn.poll() else None
         except (EOFError, OSError):  # dead, or dead half-way through sending
             return None
+        self.torn = False
+        return answer
 
     def end(self) -> None:
         try:
@@ -1002,7 +1014,8 @@ def _in_processes(kit, settings: BatchSettings, jobs: int, items: Iterable[Item]
     more, lost = True, False
     try:
         for _ in range(jobs):
-            workers.append(_Worker(context, initargs))
+            workers.append(_Worker(context, initargs))  # listed first: stopped if interrupted
+            workers[-1].start()
         while True:
             for worker in workers:
                 if worker.chunk is not None or not more or lost or sent - taken >= jobs * AHEAD:
@@ -1041,24 +1054,29 @@ def _in_processes(kit, settings: BatchSettings, jobs: int, items: Iterable[Item]
 
 def _stop(workers: list[_Worker]) -> None:
     """End every worker: an idle one when told, a busy one (a run stopped early) when its
-    chunk is done, within :data:`GRACE` seconds; then any still there is killed."""
+    chunk is done, within :data:`GRACE` seconds; then any still there (and any whose pipe an
+    interrupt tore) is killed -- that last, even if another interrupt cuts the wait short."""
     deadline = time.monotonic() + GRACE
-    for worker in workers:
-        if worker.chunk is None:
-            worker.end()
-    busy = [w for w in workers if w.chunk is not None]
-    while busy and (left := deadline - time.monotonic()) > 0:
-        for worker in _answers(busy, left):
-            worker.take()  # its answer is not needed: the run stopped
-            worker.chunk = None
-            worker.end()
-            busy.remove(worker)
-    for worker in workers:
-        worker.process.join(max(0.0, deadline - time.monotonic()))
-        if worker.process.is_alive():
-            worker.process.kill()
-            worker.process.join()
-        worker.conn.close()
+    started = [w for w in workers if w.process.pid is not None]
+    try:
+        for worker in started:
+            if worker.chunk is None and not worker.torn:
+                worker.end()
+        busy = [w for w in started if w.chunk is not None and not w.torn]
+        while busy and (left := deadline - time.monotonic()) > 0:
+            for worker in _answers(busy, left):
+                if worker.take() is not None:  # its answer is not needed: the run stopped
+                    worker.end()
+                busy.remove(worker)
+    finally:
+        for worker in started:
+            worker.process.join(0 if worker.torn else max(0.0, deadline - time.monotonic()))
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+        for worker in workers:
+            worker.conn.close()
+            worker._theirs.close()
 
 
 def default_jobs() -> int:

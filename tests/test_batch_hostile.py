@@ -998,3 +998,46 @@ def test_a_folder_another_batch_is_writing_into_is_refused(tmp_path):
     assert _consistent(out) > 0
     assert leftovers(out) == []
 
+
+
+TORN = """
+import os, sys
+import multiprocessing.connection as connection
+
+driver, seen = os.getpid(), []
+real = connection.Connection._recv
+
+
+def torn(self, size, *args):  # Ctrl-C half-way through reading a worker's answer
+    if os.getpid() == driver and size > 1000:
+        seen.append(size)
+        if len(seen) == 3:
+            real(self, size // 2, *args)
+            raise KeyboardInterrupt
+    return real(self, size, *args)
+
+
+connection.Connection._recv = torn
+from payerkit.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_an_interrupt_half_way_through_an_answer_stops_the_run(backlog, tmp_path):
+    """Defect of the first pipe-per-worker pool: an interrupt while the driver read a
+    worker's answer left half of it in the pipe; stopping the run read the rest as a new
+    message and waited for ever."""
+    out = tmp_path / "out"
+    child = subprocess.Popen([sys.executable, "-c", TORN, "batch", str(backlog), "-o", str(out),
+                              "-j", "2", "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env={**os.environ, "PAYERKIT_DATA_DIR": str(tmp_path / "data")},
+                             start_new_session=True)
+    try:
+        _, err = child.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.communicate()
+        pytest.fail("the run hung after the interrupt")
+    assert child.returncode == 3 and b"interrupted; nothing was written" in err, err
+    assert list(out.iterdir()) == []
