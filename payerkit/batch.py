@@ -60,6 +60,7 @@ from .files import (
     file_kind,
     make_folder,
     open_regular,
+    remove_stale_temps,
     show,
     write_atomic,
 )
@@ -738,12 +739,29 @@ def run_batch(items: Iterable[Item], settings: BatchSettings, *, kit=None, jobs:
     """
     from .kit import PayerKit
 
+    _check_environment(settings)
     kit = kit or PayerKit()
     out = make_folder(settings.out)
     with FolderLock(out, f"cannot write the batch into {show(out)}: another payerkit batch is "
                     "writing into it now, and one run's files would replace the other's; "
                     "wait for it to finish, or choose another folder with -o"):
+        for folder in (out, out / "claims"):  # what a killed run left, whatever its target
+            remove_stale_temps(folder)
         return _run(items, settings, kit, out, jobs, mapper, progress)
+
+
+def _check_environment(settings: BatchSettings) -> None:
+    """What the run reads from the environment, checked once before anything is written: a
+    bad value is one error naming the variable, not a failure of every case (the red
+    form's ``PAYERKIT_CMS1500_OFFSET``: :class:`CaseError`, exit 2; a relative
+    ``PAYERKIT_DATA_DIR``: ``CounterError``, exit 3)."""
+    from .formats.control import resolve_data_dir
+
+    resolve_data_dir(settings.data_dir)
+    if settings.format == "cms-1500-red":
+        from .formats.cms1500_red import printer_offset
+
+        printer_offset()
 
 
 def _run(items, settings: BatchSettings, kit, out: Path, jobs: int, mapper, progress) -> Summary:

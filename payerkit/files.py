@@ -48,7 +48,10 @@ not running on this machine, or the file is more than a minute old (a write
 takes milliseconds; this also covers a recycled process id). Without
 ``flock`` (Windows) a temporary file is removed when it is more than an hour
 old. Temporary files of payerkit 0.2 and earlier (``.<name>.<8 characters>.tmp``,
-never locked) are removed when they are more than ten minutes old.
+never locked) are removed when they are more than ten minutes old. A batch, which
+holds its output folder (:class:`FolderLock`), removes by the same rule every
+temporary file there, whatever its target (:func:`remove_stale_temps`): a killed
+run's interchange for a payer the next run does not bill would otherwise stay.
 """
 
 from __future__ import annotations
@@ -681,6 +684,29 @@ def _remove_stale(path: Path) -> None:
             continue
 
 
+_ANY_TEMP = re.compile(rf"\..+\.(\d+)\.[0-9a-f]+{re.escape(TEMP_SUFFIX)}", re.S)
+
+
+def remove_stale_temps(folder: str | os.PathLike) -> None:
+    """Remove every payerkit temporary file in ``folder`` whose writer is gone (the rule of
+    the module docstring), whatever its target; never fails. For a run that holds the
+    folder (a batch, under :class:`FolderLock`): a run killed with ``kill -9`` leaves
+    temporary files for targets the next run may not write (another payer's interchange),
+    which the per-target clean-up before each write would never find."""
+    try:
+        with os.scandir(folder) as entries:
+            names = [e.name for e in entries if e.name.endswith(TEMP_SUFFIX)]
+    except OSError:
+        return
+    now = time.time()
+    for name in names:
+        if match := _ANY_TEMP.fullmatch(name):
+            try:
+                _remove_if_abandoned(Path(folder) / name, int(match.group(1)), now)
+            except OSError:
+                continue
+
+
 def _remove_if_abandoned(candidate: Path, pid: int, now: float) -> None:
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | \
         getattr(os, "O_CLOEXEC", 0)
@@ -796,4 +822,4 @@ def _os_error(path: Path, exc: OSError, creating: bool = False) -> OutputError:
 
 __all__ = ["AtomicFile", "FileTooLarge", "FolderLock", "NotRegularFile", "OutputError", "TEMP_SUFFIX",
            "check_output", "file_kind", "make_folder", "null_device", "open_regular",
-           "read_regular", "show", "write_atomic"]
+           "read_regular", "remove_stale_temps", "show", "write_atomic"]

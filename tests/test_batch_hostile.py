@@ -538,6 +538,82 @@ def test_bad_option_values_are_exit_2(option, expected, tmp_path, capsys, monkey
     assert not (tmp_path / "out").exists()
 
 
+def test_a_bad_printer_offset_is_one_exit_2_before_anything_runs(tmp_path, capsys,
+                                                                  monkeypatch, payerkit_data_dir):
+    """Defect: a bad PAYERKIT_CMS1500_OFFSET failed each case of a red-form batch."""
+    monkeypatch.setenv("PAYERKIT_CMS1500_OFFSET", "down a bit")
+    cases = one_case_folder(tmp_path / "cases")
+    code, _, err = run(capsys, cases, "-o", tmp_path / "out", "--format", "cms-1500-red",
+                       "-j", "1")
+    assert code == 2 and "PAYERKIT_CMS1500_OFFSET: must be 'lines,columns'" in err
+    assert not (tmp_path / "out").exists()
+    monkeypatch.setenv("PAYERKIT_CMS1500_OFFSET", "-0.5,1")  # a good one: written
+    assert run(capsys, cases, "-o", tmp_path / "out", "--format", "cms-1500-red", "-j", "1"
+               )[0] == 0
+
+
+def test_a_relative_data_dir_stops_a_batch_before_anything_runs(tmp_path, capsys,
+                                                                monkeypatch):
+    monkeypatch.setenv("PAYERKIT_DATA_DIR", "payerkit-data")
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, one_case_folder(tmp_path / "cases"), "-o", tmp_path / "out")
+    assert code == 3 and "PAYERKIT_DATA_DIR is a relative path" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cases"]
+
+
+KILLED_AT_COMMIT = """
+import os, signal, sys
+import payerkit.files as files
+
+def killed(job, *args):  # kill -9 as the first output is put in place: all are temp files
+    os.kill(os.getpid(), signal.SIGKILL)
+files._finish = killed
+from payerkit.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.skipif(not POSIX, reason="kill -9")
+def test_temp_files_a_killed_run_left_go_with_the_next_run_into_the_folder(tmp_path):
+    """Defect: after a driver's kill -9, the temporary file of an interchange for a payer the
+    next run into the folder did not bill (another payer's target) stayed for ever, with its
+    claims in it."""
+    out = tmp_path / "out"
+    env = {**os.environ, "PAYERKIT_DATA_DIR": str(tmp_path / "data")}
+    first = one_case_folder(tmp_path / "premera")
+    done = subprocess.run([sys.executable, "-c", KILLED_AT_COMMIT, "batch", str(first), "-o",
+                           str(out), "-j", "1", "-q"], env=env, capture_output=True, timeout=120)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    left = leftovers(out)
+    assert any(name.startswith(".00430.837.") for name in left), left
+    claims = out / "claims"
+    claims.mkdir()
+    (claims / f".x.837.{2**22 + 12345}.0badcafe{files.TEMP_SUFFIX}").write_bytes(b"ISA*")
+    second = with_fee_files(tmp_path / "ump")
+    shutil.copy(EXAMPLES / "ump-covered.toml", second)
+    done = subprocess.run([sys.executable, "-m", "payerkit.cli", "batch", str(second), "-o",
+                           str(out), "-j", "1", "-q"], env=env, capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert leftovers(out) == []
+    assert sorted(p.name for p in out.iterdir()) == ["00932.837", "claims", "results.jsonl",
+                                                      "summary.json"]
+
+
+def test_a_temp_file_being_written_is_left_alone(tmp_path, capsys, payerkit_data_dir):
+    """The sweep removes only temporary files whose writer is gone: one still locked by its
+    writer (a ``payerkit claim -o`` into the folder at this moment) stays."""
+    import fcntl
+
+    out = tmp_path / "out"
+    out.mkdir()
+    busy = out / f".claim.837.{os.getpid()}.0badcafe{files.TEMP_SUFFIX}"
+    busy.write_bytes(b"ISA*")
+    with open(busy, "rb") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        code, _, _ = run(capsys, one_case_folder(tmp_path / "cases"), "-o", out, "-j", "1")
+        assert code == 0 and busy.exists()
+
+
 def test_a_paper_format_the_program_does_not_take(tmp_path, capsys, payerkit_data_dir):
     code, _, _ = run(capsys, one_case_folder(tmp_path / "cases"), "-o", tmp_path / "out",
                      "--format", "nf-3", "-j", "1")

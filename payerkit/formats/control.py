@@ -108,12 +108,22 @@ class ControlBlockExhausted(CounterError):
 
 def resolve_data_dir(path: Path | None = None) -> Path:
     """Where payerkit keeps its state: ``path``, ``$PAYERKIT_DATA_DIR``, or the
-    platform's user data directory."""
+    platform's user data directory.
+
+    ``$PAYERKIT_DATA_DIR`` must name one folder wherever payerkit runs: ``~`` is the home
+    folder, and a relative path is a :class:`CounterError` (each working folder would
+    have a counter of its own, and two runs would write the same ISA13)."""
     if path is not None:
         return Path(path)
     env = os.environ.get("PAYERKIT_DATA_DIR")
     if env:
-        return Path(env)
+        folder = Path(env).expanduser()
+        if not folder.is_absolute():
+            raise CounterError(f"control-number counter: PAYERKIT_DATA_DIR is a relative path "
+                               f"({show(env)}): each working folder would have a counter of "
+                               "its own, and control numbers would repeat; set it to the "
+                               "folder's absolute path (one starting with / or ~)")
+        return folder
     import platformdirs
 
     return Path(platformdirs.user_data_dir("payerkit"))
