@@ -23,7 +23,9 @@ listed, and sorted, first).
 stops on a set-up problem (a full disk, a damaged counter) or an interrupt
 removes its temporary files and leaves the folder as it was. A bad case is not
 such a problem: it is a result line (``"status": "invalid"``) naming the file
-(and line) and what was expected.
+(and line) and what was expected. A worker process that dies (SIGKILL, a plugin's
+``os._exit``) stops the run: what it finished is written, and every other case is a
+result line saying it was not evaluated (:func:`not_evaluated`).
 
 **Control numbers** come from one :class:`payerkit.formats.control.ControlNumberSource`
 in the driver, reserved from the counter in blocks (one lock and one fsync
@@ -36,9 +38,9 @@ import datetime as dt
 import glob
 import json
 import os
+import pickle
 import re
 import signal
-import stat
 import sys
 import threading
 import time
@@ -51,7 +53,17 @@ from typing import NamedTuple
 from attrs import field, frozen
 
 from .errors import CaseError, ClaimRefused, FormatError, PayerKitError
-from .files import AtomicFile, OutputError, make_folder, show, write_atomic
+from .files import (
+    AtomicFile,
+    FolderLock,
+    OutputError,
+    file_kind,
+    make_folder,
+    open_regular,
+    remove_stale_temps,
+    show,
+    write_atomic,
+)
 from .formats.builtin import file_ending
 from .io import MAX_FILE_BYTES, case_from_text, load_case
 from .output import (
@@ -92,8 +104,7 @@ class Item:
         if self.problem is not None:
             raise CaseError([self.problem])
         if self.text is None:
-            _regular_file(self.source)
-            return load_case(self.source)
+            return load_case(self.source)  # a FIFO or a device is refused, never read
         base = Path.cwd() if self.source == "-" else Path(self.source).parent
         return case_from_text(self.text, "case.json", base)
 
@@ -165,12 +176,14 @@ def find_items(inputs: Sequence[str], stdin=None, *, out: str | os.PathLike | No
                per_case: bool = False) -> Iterator[Item]:
     """The cases named by ``inputs``, in order: a folder (its ``.toml`` and ``.json``
     files, sorted by name), a case file, a JSON Lines file (``.jsonl``/``.ndjson``;
-    one case per line), ``-`` (JSON Lines on stdin), or a glob (``cases/**/*.toml``).
+    one case per line), ``-`` (JSON Lines on stdin), or a glob (``cases/**/*.toml``;
+    ``**`` does not follow links to folders).
 
     Every input is checked first, before any case is read; a problem is a
-    :class:`CaseError` (exit 2): an input that names nothing (no such path; a folder or
-    glob without case files; a JSON Lines file, or stdin, without a line that is not
-    blank; a closed stdin), and a case file named twice (by two inputs, or through a
+    :class:`CaseError` (exit 2): an empty input name (an unset variable: never taken for
+    the working folder), an input that names nothing (no such path; a folder or glob
+    without case files; a JSON Lines file, or stdin, without a line that is not blank; a
+    closed stdin), and a case file named twice (by two inputs, or through a
     link: it would be billed twice). With ``per_case`` (one claim file per case), two
     cases that would write the same claim file (``a/x.toml`` and ``b/x.toml``, ``x.toml``
     and ``x.json``) are refused too: the second would replace the first's claim. With
@@ -182,6 +195,9 @@ def find_items(inputs: Sequence[str], stdin=None, *, out: str | os.PathLike | No
         raise CaseError(["inputs: name a folder of case files, a glob, a .jsonl file or -"])
     if list(inputs).count("-") > 1:
         raise CaseError(["inputs: - (stdin) may be named once"])
+    if any(not text.strip() for text in inputs):  # "$CASES" unset: never the working folder
+        raise CaseError(["inputs: an empty name; name a folder of case files, a glob, a "
+                         ".jsonl file or - (write . for the working folder)"])
     plan = [_resolve(text, stdin) for text in inputs]
     _check_plan(plan, out, per_case)
     return _items(plan)
@@ -206,10 +222,10 @@ def _resolve(text: str, stdin) -> tuple[str, object]:
         if path.is_file():
             return "files", [str(path)]
         if path.exists():  # a FIFO would block the run, a device never end
-            raise CaseError([f"inputs: {show(path)} is {_kind(path.stat().st_mode)}, not a case "
+            raise CaseError([f"inputs: {show(path)} is {file_kind(path.stat().st_mode)}, not a case "
                              "file, a JSON Lines file or a folder"])
         if glob.has_magic(text):
-            found = sorted(p for p in glob.glob(text, recursive=True)
+            found = sorted(p for p in _glob(text)
                            if Path(p).suffix.lower() in CASE_SUFFIXES and not Path(p).is_dir())
             if not found:
                 raise CaseError([f"inputs: no .toml or .json case files match {text!r}"])
@@ -218,6 +234,63 @@ def _resolve(text: str, stdin) -> tuple[str, object]:
         raise CaseError([f"inputs: cannot use {show(path)} "
                          f"({exc.strerror or type(exc).__name__})"]) from None
     raise CaseError([f"inputs: no such file or folder {show(path)}"])
+
+
+def _glob(pattern: str) -> list[str]:
+    """``glob.glob(pattern, recursive=True)``'s files (folders are never cases), except that
+    ``**`` never follows a link to a folder: a link to ``.`` (or to a parent) would have it
+    walk every path of links the system resolves, for ever. A pattern without ``**`` is
+    glob's own. As glob: ``**`` is recursive only as a whole path component; a wildcard does
+    not match a name that starts with a dot, nor does ``**`` enter such a folder, unless
+    the pattern names it."""
+    parts = pattern.replace(os.altsep, os.sep) if os.altsep else pattern
+    parts = parts.split(os.sep)
+    parts = parts[:1] + [part for part in parts[1:] if part]  # d//x, d/**/: as d/x, d/**
+    if "**" not in parts:
+        return glob.glob(pattern)
+    fixed = next(i for i, part in enumerate(parts) if glob.has_magic(part))
+    base = os.sep.join(parts[:fixed]) if fixed else ""
+    if fixed == 1 and parts[0] == "":  # an absolute pattern with a wildcard at the root
+        base = os.sep
+    rest = parts[fixed:]
+    found = []
+    for folder, folders, names in os.walk(base or os.curdir):  # links to folders not followed
+        relative = os.path.relpath(folder, base or os.curdir)
+        inside = [] if relative == os.curdir else relative.split(os.sep)
+        folders[:] = [f for f in folders if _may_lead(rest, [*inside, f])]
+        found += [os.path.join(base, *inside, name) for name in names
+                  if _matches(rest, [*inside, name])]
+    return found
+
+
+def _name_matches(part: str, name: str) -> bool:
+    import fnmatch
+
+    if name.startswith(".") and not part.startswith("."):
+        return False
+    return fnmatch.fnmatchcase(name, part) if glob.has_magic(part) else name == part
+
+
+def _matches(parts: list[str], names: list[str]) -> bool:
+    """Whether the path components ``names`` match the pattern components ``parts``."""
+    if not parts:
+        return not names
+    if parts[0] == "**":
+        return _matches(parts[1:], names) or (
+            bool(names) and not names[0].startswith(".") and _matches(parts, names[1:]))
+    return bool(names) and _name_matches(parts[0], names[0]) and _matches(parts[1:], names[1:])
+
+
+def _may_lead(parts: list[str], names: list[str]) -> bool:
+    """Whether a file inside the folder ``names`` could match ``parts``: the walk enters it."""
+    if not names:
+        return True
+    if not parts:
+        return False
+    if parts[0] == "**":
+        return _may_lead(parts[1:], names) or (
+            not names[0].startswith(".") and _may_lead(parts, names[1:]))
+    return _name_matches(parts[0], names[0]) and _may_lead(parts[1:], names[1:])
 
 
 def _case_files(folder: Path) -> list[str]:
@@ -247,10 +320,10 @@ def _jsonl_file(path: Path) -> Path:
     if not path.exists():
         raise CaseError([f"inputs: no such JSON Lines file {show(path)}"])
     if not path.is_file():
-        raise CaseError([f"inputs: {show(path)} is {_kind(path.stat().st_mode)}, not a JSON "
+        raise CaseError([f"inputs: {show(path)} is {file_kind(path.stat().st_mode)}, not a JSON "
                          "Lines file; to read a stream, pipe it to - (stdin)"])
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:
             found = _Peeked(handle.readline).found
     except OSError as exc:
         raise CaseError([f"inputs: cannot read {show(path)} "
@@ -259,24 +332,6 @@ def _jsonl_file(path: Path) -> Path:
         raise CaseError([f"inputs: no cases in {show(path)}: it is empty, or holds only blank "
                          "lines"])
     return path
-
-
-def _kind(mode: int) -> str:
-    return ("a folder" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
-            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-            else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
-
-
-def _regular_file(path: str) -> None:
-    """Refuse a case path that is not a regular file before opening it: a FIFO would block
-    the run for ever, a device feed it without end. A missing file is load_case's to name."""
-    try:
-        mode = os.stat(path).st_mode
-    except (OSError, ValueError):
-        return
-    if not stat.S_ISREG(mode):
-        raise CaseError([f"case: cannot read {show(path)} (it is {_kind(mode)}, not a case "
-                         "file)"])
 
 
 def _check_plan(plan, out, per_case: bool) -> None:
@@ -380,7 +435,7 @@ def _items(plan) -> Iterator[Item]:
             yield from (Item(path) for path in what)
         elif kind == "jsonl":
             try:
-                handle = open(what, "rb")  # noqa: SIM115 - closed below, after its last line
+                handle = open_regular(what)  # closed below, after its last line
             except OSError as exc:  # gone since it was checked
                 raise CaseError([f"inputs: cannot read {show(what)} "
                                  f"({exc.strerror or type(exc).__name__})"]) from None
@@ -597,6 +652,11 @@ class Summary:
         """Cases with no claim written: refused, invalid or failed."""
         return self.cases - self.statuses["written"]
 
+    @property
+    def not_evaluated(self) -> int:
+        """Cases not evaluated because a worker process died and the run stopped."""
+        return self.errors[NOT_EVALUATED]
+
     def json(self) -> dict:
         return {
             "cases": self.cases,
@@ -614,7 +674,8 @@ class Summary:
 
 
 class _Interchanges:
-    """The open interchanges of a run, one per :func:`interchange_key` (payer, sender)."""
+    """The open interchanges of a run, one per :func:`interchange_key` (sender, payer id,
+    usage)."""
 
     def __init__(self, settings: BatchSettings, numbers):
         self.settings = settings
@@ -676,13 +737,40 @@ def run_batch(items: Iterable[Item], settings: BatchSettings, *, kit=None, jobs:
     ``jobs``: worker processes (1: in this process); ``mapper``: another way to
     evaluate items in order (the Dask path, :mod:`payerkit.dask`); ``progress`` is
     called after each case. Raises :class:`OutputError` or ``CounterError`` for a
-    set-up problem, after removing every output it had begun.
+    set-up problem, after removing every output it had begun. The output folder is locked
+    for the run (:class:`payerkit.files.FolderLock`): a second run into it at the same time
+    is refused (``OutputError``) before it writes anything.
     """
-    from .formats.control import ControlNumberSource
     from .kit import PayerKit
 
+    _check_environment(settings)
     kit = kit or PayerKit()
     out = make_folder(settings.out)
+    with FolderLock(out, f"cannot write the batch into {show(out)}: another payerkit batch is "
+                    "writing into it now, and one run's files would replace the other's; "
+                    "wait for it to finish, or choose another folder with -o"):
+        for folder in (out, out / "claims"):  # what a killed run left, whatever its target
+            remove_stale_temps(folder)
+        return _run(items, settings, kit, out, jobs, mapper, progress)
+
+
+def _check_environment(settings: BatchSettings) -> None:
+    """What the run reads from the environment, checked once before anything is written: a
+    bad value is one error naming the variable, not a failure of every case (the red
+    form's ``PAYERKIT_CMS1500_OFFSET``: :class:`CaseError`, exit 2; a relative
+    ``PAYERKIT_DATA_DIR``: ``CounterError``, exit 3)."""
+    from .formats.control import resolve_data_dir
+
+    resolve_data_dir(settings.data_dir)
+    if settings.format == "cms-1500-red":
+        from .formats.cms1500_red import printer_offset
+
+        printer_offset()
+
+
+def _run(items, settings: BatchSettings, kit, out: Path, jobs: int, mapper, progress) -> Summary:
+    from .formats.control import ControlNumberSource
+
     numbers = ControlNumberSource(settings.data_dir)
     summary = Summary()
     interchanges = _Interchanges(settings, numbers)
@@ -792,8 +880,7 @@ def _claim_numbers(settings: BatchSettings):
 def _init_worker(settings: BatchSettings, kit=None) -> None:
     """A worker: its kit and settings. SIGINT, SIGTERM and SIGHUP sent to the whole process
     group (Ctrl-C, a closed terminal, a service manager's stop) are the driver's to handle:
-    it stops the workers (:func:`_in_processes`). A worker killed by one could die half-way
-    through sending a result, and the pool would wait for the rest of it for ever."""
+    it stops the workers (:func:`_in_processes`), finishing or killing them itself."""
     global _WORKER
     for name in ("SIGINT", "SIGTERM", "SIGHUP"):
         sig = getattr(signal, name, None)
@@ -820,64 +907,198 @@ def _work(chunk: list[Item]) -> list[Evaluated]:
     return [evaluate_item(kit, item, settings, numbers) for item in chunk]
 
 
-#: Items sent to a worker at a time, and chunks in flight per worker: enough to keep
-#: the workers busy, few enough that memory stays flat.
+def _serve(conn, settings: BatchSettings, kit=None) -> None:
+    """A worker process: evaluate each chunk the driver sends, send back its results (or
+    the set-up problem that stopped it, such as a full disk), until the driver sends
+    ``None`` or is gone."""
+    _init_worker(settings, kit)
+    try:
+        while (chunk := conn.recv()) is not None:
+            try:
+                answer = ("done", _work(chunk))
+            except Exception as exc:  # noqa: BLE001 - raised again in the driver
+                answer = ("raised", exc)
+            try:
+                conn.send(answer)
+            except (pickle.PicklingError, TypeError, AttributeError):
+                conn.send(("raised", PayerKitError(
+                    f"a batch worker could not send its answer ({type(answer[1]).__name__})")))
+    except (EOFError, OSError):  # the driver is gone
+        pass
+
+
+#: Items sent to a worker at a time, and chunks evaluated but not yet taken by the driver,
+#: per worker: enough to keep the workers busy, few enough that memory stays flat.
 CHUNK = 32
 AHEAD = 4
 #: Seconds the workers have to finish the chunk they are on when a run stops early; a
 #: worker still busy then (a case stuck in a plugin) is killed.
 GRACE = 5.0
+#: The error code, and the problem, of a case a run could not evaluate because a worker
+#: process ended abruptly (killed by the out-of-memory killer, or by a plugin): the run
+#: stops, writes what it finished, and names every other case with this.
+NOT_EVALUATED = "NOT-EVALUATED"
+LOST_WORKER = ("not evaluated: a batch worker process ended abruptly (killed, e.g. when "
+               "memory ran out, or ended by a plugin) and the run stopped; bill this case "
+               "again in a new run")
+
+
+def not_evaluated(item: Item) -> Evaluated:
+    """The result of a case the run did not evaluate (:data:`NOT_EVALUATED`)."""
+    return _stopped(item.where(), "failed", None, problems=[LOST_WORKER])._replace(
+        errors=(NOT_EVALUATED,))
+
+
+class _Worker:
+    """One worker process and the driver's end of its own pipe. A pipe per worker, not a
+    shared queue: a worker that dies (SIGKILL, ``os._exit``), even half-way through
+    sending a result, is seen at once (its pipe's end of file, its sentinel), and nothing
+    another worker needs is left locked.
+
+    ``torn``: an interrupt (Ctrl-C, SIGTERM) arrived while a message was half sent or half
+    read, so the pipe no longer holds whole messages: the worker is then killed at once
+    when the run stops, never waited for (it is not evaluating anything)."""
+
+    def __init__(self, context, initargs: tuple):
+        self.conn, self._theirs = context.Pipe()
+        self.process = context.Process(target=_serve, args=(self._theirs, *initargs),
+                                       name="payerkit-batch-worker")
+        self.chunk: tuple[int, list[Item]] | None = None  # (index, items) it is evaluating
+        self.torn = False
+
+    def start(self) -> None:
+        self.process.start()
+        self._theirs.close()  # before the next worker is forked: its end is the worker's alone
+
+    def give(self, index: int, chunk: list[Item]) -> bool:
+        """Send a chunk; ``False`` when the worker is gone."""
+        self.chunk = (index, chunk)
+        self.torn = True
+        try:
+            self.conn.send(chunk)
+        except OSError:
+            return False
+        self.torn = False
+        return True
+
+    def take(self) -> tuple | None:
+        """The answer to its chunk (ready: see :func:`_answers`); ``None`` when it died."""
+        self.torn = True
+        try:
+            answer = self.conn.recv() if self.conn.poll() else None
+        except (EOFError, OSError):  # dead, or dead half-way through sending
+            return None
+        self.torn = False
+        return answer
+
+    def end(self) -> None:
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+
+
+def _answers(busy: list[_Worker], timeout: float | None = None):
+    """The busy workers with something to take: an answer, or their death."""
+    from multiprocessing.connection import wait
+
+    by = {}
+    for worker in busy:
+        by[worker.conn] = by[worker.process.sentinel] = worker
+    ready = wait(list(by), timeout)
+    return list(dict.fromkeys(by[r] for r in ready))
 
 
 def _in_processes(kit, settings: BatchSettings, jobs: int, items: Iterable[Item]):
-    """Evaluate ``items`` in ``jobs`` worker processes, in order, ``jobs * AHEAD`` chunks
-    ahead of the caller.
+    """Evaluate ``items`` in ``jobs`` worker processes, in order, at most ``jobs * AHEAD``
+    chunks ahead of the caller.
 
-    The items are read here, in the caller's thread (a problem reading them is raised here,
-    and nothing waits on a pool's thread that waits on stdin). Stopped early (an exception,
-    an interrupt, or closed), chunks not begun are cancelled and the workers finish the one
-    they are on (:data:`GRACE`), then end. They are never killed mid-chunk, unless stuck: a
-    worker killed while it waits for work leaves a ``multiprocessing.Pool``'s queue locked
-    (its ``terminate()`` then waits for ever), and one killed while it sends a result leaves
-    half a message that this pool's reader waits on for ever.
+    The items are read here, in the caller's thread (a problem reading them is raised here).
+    A set-up problem raised in a worker (a full disk) is raised here. A worker that dies
+    (the out-of-memory killer's SIGKILL, a plugin's ``os._exit``) stops the run: nothing
+    more is sent, the other workers finish the chunks they are on, and every case not
+    evaluated -- the dead worker's chunk, and the rest of the inputs -- comes back as
+    :func:`not_evaluated`, in its place. Stopped early (an exception, an interrupt, or
+    closed), the workers finish the chunk they are on (:data:`GRACE`), then end; one still
+    busy then is killed.
     """
     import itertools
     import multiprocessing
-    from collections import deque
-    from concurrent.futures import ProcessPoolExecutor, wait
 
-    global _WORKER
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods:  # the workers start with this kit, its plugins loaded
-        context = multiprocessing.get_context("fork")
-        initargs = (settings, kit)
+    if "fork" in multiprocessing.get_all_start_methods():  # the workers start with this kit
+        context, initargs = multiprocessing.get_context("fork"), (settings, kit)
     else:  # pragma: no cover - Windows, macOS without fork
-        context = multiprocessing.get_context("spawn")
-        initargs = (settings,)
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
-                               initargs=initargs)
-    pending: deque = deque()
-    finished = False
+        context, initargs = multiprocessing.get_context("spawn"), (settings,)
+    items = iter(items)
+    workers: list[_Worker] = []
+    done: dict[int, list[Evaluated]] = {}
+    sent = taken = 0  # chunks sent to a worker, chunks given to the caller
+    more, lost = True, False
     try:
-        items = iter(items)
-        while chunk := list(itertools.islice(items, CHUNK)):
-            pending.append(pool.submit(_work, chunk))
-            if len(pending) >= jobs * AHEAD:  # kept in pending while awaited: see finally
-                yield from pending[0].result()
-                pending.popleft()
-        while pending:
-            yield from pending[0].result()
-            pending.popleft()
-        finished = True
+        for _ in range(jobs):
+            workers.append(_Worker(context, initargs))  # listed first: stopped if interrupted
+            workers[-1].start()
+        while True:
+            for worker in workers:
+                if worker.chunk is not None or not more or lost or sent - taken >= jobs * AHEAD:
+                    continue
+                chunk = list(itertools.islice(items, CHUNK))
+                if not chunk:
+                    more = False
+                    break
+                if not worker.give(sent, chunk):
+                    lost = True
+                    done[sent] = [not_evaluated(item) for item in chunk]
+                    worker.chunk = None
+                sent += 1
+            while taken in done:
+                yield from done.pop(taken)
+                taken += 1
+            busy = [w for w in workers if w.chunk is not None]
+            if not busy:
+                break
+            for worker in _answers(busy):
+                index, chunk = worker.chunk
+                answer = worker.take()
+                worker.chunk = None
+                if answer is None:
+                    lost = True
+                    done[index] = [not_evaluated(item) for item in chunk]
+                elif answer[0] == "raised":
+                    raise answer[1]
+                else:
+                    done[index] = answer[1]
+        if lost:  # the inputs not read yet, each by name
+            yield from (not_evaluated(item) for item in items)
     finally:
-        if not finished:
-            for future in pending:
-                future.cancel()  # those not begun
-            if wait(pending, timeout=GRACE).not_done:  # stuck: not sending a result
-                for process in list((getattr(pool, "_processes", None) or {}).values()):
-                    process.kill()
-        pool.shutdown(wait=True, cancel_futures=True)
-        _WORKER = None
+        _stop(workers)
+
+
+def _stop(workers: list[_Worker]) -> None:
+    """End every worker: an idle one when told, a busy one (a run stopped early) when its
+    chunk is done, within :data:`GRACE` seconds; then any still there (and any whose pipe an
+    interrupt tore) is killed -- that last, even if another interrupt cuts the wait short."""
+    deadline = time.monotonic() + GRACE
+    started = [w for w in workers if w.process.pid is not None]
+    try:
+        for worker in started:
+            if worker.chunk is None and not worker.torn:
+                worker.end()
+        busy = [w for w in started if w.chunk is not None and not w.torn]
+        while busy and (left := deadline - time.monotonic()) > 0:
+            for worker in _answers(busy, left):
+                if worker.take() is not None:  # its answer is not needed: the run stopped
+                    worker.end()
+                busy.remove(worker)
+    finally:
+        for worker in started:
+            worker.process.join(0 if worker.torn else max(0.0, deadline - time.monotonic()))
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+        for worker in workers:
+            worker.conn.close()
+            worker._theirs.close()
 
 
 def default_jobs() -> int:
@@ -888,5 +1109,5 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-__all__ = ["BatchSettings", "Evaluated", "Item", "Summary", "claim_file_name", "default_jobs",
-           "evaluate_item", "find_items", "run_batch"]
+__all__ = ["NOT_EVALUATED", "BatchSettings", "Evaluated", "Item", "Summary", "claim_file_name",
+           "default_jobs", "evaluate_item", "find_items", "not_evaluated", "run_batch"]

@@ -79,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     claim = command("claim", "Write the claim file (refused when the scrub finds errors).",
                     visit="many")
     claim.add_argument("--format", default="x12-837p", help="claim format id (default x12-837p)")
-    claim.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout)")
+    claim.add_argument("-o", "--output", metavar="FILE", type=_file,
+                       help="file to write (default: stdout)")
     claim.add_argument("--parents", action="store_true",
                        help="create the output file's missing folders")
     claim.add_argument("--force", action="store_true",
@@ -90,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--as-of", dest="as_of", type=_date, metavar="DATE",
                       help="judge every case on this day (default: each case's as_of)")
     demo.add_argument("examples", nargs="?", default="examples", help="folder of case files")
-    demo.add_argument("-o", "--output", default="demo-out", help="folder to write into")
+    demo.add_argument("-o", "--output", default="demo-out", type=_folder,
+                      help="folder to write into")
     demo.add_argument("--force", action="store_true",
                       help="replace symbolic links (the links themselves) or read-only files "
                       "among the outputs")
@@ -131,6 +133,14 @@ def _folder(text: str) -> str:
     for the working folder."""
     if not text.strip():
         raise argparse.ArgumentTypeError("expected a folder name, got an empty one")
+    return text
+
+
+def _file(text: str) -> str:
+    """A file name; an empty one (``-o "$OUT"`` with ``OUT`` unset) is refused, not taken
+    for stdout."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a file name, got an empty one")
     return text
 
 

@@ -269,6 +269,14 @@ def batch(kit: PayerKit, args) -> int:
         sys.stdout.flush()
     except BrokenPipeError:  # the reader left (| head); the run is done, its answer stands
         _stdout_to_devnull()
+    if summary.not_evaluated:  # a worker died: the run stopped, its results name the rest
+        from .output import EXIT_PLUGIN, print_problems
+
+        print_problems([f"{summary.not_evaluated} case(s) not evaluated: a worker process "
+                        "ended abruptly (killed, e.g. when memory ran out, or ended by a "
+                        "plugin) and the run stopped; the claims of the cases it finished are "
+                        "written, and results.jsonl names each case not evaluated"], "stopped")
+        return EXIT_PLUGIN
     return EXIT_FINDINGS if summary.failed else EXIT_OK
 
 

@@ -1,4 +1,11 @@
-"""Output files are written whole or not at all, and only where a file belongs.
+"""Output files are written whole or not at all, and only where a file belongs; input files
+are read only when they are regular files of a bounded size.
+
+Reading (:func:`read_regular`, :func:`open_regular`): every reader of a file a user or
+another program may have put there -- a case file and its ``fees.file``, JSON Lines, the
+control-number counter, the ICD-10-CM cache -- refuses a FIFO (opening one waits for ever),
+a device (``/dev/zero`` never ends), a socket or a folder before opening it, and a file
+larger than the reader's limit before reading it, with an ``OSError`` that says which.
 
 :func:`write_atomic` writes through a temporary file in the target's folder,
 then renames it into place: a reader sees the old file or the new one, never
@@ -12,9 +19,11 @@ handlers are restored and the signal is delivered again, so the process ends
 
 It refuses, with an :class:`OutputError` naming the path and what to do:
 
-* anything that is not a regular file: a folder, a device (``/dev/null``,
-  ``/dev/full``), a FIFO, a socket; anything in ``/proc``, ``/sys`` or
-  ``/dev`` (except ``/dev/shm``);
+* anything that is not a regular file: a folder, a device (``/dev/full``,
+  ``/dev/zero``), a FIFO, a socket; anything in ``/proc``, ``/sys`` or
+  ``/dev`` (except ``/dev/shm``) -- but the null device itself (``os.devnull``,
+  known by its device numbers, not its name: :func:`null_device`) is written to,
+  in place: ``-o /dev/null`` asks "would this claim be written?";
 * a symbolic link, unless ``force=True`` -- then the link itself is
   replaced by a regular file; its target is never written through;
 * a read-only file (no write permission, even for root), unless ``force``;
@@ -24,7 +33,9 @@ It refuses, with an :class:`OutputError` naming the path and what to do:
 
 A replaced file keeps its mode (and, when allowed, its owner and group); a
 new file gets ``0o666`` less the umask, like any file the user creates.
-Temporary files are ``0o600``.
+Temporary files are ``0o600`` from their first byte until they are in place: the
+final mode is given just after the rename, so a ``kill -9`` or a power cut never
+leaves a temporary file (a whole claim) that others may read.
 
 Stale temporary files. A ``kill -9`` (or a power cut) cannot be cleaned up
 in-process, and a temporary file holds a whole claim, with patient data. So
@@ -37,7 +48,10 @@ not running on this machine, or the file is more than a minute old (a write
 takes milliseconds; this also covers a recycled process id). Without
 ``flock`` (Windows) a temporary file is removed when it is more than an hour
 old. Temporary files of payerkit 0.2 and earlier (``.<name>.<8 characters>.tmp``,
-never locked) are removed when they are more than ten minutes old.
+never locked) are removed when they are more than ten minutes old. A batch, which
+holds its output folder (:class:`FolderLock`), removes by the same rule every
+temporary file there, whatever its target (:func:`remove_stale_temps`): a killed
+run's interchange for a payer the next run does not bill would otherwise stay.
 """
 
 from __future__ import annotations
@@ -85,6 +99,71 @@ def show(path: str | os.PathLike) -> str:
     return repr(os.fspath(path))
 
 
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular file is, for a message: ``a FIFO (named pipe)``."""
+    return ("a folder" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+
+
+# ---------------------------------------------------------------------------
+# Reading: regular files only, and only so much of them.
+# ---------------------------------------------------------------------------
+
+
+class NotRegularFile(OSError):
+    """:func:`read_regular` will not read it: a FIFO, a device, a socket or a folder.
+    ``strerror`` says which (``it is a FIFO (named pipe), not a regular file``)."""
+
+    def __init__(self, mode: int):
+        super().__init__(errno.EINVAL, f"it is {file_kind(mode)}, not a regular file")
+
+
+class FileTooLarge(OSError):
+    """:func:`read_regular` will not read it: it holds more than the reader's limit."""
+
+    def __init__(self, limit: int):
+        super().__init__(errno.EFBIG, f"it is larger than {limit} bytes")
+        self.limit = limit
+
+
+def open_regular(path: str | os.PathLike):
+    """``path`` opened for reading in binary if it is a regular file (links followed), else
+    :class:`NotRegularFile`. A FIFO, a device (``/dev/zero``, ``/dev/urandom``, a terminal), a
+    socket or a folder is found before it is opened (opening a FIFO waits for a writer for
+    ever; a device may never end), and again on what was opened -- opened without waiting --
+    in case it was replaced in between. The open's own errors are raised as they are."""
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):
+        raise NotRegularFile(mode)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) |
+                 getattr(os, "O_BINARY", 0))
+    handle = os.fdopen(fd, "rb")
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        handle.close()
+        raise NotRegularFile(mode)
+    return handle
+
+
+def read_regular(path: str | os.PathLike, limit: int) -> bytes:
+    """The bytes of the regular file ``path``, which must hold at most ``limit`` bytes. Every
+    reader of a file someone else may have put there -- a case file, its ``fees.file``, the
+    control-number counter, a cache -- reads through here (a stream of JSON Lines, through
+    :func:`open_regular`). A file that is not a regular file is :class:`NotRegularFile`
+    (:func:`open_regular`); one of more than ``limit`` bytes is :class:`FileTooLarge`, found
+    from its size before anything is read, and by reading at most ``limit + 1`` bytes if it
+    grows. Both are ``OSError``, as are the open's own errors (``FileNotFoundError``...), so
+    a caller handles every reason it cannot read the file in one place."""
+    with open_regular(path) as handle:
+        if os.fstat(handle.fileno()).st_size > limit:
+            raise FileTooLarge(limit)
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise FileTooLarge(limit)
+    return data
+
+
 # ---------------------------------------------------------------------------
 # Checks before writing.
 # ---------------------------------------------------------------------------
@@ -101,6 +180,8 @@ def check_output(path: str | os.PathLike, *, inputs: Iterable[str | os.PathLike]
     if path.name in ("", ".", ".."):
         raise OutputError(f"cannot write {show(path)}: it is a folder; give a file name, "
                           f"e.g. {show(path / 'claim.837')}")
+    if null_device(path):
+        return path
     _refuse_system_folder(path)
     for source in inputs:
         if _same_file(path, Path(source)):
@@ -117,6 +198,39 @@ def check_output(path: str | os.PathLike, *, inputs: Iterable[str | os.PathLike]
     return path
 
 
+def null_device(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is the null device (``os.devnull``), known by what it is -- a
+    character device with the null device's numbers -- not by its name; a link to it is a
+    link (refused as any other). Writing to it is harmless: ``-o /dev/null`` asks "would
+    this claim be written?", and :func:`write_atomic` writes to it in place."""
+    if sys.platform == "win32":  # pragma: no cover - NUL is no file to stat
+        return False
+    try:
+        st, null = os.lstat(path), os.stat(os.devnull)
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISCHR(st.st_mode) and stat.S_ISCHR(null.st_mode) and \
+        st.st_rdev == null.st_rdev
+
+
+def _write_null(path: Path, data: bytes) -> None:
+    """Write ``data`` to the null device ``path``: no temporary file, nothing renamed. Opened
+    without following a link or waiting (something else put there since the check -- a
+    FIFO with no reader -- is then an error, never a wait), and checked again once open."""
+    fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) |
+                 getattr(os, "O_CLOEXEC", 0))
+    try:
+        st = os.fstat(fd)
+        if not (stat.S_ISCHR(st.st_mode) and st.st_rdev == os.stat(os.devnull).st_rdev):
+            raise OutputError(f"cannot write {show(path)}: it changed while it was written to; "
+                              "nothing was written")
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
 def _check_existing(path: Path, st: os.stat_result, force: bool) -> None:
     mode = st.st_mode
     if stat.S_ISLNK(mode):
@@ -130,11 +244,8 @@ def _check_existing(path: Path, st: os.stat_result, force: bool) -> None:
         raise OutputError(f"cannot write {show(path)}: it is a folder; give a file name inside "
                           f"it, e.g. {show(path / 'claim.837')}")
     if not stat.S_ISREG(mode):
-        kind = ("a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else
-                "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else
-                "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
-        raise OutputError(f"cannot write {show(path)}: it is {kind}, not a regular file; "
-                          "choose a file name in a folder of your own")
+        raise OutputError(f"cannot write {show(path)}: it is {file_kind(mode)}, not a regular "
+                          "file; choose a file name in a folder of your own")
     if not force and _read_only(path, st):
         raise OutputError(f"cannot write {show(path)}: the file is read-only; make it writable "
                           "(chmod u+w) if it may be replaced, or pass --force")
@@ -226,6 +337,46 @@ def make_folder(path: str | os.PathLike) -> Path:
     return path
 
 
+class FolderLock:
+    """An exclusive lock on a folder, held while one run writes into it (``flock`` on the
+    folder itself, so no lock file is left behind). Taken at once or refused: when another
+    process holds it, :class:`OutputError` with the ``busy`` message. On a system or file
+    system without such locks (Windows, some network file systems) the folder is not
+    locked. Released by :meth:`release` (or leaving the ``with`` block), or when the process
+    ends, however it ends."""
+
+    def __init__(self, folder: str | os.PathLike, busy: str):
+        self.fd: int | None = None
+        if fcntl is None:  # pragma: no cover - Windows
+            return
+        folder = Path(folder)
+        try:
+            fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) |
+                         getattr(os, "O_CLOEXEC", 0))
+        except OSError as exc:
+            raise _os_error(folder, exc) from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise OutputError(busy) from None
+        except OSError:  # no locks on this file system
+            os.close(fd)
+            return
+        self.fd = fd
+
+    def release(self) -> None:
+        fd, self.fd = self.fd, None
+        if fd is not None:
+            os.close(fd)
+
+    def __enter__(self) -> FolderLock:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.release()
+
+
 def write_atomic(path: str | os.PathLike, data: bytes, *,
                  inputs: Iterable[str | os.PathLike] = (), force: bool = False,
                  parents: bool = False) -> Path:
@@ -233,6 +384,12 @@ def write_atomic(path: str | os.PathLike, data: bytes, *,
     refused. Raises :class:`OutputError` naming the path and the fix; nothing is left behind."""
     inputs = list(inputs)
     path = check_output(path, inputs=inputs, force=force, parents=parents)
+    if null_device(path):
+        try:
+            _write_null(path, data)
+        except OSError as exc:
+            raise _os_error(path, exc) from exc
+        return path
     if parents and not path.parent.is_dir():
         make_folder(path.parent)
     _remove_stale(path)
@@ -330,12 +487,15 @@ def _open_temp(job: _Job) -> None:
 
 
 def _finish(job: _Job, previous: os.stat_result | None, force: bool) -> None:
-    """Give the written temporary file its mode, sync it once, and rename it into place."""
+    """Sync the written temporary file once, rename it into place, then give it its mode.
+
+    The mode comes after the rename: a temporary file holds a whole claim, and one that a
+    ``kill -9`` or a power cut leaves behind must still be ``0o600``. A crash between the
+    rename and the ``fchmod`` leaves the target ``0o600``, never a readable temporary file.
+    """
     path = job.path
     if previous is not None:
         _keep_owner(job.fd, previous)
-    if hasattr(os, "fchmod"):
-        os.fchmod(job.fd, stat.S_IMODE(previous.st_mode) if previous is not None else 0o666 & ~_umask())
     os.fsync(job.fd)
     # The target may have changed since the checks: look once more, just before the rename.
     try:
@@ -344,6 +504,12 @@ def _finish(job: _Job, previous: os.stat_result | None, force: bool) -> None:
         pass
     os.replace(job.tmp, path)
     job.done = True
+    if hasattr(os, "fchmod"):
+        try:
+            os.fchmod(job.fd, stat.S_IMODE(previous.st_mode) if previous is not None
+                      else 0o666 & ~_umask())
+        except OSError:  # a file system without modes: the file is in place, as 0o600
+            pass
     _sync_folder(path.parent)
 
 
@@ -518,6 +684,29 @@ def _remove_stale(path: Path) -> None:
             continue
 
 
+_ANY_TEMP = re.compile(rf"\..+\.(\d+)\.[0-9a-f]+{re.escape(TEMP_SUFFIX)}", re.S)
+
+
+def remove_stale_temps(folder: str | os.PathLike) -> None:
+    """Remove every payerkit temporary file in ``folder`` whose writer is gone (the rule of
+    the module docstring), whatever its target; never fails. For a run that holds the
+    folder (a batch, under :class:`FolderLock`): a run killed with ``kill -9`` leaves
+    temporary files for targets the next run may not write (another payer's interchange),
+    which the per-target clean-up before each write would never find."""
+    try:
+        with os.scandir(folder) as entries:
+            names = [e.name for e in entries if e.name.endswith(TEMP_SUFFIX)]
+    except OSError:
+        return
+    now = time.time()
+    for name in names:
+        if match := _ANY_TEMP.fullmatch(name):
+            try:
+                _remove_if_abandoned(Path(folder) / name, int(match.group(1)), now)
+            except OSError:
+                continue
+
+
 def _remove_if_abandoned(candidate: Path, pid: int, now: float) -> None:
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | \
         getattr(os, "O_CLOEXEC", 0)
@@ -631,4 +820,6 @@ def _os_error(path: Path, exc: OSError, creating: bool = False) -> OutputError:
     return OutputError(f"cannot {what} {show(path)}: {reason} (nothing was written)")
 
 
-__all__ = ["AtomicFile", "OutputError", "TEMP_SUFFIX", "check_output", "make_folder", "show", "write_atomic"]
+__all__ = ["AtomicFile", "FileTooLarge", "FolderLock", "NotRegularFile", "OutputError", "TEMP_SUFFIX",
+           "check_output", "file_kind", "make_folder", "null_device", "open_regular",
+           "read_regular", "remove_stale_temps", "show", "write_atomic"]

@@ -514,21 +514,24 @@ _FEE_FILES_KEPT = 64
 # -- Reading and parsing ------------------------------------------------------------------------
 
 def _read(path: Path, where: str, shown: str | Path) -> str:
-    """A text file of at most :data:`MAX_FILE_BYTES`, UTF-8; every failure a :class:`CaseError`."""
+    """A regular text file of at most :data:`MAX_FILE_BYTES`, UTF-8, read through
+    :func:`payerkit.files.read_regular` (a FIFO or a device is refused, never opened to wait
+    or read without end); every failure a :class:`CaseError`."""
+    from .files import FileTooLarge, read_regular
+
     name = repr(str(shown))
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+        raw = read_regular(path, MAX_FILE_BYTES)
     except FileNotFoundError:
         raise _case_error([f"{where}: no such file {name}"]) from None
+    except FileTooLarge:
+        raise _case_error([f"{where}: {name} is larger than {MAX_FILE_BYTES // 1024} KiB "
+                           f"(1 MiB), the limit for a case file"]) from None
     except OSError as exc:
         raise _case_error([f"{where}: cannot read {name} ({exc.strerror or type(exc).__name__})"]
                           ) from None
     except ValueError:  # a NUL in the path
         raise _case_error([f"{where}: cannot read {name} (not a valid path)"]) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise _case_error([f"{where}: {name} is larger than {MAX_FILE_BYTES // 1024} KiB "
-                           f"(1 MiB), the limit for a case file"])
     try:
         return raw.decode("utf-8-sig")  # a byte-order mark some editors write is not the case's
     except UnicodeDecodeError as exc:

@@ -145,7 +145,13 @@ def test_one_valid_interchange_per_payer(batch_run):
         clm = [s for s in segs if s.startswith("CLM*")]
         assert [s.split("*")[1] for s in clm] == [r["claim"]["claim_id"] for r in claims_here]
         sts = [s for s in segs if s.startswith("ST*")]
-        assert len(sts) == -(-len(clm) // 3)  # 3 claims per transaction set
+        # 3 claims per transaction set, and a new one when its 1000A/1000B header changes
+        sets = text.split("~\nST*")[1:]
+        headers = [[s for s in segments(st) if s.startswith(("NM1*41*", "PER*", "NM1*40*"))]
+                   for st in sets]
+        counts = [sum(s.startswith("CLM*") for s in segments(st)) for st in sets]
+        assert len(sets) == len(sts) and all(1 <= n <= 3 for n in counts)
+        assert all(counts[i] == 3 for i in range(len(sets) - 1) if headers[i] == headers[i + 1])
         assert sum(s.startswith("ISA*") for s in segs) == 1
         receivers = {s.split("*")[8].strip() for s in segs if s.startswith("ISA*")}
         assert len(receivers) == 1
@@ -153,6 +159,23 @@ def test_one_valid_interchange_per_payer(batch_run):
         numbers += [isa13, *(int(s.split("*")[2]) for s in sts)]
         assert all(r["claim"]["interchange"] == isa13 for r in claims_here)
     assert len(numbers) == len(set(numbers))
+
+
+def test_one_interchange_per_sender_and_payer_id(batch_run):
+    """Defect: Regence's and UMP's claims, both for payer id 00932, went into 00932.837 and
+    00932-2.837 because the programs name the receiver differently. The receiver's name
+    (1000B) and the submitter (1000A) are written per transaction set: one interchange per
+    sender, payer id and usage, a new ST where the name changes."""
+    code, cases, out = batch_run
+    summary = json.loads((out / "summary.json").read_text())
+    receivers = [i["receiver_id"] for i in summary["interchanges"]]
+    assert sorted(receivers) == sorted(set(receivers))
+    assert "00932.837" in {i["file"] for i in summary["interchanges"]}
+    text = (out / "00932.837").read_text()
+    names = {s.split("*")[3] for s in segments(text) if s.startswith("NM1*40*")}
+    payers = {s.split("*")[3] for s in segments(text) if s.startswith("NM1*PR*")}
+    assert len(names) == 2 and names == payers  # the receiver's name defaults to the payer's
+    assert validate_with_pyx12(text) == [] and semantic_errors_837p(text) == []
 
 
 def test_the_summary_counts_what_the_results_say(batch_run):

@@ -345,6 +345,42 @@ def test_the_output_folder_may_not_hold_inputs_matched_by_a_glob(tmp_path, capsy
         "premera-covered.toml"]
 
 
+@pytest.mark.skipif(not POSIX, reason="links")
+def test_a_recursive_glob_does_not_follow_links_to_folders(tmp_path):
+    """Defect: ``d/**/*.toml`` never finished when ``d`` held links to ``.``: the recursive
+    glob followed them, down every path of links the system would resolve."""
+    cases = tmp_path / "d"
+    one_case_folder(cases / "sub" / "deeper", "deep.toml")
+    shutil.copy(PREMERA, cases / "top.toml")
+    with_fee_files(cases)
+    for name in ("loop", "again"):
+        (cases / name).symlink_to(".")
+    (cases / "sub" / "up").symlink_to("..")
+    (cases / ".hidden").mkdir()
+    shutil.copy(PREMERA, cases / ".hidden" / "hidden.toml")  # glob's ** skips hidden folders
+    try:
+        done = subprocess.run([sys.executable, "-m", "payerkit.cli", "batch",
+                               f"{cases}/**/*.toml", "-o", str(tmp_path / "out"), "-j", "1",
+                               "-q"], capture_output=True, timeout=60,
+                              env={**os.environ, "PAYERKIT_DATA_DIR": str(tmp_path / "data")})
+    except subprocess.TimeoutExpired:
+        pytest.fail("the glob never finished")
+    assert done.returncode == 0, done.stderr
+    assert sorted(r["path"] for r in results(tmp_path / "out")) == [
+        f"{cases}/sub/deeper/deep.toml", f"{cases}/top.toml"]
+
+
+def test_an_empty_input_name_is_exit_2(tmp_path, capsys, monkeypatch):
+    """Defect: ``payerkit batch "" -o out`` (an unset variable) billed every case in the
+    working folder."""
+    one_case_folder(tmp_path / "cases")
+    monkeypatch.chdir(tmp_path / "cases")
+    for inputs in ([""], [" "], ["-", ""]):
+        code, _, err = run(capsys, *inputs, "-o", tmp_path / "out")
+        assert code == 2 and "inputs: an empty name" in err, err
+        assert not (tmp_path / "out").exists()
+
+
 def test_an_output_folder_inside_the_input_folder_is_not_read_again(tmp_path, capsys,
                                                                      payerkit_data_dir):
     cases = one_case_folder(tmp_path / "cases")
@@ -500,6 +536,82 @@ def test_bad_option_values_are_exit_2(option, expected, tmp_path, capsys, monkey
         main(["batch", str(EXAMPLES), "-o", str(tmp_path / "out"), *option])
     assert stop.value.code == 2 and expected in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_bad_printer_offset_is_one_exit_2_before_anything_runs(tmp_path, capsys,
+                                                                  monkeypatch, payerkit_data_dir):
+    """Defect: a bad PAYERKIT_CMS1500_OFFSET failed each case of a red-form batch."""
+    monkeypatch.setenv("PAYERKIT_CMS1500_OFFSET", "down a bit")
+    cases = one_case_folder(tmp_path / "cases")
+    code, _, err = run(capsys, cases, "-o", tmp_path / "out", "--format", "cms-1500-red",
+                       "-j", "1")
+    assert code == 2 and "PAYERKIT_CMS1500_OFFSET: must be 'lines,columns'" in err
+    assert not (tmp_path / "out").exists()
+    monkeypatch.setenv("PAYERKIT_CMS1500_OFFSET", "-0.5,1")  # a good one: written
+    assert run(capsys, cases, "-o", tmp_path / "out", "--format", "cms-1500-red", "-j", "1"
+               )[0] == 0
+
+
+def test_a_relative_data_dir_stops_a_batch_before_anything_runs(tmp_path, capsys,
+                                                                monkeypatch):
+    monkeypatch.setenv("PAYERKIT_DATA_DIR", "payerkit-data")
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, one_case_folder(tmp_path / "cases"), "-o", tmp_path / "out")
+    assert code == 3 and "PAYERKIT_DATA_DIR is a relative path" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cases"]
+
+
+KILLED_AT_COMMIT = """
+import os, signal, sys
+import payerkit.files as files
+
+def killed(job, *args):  # kill -9 as the first output is put in place: all are temp files
+    os.kill(os.getpid(), signal.SIGKILL)
+files._finish = killed
+from payerkit.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.skipif(not POSIX, reason="kill -9")
+def test_temp_files_a_killed_run_left_go_with_the_next_run_into_the_folder(tmp_path):
+    """Defect: after a driver's kill -9, the temporary file of an interchange for a payer the
+    next run into the folder did not bill (another payer's target) stayed for ever, with its
+    claims in it."""
+    out = tmp_path / "out"
+    env = {**os.environ, "PAYERKIT_DATA_DIR": str(tmp_path / "data")}
+    first = one_case_folder(tmp_path / "premera")
+    done = subprocess.run([sys.executable, "-c", KILLED_AT_COMMIT, "batch", str(first), "-o",
+                           str(out), "-j", "1", "-q"], env=env, capture_output=True, timeout=120)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    left = leftovers(out)
+    assert any(name.startswith(".00430.837.") for name in left), left
+    claims = out / "claims"
+    claims.mkdir()
+    (claims / f".x.837.{2**22 + 12345}.0badcafe{files.TEMP_SUFFIX}").write_bytes(b"ISA*")
+    second = with_fee_files(tmp_path / "ump")
+    shutil.copy(EXAMPLES / "ump-covered.toml", second)
+    done = subprocess.run([sys.executable, "-m", "payerkit.cli", "batch", str(second), "-o",
+                           str(out), "-j", "1", "-q"], env=env, capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert leftovers(out) == []
+    assert sorted(p.name for p in out.iterdir()) == ["00932.837", "claims", "results.jsonl",
+                                                      "summary.json"]
+
+
+def test_a_temp_file_being_written_is_left_alone(tmp_path, capsys, payerkit_data_dir):
+    """The sweep removes only temporary files whose writer is gone: one still locked by its
+    writer (a ``payerkit claim -o`` into the folder at this moment) stays."""
+    import fcntl
+
+    out = tmp_path / "out"
+    out.mkdir()
+    busy = out / f".claim.837.{os.getpid()}.0badcafe{files.TEMP_SUFFIX}"
+    busy.write_bytes(b"ISA*")
+    with open(busy, "rb") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        code, _, _ = run(capsys, one_case_folder(tmp_path / "cases"), "-o", out, "-j", "1")
+        assert code == 0 and busy.exists()
 
 
 def test_a_paper_format_the_program_does_not_take(tmp_path, capsys, payerkit_data_dir):
@@ -749,3 +861,259 @@ def test_dask_not_installed_is_a_clear_exit_3(missing, tmp_path, monkeypatch, ca
                        "--dask", "tcp://127.0.0.1:8786")
     assert code == 3 and "pip install 'payerkit[dask]'" in err
     assert not (tmp_path / "out").exists()
+
+
+# -- a worker that dies ------------------------------------------------------------------------
+
+DIES = """
+import os, sys, time
+from pathlib import Path
+import payerkit.batch as batch
+import payerkit.commands as commands
+from payerkit.hookspecs import hookimpl
+from payerkit.kit import PayerKit
+
+how, marker = sys.argv[1], Path(sys.argv[2])
+driver = os.getpid()
+
+
+class Exits:
+    "A plugin that ends the worker process (os._exit) on the case at line 300."
+
+    @hookimpl
+    def payerkit_scrub(self, program, case, visit, as_of, facts, pricing):
+        if os.getpid() != driver and case.coverage.member_id == "XYZEXIT00300":
+            os._exit(0)
+
+
+class Kit(PayerKit):
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        if how == "os._exit":
+            self.register(Exits(), "exits")
+
+
+real = batch.evaluate_item
+
+
+def waiting(kit, item, *args):
+    if how == "kill -9" and item.line == 300:  # wait here, mid-chunk, to be killed
+        marker.write_text(str(os.getpid()))
+        time.sleep(600)
+    return real(kit, item, *args)
+
+
+batch.evaluate_item = waiting
+commands.PayerKit = Kit
+from payerkit.cli import main
+sys.exit(main(sys.argv[3:]))
+"""
+
+
+def _workers(pid: int) -> list[int]:
+    """The batch's worker processes (not multiprocessing's resource tracker)."""
+    return [p for p in _children(pid)
+            if b"resource_tracker" not in Path(f"/proc/{p}/cmdline").read_bytes()]
+
+
+def _broken_run(command: list[str], out: Path, env: dict, kill) -> tuple[int, bytes]:
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                             start_new_session=True)
+    try:
+        workers = kill(child)
+        _, err = child.communicate(timeout=90)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.communicate()
+        pytest.fail("the run hung after a worker died")
+    deadline = time.monotonic() + 10
+    while any(map(_running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    alive = [pid for pid in workers if _running(pid)]
+    for pid in alive:
+        os.kill(pid, signal.SIGKILL)
+    assert alive == [], "a worker outlived the run"
+    assert leftovers(out) == []
+    return child.returncode, err
+
+
+def _check_cut_short(out: Path, code: int, err: bytes, cases: int, lost: int) -> None:
+    """Exit 3; every case has its line, in input order; the finished cases' claims are in
+    the interchanges the summary names; the others say they were not evaluated."""
+    assert code == 3, err
+    assert b"Traceback" not in err and b"not evaluated" in err
+    lines = results(out)
+    assert [r["line"] for r in lines] == list(range(1, cases + 1))
+    missing = [r for r in lines if "not evaluated" in " ".join(r.get("problems", ()))]
+    assert all(r["status"] == "failed" and r["program"] is None for r in missing)
+    assert lost in [r["line"] for r in missing]
+    assert len(missing) < cases
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["cases"] == cases and summary["errors"]["NOT-EVALUATED"] == len(missing)
+    written = [r for r in lines if r["status"] == "written"]
+    assert written and sum(i["claims"] for i in summary["interchanges"]) == len(written)
+    for r in written:
+        text = (out / r["claim"]["file"]).read_text()
+        assert f"*{r['claim']['interchange']:09d}*" in text and r["claim"]["claim_id"] in text
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_a_worker_killed_with_sigkill_ends_the_run_with_what_it_finished(backlog, tmp_path):
+    """Defect: a worker killed with SIGKILL (the OOM killer) hung the driver for ever: the
+    pool's clean-up sent SIGTERM, which workers ignore, and waited for them."""
+    out, marker = tmp_path / "out", tmp_path / "waiting"
+    env = {**os.environ, "PAYERKIT_DATA_DIR": str(tmp_path / "data")}
+
+    def kill(child):
+        deadline = time.monotonic() + 60
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.1)
+        workers = _workers(child.pid)
+        os.kill(int(marker.read_text()), signal.SIGKILL)
+        return workers
+
+    code, err = _broken_run([sys.executable, "-c", DIES, "kill -9", str(marker), "batch",
+                             str(backlog), "-o", str(out), "-j", "2", "-q"], out, env, kill)
+    _check_cut_short(out, code, err, 2000, 300)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_a_plugin_ending_its_worker_ends_the_run_with_what_it_finished(tmp_path):
+    """Defect: a plugin calling os._exit in a worker hung the driver or lost every case."""
+    folder = with_fee_files(tmp_path / "in")
+    rows = [case_data(p) for p in sorted(EXAMPLES.glob("*.toml"))]
+    lines = [rows[n % len(rows)] for n in range(400)]
+    lines[299] = case_data()
+    lines[299]["coverage"]["member_id"] = "XYZEXIT00300"
+    (folder / "cases.jsonl").write_bytes(b"\n".join(map(line, lines)))
+    out = tmp_path / "out"
+    env = {**os.environ, "PAYERKIT_DATA_DIR": str(tmp_path / "data")}
+
+    def kill(child):  # the plugin does it; the workers, as soon as they are there
+        deadline = time.monotonic() + 30
+        while not (workers := _workers(child.pid)) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return workers
+
+    code, err = _broken_run([sys.executable, "-c", DIES, "os._exit", str(tmp_path / "m"),
+                             "batch", str(folder / "cases.jsonl"), "-o", str(out), "-j", "2",
+                             "-q"], out, env, kill)
+    _check_cut_short(out, code, err, 400, 300)
+
+
+# -- one output folder, several runs -----------------------------------------------------------
+
+HELD = """
+import sys, time
+from pathlib import Path
+import payerkit.batch as batch
+
+hold = Path(sys.argv[1])
+real = batch.evaluate_item
+
+
+def held(kit, item, *args):  # the run waits (mid-run, its outputs begun) while the file is there
+    (hold.parent / "running").touch()
+    while hold.exists():
+        time.sleep(0.05)
+    return real(kit, item, *args)
+
+
+batch.evaluate_item = held
+from payerkit.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def _consistent(out: Path) -> int:
+    """The folder's results and summary name only claims that are in its interchanges."""
+    summary = json.loads((out / "summary.json").read_text())
+    for entry in summary["interchanges"]:
+        text = (out / entry["file"]).read_text()
+        assert f"*{entry['interchange']:09d}*" in text
+        assert text.count("\nCLM*") == entry["claims"]
+    written = [r for r in results(out) if r["status"] == "written"]
+    for r in written:
+        text = (out / r["claim"]["file"]).read_text()
+        assert f"*{r['claim']['interchange']:09d}*" in text and r["claim"]["claim_id"] in text
+    return len(written)
+
+
+def test_a_folder_another_batch_is_writing_into_is_refused(tmp_path):
+    """Defect: runs into one output folder at once all reported success, but only one run's
+    interchanges survived, and results.jsonl/summary.json named ISA13s that were not in the
+    .837 files beside them."""
+    cases = tmp_path / "cases"
+    shutil.copytree(EXAMPLES, cases)
+    out, hold = tmp_path / "out", tmp_path / "hold"
+    hold.touch()
+    env = {**os.environ, "PAYERKIT_DATA_DIR": str(tmp_path / "data")}
+    argv = ["batch", str(cases), "-o", str(out), "-j", "1", "-q"]
+    first = subprocess.Popen([sys.executable, "-c", HELD, str(hold), *argv], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not (tmp_path / "running").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        others = [subprocess.Popen([sys.executable, "-m", "payerkit.cli", *argv], env=env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                  for _ in range(5)]
+        answers = [p.communicate(timeout=120) for p in others]
+        hold.unlink()
+        first.communicate(timeout=120)
+    finally:
+        for p in [first, *locals().get("others", [])]:
+            if p.poll() is None:
+                p.kill()
+                p.communicate()
+    for p, (_, err) in zip(others, answers, strict=True):
+        assert p.returncode == 3, err
+        assert b"another payerkit batch is writing into it" in err and b"Traceback" not in err
+    assert first.returncode == 1
+    assert _consistent(out) > 0
+    assert leftovers(out) == []
+
+
+
+TORN = """
+import os, sys
+import multiprocessing.connection as connection
+
+driver, seen = os.getpid(), []
+real = connection.Connection._recv
+
+
+def torn(self, size, *args):  # Ctrl-C half-way through reading a worker's answer
+    if os.getpid() == driver and size > 1000:
+        seen.append(size)
+        if len(seen) == 3:
+            real(self, size // 2, *args)
+            raise KeyboardInterrupt
+    return real(self, size, *args)
+
+
+connection.Connection._recv = torn
+from payerkit.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_an_interrupt_half_way_through_an_answer_stops_the_run(backlog, tmp_path):
+    """Defect of the first pipe-per-worker pool: an interrupt while the driver read a
+    worker's answer left half of it in the pipe; stopping the run read the rest as a new
+    message and waited for ever."""
+    out = tmp_path / "out"
+    child = subprocess.Popen([sys.executable, "-c", TORN, "batch", str(backlog), "-o", str(out),
+                              "-j", "2", "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env={**os.environ, "PAYERKIT_DATA_DIR": str(tmp_path / "data")},
+                             start_new_session=True)
+    try:
+        _, err = child.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.communicate()
+        pytest.fail("the run hung after the interrupt")
+    assert child.returncode == 3 and b"interrupted; nothing was written" in err, err
+    assert list(out.iterdir()) == []

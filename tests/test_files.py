@@ -45,11 +45,12 @@ def system_files_are_safe():
     (Its own MonkeyPatch: a test's ``monkeypatch.undo()`` leaves it in place.)"""
     import builtins
 
-    def system(path) -> bool:
+    def system(path) -> bool:  # writing to the null device itself is harmless
         try:
-            return os.path.realpath(os.fspath(path)).startswith(SYSTEM)
+            real = os.path.realpath(os.fspath(path))
         except (TypeError, ValueError):
             return False
+        return real.startswith(SYSTEM) and real != os.devnull
 
     def into_system(dst) -> bool:
         parent = os.path.dirname(os.path.abspath(os.fspath(dst)))
@@ -160,8 +161,8 @@ def test_refuses_a_folder(tmp_path):
         write_atomic(tmp_path / ".", DATA)
 
 
-@pytest.mark.parametrize("device", ["/dev/null", "/dev/full"])
-def test_refuses_dev_null_and_dev_full(device):
+@pytest.mark.parametrize("device", ["/dev/full", "/dev/zero"])
+def test_refuses_dev_full_and_dev_zero(device):
     if not os.path.exists(device):
         pytest.skip(f"no {device}")
     before = os.lstat(device)
@@ -169,6 +170,36 @@ def test_refuses_dev_null_and_dev_full(device):
     after = os.lstat(device)
     assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev
     assert after.st_ino == before.st_ino
+
+
+@pytest.mark.skipif(not os.path.exists(os.devnull), reason="no null device")
+def test_writes_to_the_null_device_and_leaves_it_be():
+    """Defect: ``-o /dev/null`` (would this claim be written?) was refused. Writing to the
+    null device is harmless: it is allowed, and nothing is put in place of it."""
+    before = os.lstat(os.devnull)
+    assert check_output(os.devnull) == Path(os.devnull)
+    assert write_atomic(os.devnull, DATA) == Path(os.devnull)
+    assert write_atomic(os.devnull.replace("/dev/", "/dev/./"), DATA)  # the device, not a name
+    after = os.lstat(os.devnull)
+    assert stat.S_ISCHR(after.st_mode) and (after.st_ino, after.st_rdev) == \
+        (before.st_ino, before.st_rdev)
+    assert not [n for n in os.listdir(os.path.dirname(os.devnull)) if n.endswith(TEMP_SUFFIX)]
+
+
+@pytest.mark.skipif(not IS_ROOT, reason="making a device node needs root")
+def test_the_null_device_is_known_by_its_identity_not_its_name(tmp_path):
+    node = tmp_path / "null"  # the null device's own numbers, in a folder of one's own
+    null = os.stat(os.devnull).st_rdev
+    os.mknod(node, 0o666 | stat.S_IFCHR, null)
+    write_atomic(node, DATA)
+    assert stat.S_ISCHR(os.lstat(node).st_mode)
+    other = tmp_path / "sub" / "null"  # named like it, another device
+    other.parent.mkdir()
+    os.mknod(other, 0o666 | stat.S_IFCHR, os.makedev(1, 7))
+    refused(other, "it is a device")
+    link = tmp_path / "to-null"  # a link to it is a link, as any other
+    link.symlink_to(os.devnull)
+    refused(link, "symbolic link")
 
 
 @pytest.mark.skipif(not IS_ROOT, reason="making a device node needs root")
@@ -323,7 +354,7 @@ def test_a_failing_write_leaves_the_old_file_and_no_temporary_file(tmp_path, mon
     assert "Traceback" not in message
 
 
-@pytest.mark.parametrize("step", ["fsync", "replace", "fchmod"])
+@pytest.mark.parametrize("step", ["fsync", "replace"])
 def test_any_failing_step_leaves_nothing(tmp_path, monkeypatch, step):
     def fail(*args, **kwargs):
         raise OSError(errno.EIO, os.strerror(errno.EIO))
@@ -332,6 +363,20 @@ def test_any_failing_step_leaves_nothing(tmp_path, monkeypatch, step):
     refused(tmp_path / "claim.837", "input/output error")
     monkeypatch.undo()
     assert listing(tmp_path) == []
+
+
+def test_a_mode_that_cannot_be_set_leaves_the_file_in_place_owner_only(tmp_path, monkeypatch):
+    """The mode is given after the rename (the temporary file stays 0600): a file system
+    that refuses it leaves the whole file in place, readable by its owner only."""
+    def fail(*args, **kwargs):
+        raise OSError(errno.EPERM, os.strerror(errno.EPERM))
+
+    monkeypatch.setattr(os, "fchmod", fail)
+    write_atomic(tmp_path / "claim.837", DATA)
+    monkeypatch.undo()
+    assert listing(tmp_path) == ["claim.837"]
+    assert (tmp_path / "claim.837").read_bytes() == DATA
+    assert stat.S_IMODE((tmp_path / "claim.837").stat().st_mode) == 0o600
 
 
 def test_an_unexpected_exception_is_not_hidden_and_leaves_nothing(tmp_path, monkeypatch):
@@ -522,6 +567,61 @@ def test_kill_9_leaves_a_recognisable_temp_file_that_the_next_write_removes(tmp_
 # ---------------------------------------------------------------- stale temporary files
 
 
+KILLED_AT = textwrap.dedent("""
+    import os, signal, sys
+    from payerkit import files
+
+    target, how, step = sys.argv[1], sys.argv[2], sys.argv[3]
+    os.umask(0o022)
+    def killed(*args):  # kill -9 at this step of the write: nothing can clean up
+        os.kill(os.getpid(), signal.SIGKILL)
+    setattr(os, step, killed)
+    if how == "write_atomic":
+        files.write_atomic(target, b"ISA*00*claim with patient data~" * 1000)
+    else:
+        with files.AtomicFile(target) as out:
+            out.write(b"ISA*00*claim with patient data~" * 1000)
+            out.commit()
+""")
+
+
+@pytest.mark.parametrize("how", ["write_atomic", "AtomicFile"])
+@pytest.mark.parametrize("step", ["fsync", "replace"])
+def test_a_temp_file_left_by_kill_9_is_readable_by_its_owner_only(how, step, tmp_path):
+    """Defect: the final mode (0644 with umask 022) was given to the temporary file before
+    it was synced and renamed, so a kill -9 (or a power cut) then left a world-readable
+    file holding the whole claim. It is 0600 until it is in place."""
+    target = tmp_path / "claim.837"
+    done = subprocess.run([sys.executable, "-c", KILLED_AT, str(target), how, step],
+                          capture_output=True, timeout=60)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    [temp] = [p for p in tmp_path.iterdir()]
+    assert temp.name.endswith(TEMP_SUFFIX)
+    assert stat.S_IMODE(temp.stat().st_mode) == 0o600
+
+
+def test_the_target_gets_its_mode_once_in_place(tmp_path, monkeypatch):
+    """Every moment a temporary file exists under its own name it is 0600; the target has
+    the usual mode (and a replaced file its own) once it is in place."""
+    seen = []
+    real = os.replace
+
+    def replace(source, target):
+        seen.append(stat.S_IMODE(os.stat(source).st_mode))
+        return real(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    target = tmp_path / "claim.837"
+    write_atomic(target, DATA)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask()
+    target.chmod(0o640)
+    with files_module.AtomicFile(target) as out:
+        out.write(DATA)
+        out.commit()
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert seen == [0o600, 0o600]
+
+
 def test_stale_temp_files_of_the_same_target_only(tmp_path):
     dead = tmp_path / f".claim.837.{DEAD_PID}.0badf00d{TEMP_SUFFIX}"
     other = tmp_path / f".other.837.{DEAD_PID}.0badf00d{TEMP_SUFFIX}"
@@ -624,7 +724,7 @@ def test_claim_over_its_own_case_file_is_refused_before_a_number_is_taken(
 
 
 @pytest.mark.parametrize("target", [
-    "/dev/full", "/dev/null", "/proc/version", "{tmp}", "{tmp}/folder", "{tmp}/link",
+    "/dev/full", "/dev/zero", "/proc/version", "{tmp}", "{tmp}/folder", "{tmp}/link",
     "{tmp}/" + "y" * 300, "{tmp}/missing/claim.837", "{tmp}/case.json/claim.837",
     "{tmp}/read-only.837",
 ])
@@ -646,6 +746,39 @@ def test_claim_to_a_bad_output_is_exit_3_and_leaves_nothing(tmp_path, capsys, ta
     for device in ("/dev/full", "/dev/null"):
         if os.path.exists(device):
             assert stat.S_ISCHR(os.lstat(device).st_mode)
+
+
+@pytest.mark.skipif(not os.path.exists(os.devnull), reason="no null device")
+def test_claim_to_the_null_device(tmp_path, capsys):
+    """``payerkit claim CASE -o /dev/null``: would this claim be written?"""
+    case = case_file(tmp_path)
+    code, out, err = cli(capsys, "claim", case, "--format", "x12-837p", "-o", os.devnull,
+                         "--json")
+    assert code == 0, err
+    assert json.loads(out)["file"] == os.devnull and json.loads(out)["bytes"] > 0
+    assert stat.S_ISCHR(os.lstat(os.devnull).st_mode)
+
+
+@pytest.mark.parametrize("command, expected", [("claim", "a file name"),
+                                               ("demo", "a folder name")])
+def test_an_empty_output_name_is_exit_2_naming_the_option(tmp_path, capsys, monkeypatch,
+                                                          command, expected):
+    """Defect: ``claim -o ""`` (an unset variable) printed the claim to stdout; ``demo -o ""``
+    wrote into the working folder."""
+    (tmp_path / "cases").mkdir()
+    case = case_file(tmp_path / "cases")
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    argv = ["claim", case, "--format", "x12-837p"] if command == "claim" else \
+        ["demo", case.parent]
+    for empty in ("", " "):
+        with pytest.raises(SystemExit) as exit_:
+            main([*map(str, argv), "-o", empty])
+        out, err = capsys.readouterr()
+        assert exit_.value.code == 2 and out == ""
+        assert f"argument -o/--output: expected {expected}, got an empty one" in err
+    assert list(work.iterdir()) == [] and listing(case.parent) == ["case.json"]
 
 
 def test_claim_on_a_full_disk_is_exit_3_with_nothing_left(tmp_path, capsys, monkeypatch):
@@ -742,3 +875,121 @@ def test_a_folder_name_too_long_is_an_output_error(tmp_path):
         make_folder(tmp_path / ("x" * 300))
     assert make_folder(tmp_path / "fine") == tmp_path / "fine"
     assert make_folder(tmp_path / "fine").is_dir()
+
+
+# ---------------------------------------------------------------- reading: FIFOs, devices, sizes
+
+
+def _payerkit(*argv, env=None, timeout=60) -> subprocess.CompletedProcess:
+    """``payerkit ARGV`` in a child with a timeout: a hang is a failure, not a hung test run."""
+    try:
+        return subprocess.run([sys.executable, "-m", "payerkit.cli", *map(str, argv)],
+                              capture_output=True, text=True, timeout=timeout,
+                              env={**os.environ, **(env or {})})
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"payerkit {' '.join(map(str, argv))} hung")
+
+
+def _case_with_fees_fifo(folder: Path) -> Path:
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    folder.mkdir(exist_ok=True)
+    case = folder / "premera-covered.toml"
+    shutil.copy(examples / "premera-covered.toml", case)
+    text = case.read_text()
+    assert 'file = "premera-sample-fees.csv"' in text
+    os.mkfifo(folder / "premera-sample-fees.csv")
+    return case
+
+
+@pytest.mark.parametrize("command", ["check", "price", "scrub", "claim"])
+def test_a_fees_file_that_is_a_fifo_is_exit_2_not_a_hang(command, tmp_path):
+    """Defect: a ``fees.file`` that was a FIFO hung every command (and a whole batch)."""
+    case = _case_with_fees_fifo(tmp_path)
+    extra = ["--format", "x12-837p"] if command == "claim" else []
+    done = _payerkit(command, case, *extra, env={"PAYERKIT_DATA_DIR": str(tmp_path / "d")})
+    assert done.returncode == 2, done.stderr
+    assert "fees.file: cannot read 'premera-sample-fees.csv' (it is a FIFO" in done.stderr
+
+
+def test_a_batch_with_a_fees_file_that_is_a_fifo_names_it_per_case(tmp_path):
+    case = _case_with_fees_fifo(tmp_path / "cases")
+    done = _payerkit("batch", case.parent, "-o", tmp_path / "out", "-j", "1", "-q",
+                     env={"PAYERKIT_DATA_DIR": str(tmp_path / "d")})
+    assert done.returncode == 1, done.stderr
+    [result] = [json.loads(line) for line in (tmp_path / "out/results.jsonl").open()]
+    assert result["status"] == "invalid"
+    assert "fees.file: cannot read 'premera-sample-fees.csv' (it is a FIFO" in \
+        result["problems"][0]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_case_file_that_is_a_fifo_or_a_device_is_exit_2_not_a_hang(kind, tmp_path):
+    """Defect: the single commands hung on a FIFO named as the case file."""
+    case = tmp_path / "case.toml"
+    if kind == "fifo":
+        os.mkfifo(case)
+    else:
+        case.symlink_to("/dev/zero")
+    done = _payerkit("check", case)
+    assert done.returncode == 2, done.stderr
+    expected = "a FIFO (named pipe)" if kind == "fifo" else "a device"
+    assert f"case: cannot read {str(case)!r} (it is {expected}, not a regular file)" in \
+        done.stderr
+
+
+ICD_CACHE = textwrap.dedent("""
+    import resource, sys
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))  # reading /dev/zero whole fails
+    from payerkit.rules import icd10
+    folder, which = sys.argv[1], sys.argv[2]
+    if which == "index":
+        print(icd10.load(folder).is_valid_item("M54.50"))
+    else:
+        print(icd10.load_descriptions(folder).get("M54.50"))
+""")
+
+
+def _bad_cache_file(path: Path, kind: str) -> None:
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind in ("/dev/zero", "/dev/urandom"):
+        path.symlink_to(kind)
+    else:  # a 4 GB file (sparse: it takes no room)
+        with open(path, "wb") as handle:
+            handle.truncate(4 << 30)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "/dev/zero", "/dev/urandom", "4 GB"])
+@pytest.mark.parametrize("which", ["index", "descriptions"])
+def test_a_bad_icd10_cache_file_is_rebuilt(kind, which, tmp_path):
+    """Defect: an ICD-10-CM cache file that was a FIFO hung; one that was a link to
+    /dev/zero or /dev/urandom, or a 4 GB file, was read whole (and the MemoryError blamed on
+    the plugin payerkit.checks). Now it is not read: it is rebuilt, a regular file."""
+    from payerkit.rules import icd10
+
+    version = icd10.package_version()
+    name = icd10.cache_file_name(version) if which == "index" else \
+        icd10.descriptions_file_name(version)
+    _bad_cache_file(tmp_path / name, kind)
+    try:
+        done = subprocess.run([sys.executable, "-c", ICD_CACHE, str(tmp_path), which],
+                              capture_output=True, text=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        pytest.fail("reading the cache hung")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() in ("True", "Low back pain, unspecified")
+    assert stat.S_ISREG(os.lstat(tmp_path / name).st_mode)
+    assert os.path.getsize(tmp_path / name) < 16 << 20
+
+
+def test_a_bad_icd10_cache_is_never_blamed_on_a_plugin(tmp_path):
+    from payerkit.rules import icd10
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / icd10.cache_file_name(icd10.package_version())).symlink_to("/dev/zero")
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    done = _payerkit("scrub", examples / "premera-covered.toml",
+                     env={"PAYERKIT_CACHE_DIR": str(cache)}, timeout=120)
+    assert done.returncode in (0, 1), done.stderr
+    assert "plugin" not in done.stderr and "internal error" not in done.stderr

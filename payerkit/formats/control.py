@@ -70,7 +70,7 @@ import weakref
 from pathlib import Path
 
 from ..errors import PayerKitError
-from ..files import OutputError, show, write_atomic
+from ..files import FileTooLarge, NotRegularFile, OutputError, read_regular, show, write_atomic
 from .options import ControlNumbers
 
 COUNTER_FILE = "x12-control-number"
@@ -108,12 +108,22 @@ class ControlBlockExhausted(CounterError):
 
 def resolve_data_dir(path: Path | None = None) -> Path:
     """Where payerkit keeps its state: ``path``, ``$PAYERKIT_DATA_DIR``, or the
-    platform's user data directory."""
+    platform's user data directory.
+
+    ``$PAYERKIT_DATA_DIR`` must name one folder wherever payerkit runs: ``~`` is the home
+    folder, and a relative path is a :class:`CounterError` (each working folder would
+    have a counter of its own, and two runs would write the same ISA13)."""
     if path is not None:
         return Path(path)
     env = os.environ.get("PAYERKIT_DATA_DIR")
     if env:
-        return Path(env)
+        folder = Path(env).expanduser()
+        if not folder.is_absolute():
+            raise CounterError(f"control-number counter: PAYERKIT_DATA_DIR is a relative path "
+                               f"({show(env)}): each working folder would have a counter of "
+                               "its own, and control numbers would repeat; set it to the "
+                               "folder's absolute path (one starting with / or ~)")
+        return folder
     import platformdirs
 
     return Path(platformdirs.user_data_dir("payerkit"))
@@ -401,12 +411,15 @@ def _read(counter: Path) -> int:
         raise _error(counter, "is read-only, and payerkit will not replace it",
                      f"if it should keep counting, make it writable (chmod u+w {show(counter)})")
     try:
-        with open(counter, "rb") as handle:
-            raw = handle.read(_MAX_BYTES + 1)
+        raw = read_regular(counter, _MAX_BYTES)  # replaced by a FIFO since the lstat: refused
+    except FileTooLarge:
+        raw = None
+    except NotRegularFile as exc:
+        raise _error(counter, "is not a regular file", f"replace it with a file; {RESET}") from exc
     except OSError as exc:
         raise _error(counter, f"cannot be read: {_strerror(exc)}",
                      f"make it readable (chmod u+rw {show(counter)})") from exc
-    match = _DIGITS.fullmatch(raw) if len(raw) <= _MAX_BYTES else None
+    match = _DIGITS.fullmatch(raw) if raw is not None else None
     if match is None:
         raise _error(counter, "is damaged: it does not hold a control number (digits only)", RESET)
     value = int(match.group(1))

@@ -142,22 +142,27 @@ class InterchangeSummary:
 
 
 def interchange_key(claim: Claim) -> tuple:
-    """The claim values written once per interchange or transaction set.
+    """The claim values written once per interchange: ISA06/GS02 and ISA08/GS03
+    (``sender_id``, ``receiver_id``) and ISA15 (``usage``). Claims with equal keys share
+    an interchange (:class:`Interchange837P` refuses a claim whose key differs from the
+    first claim's): one per sender, payer id and usage, however the programs name the
+    receiver. The values are compared as given, so two keys that differ may still write
+    the same text."""
+    return (claim.sender_id, claim.receiver_id, claim.usage)
 
-    ISA06/GS02 and ISA08/GS03 (``sender_id``, ``receiver_id``), ISA15
-    (``usage``), the 1000A submitter (the billing provider's name, which is also
-    the contact name, and phone) and the 1000B receiver (``receiver_name``).
-    Claims with equal keys may share an interchange (:class:`Interchange837P`
-    refuses a claim whose key differs from the first claim's); the values are
-    compared as given, so two keys that differ may still write the same text.
-    """
+
+def transaction_key(claim: Claim) -> tuple:
+    """The claim values written once per transaction set (after each BHT): the 1000A
+    submitter (the billing provider's name, which is also the contact name, and phone)
+    and the 1000B receiver's name (``receiver_name``: two programs billed to one payer id
+    may name it differently). A claim whose key differs from its transaction set's opens
+    a new one, in the same interchange."""
     billing = claim.billing
     if billing.name is not None:  # an organization: its name is NM103 and PER02
         submitter: tuple = (billing.name,)
     else:
         submitter = (None, billing.last_name, billing.first_name)
-    return (claim.sender_id, claim.receiver_id, claim.usage, claim.receiver_name, submitter,
-            billing.phone)
+    return (claim.receiver_name, submitter, billing.phone)
 
 
 def _number_source(numbers: Callable[[], int] | Iterable[int]) -> Callable[[], int]:
@@ -181,13 +186,14 @@ class Interchange837P:
     (ISA09/10, GS04/05, BHT04/05).
 
     One ISA/GS; one ST/SE for each ``claims_per_transaction`` claims (default and
-    maximum 5000: the 837P TR3 asks trading partners to limit a transaction set,
-    ST to SE, to 5000 CLM segments), each with its BHT, 1000A submitter and 1000B
-    receiver. Then, for each claim, exactly the segments :func:`write_837p` writes
-    for it alone, with the HL numbers running on within the transaction set: its
-    2000A billing provider (a new 2000A only when it differs from the previous
-    claim's in the same transaction set), its 2000B subscriber (one per claim),
-    its 2000C patient when not the insured, and its 2300/2310/2400 loops.
+    maximum 5000: the 837P TR3 asks trading partners to limit a transaction set, ST to
+    SE, to 5000 CLM segments), each with its BHT, 1000A submitter and 1000B receiver; a
+    claim whose :func:`transaction_key` (the submitter, the receiver's name) differs
+    from the open set's opens a new one. Then, for each claim, exactly the segments
+    :func:`write_837p` writes for it alone, with the HL numbers running on within the
+    transaction set: its 2000A billing provider (a new 2000A only when it differs from
+    the previous claim's in the same transaction set), its 2000B subscriber (one per
+    claim), its 2000C patient when not the insured, and its 2300/2310/2400 loops.
 
     Each claim's segments are written to ``out`` (a binary stream) when it is
     added, whole or not at all (:meth:`add`); what is kept is counts, the control
@@ -208,7 +214,8 @@ class Interchange837P:
         self._now = now
         self._per_transaction = claims_per_transaction
         self._key: tuple | None = None       # interchange_key of the first claim
-        self._header: list[str] = []         # 1000A and 1000B, the same in every ST
+        self._st_key: tuple | None = None    # transaction_key of the open ST's claims
+        self._header: list[str] = []         # the open ST's 1000A and 1000B
         self._isa13: int | None = None
         self._gs06 = ""
         self._numbers: list[int] = []
@@ -247,15 +254,16 @@ class Interchange837P:
         key = interchange_key(claim)
         first = self._key is None
         if not first and key != self._key:
-            raise ValueError("the claim's sender, receiver, usage or submitter differs from the "
+            raise ValueError("the claim's sender, receiver or usage differs from the "
                              "interchange's (interchange_key): write it in another interchange")
+        st_key = transaction_key(claim)
         # Diagnoses, then lines, first: their errors are more precise than the claim total's.
         hi = _hi(claim.diagnoses)
         lines = _service_lines(claim)
-        if first:
-            header = _submitter_receiver(claim)
+        other_header = first or st_key != self._st_key
+        header = _submitter_receiver(claim) if other_header else self._header
         billing = self._billing(claim)
-        new_st = first or self._st_claims >= self._per_transaction
+        new_st = other_header or self._st_claims >= self._per_transaction
         body: list[str] = []
         if new_st or (billing is not self._last_billing and billing != self._last_billing):
             hl = 1 if new_st else self._hl + 1
@@ -277,8 +285,7 @@ class Interchange837P:
             envelope = _envelope_values(claim)
 
         if new_st:  # first take the numbers (nothing is written if that fails)
-            data = self._open(body, header if first else self._header,
-                              envelope if first else None, key)
+            data = self._open(body, header, envelope if first else None, key, st_key)
         else:
             body.append("")  # so that the join ends with a terminator too
             data = "~\n".join(body).encode("ascii")
@@ -292,7 +299,7 @@ class Interchange837P:
         self._bytes += len(data)
 
     def _open(self, body: list[str], header: list[str], envelope: tuple[str, str, str] | None,
-              key: tuple) -> bytes:
+              key: tuple, st_key: tuple) -> bytes:
         """Write a claim that opens a transaction set (and the interchange, given its
         ``envelope`` values): the previous SE, ST, BHT, 1000A/B, then ``body``."""
         if self._transactions >= MAX_TRANSACTIONS_PER_GROUP:
@@ -314,7 +321,8 @@ class Interchange837P:
         data = ("~\n".join(segments) + "~\n").encode("ascii")
         self._out.write(data)
         if envelope is not None:
-            self._key, self._header, self._isa13, self._gs06 = key, header, isa13, gs06
+            self._key, self._isa13, self._gs06 = key, isa13, gs06
+        self._header, self._st_key = header, st_key
         self._numbers += pending
         self._used.update(pending)
         self._st_number, self._st02 = st_number, st02
@@ -1172,4 +1180,5 @@ def text_changes_837p(claim: Claim) -> list[tuple[str, str]]:
 
 
 __all__ = ["VERSION", "Interchange837P", "InterchangeSummary", "check_837p", "interchange_key",
-           "text_changes_837p", "text_fields_837p", "write_837p", "write_837p_interchange"]
+           "text_changes_837p", "text_fields_837p", "transaction_key", "write_837p",
+           "write_837p_interchange"]

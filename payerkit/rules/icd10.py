@@ -42,7 +42,9 @@ leaf}``; the parsed XML is cleared as it goes.
 The file (``icd10cm-<package version>-f<format>.idx``) lives in ``$PAYERKIT_CACHE_DIR``, else
 the user's cache directory (:func:`platformdirs.user_cache_dir`). Its first line holds a magic
 word, the index format, the package version, the count, the width and a CRC-32 of the rest;
-anything that does not match (a truncated, damaged or foreign file) is rebuilt. A new package
+anything that does not match (a truncated, damaged or foreign file) is rebuilt, and so is
+one that is not a regular file (a FIFO, a link to a device) or is larger than
+:data:`CACHE_LIMIT`: it is never waited on or read whole. A new package
 version has a new name, so it is built afresh. It is written to a temporary file in the same
 folder and moved into place with :func:`os.replace`, so no reader sees half a file; a cache
 folder that cannot be used (read-only, a file in the way) only costs a build in memory.
@@ -423,6 +425,19 @@ class Icd10Descriptions:
         return self._piece(base) + self._piece(suffix) if suffix else self._piece(base)
 
 
+#: The most a cache file may hold (the index is ~0.9 MB, the descriptions ~3.2 MB).
+CACHE_LIMIT = 64 << 20
+
+
+def _read_cache(path: Path) -> bytes:
+    """A cache file's bytes; an ``OSError`` when it is not a regular file (a FIFO, a link to
+    ``/dev/zero``) or is larger than :data:`CACHE_LIMIT`: it is then neither waited on nor
+    read, but rebuilt and replaced, like a damaged one."""
+    from ..files import read_regular
+
+    return read_regular(path, CACHE_LIMIT)
+
+
 def _write_atomic(path: Path, data: bytes) -> None:
     import tempfile
 
@@ -456,7 +471,7 @@ def load(folder: str | os.PathLike | None = None) -> Icd10Index:
     try:
         path = Path(folder) if folder is not None else cache_dir()
         path = path / cache_file_name(version)
-        return Icd10Index(path.read_bytes(), version)
+        return Icd10Index(_read_cache(path), version)
     except (OSError, ValueError):
         pass
     data = build(version)
@@ -505,7 +520,7 @@ def load_descriptions(folder: str | os.PathLike | None = None,
     try:
         path = Path(folder) if folder is not None else cache_dir()
         path = path / descriptions_file_name(version)
-        return Icd10Descriptions(path.read_bytes(), index)
+        return Icd10Descriptions(_read_cache(path), index)
     except (OSError, ValueError):
         pass
     index_data, data = build_descriptions(version)

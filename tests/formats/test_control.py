@@ -282,6 +282,29 @@ def test_the_cli_reports_counter_damage_as_exit_3(tmp_path, capsys, monkeypatch,
     assert not (tmp_path / "c.837").exists()
 
 
+def test_a_relative_data_dir_is_refused(tmp_path, monkeypatch):
+    """Defect: a relative PAYERKIT_DATA_DIR gave one counter per working folder, so two runs
+    from two folders wrote the same ISA13."""
+    monkeypatch.setenv("PAYERKIT_DATA_DIR", "payerkit-data")
+    for folder in ("one", "two"):
+        (tmp_path / folder).mkdir()
+        monkeypatch.chdir(tmp_path / folder)
+        with pytest.raises(CounterError) as info:
+            next_control_numbers()
+        message = str(info.value)
+        assert "PAYERKIT_DATA_DIR" in message and "'payerkit-data'" in message
+        assert "absolute" in message
+        assert list((tmp_path / folder).iterdir()) == []
+
+
+def test_a_data_dir_from_the_home_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("PAYERKIT_DATA_DIR", "~/payerkit")
+    monkeypatch.chdir(tmp_path)
+    assert next_control_numbers().interchange == 1
+    assert (tmp_path / "home" / "payerkit" / "x12-control-number").read_text() == "1\n"
+
+
 # ----------------------------------------------------------------- helpers
 
 

@@ -25,6 +25,7 @@ from payerkit.formats.x12_837p import (
     Interchange837P,
     InterchangeSummary,
     interchange_key,
+    transaction_key,
     write_837p,
     write_837p_interchange,
 )
@@ -297,16 +298,31 @@ def test_claims_are_written_as_they_are_added(pool):
 def test_interchange_key(pool):
     claim = pool[0]
     assert interchange_key(claim) == interchange_key(pool[1]) == interchange_key(pool[2])
-    for change in ({"sender_id": "OTHERSUB"}, {"receiver_id": "CLEARHOUSE02"}, {"usage": "P"},
-                   {"receiver_name": "Other Clearinghouse"},
-                   {"billing": evolve(claim.billing, name="Calm Hands PLLC")},
-                   {"billing": evolve(claim.billing, phone="5185550000")}):
+    for change in ({"sender_id": "OTHERSUB"}, {"receiver_id": "CLEARHOUSE02"}, {"usage": "P"}):
         other = evolve(claim, **change)
         assert interchange_key(other) != interchange_key(claim), change
         interchange = Interchange837P(io.BytesIO(), itertools.count(1), NOW)
         interchange.add(claim)
         with pytest.raises(ValueError, match="interchange_key"):
             interchange.add(other)
+    # the 1000A submitter and the 1000B receiver's name are per transaction set: one
+    # interchange, a new ST where they change (and back), each ST with its own header
+    for change in ({"receiver_name": "Other Clearinghouse"},
+                   {"billing": evolve(claim.billing, name="Calm Hands PLLC")},
+                   {"billing": evolve(claim.billing, phone="5185550000")}):
+        other = evolve(claim, **change)
+        assert interchange_key(other) == interchange_key(claim), change
+        assert transaction_key(other) != transaction_key(claim), change
+        text, summary = write([claim, pool[1], other, other, claim])
+        assert_valid(text)
+        assert (summary.claims, summary.transactions) == (5, 3)
+        headers: list[list] = []
+        for segment in parse_segments(text):
+            if segment[0] == "ST":
+                headers.append([])
+            elif segment[0] in ("NM1", "PER") and segment[1] in ("41", "IC", "40"):
+                headers[-1].append(segment)
+        assert len(headers) == 3 and headers[0] == headers[2] != headers[1]
     # what is not written once per interchange does not matter
     assert interchange_key(evolve(claim, member_id="ZZ1", billing=second_location(claim.billing))) == \
         interchange_key(claim)
