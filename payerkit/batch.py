@@ -916,8 +916,8 @@ def _serve(conn, settings: BatchSettings, kit=None) -> None:
         while (chunk := conn.recv()) is not None:
             try:
                 answer = ("done", _work(chunk))
-            except Exception as exc:  # noqa: BLE001 - raised again in the driver
-                answer = ("raised", exc)
+            except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - raised again in
+                answer = ("raised", exc)  # the driver (a plugin's KeyboardInterrupt: as Ctrl-C)
             try:
                 conn.send(answer)
             except (pickle.PicklingError, TypeError, AttributeError):
