@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import shutil
 import subprocess
 from decimal import Decimal
@@ -476,19 +475,11 @@ def render_png(pdf: bytes, folder: Path) -> list[Path]:
 
 
 def assert_looks_like(rendered: Path, committed: Path) -> None:
-    """The committed image is what the writer draws today (a rendering may differ a little
-    between poppler versions: compare the pixels' mean difference, not bytes)."""
-    from PIL import Image, ImageChops, ImageStat
+    """The committed image is what the writer draws today (``tests/doc_images.py``)."""
+    from doc_images import assert_image_is_current
+    from PIL import Image
 
-    if os.environ.get("PAYERKIT_REGEN_IMAGES") == "1":
-        committed.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(rendered, committed)
-    new, old = Image.open(rendered).convert("L"), Image.open(committed).convert("L")
-    assert new.size == old.size == (680, 880)  # US letter at 80 dpi
-    assert ImageStat.Stat(new).mean[0] < 250, "the page is blank"
-    difference = ImageStat.Stat(ImageChops.difference(new, old)).mean[0]
-    assert difference < 1.5, (f"{committed.name} is out of date (mean difference "
-                              f"{difference:.2f}): regenerate it (module docstring) and look")
+    assert_image_is_current(Image.open(rendered), committed)
 
 
 def test_the_docs_image_is_the_ny_example_as_drawn_today(ny_pdf, tmp_path):

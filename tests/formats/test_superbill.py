@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import shutil
 import subprocess
 from decimal import Decimal
@@ -408,19 +407,12 @@ def test_registered_and_written_through_the_kit(payerkit_data_dir):
 def test_the_docs_image_is_the_premera_example_as_drawn_today(pdf, tmp_path):
     if shutil.which("pdftoppm") is None:
         pytest.skip("pdftoppm (poppler-utils) is not installed: apt-get install poppler-utils")
-    from PIL import Image, ImageChops, ImageStat
+    from doc_images import assert_image_is_current
+    from PIL import Image
 
     source = tmp_path / "superbill.pdf"
     source.write_bytes(pdf)
     subprocess.run(["pdftoppm", "-png", "-r", "80", str(source), str(tmp_path / "page")],
                    check=True, capture_output=True, timeout=60)
     [rendered] = sorted(tmp_path.glob("page*.png"))
-    if os.environ.get("PAYERKIT_REGEN_IMAGES") == "1":
-        IMAGE.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(rendered, IMAGE)
-    new, old = Image.open(rendered).convert("L"), Image.open(IMAGE).convert("L")
-    assert new.size == old.size == (680, 880)  # US letter at 80 dpi, one page
-    assert ImageStat.Stat(new).mean[0] < 252, "the page is blank"
-    difference = ImageStat.Stat(ImageChops.difference(new, old)).mean[0]
-    assert difference < 1.5, (f"{IMAGE.name} is out of date (mean difference {difference:.2f}): "
-                              "regenerate it (module docstring) and look")
+    assert_image_is_current(Image.open(rendered), IMAGE)
