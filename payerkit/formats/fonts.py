@@ -33,6 +33,7 @@ which the three fonts have (a test holds it).
 from __future__ import annotations
 
 import functools
+import re
 from importlib import resources
 
 #: The sans-serif font (captions, labels, values of the NF-3 and the superbill).
@@ -78,3 +79,30 @@ def _string_width():
 
 
 __all__ = ["FILES", "MONO", "SANS", "SANS_BOLD", "register", "width"]
+
+
+def wrap(text: str, room: float, font: str, size: float, *,
+         break_after: str = "") -> list[str] | None:
+    """``text`` in lines of at most ``room`` points, broken at spaces, and, inside a word
+    wider than a line, after any character of ``break_after`` (``"/-"`` for payerkit's own
+    words such as place names); ``None`` when a piece is still wider than a line (it would
+    have to be cut, which no form does)."""
+    pieces: list[tuple[str, str]] = []  # (text, what joins it to the piece before)
+    for word in text.split(" "):
+        if break_after and width(word, font, size) > room:
+            parts = [part for part in re.split(f"(?<=[{re.escape(break_after)}])", word) if part]
+            pieces += [(part, " " if k == 0 else "") for k, part in enumerate(parts)]
+        else:
+            pieces.append((word, " "))
+    lines: list[str] = []
+    current = ""
+    for piece, glue in pieces:
+        if width(piece, font, size) > room:
+            return None
+        candidate = f"{current}{glue}{piece}" if current else piece
+        if width(candidate, font, size) <= room:
+            current = candidate
+        else:
+            lines.append(current)
+            current = piece
+    return [*lines, current] if current else lines

@@ -71,7 +71,7 @@ from ..errors import FormatError
 from ..model.case import Address
 from ..model.claim import Claim, ClaimLine
 from ..rules.codes import PLACE_OF_SERVICE
-from .fonts import SANS, SANS_BOLD, register
+from .fonts import SANS, SANS_BOLD, register, wrap
 from .fonts import width as text_width
 from .options import WriteOptions
 from .x12 import transliterate
@@ -300,23 +300,6 @@ def identifier_problem(value: str) -> str | None:
     return None
 
 
-def wrap(text: str, width: float, font: str, size: float) -> list[str] | None:
-    """``text`` in lines of at most ``width`` points, broken at spaces only; ``None`` when a
-    single word is wider than a line (it would have to be cut)."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split(" "):
-        if text_width(word, font, size) > width:
-            return None
-        candidate = f"{current} {word}" if current else word
-        if text_width(candidate, font, size) <= width:
-            current = candidate
-        else:
-            lines.append(current)
-            current = word
-    if current:
-        lines.append(current)
-    return lines
 
 
 def abbreviate(text: str, width: float, font: str, size: float) -> str:

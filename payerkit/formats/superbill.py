@@ -42,7 +42,6 @@ difference, and ``check`` returns a warning on ``amount_paid`` (the scrub names 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -51,6 +50,7 @@ from attrs import frozen
 from ..model.claim import Claim
 from ..rules.codes import PLACE_OF_SERVICE
 from .fonts import width as text_width
+from .fonts import wrap
 from .nf3 import (
     BOLD,
     NA,
@@ -72,7 +72,6 @@ from .nf3 import (
     street,
     tax_id,
     us_date,
-    wrap,
 )
 from .options import WriteOptions
 from .x12_limits import MAX_MODIFIERS
@@ -544,7 +543,7 @@ def _fit_row(line: ServiceLine, index: int, sheet: Sheet) -> _Row:
         text, field = (value.text, value.field) if isinstance(value, Value) else (value, None)
         room = width - 3 - _indent(attribute)
         if attribute in WRAPPED:
-            lines = _wrap_own(text, room)
+            lines = wrap(text, room, REGULAR, SIZE, break_after="/-")
             if lines is None:
                 sheet.refuse(f"lines[{index}].{WRAPPED[attribute]}",
                              f"too wide for the {attribute} column of the superbill")
@@ -558,29 +557,6 @@ def _fit_row(line: ServiceLine, index: int, sheet: Sheet) -> _Row:
     return _Row(tuple(cells))
 
 
-def _wrap_own(text: str, width: float) -> list[str] | None:
-    """payerkit's own text (a place's name, a description) in lines of ``width`` points:
-    broken at spaces, and after a ``/`` or ``-`` inside a word wider than a line; ``None``
-    when a piece is still wider."""
-    pieces: list[tuple[str, str]] = []  # (text, what joins it to the piece before)
-    for word in text.split(" "):
-        if text_width(word, REGULAR, SIZE) <= width:
-            pieces.append((word, " "))
-        else:
-            parts = [part for part in re.split(r"(?<=[/-])", word) if part]
-            pieces += [(part, " " if k == 0 else "") for k, part in enumerate(parts)]
-    lines: list[str] = []
-    current = ""
-    for piece, glue in pieces:
-        if text_width(piece, REGULAR, SIZE) > width:
-            return None
-        candidate = f"{current}{glue}{piece}" if current else piece
-        if text_width(candidate, REGULAR, SIZE) <= width:
-            current = candidate
-        else:
-            lines.append(current)
-            current = piece
-    return [*lines, current] if current else lines
 
 
 def _services(page: list[Op], y: float, rows: Sequence[_Row], *, continued: bool) -> float:
