@@ -18,6 +18,7 @@ from payerkit.manager import PluginLoadWarning
 from payerkit.model import Citation, Program, note
 from payerkit.rules.fees import FeeSchedule
 from payerkit.rules.units import CMS_8_MINUTE, CPT_MIDPOINT
+from payerkit.testing.conformance import AdapterSuite
 
 
 class PlanRules:
@@ -234,3 +235,31 @@ def test_an_adapter_failing_at_call_time_is_named_with_its_program(adapter, expe
     assert str(exc.value) == f"plugin 'TwoPlans' (not installed) for program 'gold-plan' {expected}"
     assert "patient" not in str(exc.value)
     assert kit.price(make_case(program="silver-plan")).lines
+
+
+# -- the conformance suite runs on every program of the plugin ---------------------------------
+
+class TestTwoPlansConform(AdapterSuite):
+    """The whole suite, on a plugin whose programs carry adapters: every program has a case."""
+
+    plugin = TwoPlans()
+
+    def _cases(self):
+        return [(pid, make_case(program=pid)) for pid in ("gold-plan", "silver-plan", "bronze-plan")]
+
+
+def test_the_suite_wants_a_case_for_every_program():
+    class OneCase(TestTwoPlansConform):
+        def _cases(self):
+            return [("gold", make_case(program="gold-plan"))]
+
+    with pytest.raises(AssertionError, match="no case for program.*'bronze-plan', 'silver-plan'"):
+        OneCase().test_cases_cover_every_program()
+
+
+def test_the_suite_checks_the_hooks_of_every_programs_adapter():
+    class WithTypo(TestTwoPlansConform):
+        plugin = TwoPlans(silver=Typo())
+
+    with pytest.raises(AssertionError, match="silver-plan.*payerkit_outcomse"):
+        WithTypo().test_implements_only_known_hooks()
