@@ -15,11 +15,14 @@ Three shapes of hook exist:
   starts and return typed records (conda's way); two plugins claiming one id
   disables both, naming them.
 * **question hooks** (``firstresult``) answer one question about one visit.
-  **The core owns dispatch**: it asks only the plugin that registered the
-  case's program, the plugins whose rule sets select that program, and the
-  practice's local plugins — never anyone else, so an implementation never
-  checks which program it is asked about. Precedence, lowest first: the
-  owner, rule sets, local plugins (a later one's non-``None`` answer wins;
+  **The core owns dispatch**: it asks only the case's program's owner, the
+  plugins whose rule sets select that program, and the practice's local
+  plugins — never anyone else, so an implementation never checks which
+  program it is asked about. The owner is the program's adapter
+  (``Program.adapter``, an object whose hooks hold that program's rules:
+  how a plugin with several programs gives each its own) or, when the
+  program carries none, the plugin that registered it. Precedence, lowest
+  first: the owner, rule sets, local plugins (a later one's non-``None`` answer wins;
   ``@hookimpl(wrapper=True)`` wraps the ones before it).
 * **contribution hooks** (``payerkit_outcomes``, ``payerkit_scrub``) are
   called on the same plugins and every answer is kept.
@@ -53,7 +56,8 @@ file that your rule cannot answer without.
    The core routes questions; ``payerkit_eligibility`` is replaced by
    ``payerkit_outcomes`` (one list feeds eligibility and scrub); every
    question gets ``visit``, ``as_of`` and ``facts``; ``payerkit_rule_sets``
-   added.
+   added. Later, within 2: ``Program.adapter`` (an addition: a plugin whose
+   programs carry none works as before, so the version stays 2).
 """
 
 from __future__ import annotations
@@ -106,11 +110,21 @@ def payerkit_programs() -> Iterable[Program]:
         keep working. Every format in ``claim_formats`` must be installed
         (otherwise the kit warns and drops it from the program).
 
+    A program may carry its ``adapter``: an object (an instance, not a class)
+    whose ``@hookimpl`` question and contribution hooks are asked about that
+    program in this plugin's place, so a plugin with several programs gives
+    each its own rules, figures and (with ``facts``) facts type, and no hook
+    branches on the program. It is checked as a plugin's hooks are, and may
+    not implement registration hooks; a broken adapter drops its program only,
+    with a warning naming the plugin and the program.
+
     Called once per plugin when the kit is built, not per case. A plugin
     that fails here (or in any registration hook) is dropped whole, with one
     warning naming it.
 
     .. versionadded:: 1
+    .. versionchanged:: 2
+       A program may carry its ``adapter`` (added within contract 2).
     """
 
 

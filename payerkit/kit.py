@@ -62,6 +62,7 @@ from .manager import (
     hook_names,
     is_builtin,
     new_plugin_manager,
+    owner_of,
     strict_from_env,
 )
 from .model import (
@@ -260,7 +261,8 @@ class PayerKit:
     def plugins(self) -> list[PluginEntry]:
         """Every active plugin with its hooks, programs and rule sets."""
         return [PluginEntry(
-            reg.info, hook_names(reg.plugin),
+            reg.info, hook_names(reg.plugin, *(p.adapter for p, owner in self._programs.values()
+                                               if owner is reg and p.adapter is not None)),
             tuple(pid for pid, (_, owner) in self._programs.items() if owner is reg),
             tuple(rs for rs, owner in self._rule_sets.values() if owner is reg),
         ) for reg in self._plugins]
@@ -291,8 +293,7 @@ class PayerKit:
         for reg in self._plugins:
             if id(reg.plugin) in self._builtins:
                 add(reg.plugin, describe(reg.info))
-        owner = self._programs[program.id][1]
-        add(owner.plugin, describe(owner.info))
+        add(*owner_of(program, self._programs[program.id][1]))
         assumed = []
         for rule_set, reg in self._rule_sets.values():
             if rule_set.selects(program) and rule_set.governs(funding):

@@ -12,6 +12,12 @@
   when strict); everything else they register keeps working. An id of
   payerkit's own (``x12-837p``) stays payerkit's: the plugin loses it, with a
   warning naming the plugin (an error when strict).
+* A program that carries an adapter (``Program.adapter``: the object whose hooks answer
+  for that program) has the adapter checked like a plugin's hooks (unknown or removed hook
+  names, arguments the spec lacks), and also for what only an adapter can get wrong (a
+  class given for an instance, registration hooks, methods named like hooks but not
+  marked ``@hookimpl``). A broken adapter drops its program only, with a warning naming
+  the plugin and the program (an error when strict); the plugin's other programs work.
 * payerkit's own features (the X12 837P writer, the generic code checks) are
   plugins registered here first, through the same hooks.
 """
@@ -39,6 +45,7 @@ BUILTIN_PLUGINS = ("payerkit.formats.builtin", "payerkit.checks")
 REGISTRATION = (("payerkit_programs", Program, "programs"),
                 ("payerkit_rule_sets", RuleSet, "rule_sets"),
                 ("payerkit_claim_formats", ClaimFormat, "formats"))
+REGISTRATION_HOOKS = frozenset(hook for hook, _, _ in REGISTRATION)
 
 
 class PluginLoadWarning(UserWarning):
@@ -187,9 +194,55 @@ def check_hooks(plugin: object, pm: pluggy.PluginManager | None = None) -> None:
     (pm or new_plugin_manager()).register(plugin)
 
 
-def hook_names(plugin: object) -> tuple[str, ...]:
-    return tuple(sorted(n for n in dir(plugin)
-                        if n.startswith("payerkit_") and getattr(plugin, n, None) is not None))
+def hook_names(*plugins: object) -> tuple[str, ...]:
+    """The hooks the objects implement (a plugin and its programs' adapters), each once."""
+    return tuple(sorted({n for plugin in plugins for n in dir(plugin)
+                         if n.startswith("payerkit_") and getattr(plugin, n, None) is not None}))
+
+
+def check_adapter(adapter: object, pm: pluggy.PluginManager) -> None:
+    """Raise when a program's adapter cannot answer for it: checked as :func:`check_hooks`
+    checks a plugin (in ``pm``), plus what only an adapter gets wrong."""
+    if isinstance(adapter, type):
+        raise PluginError(f"it is the class {adapter.__name__}, not an object: give an "
+                          f"instance, adapter={adapter.__name__}(...)")
+    registration = [n for n in hook_names(adapter) if n in REGISTRATION_HOOKS]
+    if registration:
+        raise PluginError(f"it implements {', '.join(registration)}: registration hooks are "
+                          "read from the plugin only; move them there")
+    marker = f"{hookspecs.PROJECT}_impl"
+    unmarked = [n for n in hook_names(adapter) if hasattr(hookspecs, n)
+                and not hasattr(getattr(adapter, n), marker)]
+    if unmarked:
+        raise PluginError(f"{', '.join(unmarked)} is not marked @hookimpl, so it would never "
+                          "be asked: decorate it with payerkit.hookimpl")
+    if not pm.is_registered(adapter):  # one object may serve several programs
+        check_hooks(adapter, pm)
+
+
+def owner_of(program: Program, reg: Registered) -> tuple[object, str]:
+    """The object that answers ``program``'s questions, and the label errors name it by: the
+    program's adapter when it carries one, else ``reg``, the plugin that registered it."""
+    if program.adapter is None:
+        return reg.plugin, describe(reg.info)
+    return program.adapter, f"{describe(reg.info)} for program {program.id!r}"
+
+
+def _adapter_ok(program: Program, reg: Registered, pm: pluggy.PluginManager,
+                strict: bool) -> bool:
+    """Whether the program's adapter (if any) is sound; a broken one drops the program, loudly."""
+    if program.adapter is None:
+        return True
+    try:
+        check_adapter(program.adapter, pm)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # an adapter's bug never stops the host
+        fail(f"plugin {describe(reg.info)}: the adapter of program {program.id!r} cannot be "
+             f"registered: {type(exc).__name__}: {exc}. The program is left out; the plugin's "
+             "other programs work.", strict)
+        return False
+    return True
 
 
 def _records(reg: Registered, hook: str, kind: type) -> list:
@@ -227,6 +280,8 @@ def build_registry(candidates: Iterable[Registered], strict: bool) -> Registry:
         survivors.append(reg)
         for field, records in found:
             for record in records:
+                if isinstance(record, Program) and not _adapter_ok(record, reg, pm, strict):
+                    continue
                 claims[field].setdefault(record.id, []).append((record, reg))
     tables = {}
     for _, kind, field in REGISTRATION:
@@ -253,4 +308,5 @@ def build_registry(candidates: Iterable[Registered], strict: bool) -> Registry:
 
 
 __all__ = ["PluginLoadWarning", "Registered", "Registry", "build_registry", "builtin_plugins",
-           "entry_point_plugins", "is_builtin", "new_plugin_manager", "strict_from_env"]
+           "entry_point_plugins", "is_builtin", "new_plugin_manager", "owner_of",
+           "strict_from_env"]

@@ -44,6 +44,17 @@ def test_docs_name_no_hook_that_does_not_exist():
     assert documented == set(hookspecs.hookspecs_names())
 
 
+def test_every_field_of_a_program_record_is_documented():
+    """A plugin author learns ``Program`` from docs/hooks.md: each field is named there."""
+    import attrs
+
+    from payerkit.model import Program
+
+    missing = [f.name for f in attrs.fields(Program)
+               if not re.search(rf"`(Program\.)?{f.name}`", HOOKS_DOC)]
+    assert not missing, f"docs/hooks.md does not name Program field(s) {missing}"
+
+
 #: Each first-party plugin's README and the programs it describes.
 PLUGIN_PROGRAMS = {"premera": ["premera-wa"], "ny-no-fault": ["ny-no-fault"],
                    "ct-workers-comp": ["ct-workers-comp"],

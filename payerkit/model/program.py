@@ -53,6 +53,13 @@ class Program:
     ``moved_facts`` is the other way round: a facts field older case files gave that
     payerkit now reads from a case field (``{"employer": "coverage.employer"}``); the
     facts field still loads and fills the case field when the case leaves it out.
+
+    ``adapter`` is the object that answers this program's questions: an instance (or a
+    module) whose ``@hookimpl`` question and contribution hooks hold the program's own
+    rules. The kit asks it in place of the plugin that registered the program, so a plugin
+    with several programs gives each its adapter (its figures, its rules, with ``facts`` its
+    facts type) and no hook branches on the program. ``None`` (the default): the plugin's own
+    hooks answer. It takes no part in comparing programs.
     """
 
     id: str = field(validator=validators.matches_re(ID_PATTERN))
@@ -71,6 +78,7 @@ class Program:
     fact_aliases: Mapping[str, str] = field(factory=dict)
     claim_formats_citation: Citation | None = None
     moved_facts: Mapping[str, str] = field(factory=dict)
+    adapter: object | None = field(default=None, eq=False)
 
     @property
     def claim_filing_indicator(self) -> str:

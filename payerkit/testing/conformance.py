@@ -14,7 +14,10 @@ SQLAlchemy's dialect compliance suite)::
         cases = sorted(EXAMPLES.glob("*.toml"))
 
 The suite checks that the plugin registers well-formed programs with sources
-and only installed claim formats; implements only hooks of the contract;
+and only installed claim formats, and is given a case for each of them (a
+plugin with several programs is checked on every one, each answered by its
+own adapter when its ``Program`` carries one); implements only hooks of the
+contract, in the plugin and in each program's adapter;
 keeps its figures in ``data/figures.toml``, each cited with an allowed
 confidence; cites every reason, finding and limit with a primary source
 (never a research note); prices in Decimal cents whose totals add up; gives
@@ -81,7 +84,7 @@ class AdapterSuite:
                 yield f"{name} visit {visit.date.isoformat()}", case, visit
 
     def test_registers_programs_with_sources(self, kit):
-        programs = list(getattr(self.plugin, "payerkit_programs", lambda: [])())
+        programs = self._programs()
         rule_sets = list(getattr(self.plugin, "payerkit_rule_sets", lambda: [])())
         assert programs or rule_sets, "the plugin registers no program and no rule set"
         installed = {f.id for f in kit.claim_formats()}
@@ -102,17 +105,31 @@ class AdapterSuite:
             for citation in rule_set.sources:
                 assert_primary(citation, f"{rule_set.id} source")
 
+    def _programs(self) -> list:
+        return list(getattr(self.plugin, "payerkit_programs", lambda: [])())
+
     def test_implements_only_known_hooks(self):
         hooks = [n for n in dir(self.plugin) if n.startswith("payerkit_")]
         assert hooks, "the plugin implements no hook"
-        unknown = sorted(set(hooks) - set(hookspecs_names()))
-        assert not unknown, f"unknown hooks (typo, or a hook of contract v1?): {unknown}"
+        owners = [("the plugin", hooks)] + [
+            (f"the adapter of {p.id}", [n for n in dir(p.adapter) if n.startswith("payerkit_")])
+            for p in self._programs() if p.adapter is not None]
+        for owner, names in owners:
+            unknown = sorted(set(names) - set(hookspecs_names()))
+            assert not unknown, f"{owner}: unknown hooks (typo, or a hook of contract v1?): " \
+                f"{unknown}"
+
+    def test_cases_cover_every_program(self):
+        named = {case.program for _, case in self._cases()}
+        missing = sorted(p.id for p in self._programs() if p.id not in named)
+        assert not missing, f"no case for program(s) {', '.join(map(repr, missing))}: give the " \
+            "suite at least one case file for each program"
 
     def test_figures_are_cited_data(self):
         package = _package(self.plugin)
         if package is None:
             pytest.skip("the plugin is not a package with data")
-        path = resources.files(package).joinpath("data", FIGURES_FILE)
+        path = resources.files(package) / "data" / FIGURES_FILE  # a namespace package too
         if not path.is_file():
             pytest.skip(f"{package} keeps no data/{FIGURES_FILE}")
         figures = parse_figures(path.read_text(encoding="utf-8"), f"{package}/data/{FIGURES_FILE}")

@@ -12,7 +12,8 @@ from regence_cases import D, make_case, options, weekly
 
 from payerkit_regence import sources as src
 from payerkit_regence.facts import RegenceFacts, UmpFacts
-from payerkit_regence.plugin import PLANS
+from payerkit_regence.regence import RegencePlan
+from payerkit_regence.ump import Ump
 
 PAYER_IDS = {"regence-wa": "00932", "regence-or": "00851", "regence-id": "00611",
              "regence-ut": "00910", "ump": "00932"}
@@ -35,14 +36,15 @@ def test_program_records(kit, program_id):
     assert program.payer_id_citation.confidence == "medium"
     assert "Office Ally" in program.payer_id_citation.source
     assert program.facts is (UmpFacts if program_id == "ump" else RegenceFacts)
+    assert type(program.adapter) is (Ump if program_id == "ump" else RegencePlan)
     assert program.states == ({"regence-or": ("OR",), "regence-id": ("ID",),
                                "regence-ut": ("UT",)}.get(program_id, ("WA",)))
 
 
-def test_the_guideline_is_high_in_washington_medium_elsewhere():
-    assert PLANS["regence-wa"].guide.confidence == "high"
+def test_the_guideline_is_high_in_washington_medium_elsewhere(kit):
+    assert kit.program("regence-wa").adapter.guide.confidence == "high"
     for pid in ("regence-or", "regence-id", "regence-ut", "ump"):
-        assert PLANS[pid].guide.confidence == "medium", pid
+        assert kit.program(pid).adapter.guide.confidence == "medium", pid
 
 
 @pytest.mark.parametrize("program_id", sorted(PAYER_IDS))

@@ -2,7 +2,9 @@
 
 Each takes the program's own citation of Regence's billing guideline (``guide``), so a rule
 read on Regence's Washington page is cited ``high`` for Washington and ``medium`` where it
-stands in for another plan.
+stands in for another plan. :class:`Plan` answers the questions every program answers alike;
+each program's adapter (:class:`payerkit_regence.regence.RegencePlan`,
+:class:`payerkit_regence.ump.Ump`) is one of its subclasses, holding that program's rules.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import attrs
 from payerkit import (
     Case,
+    CaseError,
     Citation,
     Deadline,
     Finding,
@@ -19,6 +22,7 @@ from payerkit import (
     Reason,
     Visit,
     caution,
+    hookimpl,
     note,
     requirement,
 )
@@ -35,6 +39,47 @@ NOT_PUBLIC = "Regence publishes no per-code allowed amounts for massage"
 
 def visit_path(case: Case, visit: Visit) -> str:
     return f"visits[{case.visits.index(visit)}]"
+
+
+class Plan:
+    """A program's adapter: the hooks payerkit asks about that program (``Program.adapter``).
+
+    This base answers what every program of the plugin answers alike — units, fees, filing
+    deadlines, the codes a massage therapist may not bill — from the program's own facts and
+    its billing-guideline citation ``guide``. A subclass adds its program's coverage rules and
+    limits and says which of its facts cannot be right (:meth:`problems`).
+    """
+
+    def __init__(self, guide: Citation):
+        self.guide = guide
+
+    def problems(self, at: str, case: Case, facts) -> list[str]:
+        """Each fact that cannot be right for the case, as ``at.<fact>: expected ...``."""
+        raise NotImplementedError
+
+    def checked(self, program: Program, case: Case, facts):
+        """The facts, when each is right for the case; else a :class:`CaseError` naming them."""
+        problems = self.problems(f"facts.{program.id}", case, facts)
+        if problems:
+            raise CaseError(problems)
+        return facts
+
+    @hookimpl
+    def payerkit_scrub(self, program, case, visit, facts):
+        self.checked(program, case, facts)
+        return code_findings(case, visit, self.guide)
+
+    @hookimpl
+    def payerkit_units(self, program, facts):
+        return unit_rule(program, facts.unit_rule)
+
+    @hookimpl
+    def payerkit_fee_schedule(self, case):
+        return fee_schedule(case)
+
+    @hookimpl
+    def payerkit_filing_deadline(self, program, case, visit, facts):
+        return filing_deadlines(program, case, visit, facts.filing_limit_days)
 
 
 # -- the claim's payer id ----------------------------------------------------------------------
@@ -84,9 +129,9 @@ def code_findings(case: Case, visit: Visit, guide: Citation) -> list[Finding]:
 
 # -- units -------------------------------------------------------------------------------------
 
-def unit_rule(program: Program, facts) -> UnitRule:
-    """The configured unit rule, else the CMS 8-minute rule as a stated default."""
-    chosen = getattr(facts, "unit_rule", None)
+def unit_rule(program: Program, chosen: str | None) -> UnitRule:
+    """The unit rule the facts choose (``unit_rule``), else the CMS 8-minute rule as a stated
+    default."""
     if chosen is not None:
         cited = Citation(f"the practice's setting [facts.{program.id}] unit_rule = \"{chosen}\" "
                          "(Regence's own rule for timed codes was not found)",
@@ -116,9 +161,9 @@ def fee_schedule(case: Case) -> FeeSchedule:
 
 # -- the filing limit --------------------------------------------------------------------------
 
-def filing_outcome(program: Program, facts) -> Outcome | None:
-    """A caution while the provider's filing limit is not configured."""
-    if getattr(facts, "filing_limit_days", None) is not None:
+def filing_outcome(program: Program, days: int | None) -> Outcome | None:
+    """A caution while the provider's filing limit (``filing_limit_days``) is not configured."""
+    if days is not None:
         return None
     return caution("REGENCE-FILING-LIMIT-UNKNOWN", "the provider's filing limit for this plan "
                    "is not known (not found in Regence's public pages; it is in your agreement): "
@@ -127,8 +172,9 @@ def filing_outcome(program: Program, facts) -> Outcome | None:
                    src.FILING_UNKNOWN, f"facts.{program.id}.filing_limit_days")
 
 
-def filing_deadlines(program: Program, case: Case, visit: Visit, facts) -> list[Deadline]:
-    days = getattr(facts, "filing_limit_days", None)
+def filing_deadlines(program: Program, case: Case, visit: Visit,
+                     days: int | None) -> list[Deadline]:
+    """The claim's deadline, ``days`` after the date of service (the facts' ``filing_limit_days``)."""
     if days is None:
         return []
     cited = Citation(f"the provider's agreement with the plan: claims within {days} days of the "

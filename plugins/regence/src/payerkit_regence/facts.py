@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Literal
 
 from attrs import frozen
-from payerkit import Case, CaseError, Program
+from payerkit import Case
 
 UnitRuleName = Literal["cms-8-minute", "cpt-midpoint"]
 Administrator = Literal["regence", "rga", "joint_administration"]
@@ -67,33 +67,38 @@ class UmpFacts:
 
 #: ``coverage.funding`` of a Medicare Advantage plan.
 MEDICARE_ADVANTAGE = "medicare_advantage"
-#: Facts that must be at least 1 (days, caps), and at least 0 (a plan may allow no visits).
-_POSITIVE = ("units_per_date_cap", "filing_limit_days")
-_NOT_NEGATIVE = ("rehab_visits_per_year", "massage_visits_per_year")
 
 
-def check(program: Program, case: Case, facts) -> None:
-    """Raise a :class:`CaseError` naming each fact that cannot be right for the case."""
+def at_least(at: str, name: str, value: int | None, least: int) -> list[str]:
+    """A problem when a count fact (days, a cap, visits) is below ``least``."""
+    if value is None or value >= least:
+        return []
+    return [f"{at}.{name}: expected an integer of at least {least}, got {value}"]
+
+
+def regence_problems(at: str, case: Case, facts: RegenceFacts) -> list[str]:
+    """Each Regence fact that cannot be right for the case (``at``: ``facts.<program id>``)."""
     problems = []
-    if getattr(facts, "medicare_advantage", False) and case.coverage.funding != MEDICARE_ADVANTAGE:
-        problems.append(f"facts.{program.id}.medicare_advantage: replaced by coverage.funding = "
+    if facts.medicare_advantage and case.coverage.funding != MEDICARE_ADVANTAGE:
+        problems.append(f"{at}.medicare_advantage: replaced by coverage.funding = "
                         f"\"{MEDICARE_ADVANTAGE}\" (a Medicare Advantage plan is federal: payerkit "
                         "keeps state law off it only when coverage.funding says so); set that and "
                         "remove this fact")
-    for name in _POSITIVE + _NOT_NEGATIVE:
-        value = getattr(facts, name, None)
-        least = 1 if name in _POSITIVE else 0
-        if value is not None and value < least:
-            problems.append(f"facts.{program.id}.{name}: expected an integer of at least {least}, "
-                            f"got {value}")
-    start = getattr(facts, "treatment_start", None)
+    problems += at_least(at, "units_per_date_cap", facts.units_per_date_cap, 1)
+    problems += at_least(at, "filing_limit_days", facts.filing_limit_days, 1)
+    problems += at_least(at, "rehab_visits_per_year", facts.rehab_visits_per_year, 0)
+    start = facts.treatment_start
     if start is not None and start > case.visits[0].date:
-        problems.append(f"facts.{program.id}.treatment_start: expected a date on or before the "
+        problems.append(f"{at}.treatment_start: expected a date on or before the "
                         "case's first visit (visits[0].date)")
-    approved, sent = getattr(facts, "notification_approved_date", None), \
-        getattr(facts, "notification_date", None)
+    approved, sent = facts.notification_approved_date, facts.notification_date
     if approved is not None and sent is not None and approved < sent:
-        problems.append(f"facts.{program.id}.notification_approved_date: expected a date on or "
+        problems.append(f"{at}.notification_approved_date: expected a date on or "
                         f"after notification_date ({sent.isoformat()})")
-    if problems:
-        raise CaseError(problems)
+    return problems
+
+
+def ump_problems(at: str, case: Case, facts: UmpFacts) -> list[str]:
+    """Each UMP fact that cannot be right (``at``: ``facts.<program id>``)."""
+    return (at_least(at, "filing_limit_days", facts.filing_limit_days, 1)
+            + at_least(at, "massage_visits_per_year", facts.massage_visits_per_year, 0))

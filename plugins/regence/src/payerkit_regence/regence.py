@@ -3,8 +3,9 @@
 One set of rules serves the four plans: Regence's provider pages on regence.com (eviCore
 notification, Medicare Advantage, electronic claims, contracting) speak for all of them; the
 LMP billing guideline was seen only on the Washington site, so for Oregon, Idaho and Utah it is
-cited ``medium`` (Regence's Washington page standing in). The notification rule is in
-:mod:`.notification`; rules shared with UMP in :mod:`.common`.
+cited ``medium`` (Regence's Washington page standing in). Each plan is a program whose adapter
+is a :class:`RegencePlan` holding that plan's guideline citation (:func:`program`). The
+notification rule is in :mod:`.notification`; rules shared with UMP in :mod:`.common`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from payerkit import (
     Program,
     Visit,
     caution,
+    hookimpl,
     not_covered,
     note,
     requirement,
@@ -30,7 +32,48 @@ from payerkit.rules.limits import count_in_benefit_year
 from . import common, notification
 from . import sources as src
 from .codes import MODALITIES_PROCEDURES, in_ranges
-from .facts import MEDICARE_ADVANTAGE, RegenceFacts
+from .facts import MEDICARE_ADVANTAGE, RegenceFacts, regence_problems
+
+
+class RegencePlan(common.Plan):
+    """The adapter of one Regence commercial plan: Regence's rules, cited by the plan's
+    billing-guideline citation; its facts are :class:`RegenceFacts`."""
+
+    def problems(self, at: str, case: Case, facts: RegenceFacts) -> list[str]:
+        return regence_problems(at, case, facts)
+
+    @hookimpl
+    def payerkit_outcomes(self, program, case, visit, as_of, facts):
+        return outcomes(program, case, visit, as_of, self.checked(program, case, facts),
+                        self.guide)
+
+    @hookimpl
+    def payerkit_scrub(self, program, case, visit, as_of, facts, pricing):
+        found = super().payerkit_scrub(program, case, visit, facts)
+        if case.coverage.funding != MEDICARE_ADVANTAGE:
+            found += units_findings(program, case, visit, facts, pricing)
+            found += notification.claim_timing(case, as_of, facts)
+        return found
+
+    @hookimpl
+    def payerkit_visit_limits(self, program, case, visit, facts):
+        return limits(program, case, visit, self.checked(program, case, facts), self.guide)
+
+
+def program(program_id: str, name: str, state: str) -> Program:
+    """The program of the Regence plan of ``state``, carrying its adapter."""
+    payer = src.FIGURES.get(f"payer_id.{program_id}")
+    guide = src.lmp_guide(state)
+    return Program(
+        id=program_id, name=name, line_of_business="commercial", states=(state,),
+        claim_formats=("x12-837p", "superbill", "superbill-html"), filing_indicator="BL",
+        payer_id=payer.value, claim_formats_citation=src.ELECTRONIC,
+        payer_id_citation=payer.citation, facts=RegenceFacts, adapter=RegencePlan(guide),
+        sources=(guide, src.NOTIFICATION, src.FIGURES.get("claim_after_approval_days").citation,
+                 src.MEDICARE_ADVANTAGE, src.ELECTRONIC, src.CONTRACTING, src.PROGRAM_MEMBERS,
+                 src.RGA, src.FIGURES.get("units_per_date").citation, src.FEES_NOT_PUBLIC,
+                 src.UNITS_DEFAULT, src.FILING_UNKNOWN, src.FILING_INDICATOR, payer.citation,
+                 src.FIGURES.get("payer_id.rga").citation))
 
 
 def outcomes(program: Program, case: Case, visit: Visit, as_of: dt.date, facts: RegenceFacts,
@@ -56,7 +99,7 @@ def outcomes(program: Program, case: Case, visit: Visit, as_of: dt.date, facts: 
         found.append(bluecard)
     if facts.administrator == "rga":
         found.append(_rga_payer(case))
-    filing = common.filing_outcome(program, facts)
+    filing = common.filing_outcome(program, facts.filing_limit_days)
     if filing is not None:
         found.append(filing)
     return found
@@ -208,7 +251,7 @@ def limits(program: Program, case: Case, visit: Visit, facts: RegenceFacts,
         found = [Limit("outpatient rehabilitation visits", "visits", allowed, used, year,
                        _rehab_citation(program, allowed))]
     cap, cited = units_cap(program, facts)
-    rule = common.unit_rule(program, facts)
+    rule = common.unit_rule(program, facts.unit_rule)
     pairs = zip((s.code for s in visit.services), rule.units(visit.services), strict=True)
     found.append(Limit(f"units of modalities/procedures on {visit.date.isoformat()}", "units", cap,
                        sum(units for _, units in capped_units(pairs)),

@@ -15,17 +15,67 @@
   limit the case gives.
 * **Prescription required**; massage is **not in UMP's eviCore Physical Medicine program**, so
   no notification.
+
+The program (:data:`PROGRAM`) carries its adapter, an :class:`Ump`.
 """
 
 from __future__ import annotations
 
-from payerkit import Case, Citation, Limit, Outcome, Program, Visit, caution, not_covered, note
+import attrs
+from payerkit import (
+    Case,
+    Citation,
+    Limit,
+    Outcome,
+    Program,
+    Visit,
+    caution,
+    hookimpl,
+    not_covered,
+    note,
+)
 from payerkit.rules.limits import count_between
 
 from . import common
 from . import sources as src
 from .codes import OTHER_THERAPY, in_ranges
-from .facts import UmpFacts
+from .facts import UmpFacts, ump_problems
+
+
+class Ump(common.Plan):
+    """The adapter of the Uniform Medical Plan: UMP's benefit rules; its facts are
+    :class:`UmpFacts`."""
+
+    def problems(self, at: str, case: Case, facts: UmpFacts) -> list[str]:
+        return ump_problems(at, case, facts)
+
+    @hookimpl
+    def payerkit_outcomes(self, program, case, visit, facts):
+        return outcomes(program, case, visit, self.checked(program, case, facts))
+
+    @hookimpl
+    def payerkit_visit_limits(self, program, case, visit, facts):
+        return limits(program, case, visit, self.checked(program, case, facts))
+
+
+def _program() -> Program:
+    payer = src.FIGURES.get("payer_id.ump")
+    guide = attrs.evolve(src.LMP_GUIDE, edition=f"{src.LMP_GUIDE.edition}; Regence BlueShield's "
+                         "Washington manual applied to UMP, which Regence BlueShield administers "
+                         "(not confirmed for UMP)", confidence="medium")
+    return Program(
+        id="ump", name="Uniform Medical Plan (Washington PEBB/SEBB, administered by Regence "
+        "BlueShield)", line_of_business="commercial", states=("WA",),
+        claim_formats=("x12-837p", "superbill", "superbill-html"), filing_indicator="BL",
+        payer_id=payer.value, claim_formats_citation=src.UMP_CLAIM_FORMATS,
+        payer_id_citation=payer.citation, facts=UmpFacts, adapter=Ump(guide),
+        # the state's self-insured employee plan (RCW 41.05): no carrier law of RCW 48.43 applies
+        funding="self_funded",
+        sources=(src.UMP_ADMINISTERED, *(f.citation for f in src.FIGURES.by_name["ump_massage_visits"]),
+                 src.UMP_LIMITED_BENEFIT, src.UMP_PRESCRIPTION, src.UMP_NOT_IN_PHYSICAL_MEDICINE,
+                 src.FIGURES.get("ump_massage_codes").citation, guide, src.FEES_NOT_PUBLIC,
+                 src.UNITS_DEFAULT, src.FILING_UNKNOWN, src.UMP_FILING_INDICATOR, payer.citation,
+                 src.UMP_CLAIM_FORMATS))
 
 
 def massage_codes() -> frozenset[str]:
@@ -74,7 +124,7 @@ def outcomes(program: Program, case: Case, visit: Visit, facts: UmpFacts) -> lis
         *_limit_outcomes(program, case, visit, facts),
         common.payer_id(program, case),
     ]
-    filing = common.filing_outcome(program, facts)
+    filing = common.filing_outcome(program, facts.filing_limit_days)
     if filing is not None:
         found.append(filing)
     return found
@@ -123,3 +173,7 @@ def limits(program: Program, case: Case, visit: Visit, facts: UmpFacts) -> list[
                   "deductible and primary-plan visits count; coverage.visits_used_elsewhere "
                   "added)", cited),
             *common.prescribed_visits(case, visit)]
+
+
+#: The Uniform Medical Plan, carrying its adapter.
+PROGRAM = _program()
