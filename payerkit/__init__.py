@@ -1,8 +1,9 @@
 """payerkit: US payers' rules for massage therapy, as plugins.
 
 Billing apps import :class:`PayerKit`, :func:`load_case` and the model
-classes from here; adapter authors import :data:`hookimpl` and the outcome
-helpers (``not_covered``, ``requirement``, ``caution``, ``note``).
+classes from here; adapter authors import :data:`hookimpl`, the outcome
+helpers (``not_covered``, ``requirement``, ``caution``, ``note``) and the field-path
+helpers (``field_path``, ``visit_path``, ``facts_path``).
 
 Names are imported when first used (PEP 562), so ``payerkit --help`` and the
 commands that need little do not pay for what they do not use.
@@ -23,6 +24,7 @@ _HOMES = {
     "CounterError": "formats.control", "OutputError": "files",
     "Figure": "figures", "Figures": "figures", "load_figures": "figures",
     "load_case": "io",
+    "facts_path": "paths", "field_path": "paths", "visit_path": "paths",
 }
 
 

@@ -40,6 +40,7 @@ from cattrs.gen import make_dict_structure_fn, mapping_structure_factory, overri
 
 from .errors import CaseError
 from .model import Case, Episode, FeeRates, Service, Visit
+from .paths import facts_path, field_path
 from .rules.fees import parse_fee_rows
 from .rules.money import MAX_CHARGE, MAX_UNITS, parse_written_amount
 
@@ -455,12 +456,12 @@ def check_case(case: Case) -> list[str]:
         problems.append("visits: expected at least one visit")
     for i, (a, b) in enumerate(zip(case.visits, case.visits[1:], strict=False), start=1):
         if b.date < a.date:
-            problems.append(f"visits[{i}].date: expected visits in date order")
+            problems.append(f"{field_path('visits', i, 'date')}: expected visits in date order")
     for i, visit in enumerate(case.visits):
         if not visit.services:
-            problems.append(f"visits[{i}].services: expected at least one service")
+            problems.append(f"{field_path('visits', i, 'services')}: expected at least one service")
         for j, service in enumerate(visit.services):
-            where = f"visits[{i}].services[{j}]"
+            where = field_path("visits", i, "services", j)
             if service.minutes is not None and not 0 <= service.minutes <= MAX_MINUTES:
                 problems.append(f"{where}.minutes: expected a number of minutes from 0 to "
                                 f"{MAX_MINUTES}")
@@ -480,7 +481,7 @@ def check_case(case: Case) -> list[str]:
             problems.append(f"{where}: expected a number of visits from 0 to {MAX_VISIT_COUNT}")
     for key, table in case.facts.items():
         if not isinstance(table, dict):
-            problems.append(f"facts.{_key(key)}: expected a table of the program's facts")
+            problems.append(f"{facts_path(_key(key))}: expected a table of the program's facts")
     return problems
 
 

@@ -88,6 +88,7 @@ from .model import (
 from .model.evaluation import Evaluation
 from .model.outcome import Outcome, caution, settle, status_of
 from .model.program import FUNDINGS
+from .paths import facts_path
 from .rules.deadlines import late_findings
 from .rules.fees import FeeSchedule
 from .rules.money import line_amount
@@ -453,12 +454,12 @@ class PayerKit:
             return None
         others = [key for key in case.facts if key != program.id]
         if others:
-            raise CaseError([f"facts.{key}: this case is for {program.id!r}; only "
-                             f"[facts.{program.id}] is read" for key in others])
+            raise CaseError([f"{facts_path(key)}: this case is for {program.id!r}; only "
+                             f"[{facts_path(program)}] is read" for key in others])
         raw = dict(case.facts.get(program.id) or {})
         if program.facts is None:
             if raw:
-                raise CaseError([f"facts.{program.id}: {program.id} has no program facts"])
+                raise CaseError([f"{facts_path(program)}: {program.id} has no program facts"])
             return None
         for name, path in program.fact_aliases.items():
             if name not in raw:
@@ -467,7 +468,7 @@ class PayerKit:
                     raw[name] = value
         from .io import structure_facts  # the case reader's converter, for the facts' types
 
-        return structure_facts(raw, program.facts, f"facts.{program.id}")
+        return structure_facts(raw, program.facts, facts_path(program))
 
     @staticmethod
     def _visits(case: Case, visit) -> tuple[Visit, ...]:

@@ -18,6 +18,7 @@ from payerkit import (
     load_figures,
     note,
     requirement,
+    visit_path,
 )
 from payerkit.rules.fees import FeeSchedule
 from payerkit.rules.limits import count_in_benefit_year
@@ -81,4 +82,4 @@ def payerkit_visit_limits(case, visit):
 def payerkit_filing_deadline(case, visit):
     days = FIGURES.get("filing_days", visit.date)
     return [Deadline("claim submission", "service", visit.date, days.integer, days.citation,
-                     path=f"visits[{case.visits.index(visit)}].date")]
+                     path=visit_path(case, visit, "date"))]

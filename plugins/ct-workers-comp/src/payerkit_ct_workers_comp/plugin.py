@@ -8,12 +8,11 @@ presumption, Form 43), :mod:`.billing` (who may bill, the referral, what the bil
 
 from __future__ import annotations
 
-from payerkit import Citation, Deadline, Program, hookimpl
+from payerkit import Citation, Deadline, Program, hookimpl, visit_path
 
 from . import billing, liability, pricing, sources
-from .facts import AT, CtFacts, checked
+from .facts import PROGRAM_ID, CtFacts, at, checked
 
-PROGRAM_ID = "ct-workers-comp"
 #: The WCC's 1995 memorandum asks for the CMS-1500 (and its red-ink OCR print); the 837P where
 #: the carrier takes electronic bills.
 PROGRAM = Program(
@@ -71,6 +70,6 @@ def payerkit_filing_deadline(case, visit, facts):
         return []
     return [Deadline(
         "bill", "service", visit.date, facts.bill_days,
-        Citation(f"the carrier's bill deadline as the practice recorded it ({AT}bill_days = "
+        Citation(f"the carrier's bill deadline as the practice recorded it ({at('bill_days')} = "
                  f"{facts.bill_days})", confidence="practice"),
-        path=f"visits[{case.visits.index(visit)}].date", convention=BILL_DAYS)]
+        path=visit_path(case, visit, "date"), convention=BILL_DAYS)]

@@ -10,11 +10,11 @@ from __future__ import annotations
 from payerkit import Program, hookimpl
 
 from . import sources
-from .coverage import NyFacts, deadlines, outcomes
+from .coverage import PROGRAM_ID, NyFacts, deadlines, outcomes
 from .pricing import UNIT_RULE, capped, fee_schedule, findings, limits
 
 PROGRAM = Program(
-    id="ny-no-fault",
+    id=PROGRAM_ID,
     name="New York no-fault (motor-vehicle personal injury protection)",
     line_of_business="auto",
     states=("NY",),

@@ -12,7 +12,7 @@ imported: the kit applies it to fully insured plans).
 from __future__ import annotations
 
 import attrs
-from payerkit import Deadline, Limit, Program, Reason, hookimpl
+from payerkit import Deadline, Limit, Program, Reason, hookimpl, visit_path
 from payerkit.rules.fees import FeeSchedule, practice_schedule
 from payerkit.rules.limits import count_between
 from payerkit.rules.units import CPT_MIDPOINT
@@ -91,4 +91,4 @@ def payerkit_filing_deadline(case, visit):
     days = src.FIGURES.get("filing_days", visit.date)
     return [Deadline("claim submission", "date of service", visit.date, days.integer,
                      days.citation, convention=FILING_CONVENTION,
-                     path=f"visits[{case.visits.index(visit)}].date")]
+                     path=visit_path(case, visit, "date"))]
