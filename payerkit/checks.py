@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from .claims import WORKERS_COMP, build_claim, case_path
+from .formats import X12_837P
 from .formats.x12_limits import MAX_DIAGNOSES, MAX_MODIFIERS, MAX_POINTERS, text_size
 from .hookspecs import hookimpl
 from .model import Citation, Finding
@@ -167,11 +168,11 @@ def visit_findings(case, visit, pricing) -> list[Finding]:
                 findings.append(_error("MODIFIER-INVALID", f"{at}: {codes.modifier_error(modifier)}",
                                        at))
         if len(service.modifiers) > MAX_MODIFIERS:
-            findings.append(_error("TOO-MANY-MODIFIERS", f"{path}.modifiers: at most 4",
+            findings.append(_error("TOO-MANY-MODIFIERS", f"{path}.modifiers: at most {MAX_MODIFIERS}",
                                    f"{path}.modifiers"))
         if len(service.diagnoses) > MAX_POINTERS:
-            findings.append(_error("TOO-MANY-POINTERS", f"{path}.diagnoses: at most 4 "
-                                   "diagnosis pointers per line", f"{path}.diagnoses"))
+            findings.append(_error("TOO-MANY-POINTERS", f"{path}.diagnoses: at most "
+                                   f"{MAX_POINTERS} diagnosis pointers per line", f"{path}.diagnoses"))
         for k, pointer in enumerate(service.diagnoses):
             if not 1 <= pointer <= min(n_dx, MAX_DIAGNOSES):
                 at = field_path(path, "diagnoses", k)
@@ -197,7 +198,7 @@ def text_findings(program, case, visit, pricing) -> list[Finding]:
 
     The values are never quoted (they are personal): the warning names the field.
     """
-    if "x12-837p" not in program.claim_formats or not any(ln.units > 0 for ln in pricing.lines):
+    if X12_837P not in program.claim_formats or not any(ln.units > 0 for ln in pricing.lines):
         return []
     from .formats.x12_837p import text_changes_837p  # the writer's module, loaded when needed
 

@@ -18,19 +18,21 @@ import traceback
 from . import __version__
 from .env import flag
 from .errors import CaseError, ClaimRefused, PayerKitError
+from .formats import X12_837P
+from .formats.x12_limits import MAX_CLAIMS_PER_TRANSACTION
 from .output import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, EXIT_PLUGIN, print_problems
 
 
 def _date(text: str) -> dt.date:
-    from .io import FIRST_DATE, LAST_DATE
+    from .formats.x12_limits import EARLIEST_DATE, LATEST_DATE
 
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date such as 2026-03-20, got {text!r}") from None
-    if not FIRST_DATE <= day <= LAST_DATE:
-        raise argparse.ArgumentTypeError(f"expected a date from {FIRST_DATE.isoformat()} to "
-                                         f"{LAST_DATE.isoformat()}, got {day.isoformat()}")
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise argparse.ArgumentTypeError(f"expected a date from {EARLIEST_DATE.isoformat()} to "
+                                         f"{LATEST_DATE.isoformat()}, got {day.isoformat()}")
     return day
 
 
@@ -78,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "(default: the program's first format, its electronic claim)")
     claim = command("claim", "Write the claim file (refused when the scrub finds errors).",
                     visit="many")
-    claim.add_argument("--format", default="x12-837p", help="claim format id (default x12-837p)")
+    claim.add_argument("--format", default=X12_837P, help=f"claim format id (default {X12_837P})")
     claim.add_argument("-o", "--output", metavar="FILE", type=_file,
                        help="file to write (default: stdout)")
     claim.add_argument("--parents", action="store_true",
@@ -106,14 +108,16 @@ def build_parser() -> argparse.ArgumentParser:
                        "(default batch-out)")
     batch.add_argument("-j", "--jobs", type=_positive(256), metavar="N",
                        help="worker processes (default: the number of CPUs)")
-    batch.add_argument("--format", default="x12-837p",
-                       help="claim format id (default x12-837p); paper formats are written "
+    batch.add_argument("--format", default=X12_837P,
+                       help=f"claim format id (default {X12_837P}); paper formats are written "
                        "one file per case")
     batch.add_argument("--per-case", dest="per_case", action="store_true",
                        help="one 837P file per case instead of one interchange per payer")
     batch.add_argument("--claims-per-transaction", dest="per_transaction", metavar="N",
-                       type=_positive(5000), default=5000,
-                       help="claims per ST/SE transaction set (default and most: 5000)")
+                       type=_positive(MAX_CLAIMS_PER_TRANSACTION),
+                       default=MAX_CLAIMS_PER_TRANSACTION,
+                       help="claims per ST/SE transaction set (default and most: "
+                       f"{MAX_CLAIMS_PER_TRANSACTION})")
     batch.add_argument("--all-visits", dest="all_visits", action="store_true",
                        help="bill every visit of each case on one claim (default: the last)")
     batch.add_argument("--as-of", dest="as_of", type=_date, metavar="DATE",

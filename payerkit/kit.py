@@ -49,6 +49,7 @@ from attrs import frozen
 from .claims import build_claim, case_path, visit_index
 from .errors import CaseError, ClaimRefused, FormatError, PayerKitError, PluginError, UnknownProgram
 from .fingerprint import fingerprint, first_change
+from .formats import X12_837P
 from .formats.options import WriteOptions
 from .manager import (
     PluginLoadWarning,
@@ -801,7 +802,7 @@ class PayerKit:
         return evaluation
 
     @_case_unchanged
-    def claim(self, case: Case, format: str = "x12-837p", visit: object = None,
+    def claim(self, case: Case, format: str = X12_837P, visit: object = None,
               options: WriteOptions | None = None, as_of: dt.date | None = None, *,
               evaluation: Evaluation | None = None) -> bytes:
         """The claim file's bytes; raises :class:`ClaimRefused` when the scrub finds errors.

@@ -72,11 +72,12 @@ from pathlib import Path
 from ..errors import PayerKitError
 from ..files import FileTooLarge, NotRegularFile, OutputError, read_regular, show, write_atomic
 from .options import ControlNumbers
+from .x12_limits import MAX_CONTROL
 
 COUNTER_FILE = "x12-control-number"
 LOCK_FILE = "x12-control-number.lock"
 #: Numbers run 1 .. LAST, then wrap to 1 (ISA13 has 9 digits: 999,999,999 is the X12 limit).
-LAST = 999_999_999
+LAST = MAX_CONTROL
 #: The most numbers one reservation may take (a thousandth of the X12 range).
 MAX_BLOCK = 1_000_000
 #: A :class:`ControlNumberSource` reserves at most this many numbers at a time by default.
