@@ -21,7 +21,7 @@ _HOMES = {
     "CONTRACT_VERSION": "hookspecs", "hookimpl": "hookspecs",
     "CaseError": "errors", "ClaimRefused": "errors", "FormatError": "errors",
     "PayerKitError": "errors", "PluginError": "errors",
-    "CounterError": "formats.control", "OutputError": "files",
+    "CounterError": "errors", "OutputError": "errors",
     "Figure": "figures", "Figures": "figures", "load_figures": "figures",
     "load_case": "io",
     "facts_path": "paths", "field_path": "paths", "visit_path": "paths",

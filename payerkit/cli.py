@@ -17,10 +17,10 @@ import traceback
 
 from . import __version__
 from .env import flag
-from .errors import CaseError, ClaimRefused, PayerKitError
+from .errors import EXIT_OK, EXIT_PLUGIN, PayerKitError
 from .formats import X12_837P
 from .formats.x12_limits import MAX_CLAIMS_PER_TRANSACTION
-from .output import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, EXIT_PLUGIN, print_problems
+from .output import print_problems
 
 
 def _date(text: str) -> dt.date:
@@ -171,24 +171,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         debug = args.debug or flag("PAYERKIT_DEBUG")
-    except CaseError as exc:
-        print_problems(exc.problems, "invalid input")
-        return EXIT_INPUT
+    except PayerKitError as exc:
+        return _report(exc, debug=False)
     try:
         from .commands import run
 
         return run(args)
-    except ClaimRefused as exc:
-        print_problems([f"{f.path or 'claim'}: {f.message}" for f in exc.findings], "claim refused")
-        return EXIT_FINDINGS
-    except CaseError as exc:
-        print_problems(exc.problems, "invalid input")
-        return EXIT_INPUT
-    except PayerKitError as exc:  # a plugin or set-up problem: our own message, no patient data
-        print_problems([str(exc)], "cannot answer")
-        if debug and exc.__cause__ is not None:
-            traceback.print_exception(exc.__cause__)
-        return EXIT_PLUGIN
+    except PayerKitError as exc:  # our own message, no patient data; the class knows its status
+        return _report(exc, debug)
     except BrokenPipeError:
         return EXIT_OK
     except KeyboardInterrupt:
@@ -200,6 +190,16 @@ def main(argv: list[str] | None = None) -> int:
         print_problems([f"internal error ({type(exc).__name__}); run again with --debug "
                         "(or PAYERKIT_DEBUG=1) to see where, and report it"], "cannot answer")
         return EXIT_PLUGIN
+
+
+def _report(exc: PayerKitError, debug: bool) -> int:
+    """Print an expected error's lines under its heading; its exit status (``exit_code``).
+    With ``--debug``, a plugin or set-up problem shows the traceback of what caused it (a
+    plugin's exception); an input error's cause may quote the input, so it never does."""
+    print_problems(exc.problem_lines(), exc.heading)
+    if debug and exc.exit_code == EXIT_PLUGIN and exc.__cause__ is not None:
+        traceback.print_exception(exc.__cause__)
+    return exc.exit_code
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -69,8 +69,14 @@ import threading
 import weakref
 from pathlib import Path
 
-from ..errors import PayerKitError
-from ..files import FileTooLarge, NotRegularFile, OutputError, read_regular, show, write_atomic
+from ..errors import (
+    ControlBlockExhausted,
+    CounterError,
+    FileTooLarge,
+    NotRegularFile,
+    OutputError,
+)
+from ..files import read_regular, show, write_atomic
 from .options import ControlNumbers
 from .x12_limits import MAX_CONTROL
 
@@ -95,16 +101,6 @@ try:
 except ImportError:  # Windows
     fcntl = None
     import msvcrt
-
-
-class CounterError(PayerKitError):
-    """The control-number counter cannot be used; the message names the path and the fix.
-    The counter is left as it was, and no number was issued."""
-
-
-class ControlBlockExhausted(CounterError):
-    """A :meth:`ControlNumberSource.from_numbers` source has handed out every number of
-    its block; the message names the block and the fix."""
 
 
 def resolve_data_dir(path: Path | None = None) -> Path:
