@@ -2,8 +2,10 @@
 
 Billing apps import :class:`PayerKit`, :func:`load_case` and the model
 classes from here; adapter authors import :data:`hookimpl`, the outcome
-helpers (``not_covered``, ``requirement``, ``caution``, ``note``) and the field-path
-helpers (``field_path``, ``visit_path``, ``facts_path``).
+helpers (``not_covered``, ``requirement``, ``caution``, ``note``), the shared outcome
+codes (``PRIOR_AUTHORIZATION_REQUIRED``, ``PROVIDER_CATEGORY_EXCLUDED``) and the field-path
+helpers (``field_path``, ``visit_path``, ``facts_path``). ``docs/api.md`` lists what else
+is public.
 
 Names are imported when first used (PEP 562), so ``payerkit --help`` and the
 commands that need little do not pay for what they do not use.
@@ -25,6 +27,9 @@ _HOMES = {
     "Figure": "figures", "Figures": "figures", "load_figures": "figures",
     "load_case": "io",
     "facts_path": "paths", "field_path": "paths", "visit_path": "paths",
+    # the shared outcome codes a rule set recognises, and the "verify with the plan" suffix
+    "PRIOR_AUTHORIZATION_REQUIRED": "model.outcome", "PROVIDER_CATEGORY_EXCLUDED": "model.outcome",
+    "UNCONFIRMED_SUFFIX": "model.outcome",
 }
 
 

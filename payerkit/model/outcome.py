@@ -130,5 +130,5 @@ def status_of(outcomes: Iterable[Outcome]) -> str:
 
 
 __all__ = ["EFFECTS", "Effect", "Outcome", "PRIOR_AUTHORIZATION_REQUIRED",
-           "PROVIDER_CATEGORY_EXCLUDED", "caution", "not_covered", "note", "requirement",
-           "settle", "status_of"]
+           "PROVIDER_CATEGORY_EXCLUDED", "UNCONFIRMED_SUFFIX", "caution", "not_covered", "note",
+           "requirement", "settle", "status_of"]
