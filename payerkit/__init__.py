@@ -25,7 +25,8 @@ _HOMES = {
     "PayerKitError": "errors", "PluginError": "errors",
     "CounterError": "errors", "OutputError": "errors",
     "Figure": "figures", "Figures": "figures", "load_figures": "figures",
-    "load_case": "io",
+    "parse_figures": "figures",
+    "load_case": "io", "structure_case": "io", "unstructure_case": "io",
     "facts_path": "paths", "field_path": "paths", "visit_path": "paths",
     # the shared outcome codes a rule set recognises, and the "verify with the plan" suffix
     "PRIOR_AUTHORIZATION_REQUIRED": "model.outcome", "PROVIDER_CATEGORY_EXCLUDED": "model.outcome",

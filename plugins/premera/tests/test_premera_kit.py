@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 from payerkit import PRIOR_AUTHORIZATION_REQUIRED as PA
-from payerkit import UNCONFIRMED_SUFFIX, ClaimRefused
-from payerkit.formats.options import ControlNumbers, WriteOptions
-from payerkit.io import load_case, structure_case, unstructure_case
+from payerkit import UNCONFIRMED_SUFFIX, ClaimRefused, load_case, structure_case, unstructure_case
+from payerkit.formats import ControlNumbers, WriteOptions
 from payerkit.rules.limits import VISITS_BEFORE_REVIEW as REVIEW
 from payerkit.testing.x12 import parse_segments, semantic_errors_837p
 

@@ -18,8 +18,8 @@ from payerkit import (
     hookimpl,
     not_covered,
     requirement,
+    structure_case,
 )
-from payerkit.io import structure_case
 from payerkit.testing.conformance import AdapterSuite
 
 import payerkit_wa_insurance_law.plugin as law
