@@ -20,6 +20,7 @@ from payerkit import (
     requirement,
     visit_path,
 )
+from payerkit.formats import X12_837P
 from payerkit.rules.fees import FeeSchedule
 from payerkit.rules.limits import count_in_benefit_year
 from payerkit.rules.units import CMS_8_MINUTE
@@ -37,7 +38,7 @@ PROGRAM = Program(
     name="Example payer program (template)",
     line_of_business="commercial",
     states=("WA",),
-    claim_formats=("x12-837p",),
+    claim_formats=(X12_837P,),
     # the payer's own rule on the claims it takes (electronic only? paper when?): cite it
     claim_formats_citation=SAMPLE,
     sources=(SAMPLE,),

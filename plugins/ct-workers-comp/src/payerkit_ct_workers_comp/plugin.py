@@ -9,6 +9,7 @@ presumption, Form 43), :mod:`.billing` (who may bill, the referral, what the bil
 from __future__ import annotations
 
 from payerkit import Citation, Deadline, Program, hookimpl, visit_path
+from payerkit.formats import CMS_1500, CMS_1500_RED, X12_837P
 
 from . import billing, liability, pricing, sources
 from .facts import PROGRAM_ID, CtFacts, at, checked
@@ -20,7 +21,7 @@ PROGRAM = Program(
     name="Connecticut workers' compensation (C.G.S. chapter 568)",
     line_of_business="workers_comp",
     states=("CT",),
-    claim_formats=("x12-837p", "cms-1500", "cms-1500-red"),
+    claim_formats=(X12_837P, CMS_1500, CMS_1500_RED),
     claim_formats_citation=sources.CLAIM_FORMATS,
     sources=(sources.SCOPE, sources.NOTICE, sources.PRESUMPTION, sources.CONTESTED,
              sources.REFERRAL, sources.WHO_BILLS, sources.NO_BILLING_EMPLOYEE,
