@@ -1,8 +1,11 @@
 """payerkit: US payers' rules for massage therapy, as plugins.
 
 Billing apps import :class:`PayerKit`, :func:`load_case` and the model
-classes from here; adapter authors import :data:`hookimpl` and the outcome
-helpers (``not_covered``, ``requirement``, ``caution``, ``note``).
+classes from here; adapter authors import :data:`hookimpl`, the outcome
+helpers (``not_covered``, ``requirement``, ``caution``, ``note``), the shared outcome
+codes (``PRIOR_AUTHORIZATION_REQUIRED``, ``PROVIDER_CATEGORY_EXCLUDED``) and the field-path
+helpers (``field_path``, ``visit_path``, ``facts_path``). ``docs/api.md`` lists what else
+is public.
 
 Names are imported when first used (PEP 562), so ``payerkit --help`` and the
 commands that need little do not pay for what they do not use.
@@ -20,9 +23,14 @@ _HOMES = {
     "CONTRACT_VERSION": "hookspecs", "hookimpl": "hookspecs",
     "CaseError": "errors", "ClaimRefused": "errors", "FormatError": "errors",
     "PayerKitError": "errors", "PluginError": "errors",
-    "CounterError": "formats.control", "OutputError": "files",
+    "CounterError": "errors", "OutputError": "errors",
     "Figure": "figures", "Figures": "figures", "load_figures": "figures",
-    "load_case": "io",
+    "parse_figures": "figures",
+    "load_case": "io", "structure_case": "io", "unstructure_case": "io",
+    "facts_path": "paths", "field_path": "paths", "visit_path": "paths",
+    # the shared outcome codes a rule set recognises, and the "verify with the plan" suffix
+    "PRIOR_AUTHORIZATION_REQUIRED": "model.outcome", "PROVIDER_CATEGORY_EXCLUDED": "model.outcome",
+    "UNCONFIRMED_SUFFIX": "model.outcome",
 }
 
 

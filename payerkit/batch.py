@@ -64,7 +64,9 @@ from .files import (
     show,
     write_atomic,
 )
+from .formats import CMS_1500_RED, X12_837P
 from .formats.builtin import file_ending
+from .formats.x12_limits import MAX_CLAIMS_PER_TRANSACTION
 from .io import MAX_FILE_BYTES, case_from_text, load_case
 from .output import (
     eligibility_json,
@@ -81,7 +83,6 @@ CASE_SUFFIXES = (".toml", ".json")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 #: What ``results.jsonl``'s ``status`` says about each case.
 STATUSES = ("written", "refused", "invalid", "failed")
-X12 = "x12-837p"
 
 
 @frozen
@@ -123,12 +124,12 @@ class BatchSettings:
     """
 
     out: Path = field(converter=Path)
-    format: str = X12
+    format: str = X12_837P
     visits: str = "last"
     as_of: dt.date | None = None
     written_on: dt.date = field(factory=dt.date.today)
     per_case: bool = False
-    claims_per_transaction: int = 5000
+    claims_per_transaction: int = MAX_CLAIMS_PER_TRANSACTION
     force: bool = False
     now: dt.datetime | None = None
     data_dir: Path | None = None
@@ -138,12 +139,12 @@ class BatchSettings:
     @property
     def interchanges(self) -> bool:
         """Clean claims go into one 837P interchange per payer (written by the driver)."""
-        return self.format == X12 and not self.per_case
+        return self.format == X12_837P and not self.per_case
 
     @property
     def numbered_files(self) -> bool:
         """Each case's claim is its own 837P file, with control numbers of its own."""
-        return self.format == X12 and self.per_case
+        return self.format == X12_837P and self.per_case
 
 
 class Evaluated(NamedTuple):
@@ -698,13 +699,13 @@ class _Interchanges:
             entry = self.open[key] = (out, writer, name, claim.receiver_id)
         out, writer, name, _ = entry
         writer.add(claim)
-        return {"format": X12, "file": name, "claim_id": claim.id,
+        return {"format": X12_837P, "file": name, "claim_id": claim.id,
                 "interchange": writer.interchange, "transaction": writer.transaction}
 
     def _name(self, receiver: str) -> str:
         safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_"
                        for c in receiver or "") or "receiver"
-        ending = file_ending(X12)
+        ending = file_ending(X12_837P)
         name, n = f"{safe[:60]}{ending}", 1
         while name in self.names:
             n += 1
@@ -762,7 +763,7 @@ def _check_environment(settings: BatchSettings) -> None:
     from .formats.control import resolve_data_dir
 
     resolve_data_dir(settings.data_dir)
-    if settings.format == "cms-1500-red":
+    if settings.format == CMS_1500_RED:
         from .formats.cms1500_red import printer_offset
 
         printer_offset()

@@ -13,9 +13,11 @@ from __future__ import annotations
 import re
 
 from .claims import WORKERS_COMP, build_claim, case_path
+from .formats import X12_837P
 from .formats.x12_limits import MAX_DIAGNOSES, MAX_MODIFIERS, MAX_POINTERS, text_size
 from .hookspecs import hookimpl
 from .model import Citation, Finding
+from .paths import field_path, visit_index, visit_path
 from .rules import codes
 from .rules.parity import parity_findings
 
@@ -127,8 +129,8 @@ def diagnosis_findings(case) -> list[Finding]:
     for i, code in enumerate(dx):
         problem = codes.icd10_error(code)
         if problem:
-            findings.append(_error("ICD-INVALID", f"episode.diagnoses[{i}]: {problem}",
-                                   f"episode.diagnoses[{i}]", codes.ICD_CITATION))
+            at = field_path("episode", "diagnoses", i)
+            findings.append(_error("ICD-INVALID", f"{at}: {problem}", at, codes.ICD_CITATION))
     if dx and codes.is_external_cause(dx[0]):
         findings.append(_error("ICD-EXTERNAL-PRINCIPAL", "episode.diagnoses[0]: an external-"
                                "cause code (V00-Y99) cannot be the principal diagnosis; list "
@@ -142,8 +144,7 @@ def diagnosis_findings(case) -> list[Finding]:
 
 def visit_findings(case, visit, pricing) -> list[Finding]:
     findings = []
-    index = case.visits.index(visit)
-    base = f"visits[{index}]"
+    base = visit_path(case, visit)
     if codes.place_of_service_error(visit.place_of_service):
         findings.append(_error("POS-INVALID", f"{base}.place_of_service: "
                                f"{codes.place_of_service_error(visit.place_of_service)}",
@@ -156,27 +157,27 @@ def visit_findings(case, visit, pricing) -> list[Finding]:
                                "the day the bill is prepared (as_of)", f"{base}.date"))
     n_dx = len(case.episode.diagnoses)
     for j, (service, line) in enumerate(zip(visit.services, pricing.lines, strict=True)):
-        path = f"{base}.services[{j}]"
+        path = field_path(base, "services", j)
         problem = codes.procedure_error(service.code)
         if problem:
             findings.append(_error("CODE-INVALID", f"{path}.code: {problem}", f"{path}.code",
                                    codes.PROCEDURE_CITATION))
         for k, modifier in enumerate(service.modifiers):
             if codes.modifier_error(modifier):
-                findings.append(_error("MODIFIER-INVALID", f"{path}.modifiers[{k}]: "
-                                       f"{codes.modifier_error(modifier)}",
-                                       f"{path}.modifiers[{k}]"))
+                at = field_path(path, "modifiers", k)
+                findings.append(_error("MODIFIER-INVALID", f"{at}: {codes.modifier_error(modifier)}",
+                                       at))
         if len(service.modifiers) > MAX_MODIFIERS:
-            findings.append(_error("TOO-MANY-MODIFIERS", f"{path}.modifiers: at most 4",
+            findings.append(_error("TOO-MANY-MODIFIERS", f"{path}.modifiers: at most {MAX_MODIFIERS}",
                                    f"{path}.modifiers"))
         if len(service.diagnoses) > MAX_POINTERS:
-            findings.append(_error("TOO-MANY-POINTERS", f"{path}.diagnoses: at most 4 "
-                                   "diagnosis pointers per line", f"{path}.diagnoses"))
+            findings.append(_error("TOO-MANY-POINTERS", f"{path}.diagnoses: at most "
+                                   f"{MAX_POINTERS} diagnosis pointers per line", f"{path}.diagnoses"))
         for k, pointer in enumerate(service.diagnoses):
             if not 1 <= pointer <= min(n_dx, MAX_DIAGNOSES):
-                findings.append(_error("POINTER-INVALID", f"{path}.diagnoses[{k}]: expected a "
-                                       f"position in episode.diagnoses (1 to {n_dx})",
-                                       f"{path}.diagnoses[{k}]"))
+                at = field_path(path, "diagnoses", k)
+                findings.append(_error("POINTER-INVALID", f"{at}: expected a position in "
+                                       f"episode.diagnoses (1 to {n_dx})", at))
         if line.units == 0:
             findings.append(Finding("warning", "ZERO-UNITS", f"{path}: under 8 minutes, no "
                                     "billable unit; the line is left off the claim", path,
@@ -188,7 +189,7 @@ def visit_findings(case, visit, pricing) -> list[Finding]:
     if not any(line.units > 0 for line in pricing.lines):
         findings.append(_error("NOTHING-TO-BILL", f"{base}: no service has a billable unit",
                                f"{base}.services"))
-    findings += parity_findings(case, index, pricing)
+    findings += parity_findings(case, visit_index(case, visit), pricing)
     return findings
 
 
@@ -197,7 +198,7 @@ def text_findings(program, case, visit, pricing) -> list[Finding]:
 
     The values are never quoted (they are personal): the warning names the field.
     """
-    if "x12-837p" not in program.claim_formats or not any(ln.units > 0 for ln in pricing.lines):
+    if X12_837P not in program.claim_formats or not any(ln.units > 0 for ln in pricing.lines):
         return []
     from .formats.x12_837p import text_changes_837p  # the writer's module, loaded when needed
 

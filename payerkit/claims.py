@@ -10,6 +10,7 @@ from contextvars import ContextVar
 from decimal import Decimal
 
 from .model import Case, Claim, ClaimLine, Pricing, Program, Visit
+from .paths import field_path, visit_index, visit_path
 from .rules.codes import normalize_icd
 from .rules.money import total
 
@@ -45,15 +46,6 @@ def claim_id(case: Case, visit: Visit | Sequence[Visit]) -> str:
 
 def _visits(visit: Visit | Sequence[Visit]) -> tuple[Visit, ...]:
     return (visit,) if isinstance(visit, Visit) else tuple(visit)
-
-
-def visit_index(case: Case, visit: Visit) -> int:
-    """The position of ``visit`` in the case: the visit itself, else the first equal to it
-    (two visits alike in every field are told apart only by being the case's own objects)."""
-    for i, v in enumerate(case.visits):
-        if v is visit:
-            return i
-    return case.visits.index(visit)
 
 
 def build_claim(case: Case, program: Program, visit: Visit | Sequence[Visit],
@@ -224,33 +216,32 @@ def case_path(claim_path: str, case: Case, visit: Visit | Sequence[Visit],
     visits = _visits(visit)
     head, dot, rest = claim_path.partition(".")
     head, bracket, index = head.partition("[")
-    visit_path = f"visits[{visit_index(case, visits[0])}]"
+    at = visit_path(case, visits[0])
     if head == "insured":
         base = "patient" if case.subscriber is None else "subscriber"
     elif head == "lines":
         line = int(index.rstrip("]")) if index.rstrip("]").isdigit() else None
         known = claim is not None and line is not None and line < len(claim.lines)
         if known and claim.lines[line].visit is not None:
-            visit_path = f"visits[{claim.lines[line].visit}]"
+            at = field_path("visits", claim.lines[line].visit)
         elif line is None and len(visits) > 1:
             return "visits"
         if rest in ("date", "place_of_service"):
-            return f"{visit_path}.{rest}"
-        base = f"{visit_path}.services"
+            return field_path(at, rest)
+        base = field_path(at, "services")
         rest = _LINE_FIELDS.get(rest, rest)
         if known and claim.lines[line].service is not None:
             index = f"{claim.lines[line].service}]"
     elif head == "place_of_service":
         if claim is not None:
-            at = [v for v in visits if v.place_of_service == claim.place_of_service]
-            visit_path = f"visits[{visit_index(case, (at or visits)[0])}]"
-        return f"{visit_path}.place_of_service"
+            same = [v for v in visits if v.place_of_service == claim.place_of_service]
+            return visit_path(case, (same or visits)[0], "place_of_service")
+        return field_path(at, "place_of_service")
     elif head == "total_charge":
-        return f"{visit_path}.services" if len(visits) == 1 else "visits"
+        return field_path(at, "services") if len(visits) == 1 else "visits"
     elif head == "amount_paid":  # the sum of the visits' payments: the one that records it
         paying = [v for v in visits if v.amount_paid is not None] or visits
-        return f"visits[{visit_index(case, paying[0])}].amount_paid" if len(paying) == 1 \
-            else "visits"
+        return visit_path(case, paying[0], "amount_paid") if len(paying) == 1 else "visits"
     elif head in _FALLBACKS and not dot:
         table, name, fallback = _FALLBACKS[head]
         return f"{table}.{name}" if getattr(getattr(case, table), name) else fallback

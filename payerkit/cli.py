@@ -17,20 +17,22 @@ import traceback
 
 from . import __version__
 from .env import flag
-from .errors import CaseError, ClaimRefused, PayerKitError
-from .output import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, EXIT_PLUGIN, print_problems
+from .errors import EXIT_OK, EXIT_PLUGIN, PayerKitError
+from .formats import X12_837P
+from .formats.x12_limits import MAX_CLAIMS_PER_TRANSACTION
+from .output import print_problems
 
 
 def _date(text: str) -> dt.date:
-    from .io import FIRST_DATE, LAST_DATE
+    from .formats.x12_limits import EARLIEST_DATE, LATEST_DATE
 
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date such as 2026-03-20, got {text!r}") from None
-    if not FIRST_DATE <= day <= LAST_DATE:
-        raise argparse.ArgumentTypeError(f"expected a date from {FIRST_DATE.isoformat()} to "
-                                         f"{LAST_DATE.isoformat()}, got {day.isoformat()}")
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise argparse.ArgumentTypeError(f"expected a date from {EARLIEST_DATE.isoformat()} to "
+                                         f"{LATEST_DATE.isoformat()}, got {day.isoformat()}")
     return day
 
 
@@ -78,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "(default: the program's first format, its electronic claim)")
     claim = command("claim", "Write the claim file (refused when the scrub finds errors).",
                     visit="many")
-    claim.add_argument("--format", default="x12-837p", help="claim format id (default x12-837p)")
+    claim.add_argument("--format", default=X12_837P, help=f"claim format id (default {X12_837P})")
     claim.add_argument("-o", "--output", metavar="FILE", type=_file,
                        help="file to write (default: stdout)")
     claim.add_argument("--parents", action="store_true",
@@ -106,14 +108,16 @@ def build_parser() -> argparse.ArgumentParser:
                        "(default batch-out)")
     batch.add_argument("-j", "--jobs", type=_positive(256), metavar="N",
                        help="worker processes (default: the number of CPUs)")
-    batch.add_argument("--format", default="x12-837p",
-                       help="claim format id (default x12-837p); paper formats are written "
+    batch.add_argument("--format", default=X12_837P,
+                       help=f"claim format id (default {X12_837P}); paper formats are written "
                        "one file per case")
     batch.add_argument("--per-case", dest="per_case", action="store_true",
                        help="one 837P file per case instead of one interchange per payer")
     batch.add_argument("--claims-per-transaction", dest="per_transaction", metavar="N",
-                       type=_positive(5000), default=5000,
-                       help="claims per ST/SE transaction set (default and most: 5000)")
+                       type=_positive(MAX_CLAIMS_PER_TRANSACTION),
+                       default=MAX_CLAIMS_PER_TRANSACTION,
+                       help="claims per ST/SE transaction set (default and most: "
+                       f"{MAX_CLAIMS_PER_TRANSACTION})")
     batch.add_argument("--all-visits", dest="all_visits", action="store_true",
                        help="bill every visit of each case on one claim (default: the last)")
     batch.add_argument("--as-of", dest="as_of", type=_date, metavar="DATE",
@@ -167,24 +171,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         debug = args.debug or flag("PAYERKIT_DEBUG")
-    except CaseError as exc:
-        print_problems(exc.problems, "invalid input")
-        return EXIT_INPUT
+    except PayerKitError as exc:
+        return _report(exc, debug=False)
     try:
         from .commands import run
 
         return run(args)
-    except ClaimRefused as exc:
-        print_problems([f"{f.path or 'claim'}: {f.message}" for f in exc.findings], "claim refused")
-        return EXIT_FINDINGS
-    except CaseError as exc:
-        print_problems(exc.problems, "invalid input")
-        return EXIT_INPUT
-    except PayerKitError as exc:  # a plugin or set-up problem: our own message, no patient data
-        print_problems([str(exc)], "cannot answer")
-        if debug and exc.__cause__ is not None:
-            traceback.print_exception(exc.__cause__)
-        return EXIT_PLUGIN
+    except PayerKitError as exc:  # our own message, no patient data; the class knows its status
+        return _report(exc, debug)
     except BrokenPipeError:
         return EXIT_OK
     except KeyboardInterrupt:
@@ -196,6 +190,16 @@ def main(argv: list[str] | None = None) -> int:
         print_problems([f"internal error ({type(exc).__name__}); run again with --debug "
                         "(or PAYERKIT_DEBUG=1) to see where, and report it"], "cannot answer")
         return EXIT_PLUGIN
+
+
+def _report(exc: PayerKitError, debug: bool) -> int:
+    """Print an expected error's lines under its heading; its exit status (``exit_code``).
+    With ``--debug``, a plugin or set-up problem shows the traceback of what caused it (a
+    plugin's exception); an input error's cause may quote the input, so it never does."""
+    print_problems(exc.problem_lines(), exc.heading)
+    if debug and exc.exit_code == EXIT_PLUGIN and exc.__cause__ is not None:
+        traceback.print_exception(exc.__cause__)
+    return exc.exit_code
 
 
 if __name__ == "__main__":  # pragma: no cover

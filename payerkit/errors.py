@@ -1,14 +1,39 @@
-"""Exceptions payerkit raises on purpose. Their text never carries patient data."""
+"""Exceptions payerkit raises on purpose, each with the ``payerkit`` command's exit status.
+
+Their text never carries patient data. The command prints an error's
+:meth:`~PayerKitError.problem_lines` under its :attr:`~PayerKitError.heading` and exits
+with its :attr:`~PayerKitError.exit_code` (docs/cli.md): a new error says its own status,
+and the command needs no change.
+"""
 
 from __future__ import annotations
+
+import errno
+
+#: The command's exit statuses: done; the scrub found errors; bad input; a plugin or set-up
+#: problem (an interrupt too). Never any other.
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_PLUGIN = 0, 1, 2, 3
 
 
 class PayerKitError(Exception):
     """Base class: an expected failure the CLI reports without a traceback."""
 
+    #: The ``payerkit`` command's exit status: a plugin or set-up problem unless a
+    #: subclass says otherwise.
+    exit_code = EXIT_PLUGIN
+    #: What the command prints above the problem lines.
+    heading = "cannot answer"
+
+    def problem_lines(self) -> list[str]:
+        """What the command prints, one line each."""
+        return [str(self)]
+
 
 class CaseError(PayerKitError):
     """A case file is unreadable or invalid; ``problems`` lists ``path: what was expected``."""
+
+    exit_code = EXIT_INPUT
+    heading = "invalid input"
 
     def __init__(self, problems: list[str]):
         self.problems = list(problems)
@@ -16,6 +41,9 @@ class CaseError(PayerKitError):
 
     def __reduce__(self):  # pickled whole (a worker process, a Dask task), not as its text
         return CaseError, (self.problems,)
+
+    def problem_lines(self) -> list[str]:
+        return self.problems
 
 
 class PluginError(PayerKitError):
@@ -35,12 +63,18 @@ class UnknownProgram(CaseError):
 class ClaimRefused(PayerKitError):
     """The scrub found errors, so no claim was written; ``findings`` says why."""
 
+    exit_code = EXIT_FINDINGS
+    heading = "claim refused"
+
     def __init__(self, findings):
         self.findings = tuple(findings)
         super().__init__(f"claim refused: {len(self.findings)} error(s) found by scrub")
 
     def __reduce__(self):
         return ClaimRefused, (self.findings,)
+
+    def problem_lines(self) -> list[str]:
+        return [f"{f.path or 'claim'}: {f.message}" for f in self.findings]
 
 
 class FormatError(PayerKitError, ValueError):
@@ -54,3 +88,45 @@ class FormatError(PayerKitError, ValueError):
 
     def __reduce__(self):
         return FormatError, (self.field, self.problem)
+
+
+class OutputError(PayerKitError):
+    """A file cannot be written there: the message names the path and what to do. Nothing
+    was written (the CLI's exit status 3). Raised by :mod:`payerkit.files`."""
+
+
+class CounterError(PayerKitError):
+    """The control-number counter cannot be used; the message names the path and the fix.
+    The counter is left as it was, and no number was issued (:mod:`payerkit.formats.control`)."""
+
+
+class ControlBlockExhausted(CounterError):
+    """A :meth:`~payerkit.formats.control.ControlNumberSource.from_numbers` source has handed
+    out every number of its block; the message names the block and the fix."""
+
+
+# -- Reading a file: OSErrors the reader turns into its own error (a CaseError, a CounterError)
+
+class NotRegularFile(OSError):
+    """:func:`payerkit.files.read_regular` will not read it: a FIFO, a device, a socket or a
+    folder. ``kind`` says which (``a FIFO (named pipe)``), and ``strerror``
+    ``it is a FIFO (named pipe), not a regular file``."""
+
+    def __init__(self, kind: str):
+        super().__init__(errno.EINVAL, f"it is {kind}, not a regular file")
+        self.kind = kind
+
+    def __reduce__(self):
+        return NotRegularFile, (self.kind,)
+
+
+class FileTooLarge(OSError):
+    """:func:`payerkit.files.read_regular` will not read it: it holds more than the reader's
+    ``limit`` of bytes."""
+
+    def __init__(self, limit: int):
+        super().__init__(errno.EFBIG, f"it is larger than {limit} bytes")
+        self.limit = limit
+
+    def __reduce__(self):
+        return FileTooLarge, (self.limit,)

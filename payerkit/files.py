@@ -68,7 +68,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import PayerKitError
+from .errors import FileTooLarge, NotRegularFile, OutputError
 
 try:
     import fcntl
@@ -89,11 +89,6 @@ _SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP
                  if hasattr(signal, name))
 
 
-class OutputError(PayerKitError):
-    """A file cannot be written there: the message names the path and what to do. Nothing
-    was written (the CLI's exit status 3)."""
-
-
 def show(path: str | os.PathLike) -> str:
     """A path for a message: quoted, with any control character escaped."""
     return repr(os.fspath(path))
@@ -111,22 +106,6 @@ def file_kind(mode: int) -> str:
 # ---------------------------------------------------------------------------
 
 
-class NotRegularFile(OSError):
-    """:func:`read_regular` will not read it: a FIFO, a device, a socket or a folder.
-    ``strerror`` says which (``it is a FIFO (named pipe), not a regular file``)."""
-
-    def __init__(self, mode: int):
-        super().__init__(errno.EINVAL, f"it is {file_kind(mode)}, not a regular file")
-
-
-class FileTooLarge(OSError):
-    """:func:`read_regular` will not read it: it holds more than the reader's limit."""
-
-    def __init__(self, limit: int):
-        super().__init__(errno.EFBIG, f"it is larger than {limit} bytes")
-        self.limit = limit
-
-
 def open_regular(path: str | os.PathLike):
     """``path`` opened for reading in binary if it is a regular file (links followed), else
     :class:`NotRegularFile`. A FIFO, a device (``/dev/zero``, ``/dev/urandom``, a terminal), a
@@ -135,14 +114,14 @@ def open_regular(path: str | os.PathLike):
     in case it was replaced in between. The open's own errors are raised as they are."""
     mode = os.stat(path).st_mode
     if not stat.S_ISREG(mode):
-        raise NotRegularFile(mode)
+        raise NotRegularFile(file_kind(mode))
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) |
                  getattr(os, "O_BINARY", 0))
     handle = os.fdopen(fd, "rb")
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         handle.close()
-        raise NotRegularFile(mode)
+        raise NotRegularFile(file_kind(mode))
     return handle
 
 

@@ -39,7 +39,9 @@ from cattrs.errors import ForbiddenExtraKeysError
 from cattrs.gen import make_dict_structure_fn, mapping_structure_factory, override
 
 from .errors import CaseError
+from .formats.x12_limits import EARLIEST_DATE, LATEST_DATE, MAX_DIAGNOSES, MAX_LINES
 from .model import Case, Episode, FeeRates, Service, Visit
+from .paths import facts_path, field_path
 from .rules.fees import parse_fee_rows
 from .rules.money import MAX_CHARGE, MAX_UNITS, parse_written_amount
 
@@ -54,16 +56,13 @@ MAX_DEPTH = 32
 MAX_INT = 999_999_999
 #: Characters of a number as written, before it is read (a number this long is refused by line).
 MAX_NUMBER_CHARS = 100
-#: Every date: services, onset, notice, prescription, authorization, ``as_of``, birth dates.
-FIRST_DATE = dt.date(1900, 1, 1)
-LAST_DATE = dt.date(2099, 12, 31)
+#: Every date (services, onset, notice, prescription, authorization, ``as_of``, birth dates)
+#: is one a claim can carry: from ``EARLIEST_DATE`` to ``LATEST_DATE`` (``x12_limits``).
 #: Minutes of one service (a day).
 MAX_MINUTES = 24 * 60
-#: Visits in one file (one a day for a year), services per visit (the 837P's 50 service
-#: lines) and diagnoses per episode (the 837P's 12 HI codes).
+#: Visits in one file (one a day for a year); services per visit and diagnoses per episode
+#: are what one claim carries (``x12_limits``: the 837P's 50 service lines, its 12 HI codes).
 MAX_VISITS = 366
-MAX_SERVICES = 50
-MAX_DIAGNOSES = 12
 #: Any other list (networks, modifiers, diagnosis pointers).
 MAX_ITEMS = 100
 #: A count of visits given as a number (visits_used_elsewhere, prescription and
@@ -179,9 +178,9 @@ def _date(value: Any, _type) -> dt.date:
             pass
     if day is None:
         raise ValueError(f"expected a date such as 2026-03-20, got {_show(value)}")
-    if not FIRST_DATE <= day <= LAST_DATE:
-        raise ValueError(f"expected a date from {FIRST_DATE.isoformat()} to "
-                         f"{LAST_DATE.isoformat()}, got {day.isoformat()}")
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValueError(f"expected a date from {EARLIEST_DATE.isoformat()} to "
+                         f"{LATEST_DATE.isoformat()}, got {day.isoformat()}")
     return day
 
 
@@ -197,7 +196,7 @@ def _charge(value: Any, _type) -> Decimal | None:
 
 
 #: The most a visit's ``amount_paid`` may be: what its services can be charged at most.
-MAX_PAID = MAX_CHARGE * MAX_SERVICES
+MAX_PAID = MAX_CHARGE * MAX_LINES
 
 
 def _paid(value: Any, _type) -> Decimal | None:
@@ -250,7 +249,7 @@ def _table(cls, conv: cattrs.Converter):
                                                              MAX_VISITS, "visits"))
     elif cls is Visit:
         overrides["services"] = override(struct_hook=_sequence(conv, tuple[Service, ...],
-                                                               MAX_SERVICES, "services"))
+                                                               MAX_LINES, "services"))
         overrides["amount_paid"] = override(struct_hook=_paid)
     elif cls is Episode:
         overrides["diagnoses"] = override(struct_hook=_sequence(conv, tuple[str, ...],
@@ -455,12 +454,12 @@ def check_case(case: Case) -> list[str]:
         problems.append("visits: expected at least one visit")
     for i, (a, b) in enumerate(zip(case.visits, case.visits[1:], strict=False), start=1):
         if b.date < a.date:
-            problems.append(f"visits[{i}].date: expected visits in date order")
+            problems.append(f"{field_path('visits', i, 'date')}: expected visits in date order")
     for i, visit in enumerate(case.visits):
         if not visit.services:
-            problems.append(f"visits[{i}].services: expected at least one service")
+            problems.append(f"{field_path('visits', i, 'services')}: expected at least one service")
         for j, service in enumerate(visit.services):
-            where = f"visits[{i}].services[{j}]"
+            where = field_path("visits", i, "services", j)
             if service.minutes is not None and not 0 <= service.minutes <= MAX_MINUTES:
                 problems.append(f"{where}.minutes: expected a number of minutes from 0 to "
                                 f"{MAX_MINUTES}")
@@ -480,7 +479,7 @@ def check_case(case: Case) -> list[str]:
             problems.append(f"{where}: expected a number of visits from 0 to {MAX_VISIT_COUNT}")
     for key, table in case.facts.items():
         if not isinstance(table, dict):
-            problems.append(f"facts.{_key(key)}: expected a table of the program's facts")
+            problems.append(f"{facts_path(_key(key))}: expected a table of the program's facts")
     return problems
 
 

@@ -49,6 +49,7 @@ from attrs import frozen
 from .claims import build_claim, case_path, visit_index
 from .errors import CaseError, ClaimRefused, FormatError, PayerKitError, PluginError, UnknownProgram
 from .fingerprint import fingerprint, first_change
+from .formats import X12_837P
 from .formats.options import WriteOptions
 from .manager import (
     PluginLoadWarning,
@@ -89,6 +90,7 @@ from .model import (
 from .model.evaluation import Evaluation
 from .model.outcome import Outcome, caution, settle, status_of
 from .model.program import FUNDINGS
+from .paths import facts_path
 from .rules.deadlines import late_findings
 from .rules.fees import FeeSchedule
 from .rules.money import line_amount
@@ -454,12 +456,12 @@ class PayerKit:
             return None
         others = [key for key in case.facts if key != program.id]
         if others:
-            raise CaseError([f"facts.{key}: this case is for {program.id!r}; only "
-                             f"[facts.{program.id}] is read" for key in others])
+            raise CaseError([f"{facts_path(key)}: this case is for {program.id!r}; only "
+                             f"[{facts_path(program)}] is read" for key in others])
         raw = dict(case.facts.get(program.id) or {})
         if program.facts is None:
             if raw:
-                raise CaseError([f"facts.{program.id}: {program.id} has no program facts"])
+                raise CaseError([f"{facts_path(program)}: {program.id} has no program facts"])
             return None
         for name, path in program.fact_aliases.items():
             if name not in raw:
@@ -468,7 +470,7 @@ class PayerKit:
                     raw[name] = value
         from .io import structure_facts  # the case reader's converter, for the facts' types
 
-        return structure_facts(raw, program.facts, f"facts.{program.id}")
+        return structure_facts(raw, program.facts, facts_path(program))
 
     @staticmethod
     def _visits(case: Case, visit) -> tuple[Visit, ...]:
@@ -801,7 +803,7 @@ class PayerKit:
         return evaluation
 
     @_case_unchanged
-    def claim(self, case: Case, format: str = "x12-837p", visit: object = None,
+    def claim(self, case: Case, format: str = X12_837P, visit: object = None,
               options: WriteOptions | None = None, as_of: dt.date | None = None, *,
               evaluation: Evaluation | None = None) -> bytes:
         """The claim file's bytes; raises :class:`ClaimRefused` when the scrub finds errors.

@@ -1,4 +1,4 @@
-"""What the ``payerkit`` command prints: exit codes, the documented JSON shapes, the text renderings.
+"""What the ``payerkit`` command prints: the documented JSON shapes, the text renderings.
 
 The JSON shapes (``docs/cli.md``) are a public contract. Used by :mod:`payerkit.cli` and
 :mod:`payerkit.commands`; imports neither.
@@ -6,7 +6,8 @@ The JSON shapes (``docs/cli.md``) are a public contract. Used by :mod:`payerkit.
 Exit status: 0 done; 1 the scrub found errors (``scrub``, ``claim``); 2 bad
 input (a case file, an option, an unknown program), one line per problem
 naming the field; 3 a plugin or set-up problem (a conflict, a failed plugin in
-strict mode, a damaged control-number counter).
+strict mode, a damaged control-number counter). The codes are :mod:`payerkit.errors`'s,
+where each error carries its own (``exit_code``).
 """
 
 from __future__ import annotations
@@ -14,10 +15,8 @@ from __future__ import annotations
 import json
 import sys
 
+from .errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, EXIT_PLUGIN  # noqa: F401 (the command's)
 from .rules.money import format_money
-
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_PLUGIN = 0, 1, 2, 3
-
 
 # ---------------------------------------------------------------------------
 # Printing.

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from ..hookspecs import hookimpl
 from ..model import ClaimFormat
+from . import CMS_1500, CMS_1500_RED, NF_3, SUPERBILL, SUPERBILL_HTML, X12_837P
 
 
 def _lazy(target: str) -> Callable:
@@ -32,26 +33,25 @@ def _format(id_: str, name: str, suffix: str, media_type: str, write: str,
 
 PDF = "application/pdf"
 FORMATS = (
-    _format("x12-837p", "ANSI X12 837 Professional 5010 (005010X222A1)", ".837",
+    _format(X12_837P, "ANSI X12 837 Professional 5010 (005010X222A1)", ".837",
             "application/EDI-X12", "x12_837p:write_837p", "x12_837p:check_837p"),
     # one mapping of boxes (cms1500) checks both CMS-1500 formats
-    _format("cms-1500", "CMS-1500 (02/12) claim form, drawn and filled (PDF)", ".pdf", PDF,
+    _format(CMS_1500, "CMS-1500 (02/12) claim form, drawn and filled (PDF)", ".pdf", PDF,
             "cms1500_pdf:write_cms1500", "cms1500:check_cms1500"),
-    _format("cms-1500-red", "CMS-1500 (02/12) data for the pre-printed red form (PDF)", ".pdf",
+    _format(CMS_1500_RED, "CMS-1500 (02/12) data for the pre-printed red form (PDF)", ".pdf",
             PDF, "cms1500_red:write_cms1500_red", "cms1500:check_cms1500"),
-    _format("nf-3", "NYS form NF-3, Verification of Treatment (PDF)", ".pdf", PDF,
+    _format(NF_3, "NYS form NF-3, Verification of Treatment (PDF)", ".pdf", PDF,
             "nf3:write_nf3", "nf3:check_nf3"),
-    _format("superbill", "Superbill, statement for reimbursement (PDF)", ".pdf", PDF,
+    _format(SUPERBILL, "Superbill, statement for reimbursement (PDF)", ".pdf", PDF,
             "superbill:write_superbill", "superbill:check_superbill"),
-    _format("superbill-html", "Superbill, statement for reimbursement (HTML)", ".html",
+    _format(SUPERBILL_HTML, "Superbill, statement for reimbursement (HTML)", ".html",
             "text/html", "superbill:write_superbill_html", "superbill:check_superbill_html"),
 )
 
 
 #: How a claim file's name ends, by format (``ny-covered.nf-3.pdf``): the demo's and the batch's.
-FILE_ENDINGS = {"x12-837p": ".837", "cms-1500": ".cms-1500.pdf",
-                "cms-1500-red": ".cms-1500-red.pdf", "nf-3": ".nf-3.pdf",
-                "superbill": ".superbill.pdf", "superbill-html": ".superbill.html"}
+FILE_ENDINGS = {X12_837P: ".837", CMS_1500: ".cms-1500.pdf", CMS_1500_RED: ".cms-1500-red.pdf",
+                NF_3: ".nf-3.pdf", SUPERBILL: ".superbill.pdf", SUPERBILL_HTML: ".superbill.html"}
 
 
 def file_ending(format_id: str) -> str:

@@ -86,8 +86,8 @@ from attrs import field, frozen
 from ..errors import FormatError
 from ..model.case import Address, Person, Practitioner
 from ..model.claim import Claim, ClaimLine
-from .x12 import clean, identifier_problem
-from .x12_limits import EARLIEST_DATE, LATEST_DATE
+from .x12 import ASCII_UPPER, clean, identifier_problem
+from .x12_limits import DIAGNOSIS_LETTERS, EARLIEST_DATE, LATEST_DATE
 
 # ---------------------------------------------------------------------------------- the grid
 
@@ -244,7 +244,7 @@ def _fields() -> list[Field]:
         Field("19", "19", 36, 1, 48),
         Field("21.ind", "21", 37, 42, 1),
         *[Field(f"21.{letter}", "21", 38 + i // 4, 3 + 13 * (i % 4), 7)
-          for i, letter in enumerate("ABCDEFGHIJKL")],
+          for i, letter in enumerate(DIAGNOSIS_LETTERS)],
         Field("22.code", "22", 38, 50, 1), Field("22.ref", "22", 38, 62, 17),
         Field("23", "23", 40, 50, 28),
         Field("25", "25", 56, 1, 15), Field("26", "26", 56, 23, 14),
@@ -308,7 +308,6 @@ class _Problems:
             self.found.append((field_, problem))
 
 
-_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _DROPPED = re.compile(r"['\".]")
 _NAME_OTHER = re.compile(r"[^A-Z0-9 \-]")
 _ORG_OTHER = re.compile(r"[^A-Z0-9 \-&]")
@@ -393,7 +392,7 @@ class _Mapper:
         if problem is not None:
             self.refuse(field_, problem)
             return None
-        text = value.translate(_UPPER)
+        text = value.translate(ASCII_UPPER)
         limit = width or FIELDS[key].width
         if len(text) > limit:
             self.refuse(field_, f"{what} holds {limit} characters on the CMS-1500; this one is "
@@ -459,7 +458,7 @@ class _Mapper:
         if not value or len(value) != 2 or identifier_problem(value) or not value.isalpha():
             self.refuse(field_, "must be a 2-letter state code")
             return None
-        return value.translate(_UPPER)
+        return value.translate(ASCII_UPPER)
 
     def zip_code(self, address: Address, field_: str) -> str | None:
         digits = (address.zip or "").replace("-", "").replace(" ", "")
@@ -675,7 +674,7 @@ class _Mapper:
         if not 1 <= len(codes) <= 12:
             self.refuse("diagnoses", "a claim carries 1 to 12 diagnosis codes (box 21, A-L)")
         self.put("21.ind", "0")
-        for i, (letter, code) in enumerate(zip("ABCDEFGHIJKL", codes, strict=False)):
+        for i, (letter, code) in enumerate(zip(DIAGNOSIS_LETTERS, codes, strict=False)):
             text = code.replace(".", "")
             problem = identifier_problem(text) if text else "not a diagnosis code"
             if problem is not None or " " in text:
@@ -684,7 +683,7 @@ class _Mapper:
                 self.refuse(f"diagnoses[{i}]", "box 21 holds 7 characters per code (an ICD-10-CM "
                             "code without its decimal point)")
             else:
-                self.put(f"21.{letter}", text.translate(_UPPER))
+                self.put(f"21.{letter}", text.translate(ASCII_UPPER))
 
     def resubmission(self) -> None:
         """Item 22: only on a replacement (7) or void (8), with the payer's claim number."""
@@ -760,7 +759,7 @@ class _Mapper:
                         f"claim.claim_id of at most {width} letters and digits, or leave it out "
                         "for payerkit's own (14)")
             return
-        self.put("26", account.translate(_UPPER))
+        self.put("26", account.translate(ASCII_UPPER))
 
     def location(self, who, field_: str, box: str) -> None:
         """Items 32 and 33: name; street; city, state and ZIP on one line (no comma). A
@@ -836,7 +835,7 @@ class _Mapper:
         elif not all(isinstance(p, int) and 1 <= p <= min(n_diagnoses, 12) for p in pointers):
             self.refuse(f"{field_}.pointers", f"each must be 1 to {n_diagnoses}")
         else:
-            self.put(f"{prefix}.e", "".join("ABCDEFGHIJKL"[p - 1] for p in pointers))
+            self.put(f"{prefix}.e", "".join(DIAGNOSIS_LETTERS[p - 1] for p in pointers))
         self.money(line.charge, f"{field_}.charge", f"{prefix}.f", "box 24F")
         units = line.units
         if not (isinstance(units, int) and not isinstance(units, bool) and units > 0):

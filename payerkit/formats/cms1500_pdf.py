@@ -41,6 +41,7 @@ from .cms1500 import (
     signing_date,
 )
 from .fonts import MONO, SANS, SANS_BOLD, register
+from .x12_limits import DIAGNOSIS_LETTERS
 
 RED = Color(0.78, 0.10, 0.14)
 TINT = Color(0.99, 0.88, 0.88)
@@ -269,7 +270,7 @@ def _draw_form(c: Canvas, page: Page) -> None:
         if key in _BOX_LABELS:
             _text(c, col + 1.35, line, D, _BOX_LABELS[key], 5)
     c.rect(X(44.7), Y(22, 11.3), X(47.3) - X(44.7), 10.3, stroke=1, fill=0)
-    for i, letter in enumerate("ABCDEFGHIJKL"):
+    for i, letter in enumerate(DIAGNOSIS_LETTERS):
         line, col = 38 + i // 4, 3 + 13 * (i % 4)
         _text(c, col - 1.7, line, D, f"{letter}.", 5.6)
         c.line(X(col - 0.1), Y(line, 11.2), X(col + 7.3), Y(line, 11.2))

@@ -69,14 +69,21 @@ import threading
 import weakref
 from pathlib import Path
 
-from ..errors import PayerKitError
-from ..files import FileTooLarge, NotRegularFile, OutputError, read_regular, show, write_atomic
+from ..errors import (
+    ControlBlockExhausted,
+    CounterError,
+    FileTooLarge,
+    NotRegularFile,
+    OutputError,
+)
+from ..files import read_regular, show, write_atomic
 from .options import ControlNumbers
+from .x12_limits import MAX_CONTROL
 
 COUNTER_FILE = "x12-control-number"
 LOCK_FILE = "x12-control-number.lock"
 #: Numbers run 1 .. LAST, then wrap to 1 (ISA13 has 9 digits: 999,999,999 is the X12 limit).
-LAST = 999_999_999
+LAST = MAX_CONTROL
 #: The most numbers one reservation may take (a thousandth of the X12 range).
 MAX_BLOCK = 1_000_000
 #: A :class:`ControlNumberSource` reserves at most this many numbers at a time by default.
@@ -94,16 +101,6 @@ try:
 except ImportError:  # Windows
     fcntl = None
     import msvcrt
-
-
-class CounterError(PayerKitError):
-    """The control-number counter cannot be used; the message names the path and the fix.
-    The counter is left as it was, and no number was issued."""
-
-
-class ControlBlockExhausted(CounterError):
-    """A :meth:`ControlNumberSource.from_numbers` source has handed out every number of
-    its block; the message names the block and the fix."""
 
 
 def resolve_data_dir(path: Path | None = None) -> Path:

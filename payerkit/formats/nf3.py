@@ -75,7 +75,7 @@ from .fonts import SANS, SANS_BOLD, register, wrap
 from .fonts import width as text_width
 from .options import WriteOptions
 from .x12 import transliterate
-from .x12_limits import MAX_MODIFIERS
+from .x12_limits import DIAGNOSIS_LETTERS, MAX_DIAGNOSES, MAX_MODIFIERS
 
 # ---------------------------------------------------------------------------------------------
 # Paper primitives (shared with the superbill): drawing operations, text in the characters
@@ -443,7 +443,7 @@ LEAD = 9.6  # value line spacing
 BAR = 11.0  # section bar height
 ROW = 12.0  # service line height
 #: Where check() dates the bill: the date is not checked, only printed.
-_CHECK_DAY = dt.date(2000, 1, 1)
+CHECK_DAY = dt.date(2000, 1, 1)
 
 #: The report of services: (caption, width in points, right-aligned).
 COLUMNS = (
@@ -516,7 +516,7 @@ def check_nf3(claim: Claim) -> list[tuple[str, str]]:
     """Every problem that would stop :func:`write_nf3`, as ``[(claim field, problem)]``: the
     same layout, not drawn, going on past each problem."""
     sheet = Sheet(FORM, dry_run=True)
-    _layout(claim, _CHECK_DAY, sheet)
+    _layout(claim, CHECK_DAY, sheet)
     return sheet.found()
 
 
@@ -706,12 +706,13 @@ def _diagnoses(page: list[Op], y: float, claim: Claim, sheet: Sheet) -> float:
     lines = []
     if not claim.diagnoses:
         sheet.refuse("diagnoses", "required: the NF-3 has no blank diagnosis box")
-    if len(claim.diagnoses) > 12:
-        sheet.refuse("diagnoses", "at most 12 diagnoses (A-L) on one claim")
-    for i, code in enumerate(claim.diagnoses[:12]):
+    if len(claim.diagnoses) > MAX_DIAGNOSES:
+        sheet.refuse("diagnoses", f"at most {MAX_DIAGNOSES} diagnoses "
+                     f"(A-{DIAGNOSIS_LETTERS[-1]}) on one claim")
+    for i, code in enumerate(claim.diagnoses[:MAX_DIAGNOSES]):
         code = sheet.identifier(f"diagnoses[{i}]", code, 60, box="diagnosis code")
         description = abbreviate(icd_description(code), WIDTH - 2 * PAD - 76, REGULAR, 7.5)
-        lines.append((LETTERS[i], code, description or NA))
+        lines.append((DIAGNOSIS_LETTERS[i], code, description or NA))
     height = 6.2 + max(1, len(lines)) * 9.0 + 3.6
     page.append(Rect(LEFT, y, WIDTH, height))
     page.append(Text(LEFT + PAD, y + 6.2, "DIAGNOSIS AND CONCURRENT CONDITIONS (ICD-10-CM CODES, "
@@ -753,7 +754,6 @@ class _ServiceRow:
     printed: str  # the charge as printed
 
 
-LETTERS = "ABCDEFGHIJKL"
 
 
 def _service_rows(claim: Claim, sheet: Sheet) -> list[_ServiceRow]:
@@ -777,7 +777,7 @@ def _service_rows(claim: Claim, sheet: Sheet) -> list[_ServiceRow]:
                          "column; a value is never cut")
         if any(p < 1 or p > diagnoses for p in line.pointers):
             sheet.refuse(f"{name}.pointers", "points past the last diagnosis")
-        pointers = ",".join(LETTERS[p - 1] for p in line.pointers if 1 <= p <= diagnoses) or NA
+        pointers = ",".join(DIAGNOSIS_LETTERS[p - 1] for p in line.pointers if 1 <= p <= diagnoses) or NA
         units = f"{line.units} unit" + ("s" if line.units != 1 else "")
         cells = (us_date(line.date), _place(claim, line, i, sheet),
                  f"{service_description(line.code)}, {units}", pointers, treatment)

@@ -53,6 +53,7 @@ from .fonts import width as text_width
 from .fonts import wrap
 from .nf3 import (
     BOLD,
+    CHECK_DAY,
     NA,
     PAGE_HEIGHT,
     PAGE_WIDTH,
@@ -74,12 +75,10 @@ from .nf3 import (
     us_date,
 )
 from .options import WriteOptions
-from .x12_limits import MAX_MODIFIERS
+from .x12_limits import DIAGNOSIS_LETTERS, MAX_DIAGNOSES, MAX_MODIFIERS
 
 FORM = "superbill"
-LETTERS = "ABCDEFGHIJKL"
 RELATIONS = {"self": "Self", "spouse": "Spouse", "child": "Child", "other": "Other"}
-_CHECK_DAY = dt.date(2000, 1, 1)
 
 
 @frozen
@@ -213,12 +212,13 @@ def statement(claim: Claim, day: dt.date, sheet: Sheet, *, pdf: bool = False) ->
 
     if not claim.diagnoses:
         sheet.refuse("diagnoses", "required: a superbill states the diagnoses")
-    if len(claim.diagnoses) > 12:
-        sheet.refuse("diagnoses", "at most 12 diagnoses (A-L) on one claim")
+    if len(claim.diagnoses) > MAX_DIAGNOSES:
+        sheet.refuse("diagnoses", f"at most {MAX_DIAGNOSES} diagnoses "
+                     f"(A-{DIAGNOSIS_LETTERS[-1]}) on one claim")
     diagnoses = []
-    for i, code in enumerate(claim.diagnoses[:12]):
+    for i, code in enumerate(claim.diagnoses[:MAX_DIAGNOSES]):
         printed = _id(sheet, f"diagnoses[{i}]", code, "diagnosis code")
-        diagnoses.append((LETTERS[i], printed, sheet.clean("", icd_description(code),
+        diagnoses.append((DIAGNOSIS_LETTERS[i], printed, sheet.clean("", icd_description(code),
                                                            box="description") or NA))
     lines = _service_lines(claim, sheet)
     total = sheet.money("total_charge", claim.total_charge)
@@ -301,7 +301,7 @@ def _service_lines(claim: Claim, sheet: Sheet) -> list[ServiceLine]:
             description=service_description(line.code),
             minutes=str(minutes) if minutes is not None else NA,
             units=str(line.units),
-            diagnoses=",".join(LETTERS[p - 1] for p in line.pointers if 1 <= p <= diagnoses)
+            diagnoses=",".join(DIAGNOSIS_LETTERS[p - 1] for p in line.pointers if 1 <= p <= diagnoses)
             or NA,
             charge=sheet.money(f"{name}.charge", line.charge),
         ))
@@ -355,7 +355,7 @@ def write_superbill(claim: Claim, options: WriteOptions) -> bytes:
 def check_superbill(claim: Claim) -> list[tuple[str, str]]:
     """Every problem that would stop :func:`write_superbill`, as ``[(claim field, problem)]``."""
     sheet = Sheet(FORM, dry_run=True)
-    _layout(statement(claim, _CHECK_DAY, sheet, pdf=True), sheet)
+    _layout(statement(claim, CHECK_DAY, sheet, pdf=True), sheet)
     return sheet.found()
 
 
@@ -725,7 +725,7 @@ def write_superbill_html(claim: Claim, options: WriteOptions) -> bytes:
 def check_superbill_html(claim: Claim) -> list[tuple[str, str]]:
     """Every problem that would stop :func:`write_superbill_html` (no widths: HTML wraps)."""
     sheet = Sheet(FORM, dry_run=True)
-    statement(claim, _CHECK_DAY, sheet)
+    statement(claim, CHECK_DAY, sheet)
     return sheet.found()
 
 

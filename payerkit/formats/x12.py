@@ -65,7 +65,7 @@ WRITABLE_IDENTIFIER = re.compile(
 )
 # anyascii renders an emoji as its short name (":heart:"): not part of a name.
 _EMOJI_NAME = re.compile(r":[a-z0-9_+\-]+:(?::[a-z0-9_+\-]+:)*")
-_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 def identifier_problem(value: str) -> str | None:
@@ -94,7 +94,7 @@ def identifier(value: str) -> str:
     problem = identifier_problem(value)
     if problem is not None:
         raise ValueError(problem)
-    return value.translate(_ASCII_UPPER)
+    return value.translate(ASCII_UPPER)
 
 
 @lru_cache(maxsize=4096)

@@ -63,6 +63,7 @@ from .x12_limits import (
     LATEST_DATE,
     MAX_AMOUNT_CHARS,
     MAX_CLAIMS_PER_TRANSACTION,
+    MAX_CONTROL,
     MAX_DIAGNOSES,
     MAX_LINES,
     MAX_MODIFIERS,
@@ -73,7 +74,6 @@ from .x12_limits import (
 )
 
 VERSION = "005010X222A1"
-MAX_CONTROL = 999_999_999
 
 #: PAT01: the patient's relationship to the insured; ``20`` employee: the injured worker of
 #: a workers' compensation claim, whose insured is the employer.

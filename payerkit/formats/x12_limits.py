@@ -44,6 +44,10 @@ MAX_DIAGNOSES = 12   # HI01-HI12
 MAX_POINTERS = 4     # SV107-1..4
 MAX_MODIFIERS = 4    # SV101-3..6
 MAX_LINES = 50       # 2400 loop repeat
+#: The paper forms letter the diagnoses A to L (CMS-1500 item 21, the NF-3, the superbill).
+DIAGNOSIS_LETTERS = "ABCDEFGHIJKL"
+#: ISA13, GS06 and ST02 control numbers: at most 9 digits, from 1.
+MAX_CONTROL = 999_999_999
 #: Claims (CLM segments) in one transaction set, ST to SE: 5000, the limit the 837P TR3
 #: (005010X222A1) sets for a transaction set, as billing systems apply it (e.g. NextGen
 #: Enterprise PM, "Common options for the 5010 format": "the CLM segment limit per

@@ -13,6 +13,8 @@ from typing import Literal
 
 from attrs import field, frozen
 
+from .program import Funding
+
 Sex = Literal["F", "M", "U"]
 TaxIdType = Literal["ein", "ssn"]
 Relationship = Literal["spouse", "child", "other"]
@@ -20,10 +22,6 @@ EpisodeKind = Literal["auto_accident", "work_injury", "other_accident", "illness
 InjuredPerson = Literal["named_insured", "relative", "other"]
 Vehicle = Literal["insured", "other"]
 Usage = Literal["T", "P"]
-#: How the plan is funded (``payerkit.model.program.FUNDINGS``): state insurance law governs
-#: fully insured plans only; self-funded (ERISA) plans and Medicare Advantage plans (federal,
-#: 42 CFR Part 422) are outside state mandates.
-Funding = Literal["fully_insured", "self_funded", "medicare_advantage"]
 ReleaseOfInformation = Literal["Y", "I"]
 #: What a claim is: a first bill, a corrected one that replaces a claim the payer has, or
 #: the cancellation of one (X12 CLM05-3 ``1``/``7``/``8``, CMS-1500 box 22).

@@ -25,7 +25,7 @@ within those bounds.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal
+from typing import Literal, get_args
 
 import attrs
 from attrs import frozen
@@ -40,7 +40,7 @@ PRIOR_AUTHORIZATION_REQUIRED = "PRIOR-AUTHORIZATION-REQUIRED"
 PROVIDER_CATEGORY_EXCLUDED = "PROVIDER-CATEGORY-EXCLUDED"
 
 Effect = Literal["not_covered", "requirement", "caution", "note"]
-EFFECTS = ("not_covered", "requirement", "caution", "note")
+EFFECTS: tuple[Effect, ...] = get_args(Effect)
 _DEFAULT_SEVERITY: dict[str, Severity | None] = {
     "not_covered": "error", "requirement": "error", "caution": "warning", "note": None,
 }
@@ -130,5 +130,5 @@ def status_of(outcomes: Iterable[Outcome]) -> str:
 
 
 __all__ = ["EFFECTS", "Effect", "Outcome", "PRIOR_AUTHORIZATION_REQUIRED",
-           "PROVIDER_CATEGORY_EXCLUDED", "caution", "not_covered", "note", "requirement",
-           "settle", "status_of"]
+           "PROVIDER_CATEGORY_EXCLUDED", "UNCONFIRMED_SUFFIX", "caution", "not_covered", "note",
+           "requirement", "settle", "status_of"]

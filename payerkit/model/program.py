@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import Literal
+from typing import Literal, get_args
 
 from attrs import field, frozen, validators
 
+from ..formats import X12_837P
 from .results import Citation
 
 LineOfBusiness = Literal["commercial", "auto", "workers_comp"]
 #: How a plan is funded: state insurance law governs fully insured plans; self-funded (ERISA)
 #: plans and Medicare Advantage plans (federal: 42 CFR Part 422) are outside state mandates.
 Funding = Literal["fully_insured", "self_funded", "medicare_advantage"]
-LINES_OF_BUSINESS = ("commercial", "auto", "workers_comp")
-FUNDINGS = ("fully_insured", "self_funded", "medicare_advantage")
+LINES_OF_BUSINESS: tuple[LineOfBusiness, ...] = get_args(LineOfBusiness)
+FUNDINGS: tuple[Funding, ...] = get_args(Funding)
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 #: X12 claim filing indicator (SBR09) by line of business.
@@ -66,7 +67,7 @@ class Program:
     name: str
     line_of_business: LineOfBusiness
     states: tuple[str, ...] = field(converter=_tuple)
-    claim_formats: tuple[str, ...] = field(default=("x12-837p",), converter=_tuple)
+    claim_formats: tuple[str, ...] = field(default=(X12_837P,), converter=_tuple)
     sources: tuple[Citation, ...] = field(default=(), converter=_tuple)
     payer_id: str | None = None
     filing_indicator: str | None = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, get_args
 
 from attrs import field, frozen, validators
 
@@ -17,7 +17,7 @@ from ..rules.money import total
 
 Confidence = Literal["high", "medium", "low", "sample", "rule", "practice"]
 #: Every confidence grade a citation may carry (validated: a typo is an error).
-CONFIDENCES = ("high", "medium", "low", "sample", "rule", "practice")
+CONFIDENCES: tuple[Confidence, ...] = get_args(Confidence)
 #: Grades that confirm a rule: only these may refuse care (``not_covered``); a rule of
 #: any other grade is reported as "verify with the plan".
 CONFIRMED = frozenset({"high", "rule", "practice"})

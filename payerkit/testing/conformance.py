@@ -37,12 +37,13 @@ from pathlib import Path
 import pytest
 
 from ..figures import FIGURES_FILE, parse_figures
+from ..formats import X12_837P
 from ..hookspecs import hookspecs_names
 from ..io import load_case
 from ..kit import PayerKit
 from ..model import Citation
+from ..rules.money import CENT
 
-CENT = Decimal("0.01")
 #: A citation must name the primary source, not a file of notes users do not have.
 NOTES = re.compile(r"\b[\w-]+\.md\b|research notes", re.I)
 
@@ -197,16 +198,16 @@ class AdapterSuite:
 
         written = 0
         for name, case in self._cases():
-            if "x12-837p" not in kit.program(case.program).claim_formats:
+            if X12_837P not in kit.program(case.program).claim_formats:
                 continue
             if kit.scrub(case).errors:
                 continue
             now = dt.datetime.combine(case.today(), dt.time(12, 0))
             options = WriteOptions(ControlNumbers(1, 1, 1), now)
-            text = kit.claim(case, "x12-837p", options=options).decode("ascii")
+            text = kit.claim(case, X12_837P, options=options).decode("ascii")
             assert validate_with_pyx12(text) == [], name
             assert semantic_errors_837p(text) == [], name
             written += 1
         programs = {case.program for _, case in self._cases()}
-        if any("x12-837p" in kit.program(p).claim_formats for p in programs):
+        if any(X12_837P in kit.program(p).claim_formats for p in programs):
             assert written, "no case scrubs clean: add one that makes a claim"

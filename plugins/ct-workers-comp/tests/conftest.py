@@ -8,8 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from payerkit import PayerKit
-from payerkit.io import structure_case
+from payerkit import PayerKit, structure_case
 
 from payerkit_ct_workers_comp import plugin
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from payerkit.formats.options import ControlNumbers, WriteOptions
+from payerkit.formats import ControlNumbers, WriteOptions
 from payerkit.testing.x12 import parse_segments, semantic_errors_837p
 
 OPTIONS = WriteOptions(ControlNumbers(1, 1, 1), dt.datetime(2026, 2, 20, 12, 0))

@@ -7,7 +7,7 @@ import json
 
 import pytest
 from payerkit import CaseError, ClaimRefused
-from payerkit.formats.options import ControlNumbers, WriteOptions
+from payerkit.formats import ControlNumbers, WriteOptions
 
 from payerkit_ct_workers_comp import liability, plugin, sources
 from payerkit_ct_workers_comp.facts import CtFacts
@@ -257,9 +257,8 @@ def test_a_date_before_the_injury_is_a_case_error_naming_the_fact(kit, make_case
 
 
 def test_the_cli_exits_2_naming_the_field(make_case, tmp_path, capsys, monkeypatch):
-    from payerkit import PayerKit
+    from payerkit import PayerKit, unstructure_case
     from payerkit.cli import main
-    from payerkit.io import unstructure_case
 
     monkeypatch.setattr("payerkit.commands.PayerKit",
                         lambda: PayerKit(entry_points=False, plugins=[plugin], strict=True))

@@ -7,8 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from payerkit import PayerKit
-from payerkit.io import structure_case
+from payerkit import PayerKit, structure_case
 
 from payerkit_ny_no_fault import plugin
 

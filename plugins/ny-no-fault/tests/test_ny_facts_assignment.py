@@ -8,9 +8,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from payerkit import CaseError, ClaimRefused
-from payerkit.formats.options import ControlNumbers, WriteOptions
-from payerkit.io import load_case
+from payerkit import CaseError, ClaimRefused, load_case
+from payerkit.formats import ControlNumbers, WriteOptions
 from payerkit.testing.x12 import parse_segments
 
 from payerkit_ny_no_fault.coverage import NyFacts

@@ -9,9 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from payerkit import ClaimRefused
-from payerkit.formats.options import ControlNumbers, WriteOptions
-from payerkit.io import load_case
+from payerkit import ClaimRefused, load_case
+from payerkit.formats import ControlNumbers, WriteOptions
 from payerkit.testing.conformance import NOTES
 from payerkit.testing.x12 import parse_segments, semantic_errors_837p
 

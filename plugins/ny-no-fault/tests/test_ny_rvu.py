@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from payerkit.figures import parse_figures
+from payerkit import parse_figures
 
 from payerkit_ny_no_fault import pricing
 from payerkit_ny_no_fault.pricing import cap_fits, day_rvus, rvu

@@ -8,8 +8,7 @@ import datetime as dt
 
 import payerkit_wa_insurance_law.plugin as law_plugin
 import pytest
-from payerkit import PayerKit
-from payerkit.io import structure_case
+from payerkit import PayerKit, structure_case
 
 from payerkit_premera import plugin
 

@@ -6,9 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from payerkit import ClaimRefused
-from payerkit.formats.options import ControlNumbers, WriteOptions
-from payerkit.io import load_case
+from payerkit import ClaimRefused, load_case
+from payerkit.formats import ControlNumbers, WriteOptions
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 CASES = sorted(EXAMPLES.glob("premera-*.toml"))

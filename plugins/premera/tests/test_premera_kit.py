@@ -9,11 +9,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from payerkit import ClaimRefused
-from payerkit.formats.options import ControlNumbers, WriteOptions
-from payerkit.io import load_case, structure_case, unstructure_case
-from payerkit.model.outcome import PRIOR_AUTHORIZATION_REQUIRED as PA
-from payerkit.model.outcome import UNCONFIRMED_SUFFIX
+from payerkit import PRIOR_AUTHORIZATION_REQUIRED as PA
+from payerkit import UNCONFIRMED_SUFFIX, ClaimRefused, load_case, structure_case, unstructure_case
+from payerkit.formats import ControlNumbers, WriteOptions
 from payerkit.rules.limits import VISITS_BEFORE_REVIEW as REVIEW
 from payerkit.testing.x12 import parse_segments, semantic_errors_837p
 

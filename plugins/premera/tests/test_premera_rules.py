@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from payerkit import PRIOR_AUTHORIZATION_REQUIRED as PA
 from payerkit import Outcome
-from payerkit.model.outcome import PRIOR_AUTHORIZATION_REQUIRED as PA
 from payerkit.testing.conformance import NOTES
 
 from payerkit_premera import review, rules

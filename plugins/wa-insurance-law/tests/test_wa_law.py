@@ -9,9 +9,17 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from payerkit import Citation, PayerKit, Program, hookimpl, not_covered, requirement
-from payerkit.io import structure_case
-from payerkit.model.outcome import PRIOR_AUTHORIZATION_REQUIRED, PROVIDER_CATEGORY_EXCLUDED
+from payerkit import (
+    PRIOR_AUTHORIZATION_REQUIRED,
+    PROVIDER_CATEGORY_EXCLUDED,
+    Citation,
+    PayerKit,
+    Program,
+    hookimpl,
+    not_covered,
+    requirement,
+    structure_case,
+)
 from payerkit.testing.conformance import AdapterSuite
 
 import payerkit_wa_insurance_law.plugin as law

@@ -18,7 +18,9 @@ from payerkit import (
     load_figures,
     note,
     requirement,
+    visit_path,
 )
+from payerkit.formats import X12_837P
 from payerkit.rules.fees import FeeSchedule
 from payerkit.rules.limits import count_in_benefit_year
 from payerkit.rules.units import CMS_8_MINUTE
@@ -36,7 +38,7 @@ PROGRAM = Program(
     name="Example payer program (template)",
     line_of_business="commercial",
     states=("WA",),
-    claim_formats=("x12-837p",),
+    claim_formats=(X12_837P,),
     # the payer's own rule on the claims it takes (electronic only? paper when?): cite it
     claim_formats_citation=SAMPLE,
     sources=(SAMPLE,),
@@ -81,4 +83,4 @@ def payerkit_visit_limits(case, visit):
 def payerkit_filing_deadline(case, visit):
     days = FIGURES.get("filing_days", visit.date)
     return [Deadline("claim submission", "service", visit.date, days.integer, days.citation,
-                     path=f"visits[{case.visits.index(visit)}].date")]
+                     path=visit_path(case, visit, "date"))]

@@ -18,15 +18,15 @@ from payerkit import Case, Citation, Outcome, Visit, caution, note, requirement
 from payerkit.rules.limits import count_between
 
 from . import sources
-from .facts import AT, CtFacts
+from .facts import CtFacts, at
 
 AUTHORIZATION = Citation(
     "The carrier's written authorization to pay the practice directly, as the practice records "
     "it in episode.authorization (number, visits, dates); the 837P carries its number as REF*G1",
     confidence="practice")
 CONTRACT = Citation(
-    "The practice's written contract with the carrier, as recorded in "
-    "facts.ct-workers-comp.contract_rates and contract_source", confidence="practice")
+    f"The practice's written contract with the carrier, as recorded in "
+    f"{at('contract_rates')} and contract_source", confidence="practice")
 
 
 def outcomes(case: Case, visit: Visit, facts: CtFacts) -> list[Outcome]:
@@ -47,9 +47,9 @@ def outcomes(case: Case, visit: Visit, facts: CtFacts) -> list[Outcome]:
     found += who_bills(case, visit, facts)
     if facts.contract_rates and not (facts.contract_source or "").strip():
         found.append(caution(
-            "CT-WC-CONTRACT-SOURCE", f"name the contract the rates in {AT}contract_rates come "
-            f"from in {AT}contract_source (its parties and date): every priced line quotes it",
-            CONTRACT, AT + "contract_source"))
+            "CT-WC-CONTRACT-SOURCE", f"name the contract the rates in {at('contract_rates')} come "
+            f"from in {at('contract_source')} (its parties and date): every priced line quotes it",
+            CONTRACT, at("contract_source")))
     found.append(note(
         "CT-WC-NO-BILLING-EMPLOYEE", "all charges are the employer's or carrier's alone: never "
         "bill the employee for any part of a fee (no copay, no balance above the allowed "
@@ -58,7 +58,7 @@ def outcomes(case: Case, visit: Visit, facts: CtFacts) -> list[Outcome]:
         found.append(note(
             "CT-WC-BILL-DEADLINE-UNKNOWN", "no bill deadline for Connecticut workers' "
             f"compensation was found, so none is judged; if your contract or the carrier gives "
-            f"one, record its days in {AT}bill_days", sources.BILL_DEADLINE_UNKNOWN))
+            f"one, record its days in {at('bill_days')}", sources.BILL_DEADLINE_UNKNOWN))
     return found
 
 
@@ -94,7 +94,7 @@ def referral(case: Case, visit: Visit) -> list[Outcome]:
 
 def who_bills(case: Case, visit: Visit, facts: CtFacts) -> list[Outcome]:
     """The carrier's agreement to pay the practice, or the treating practice's bill."""
-    path, auth = AT + "billing_arrangement", case.episode.authorization
+    path, auth = at("billing_arrangement"), case.episode.authorization
     advice = caution(
         "CT-WC-PREAUTHORIZATION-ADVISED", "practitioners advise getting the adjuster's "
         "authorization before treating any workers' compensation client: record it in "

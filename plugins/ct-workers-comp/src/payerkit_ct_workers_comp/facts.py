@@ -14,13 +14,18 @@ from decimal import Decimal
 from typing import Literal
 
 from attrs import field, frozen
-from payerkit import Case, CaseError
+from payerkit import Case, CaseError, facts_path
 
 BillingArrangement = Literal["carrier_agreement", "under_treating_practice"]
 UnitRuleChoice = Literal["cms-8-minute", "cpt-midpoint"]
 Form43Scope = Literal["liability", "treatment"]
-#: Where the facts live in the case file (finding paths).
-AT = "facts.ct-workers-comp."
+#: The program's id: its facts are the case file's ``[facts.ct-workers-comp]``.
+PROGRAM_ID = "ct-workers-comp"
+
+
+def at(name: str) -> str:
+    """Where one of these facts is in the case: ``facts.ct-workers-comp.<name>``."""
+    return facts_path(PROGRAM_ID, name)
 
 
 @frozen
@@ -75,9 +80,9 @@ def checked(case: Case, facts: CtFacts) -> CtFacts:
     number out of range, a date of the claim before the injury (dates are not echoed)."""
     problems = []
     if facts.bill_days is not None and facts.bill_days < 1:
-        problems.append(f"{AT}bill_days: expected a number of days >= 1")
+        problems.append(f"{at('bill_days')}: expected a number of days >= 1")
     injury = case.episode.onset_date
-    problems += [f"{AT}{name}: expected a date on or after the injury (episode.onset_date)"
+    problems += [f"{at(name)}: expected a date on or after the injury (episode.onset_date)"
                  for name in AFTER_INJURY
                  if getattr(facts, name) is not None and getattr(facts, name) < injury]
     if problems:

@@ -40,7 +40,7 @@ from attrs import frozen
 from payerkit import Case, Outcome, caution, not_covered, note, requirement
 
 from . import sources
-from .facts import AT, CtFacts
+from .facts import CtFacts, at
 from .sources import FIGURES
 
 State = Literal["contested", "treatment_denied", "presumed", "open", "accepted", "paying",
@@ -149,7 +149,7 @@ def outcomes(case: Case, facts: CtFacts, as_of: dt.date) -> list[Outcome]:
             "CT-WC-NOTICE-EXCUSED", f"the written notice of claim ({when}) was not given by "
             f"{due}, but the employer furnished medical care for the injury on "
             f"{facts.medical_care_date.isoformat()}, within that period: the want of notice "
-            "does not bar the claim", sources.NOTICE_EXCUSED, AT + "medical_care_date"))
+            "does not bar the claim", sources.NOTICE_EXCUSED, at("medical_care_date")))
     found += _by_state(state, facts, due)
     return found
 
@@ -167,14 +167,14 @@ def _by_state(state: Liability, facts: CtFacts, due: str) -> list[Outcome]:
                    "owes nothing on this claim unless it accepts it or an administrative law "
                    "judge finds it compensable")
         if last is None:
-            message += (f"; record {AT}notice_of_claim_date: a Form 43 filed after the 28th day "
+            message += (f"; record {at('notice_of_claim_date')}: a Form 43 filed after the 28th day "
                         "after the notice does not defeat the presumption of acceptance")
-        return [not_covered("CT-WC-CONTESTED", message, sources.CONTESTED, AT + "form_43_date")]
+        return [not_covered("CT-WC-CONTESTED", message, sources.CONTESTED, at("form_43_date"))]
     if state.state == "treatment_denied":
         return [not_covered(
             "CT-WC-TREATMENT-DENIED", f"the carrier denied authorization of this treatment on "
             f"Form 43 (filed {form_43}): it will not pay for it unless the denial is withdrawn "
-            "or overruled", sources.TREATMENT_DENIED, AT + "form_43_date")]
+            "or overruled", sources.TREATMENT_DENIED, at("form_43_date"))]
     if state.state == "presumed":
         found = [note(
             "CT-WC-PRESUMED-ACCEPTED", f"the employer neither contested on Form 43 nor began "
@@ -186,15 +186,15 @@ def _by_state(state: Liability, facts: CtFacts, due: str) -> list[Outcome]:
                 "CT-WC-LATE-CONTEST", f"a Form 43 was filed on {form_43}, after {last}: it does "
                 "not undo the presumption of acceptance, but expect the carrier to resist "
                 "payment until an administrative law judge rules", sources.LATE_CONTEST,
-                AT + "form_43_date"))
+                at("form_43_date")))
         return found
     if state.state == "open":
         return [caution(
             "CT-WC-LIABILITY-OPEN", f"liability is not settled yet: the employer may contest on "
             f"Form 43 or begin paying until {last} (28 days after the notice of claim); if it "
             f"does neither it is presumed to accept from {first}. Record "
-            f"{AT}form_43_date, first_payment_date or accepted_date when one happens",
-            sources.PRESUMPTION, AT + "form_43_date")]
+            f"{at('form_43_date')}, first_payment_date or accepted_date when one happens",
+            sources.PRESUMPTION, at("form_43_date"))]
     if state.state == "accepted":
         return [note("CT-WC-ACCEPTED", f"the carrier accepted the claim in writing on "
                      f"{facts.accepted_date.isoformat()}", sources.ACCEPTED)]
@@ -205,17 +205,17 @@ def _by_state(state: Liability, facts: CtFacts, due: str) -> list[Outcome]:
         return [caution(
             "CT-WC-LIABILITY-UNSETTLED", "the notice of claim does not bar the claim, but nothing "
             "recorded settles liability (payerkit does not apply the 28-day presumption to a late "
-            f"notice): get the carrier's written acceptance ({AT}accepted_date) or record when "
-            f"it began paying ({AT}first_payment_date)", sources.NOTICE_EXCUSED,
-            AT + "accepted_date")]
+            f"notice): get the carrier's written acceptance ({at('accepted_date')}) or record when "
+            f"it began paying ({at('first_payment_date')})", sources.NOTICE_EXCUSED,
+            at("accepted_date"))]
     if state.state == "no_notice":
         return [requirement(
             "CT-WC-NO-NOTICE-OF-CLAIM", f"record the day the employer received the employee's "
-            f"written notice of claim (Form 30C) in {AT}notice_of_claim_date (due by {due}), or "
-            f"the carrier's acceptance ({AT}accepted_date or "
+            f"written notice of claim (Form 30C) in {at('notice_of_claim_date')} (due by {due}), or "
+            f"the carrier's acceptance ({at('accepted_date')} or "
             "first_payment_date): without them payerkit cannot tell whether the claim is "
             "accepted, presumed accepted or contested", _notice_citation(facts),
-            AT + "notice_of_claim_date")]
+            at("notice_of_claim_date"))]
     when = (f"was received {facts.notice_of_claim_date.isoformat()}" if facts.notice_of_claim_date
             else "is not recorded")
     paid = (f" A payment begun on {facts.first_payment_date.isoformat()} does not excuse it."
@@ -226,8 +226,8 @@ def _by_state(state: Liability, facts: CtFacts, due: str) -> list[Outcome]:
         "CT-WC-LATE-NOTICE", f"the written notice of claim {when}, after {due}, the last day "
         "allowed after the injury: no proceedings for compensation may be maintained "
         "on a late notice unless an exception of § 31-294c(c) applies: the employer furnished "
-        f"medical care for the injury by {due} (record the day in {AT}medical_care_date), or a "
+        f"medical care for the injury by {due} (record the day in {at('medical_care_date')}), or a "
         f"hearing was held or requested by then.{paid}{care} Otherwise get the carrier's "
-        f"written acceptance ({AT}accepted_date) before treating on the claim (payerkit does not "
+        f"written acceptance ({at('accepted_date')}) before treating on the claim (payerkit does not "
         "apply the 28-day presumption to a late notice)", _notice_citation(facts),
-        AT + "notice_of_claim_date")]
+        at("notice_of_claim_date"))]

@@ -8,12 +8,12 @@ presumption, Form 43), :mod:`.billing` (who may bill, the referral, what the bil
 
 from __future__ import annotations
 
-from payerkit import Citation, Deadline, Program, hookimpl
+from payerkit import Citation, Deadline, Program, hookimpl, visit_path
+from payerkit.formats import CMS_1500, CMS_1500_RED, X12_837P
 
 from . import billing, liability, pricing, sources
-from .facts import AT, CtFacts, checked
+from .facts import PROGRAM_ID, CtFacts, at, checked
 
-PROGRAM_ID = "ct-workers-comp"
 #: The WCC's 1995 memorandum asks for the CMS-1500 (and its red-ink OCR print); the 837P where
 #: the carrier takes electronic bills.
 PROGRAM = Program(
@@ -21,7 +21,7 @@ PROGRAM = Program(
     name="Connecticut workers' compensation (C.G.S. chapter 568)",
     line_of_business="workers_comp",
     states=("CT",),
-    claim_formats=("x12-837p", "cms-1500", "cms-1500-red"),
+    claim_formats=(X12_837P, CMS_1500, CMS_1500_RED),
     claim_formats_citation=sources.CLAIM_FORMATS,
     sources=(sources.SCOPE, sources.NOTICE, sources.PRESUMPTION, sources.CONTESTED,
              sources.REFERRAL, sources.WHO_BILLS, sources.NO_BILLING_EMPLOYEE,
@@ -71,6 +71,6 @@ def payerkit_filing_deadline(case, visit, facts):
         return []
     return [Deadline(
         "bill", "service", visit.date, facts.bill_days,
-        Citation(f"the carrier's bill deadline as the practice recorded it ({AT}bill_days = "
+        Citation(f"the carrier's bill deadline as the practice recorded it ({at('bill_days')} = "
                  f"{facts.bill_days})", confidence="practice"),
-        path=f"visits[{case.visits.index(visit)}].date", convention=BILL_DAYS)]
+        path=visit_path(case, visit, "date"), convention=BILL_DAYS)]

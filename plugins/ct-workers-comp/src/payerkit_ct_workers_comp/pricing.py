@@ -23,7 +23,7 @@ from payerkit.rules.units import CMS_8_MINUTE, CPT_MIDPOINT, UnitRule
 
 from . import sources
 from .billing import AUTHORIZATION
-from .facts import AT, CtFacts
+from .facts import CtFacts, at
 from .sources import FIGURES
 
 CODES = Reason(
@@ -39,13 +39,13 @@ def unit_rule(facts: CtFacts) -> UnitRule:
             "CT-WC-UNIT-RULE-NOT-CONFIRMED", "how the Official Connecticut Practitioner Fee "
             "Schedule counts 15-minute units is not confirmed: payerkit uses the CMS 8-minute "
             "rule (total timed minutes of the day) by default; set "
-            f"{AT}unit_rule = \"cpt-midpoint\" to count each code on its own",
+            f"{at('unit_rule')} = \"cpt-midpoint\" to count each code on its own",
             sources.UNIT_RULE_DEFAULT)])
-    chosen = Citation(f"the practice's choice of unit rule ({AT}unit_rule = "
+    chosen = Citation(f"the practice's choice of unit rule ({at('unit_rule')} = "
                       f"\"{facts.unit_rule}\")", confidence="practice")
     return attrs.evolve(RULES[facts.unit_rule], notes=[CODES, Reason(
         "CT-WC-UNIT-RULE-CHOSEN", f"units are counted by the rule the practice chose in "
-        f"{AT}unit_rule (the schedule's own rule is not confirmed)", chosen)])
+        f"{at('unit_rule')} (the schedule's own rule is not confirmed)", chosen)])
 
 
 def edition_for(day: dt.date) -> dt.date:
@@ -71,8 +71,8 @@ def fee_schedule(case: Case, visit: Visit, facts: CtFacts) -> FeeSchedule:
             "CT-WC-NO-FEES", "payerkit ships no Connecticut fee amounts: the Official "
             "Connecticut Practitioner Fee Schedule is a purchased publication. Load your copy in "
             "the case's [fees] (file = a CSV of code,modifier,amount,effective_from,effective_to; "
-            f"source = its edition), or your written contract rates in {AT}contract_rates with "
-            f"{AT}contract_source; until then allowed amounts are unknown ({_edition_note(visit)})",
+            f"source = its edition), or your written contract rates in {at('contract_rates')} with "
+            f"{at('contract_source')}; until then allowed amounts are unknown ({_edition_note(visit)})",
             sources.FEE_SCHEDULE)])
     notes: list[Reason] = []
     parts: list[str] = []

@@ -21,12 +21,25 @@ from __future__ import annotations
 from typing import Literal
 
 from attrs import frozen
-from payerkit import Case, Deadline, Outcome, Visit, caution, not_covered, note, requirement
+from payerkit import (
+    Case,
+    Deadline,
+    Outcome,
+    Visit,
+    caution,
+    facts_path,
+    not_covered,
+    note,
+    requirement,
+    visit_path,
+)
 from payerkit.rules.codes import US_TERRITORIES
 
 from . import sources
 from .sources import FIGURES
 
+#: The program's id: its facts are the case file's ``[facts.ny-no-fault]``.
+PROGRAM_ID = "ny-no-fault"
 #: Country codes inside the endorsement's territory: the US, its territories and
 #: possessions (ISO codes equal to their USPS codes), and Canada.
 TERRITORY_COUNTRIES = frozenset({"US", "USA", "CA", "CAN"}) | US_TERRITORIES
@@ -43,6 +56,11 @@ class NyFacts:
     injured_person: Literal["named_insured", "relative", "other"] | None = None
     vehicle: Literal["insured", "other"] | None = None
     motorcycle: bool = False
+
+
+def at(name: str) -> str:
+    """Where one of these facts is in the case: ``facts.ny-no-fault.<name>``."""
+    return facts_path(PROGRAM_ID, name)
 
 
 def accident_place(case: Case) -> Literal["ny", "territory", "outside", "unknown"]:
@@ -90,11 +108,10 @@ def outside_no_fault(case: Case) -> list[Outcome]:
 
 def injured_person(case: Case, facts: NyFacts) -> list[Outcome]:
     """Whether the injured person is an eligible injured person under the endorsement."""
-    at = "facts.ny-no-fault."
     if facts.motorcycle:
         return [not_covered("NY-MOTORCYCLE", "the injured person was occupying a motorcycle: "
                             "motorcycle occupants are not eligible for no-fault benefits",
-                            sources.MOTORCYCLE, at + "motorcycle")]
+                            sources.MOTORCYCLE, at("motorcycle"))]
     place = accident_place(case)
     if place == "outside":
         return [not_covered("NY-OUTSIDE-TERRITORY", "the accident happened outside the United "
@@ -111,16 +128,16 @@ def injured_person(case: Case, facts: NyFacts) -> list[Outcome]:
                               "insured's household", sources.RELATIVE))
         return found
     if person is None and not (place == "ny" and vehicle == "insured"):
-        return [requirement("NY-RECORD-INJURED-PERSON", f"record who was hurt ({at}injured_person"
+        return [requirement("NY-RECORD-INJURED-PERSON", f"record who was hurt ({at('injured_person')}"
                             ": named_insured, relative or other): outside New York, or in another "
                             "vehicle, only the named insured and resident relatives are covered",
-                            sources.PIP_ENDORSEMENT, at + "injured_person", "warning")]
+                            sources.PIP_ENDORSEMENT, at("injured_person"), "warning")]
     # someone other than the named insured or a relative (or unknown, hurt by the insured car in NY)
     if vehicle == "other":
         return [not_covered("NY-OTHER-VEHICLE", "a person other than the named insured or a "
                             "relative, hurt in or by a vehicle other than the insured one, is not "
                             "covered by this policy: claim from that vehicle's insurer",
-                            sources.INS_LAW_5103, at + "vehicle")]
+                            sources.INS_LAW_5103, at("vehicle"))]
     if place == "unknown":
         return [requirement("NY-RECORD-ACCIDENT-STATE", "record the accident state "
                             "(episode.state): a person other than the named insured or a relative "
@@ -133,9 +150,9 @@ def injured_person(case: Case, facts: NyFacts) -> list[Outcome]:
                             "episode.state")]
     if vehicle is None:
         return [requirement("NY-RECORD-VEHICLE", f"record whether the insured vehicle was "
-                            f"involved ({at}vehicle: insured or other): a person other than the "
+                            f"involved ({at('vehicle')}: insured or other): a person other than the "
                             "named insured or a relative is covered only by the insured vehicle's "
-                            "policy", sources.INS_LAW_5103, at + "vehicle", "warning")]
+                            "policy", sources.INS_LAW_5103, at("vehicle"), "warning")]
     if place == "ny":
         return [note("NY-ELIGIBLE-IN-NY", "the injured person was hurt through the use of the "
                      "insured vehicle in New York: covered whoever they are (unless occupying "
@@ -143,7 +160,7 @@ def injured_person(case: Case, facts: NyFacts) -> list[Outcome]:
     return [caution("NY-EXCLUSION-J", "a New York resident hurt by the insured vehicle outside "
                     "New York is covered subject to exclusion (j): not covered if they own, or are "
                     "a relative of the owner of, a vehicle insured under another policy; confirm "
-                    "with the insurer", sources.EXCLUSION_J, at + "injured_person")]
+                    "with the insurer", sources.EXCLUSION_J, at("injured_person"))]
 
 
 def paperwork(case: Case) -> list[Outcome]:
@@ -225,7 +242,7 @@ def bill_deadline(case: Case, visit: Visit) -> Deadline:
     days = FIGURES.get("bill_days", visit.date)
     return Deadline(
         "bill", "service", visit.date, days.integer, days.citation, excuse=EXCUSE,
-        path=f"visits[{case.visits.index(visit)}].date",
+        path=visit_path(case, visit, "date"),
         convention=UNCOUNTED.format(days=days.value, event="service")
         + " (one law firm's blog, Rubin & Licatesi, Jan 2022, low, counts the service day as day "
         "1: the bill would be due a day earlier); a bill counts as given when mailed, DFS OGC Op. "

@@ -8,18 +8,19 @@ needs, deadlines) and :mod:`.pricing` (units, fees, the daily RVU cap).
 from __future__ import annotations
 
 from payerkit import Program, hookimpl
+from payerkit.formats import CMS_1500, CMS_1500_RED, NF_3, SUPERBILL, SUPERBILL_HTML, X12_837P
 
 from . import sources
-from .coverage import NyFacts, deadlines, outcomes
+from .coverage import PROGRAM_ID, NyFacts, deadlines, outcomes
 from .pricing import UNIT_RULE, capped, fee_schedule, findings, limits
 
 PROGRAM = Program(
-    id="ny-no-fault",
+    id=PROGRAM_ID,
     name="New York no-fault (motor-vehicle personal injury protection)",
     line_of_business="auto",
     states=("NY",),
     # bills go on the NF-3; insurers must accept the CMS-1500 instead (11 NYCRR 65-3.5(f))
-    claim_formats=("x12-837p", "nf-3", "cms-1500", "cms-1500-red", "superbill", "superbill-html"),
+    claim_formats=(X12_837P, NF_3, CMS_1500, CMS_1500_RED, SUPERBILL, SUPERBILL_HTML),
     claim_formats_citation=sources.CLAIM_FORMS,
     sources=(sources.PIP_ENDORSEMENT, sources.INS_LAW_5103, sources.NOTICE,
              sources.FIGURES.get("bill_days").citation, sources.PREVAILING_FEE,

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 import attrs
-from payerkit import Case, Citation, Figure, Finding, Limit, Pricing, Reason, Visit
+from payerkit import Case, Citation, Figure, Finding, Limit, Pricing, Reason, Visit, visit_path
 from payerkit.rules.fees import FeeSchedule, practice_schedule
 from payerkit.rules.limits import count_between
 from payerkit.rules.money import line_amount
@@ -101,7 +101,7 @@ def capped(pricing: Pricing, day: dt.date) -> Pricing:
 
 def findings(case: Case, visit: Visit, pricing: Pricing) -> list[Finding]:
     """A charge above the fee ceiling (error); units over the daily cap (warning)."""
-    found, at = [], f"visits[{case.visits.index(visit)}].services"
+    found = []
     pairs = [(ln.code, ln.units) for ln in pricing.lines]
     for j, (line, fit) in enumerate(zip(pricing.lines, cap_fits(pairs, visit.date), strict=True)):
         # the ceiling is the schedule's amount for the units billed, before the cap
@@ -111,13 +111,14 @@ def findings(case: Case, visit: Visit, pricing: Pricing) -> list[Finding]:
                 "error", "NY-ABOVE-FEE-CEILING", f"{line.code} charges {line.charge} for "
                 f"{line.units} unit(s), above the fee ceiling of {ceiling} ({line.rate} per unit, "
                 f"the fee schedule: for an LMT the practice's prevailing fee): a no-fault provider "
-                f"may not charge more; bill {ceiling}", f"{at}[{j}].charge", sources.FEE_CEILING))
+                f"may not charge more; bill {ceiling}", visit_path(case, visit, "services", j, "charge"),
+                sources.FEE_CEILING))
         if fit is not None and fit < line.units:
             cap = FIGURES.get("daily_rvu_cap", visit.date)
             found.append(Finding(
                 "warning", "NY-RVU-CAP", f"{line.code}: {line.units - fit} unit(s) go over the "
                 f"daily cap of {cap.value} RVUs per patient; expect the insurer to deny them",
-                f"{at}[{j}]", cap.citation))
+                visit_path(case, visit, "services", j), cap.citation))
     return found
 
 

@@ -12,7 +12,8 @@ imported: the kit applies it to fully insured plans).
 from __future__ import annotations
 
 import attrs
-from payerkit import Deadline, Limit, Program, Reason, hookimpl
+from payerkit import Deadline, Limit, Program, Reason, hookimpl, visit_path
+from payerkit.formats import CMS_1500, CMS_1500_RED, SUPERBILL, SUPERBILL_HTML, X12_837P
 from payerkit.rules.fees import FeeSchedule, practice_schedule
 from payerkit.rules.limits import count_between
 from payerkit.rules.units import CPT_MIDPOINT
@@ -27,7 +28,7 @@ PAYER_ID = src.FIGURES.get("payer_id")
 PROGRAM = Program(
     id=PROGRAM_ID, name="Premera Blue Cross (Washington)", line_of_business="commercial",
     states=("WA",), filing_indicator="BL",
-    claim_formats=("x12-837p", "cms-1500", "cms-1500-red", "superbill", "superbill-html"),
+    claim_formats=(X12_837P, CMS_1500, CMS_1500_RED, SUPERBILL, SUPERBILL_HTML),
     payer_id=PAYER_ID.value, payer_id_citation=PAYER_ID.citation,
     claim_formats_citation=src.CLAIM_FORMATS,
     sources=(src.OUTPATIENT_REHAB, src.PROGRAM_FUNDING, src.MEDICAL_POLICY, src.PRESCRIPTION_RULE,
@@ -91,4 +92,4 @@ def payerkit_filing_deadline(case, visit):
     days = src.FIGURES.get("filing_days", visit.date)
     return [Deadline("claim submission", "date of service", visit.date, days.integer,
                      days.citation, convention=FILING_CONVENTION,
-                     path=f"visits[{case.visits.index(visit)}].date")]
+                     path=visit_path(case, visit, "date"))]

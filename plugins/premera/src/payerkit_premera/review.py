@@ -28,8 +28,7 @@ from __future__ import annotations
 import datetime as dt
 
 from attrs import frozen
-from payerkit import Case, Limit, Outcome, Visit, caution, note, requirement
-from payerkit.model.outcome import PRIOR_AUTHORIZATION_REQUIRED
+from payerkit import PRIOR_AUTHORIZATION_REQUIRED, Case, Limit, Outcome, Visit, caution, note, requirement
 from payerkit.rules.limits import count_between, count_in_window, episode_start, review_window
 
 from . import sources as src

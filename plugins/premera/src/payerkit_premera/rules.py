@@ -10,7 +10,17 @@ import csv
 import re
 from importlib.resources import files
 
-from payerkit import Case, Finding, Outcome, Visit, caution, not_covered, note, requirement
+from payerkit import (
+    Case,
+    Finding,
+    Outcome,
+    Visit,
+    caution,
+    not_covered,
+    note,
+    requirement,
+    visit_path,
+)
 from payerkit.rules.codes import is_external_cause, normalize_icd
 from payerkit.rules.limits import count_between
 from payerkit.rules.units import TIMED_CODES
@@ -104,10 +114,9 @@ def claim_findings(case: Case, visit: Visit) -> list[Finding]:
                              "prefix (letters or digits, at least one letter) and followed by "
                              "the rest of the ID, no spaces or dashes", "coverage.member_id",
                              src.MEMBER_ID_RULE))
-    base = f"visits[{case.visits.index(visit)}]"
     for j, service in enumerate(visit.services):
         if service.code in TIMED_CODES and "52" in service.modifiers:
-            path = f"{base}.services[{j}].modifiers[{service.modifiers.index('52')}]"
+            path = visit_path(case, visit, "services", j, "modifiers", service.modifiers.index("52"))
             found.append(Finding("error", "MODIFIER-52-TIMED", f"{path}: Premera denies modifier "
                                  f"52 on a timed code ({service.code}) as an invalid modifier/"
                                  "procedure combination; bill the units the minutes support "

@@ -29,8 +29,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from payerkit import Citation, Limit, PaymentTerm, RuleSet, caution, hookimpl, load_figures, note
-from payerkit.model.outcome import PRIOR_AUTHORIZATION_REQUIRED, PROVIDER_CATEGORY_EXCLUDED
+from payerkit import (
+    PRIOR_AUTHORIZATION_REQUIRED,
+    PROVIDER_CATEGORY_EXCLUDED,
+    Citation,
+    Limit,
+    PaymentTerm,
+    RuleSet,
+    caution,
+    hookimpl,
+    load_figures,
+    note,
+)
 from payerkit.rules.limits import count_between, episode_start, review_window, with_review_window
 
 FIGURES = load_figures(__package__)
