@@ -124,10 +124,7 @@ def test_the_values_of_a_literal_type_are_listed_once():
 
 
 @pytest.mark.parametrize("plugin", [
-    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=(
-        "Regence is being ported to per-program adapters elsewhere; its programs name their "
-        "formats by payerkit.formats' constants when that lands")))
-    if p.parent.name == "regence" else p
+    p
     for p in sorted(ROOT.glob("plugins/*/src")) + [ROOT / "contrib/template/src"]],
     ids=lambda p: p.parent.name)
 def test_first_party_programs_name_payerkit_formats_by_their_constants(plugin):

@@ -107,9 +107,7 @@ SOURCES = ["payerkit", *(p.relative_to(ROOT).as_posix()
 
 
 @pytest.mark.parametrize("folder", [
-    pytest.param(f, marks=pytest.mark.xfail(strict=True, reason=(
-        "Regence is being ported to per-program adapters elsewhere; its paths move to "
-        "payerkit.visit_path / facts_path when that lands"))) if "regence" in f else f
+    f
     for f in SOURCES])
 def test_no_case_path_is_built_by_hand(folder):
     assert hand_built_paths(ROOT / folder) == []

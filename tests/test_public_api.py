@@ -83,10 +83,7 @@ FIRST_PARTY = [*sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob("plugin
 
 
 @pytest.mark.parametrize("plugin", [
-    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=(
-        "Regence is being ported to per-program adapters elsewhere; its tests still import "
-        "payerkit.io, payerkit.model.outcome and payerkit.formats.options")))
-    if p == "plugins/regence" else p for p in FIRST_PARTY])
+    p for p in FIRST_PARTY])
 def test_first_party_plugins_import_only_the_public_api(plugin):
     assert private_imports(ROOT / plugin) == []
 

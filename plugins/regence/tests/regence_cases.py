@@ -8,8 +8,8 @@ from __future__ import annotations
 import copy
 import datetime as dt
 
-from payerkit.formats.options import ControlNumbers, WriteOptions
-from payerkit.io import structure_case
+from payerkit import structure_case
+from payerkit.formats import ControlNumbers, WriteOptions
 
 D = dt.date
 PRESCRIBER = {"first_name": "Robert", "last_name": "Jones", "npi": "1245319599"}

@@ -19,7 +19,7 @@ class TestConformance(conformance.AdapterSuite):
 
 
 def test_the_examples_name_every_program():
-    from payerkit.io import load_case
+    from payerkit import load_case
 
     programs = {load_case(p).program for p in TestConformance.cases}
     assert programs == {"regence-wa", "regence-or", "regence-id", "regence-ut", "ump"}

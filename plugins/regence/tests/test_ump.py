@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from payerkit import CaseError, ClaimRefused
-from payerkit.model.outcome import UNCONFIRMED_SUFFIX
+from payerkit import UNCONFIRMED_SUFFIX, CaseError, ClaimRefused
 from regence_cases import D, make_case, options, visit
 
 from payerkit_regence import sources as src

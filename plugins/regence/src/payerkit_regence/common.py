@@ -22,9 +22,11 @@ from payerkit import (
     Reason,
     Visit,
     caution,
+    facts_path,
     hookimpl,
     note,
     requirement,
+    visit_path,
 )
 from payerkit.rules.fees import FeeSchedule, practice_schedule
 from payerkit.rules.limits import count_between
@@ -35,10 +37,6 @@ from .codes import CHIROPRACTIC_MANIPULATION, EM, OSTEOPATHIC_MANIPULATION, in_r
 
 RULES = {"cms-8-minute": CMS_8_MINUTE, "cpt-midpoint": CPT_MIDPOINT}
 NOT_PUBLIC = "Regence publishes no per-code allowed amounts for massage"
-
-
-def visit_path(case: Case, visit: Visit) -> str:
-    return f"visits[{case.visits.index(visit)}]"
 
 
 class Plan:
@@ -59,7 +57,7 @@ class Plan:
 
     def checked(self, program: Program, case: Case, facts):
         """The facts, when each is right for the case; else a :class:`CaseError` naming them."""
-        problems = self.problems(f"facts.{program.id}", case, facts)
+        problems = self.problems(facts_path(program), case, facts)
         if problems:
             raise CaseError(problems)
         return facts
@@ -105,9 +103,9 @@ def code_findings(case: Case, visit: Visit, guide: Citation) -> list[Finding]:
     rendering = case.rendering.taxonomy if case.rendering and case.rendering.taxonomy else None
     if (rendering or case.provider.taxonomy) != src.MASSAGE_THERAPIST:
         return []
-    found, base = [], visit_path(case, visit)
+    found = []
     for j, service in enumerate(visit.services):
-        code, path = service.code, f"{base}.services[{j}].code"
+        code, path = service.code, visit_path(case, visit, "services", j, "code")
         if in_ranges(code, EM):
             found.append(Finding("error", "REGENCE-EM-NOT-PAYABLE", f"{path}: {code} is an "
                                  "evaluation and management (E&M) code, which Regence does not "
@@ -169,7 +167,7 @@ def filing_outcome(program: Program, days: int | None) -> Outcome | None:
                    "is not known (not found in Regence's public pages; it is in your agreement): "
                    "payerkit judges no filing deadline. Set it in "
                    f"[facts.{program.id}] filing_limit_days (days after the date of service)",
-                   src.FILING_UNKNOWN, f"facts.{program.id}.filing_limit_days")
+                   src.FILING_UNKNOWN, facts_path(program, "filing_limit_days"))
 
 
 def filing_deadlines(program: Program, case: Case, visit: Visit,
@@ -183,7 +181,7 @@ def filing_deadlines(program: Program, case: Case, visit: Visit,
     return [Deadline("claim submission", "date of service", visit.date, days, cited,
                      convention="calendar days, the date of service not counted (payerkit's "
                      "reading; check your agreement's counting rule)",
-                     path=f"{visit_path(case, visit)}.date")]
+                     path=visit_path(case, visit, "date"))]
 
 
 # -- the prescription --------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from payerkit import Case, Finding, Outcome, Program, caution, note, requirement
+from payerkit import Case, Finding, Outcome, Program, caution, facts_path, note, requirement
 
 from . import sources as src
 from .facts import RegenceFacts
@@ -57,7 +57,9 @@ def applies(facts: RegenceFacts) -> bool:
 
 
 def outcomes(program: Program, case: Case, as_of: dt.date, facts: RegenceFacts) -> list[Outcome]:
-    at = f"facts.{program.id}."
+    def at(name: str) -> str:
+        return facts_path(program, name)
+
     wait = src.FIGURES.get("claim_after_approval_days").value
     if facts.administrator != "regence":
         who = ("Regence Group Administrators (RGA)" if facts.administrator == "rga"
@@ -66,12 +68,12 @@ def outcomes(program: Program, case: Case, as_of: dt.date, facts: RegenceFacts) 
         return [caution("REGENCE-OWN-PREAUTHORIZATION", f"the member's group is administered by "
                         f"{who}, whose pre-authorization rules differ from Regence's: Regence's "
                         "eviCore notification rule is not applied; ask the administrator what it "
-                        "requires for massage before the claim", cited, at + "administrator")]
+                        "requires for massage before the claim", cited, at("administrator"))]
     if not facts.physical_medicine_program:
         return [note("REGENCE-NOTIFICATION-NOT-APPLIED", "the case records that the member's "
                      "group is not in Regence's Physical Medicine (eviCore) program "
-                     f"({at}physical_medicine_program = false): no notification is required",
-                     src.PROGRAM_MEMBERS, at + "physical_medicine_program")]
+                     f"({at('physical_medicine_program')} = false): no notification is required",
+                     src.PROGRAM_MEMBERS, at("physical_medicine_program"))]
     start, last = start_of_treatment(case, facts), due(case, facts)
     sent, approved = facts.notification_date, facts.notification_approved_date
     window = (f"within {src.FIGURES.get('notification_days').value} days of the start of "
@@ -83,35 +85,35 @@ def outcomes(program: Program, case: Case, as_of: dt.date, facts: RegenceFacts) 
         return [requirement(NOTIFICATION_REQUIRED, f"no eviCore notification is "
                             f"recorded: Regence requires one for massage {window}{late}. The "
                             f"claim can be sent {wait} days after eviCore approves it. Record "
-                            f"{at}notification_date and {at}notification_approved_date",
-                            cited, at + "notification_date")]
+                            f"{at('notification_date')} and {at('notification_approved_date')}",
+                            cited, at("notification_date"))]
     found: list[Outcome] = []
     if sent is None:
         found.append(caution("REGENCE-NOTIFICATION-DATE", "the notification's approval is "
                              f"recorded but not the day it was submitted: record "
-                             f"{at}notification_date so payerkit can check it was sent {window}",
-                             cited, at + "notification_date"))
+                             f"{at('notification_date')} so payerkit can check it was sent {window}",
+                             cited, at("notification_date")))
     elif sent > last:
         found.append(requirement(NOTIFICATION_REQUIRED, f"the eviCore notification was "
                                  f"submitted on {sent.isoformat()}, {(sent - last).days} day(s) "
                                  f"late: Regence requires it {window}. Ask eviCore or Regence "
                                  "whether the late notification covers the visits before it",
-                                 cited, at + "notification_date"))
+                                 cited, at("notification_date")))
     if approved is None:
         found.append(requirement(NOTIFICATION_REQUIRED, f"the eviCore notification "
                                  f"submitted on {sent.isoformat()} is not recorded as approved: "
                                  f"the claim can be sent {wait} days after eviCore approves it; "
-                                 f"record the day in {at}notification_approved_date",
-                                 cited, at + "notification_approved_date"))
+                                 f"record the day in {at('notification_approved_date')}",
+                                 cited, at("notification_approved_date")))
     else:
         found.append(note("REGENCE-NOTIFICATION-APPROVED", f"eviCore approved the notification "
                           f"on {approved.isoformat()}: claims can be sent from "
                           f"{earliest_claim(approved).isoformat()} ({wait} days after the "
                           "approval)", src.FIGURES.get("claim_after_approval_days").citation,
-                          at + "notification_approved_date"))
+                          at("notification_approved_date")))
         if sent is not None and sent <= last:
             found.append(note("REGENCE-NOTIFICATION-ON-TIME", f"the notification was submitted "
-                              f"on {sent.isoformat()}, {window}", cited, at + "notification_date"))
+                              f"on {sent.isoformat()}, {window}", cited, at("notification_date")))
     return found
 
 

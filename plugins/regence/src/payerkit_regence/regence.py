@@ -22,11 +22,14 @@ from payerkit import (
     Program,
     Visit,
     caution,
+    facts_path,
     hookimpl,
     not_covered,
     note,
     requirement,
+    visit_path,
 )
+from payerkit.formats import SUPERBILL, SUPERBILL_HTML, X12_837P
 from payerkit.rules.limits import count_in_benefit_year
 
 from . import common, notification
@@ -66,7 +69,7 @@ def program(program_id: str, name: str, state: str) -> Program:
     guide = src.lmp_guide(state)
     return Program(
         id=program_id, name=name, line_of_business="commercial", states=(state,),
-        claim_formats=("x12-837p", "superbill", "superbill-html"), filing_indicator="BL",
+        claim_formats=(X12_837P, SUPERBILL, SUPERBILL_HTML), filing_indicator="BL",
         payer_id=payer.value, claim_formats_citation=src.ELECTRONIC,
         payer_id_citation=payer.citation, facts=RegenceFacts, adapter=RegencePlan(guide),
         sources=(guide, src.NOTIFICATION, src.FIGURES.get("claim_after_approval_days").citation,
@@ -183,7 +186,7 @@ def _rehab_citation(program: Program, allowed: int) -> Citation:
 def _rehab_outcome(program: Program, case: Case, visit: Visit, facts: RegenceFacts,
                    guide: Citation) -> Outcome:
     allowed, used = facts.rehab_visits_per_year, rehab_used(case, visit)
-    path = f"facts.{program.id}.rehab_visits_per_year"
+    path = facts_path(program, "rehab_visits_per_year")
     if allowed is None:
         return note("REGENCE-REHAB-LIMIT-UNKNOWN", f"massage counts against the member's "
                     f"outpatient rehabilitation benefit (this is visit {used} of "
@@ -236,7 +239,7 @@ def units_findings(program: Program, case: Case, visit: Visit, facts: RegenceFac
                     f"modalities/procedures per date of service'; {how}. Expect the units over "
                     f"{cap} to be denied, or verify with Regence; [facts.{program.id}] "
                     "units_per_date_cap and enforce_units_cap change this",
-                    f"{common.visit_path(case, visit)}.services", cited)]
+                    visit_path(case, visit, "services"), cited)]
 
 
 def limits(program: Program, case: Case, visit: Visit, facts: RegenceFacts,

@@ -33,7 +33,9 @@ from payerkit import (
     hookimpl,
     not_covered,
     note,
+    visit_path,
 )
+from payerkit.formats import SUPERBILL, SUPERBILL_HTML, X12_837P
 from payerkit.rules.limits import count_between
 
 from . import common
@@ -66,7 +68,7 @@ def _program() -> Program:
     return Program(
         id="ump", name="Uniform Medical Plan (Washington PEBB/SEBB, administered by Regence "
         "BlueShield)", line_of_business="commercial", states=("WA",),
-        claim_formats=("x12-837p", "superbill", "superbill-html"), filing_indicator="BL",
+        claim_formats=(X12_837P, SUPERBILL, SUPERBILL_HTML), filing_indicator="BL",
         payer_id=payer.value, claim_formats_citation=src.UMP_CLAIM_FORMATS,
         payer_id_citation=payer.citation, facts=UmpFacts, adapter=Ump(guide),
         # the state's self-insured employee plan (RCW 41.05): no carrier law of RCW 48.43 applies
@@ -150,7 +152,7 @@ def _limit_outcomes(program: Program, case: Case, visit: Visit, facts: UmpFacts)
                                  "medically necessary, so expect the visit to be denied "
                                  "(visits applied to the deductible or paid by a primary plan "
                                  "count too)",
-                                 cited, common.visit_path(case, visit)))
+                                 cited, visit_path(case, visit)))
     else:
         found.append(note("UMP-MASSAGE-VISITS", f"massage visit {used} of {allowed} in {year} "
                           "(visits applied to the deductible or paid by a primary plan count "
@@ -162,7 +164,7 @@ def _limit_outcomes(program: Program, case: Case, visit: Visit, facts: UmpFacts)
                              f"{visit.date.isoformat()} carries {', '.join(others)}, which UMP "
                              "counts by code (not by provider type) under another limited "
                              f"benefit (therapy, manipulation or acupuncture){both} are used",
-                             src.UMP_LIMITED_BENEFIT, f"{common.visit_path(case, visit)}.services"))
+                             src.UMP_LIMITED_BENEFIT, visit_path(case, visit, "services")))
     return found
 
 
