@@ -75,6 +75,7 @@ if TYPE_CHECKING:  # the model imports nothing from here; annotations only
         PaymentTerm,
         Pricing,
         Program,
+        Rendering,
         RuleSet,
         Visit,
     )
@@ -332,20 +333,29 @@ def payerkit_filing_deadline(program: Program, case: Case, visit: Visit, as_of: 
 
 @hookspec(firstresult=True)
 def payerkit_format_claim(program: Program, case: Case, claim: Claim,
-                          claim_format: ClaimFormat, options: WriteOptions) -> bytes | None:
+                          claim_format: ClaimFormat, options: WriteOptions,
+                          rendering: Rendering) -> bytes | None:
     """Write the claim in a format, or return ``None`` to let the format's writer do it.
 
     :param claim: the :class:`payerkit.model.Claim` built from the case.
     :param claim_format: the :class:`payerkit.model.ClaimFormat` asked for.
     :param options: the :class:`payerkit.formats.WriteOptions`.
+    :param rendering: the claim as the format rendered it for the scrub
+        (:class:`payerkit.model.Rendering`, without findings that stop it).
     :return: the file's ``bytes``, or ``None``. payerkit's built-in plugin
-        answers last (``trylast``) by calling ``claim_format.write``; a payer
-        plugin answers first only when its payer needs something the shared
-        writer does not do.
+        answers last (``trylast``) by writing ``rendering`` with the format's
+        writer; a payer plugin answers first only when its payer needs
+        something the shared writer does not do. Its answer is a whole file:
+        ``payerkit batch`` writes it as the case's own claim file, never into
+        a streamed file (an 837P interchange), where a plugin that answers
+        ``None`` leaves the claim.
 
     Stops at first non-None result.
 
     .. versionadded:: 1
+    .. versionchanged:: 2
+       (payerkit 0.3) Gets ``rendering``; applies to ``payerkit batch`` as to
+       ``payerkit claim``.
     """
 
 

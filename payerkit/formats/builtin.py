@@ -25,15 +25,18 @@ def _lazy(target: str) -> Callable:
     return call
 
 
-def _format(id_: str, name: str, suffix: str, media_type: str, write: str,
-            check: str) -> ClaimFormat:
-    return ClaimFormat(id_, name, suffix, media_type, _lazy(write), _lazy(check))
+def _format(id_: str, name: str, suffix: str, media_type: str, write: str, check: str = "",
+            render: str = "", stream: str = "") -> ClaimFormat:
+    """A format record whose functions (``module:function``) are imported on first use."""
+    return ClaimFormat(id_, name, suffix, media_type, _lazy(write),
+                       *(_lazy(target) if target else None for target in (check, render, stream)))
 
 
 PDF = "application/pdf"
 FORMATS = (
     _format("x12-837p", "ANSI X12 837 Professional 5010 (005010X222A1)", ".837",
-            "application/EDI-X12", "x12_837p:write_837p", "x12_837p:check_837p"),
+            "application/EDI-X12", "x12_837p:write_837p_rendering",
+            render="x12_837p:render_837p", stream="x12_837p:stream_837p"),
     # one mapping of boxes (cms1500) checks both CMS-1500 formats
     _format("cms-1500", "CMS-1500 (02/12) claim form, drawn and filled (PDF)", ".pdf", PDF,
             "cms1500_pdf:write_cms1500", "cms1500:check_cms1500"),
@@ -65,5 +68,6 @@ def payerkit_claim_formats():
 
 
 @hookimpl(trylast=True)
-def payerkit_format_claim(claim, claim_format, options):
-    return claim_format.write(claim, options)
+def payerkit_format_claim(claim_format, rendering, options):
+    """The format's own writer, from the rendering the scrub checked."""
+    return claim_format.write_rendering(rendering, options)
