@@ -15,8 +15,11 @@ start, an installed package does not.
 
 Prints each side's median CPU seconds, and the median of the paired ratios
 (this / reference): the figure the issue asks for (one pass per case, JSON Lines in,
-837P out). The reference is any ``payerkit`` executable, e.g. an install of an older
-commit in its own virtual environment; nothing about it is assumed but its CLI.
+837P out). Each pair also runs both sides on the first tenth of the cases, so the cost
+of a case is told apart from the cost of starting (importing, loading plugins): the
+marginal CPU per case, ``(cpu(n) - cpu(n/10)) / (n - n/10)``, and its ratio. The
+reference is any ``payerkit`` executable, e.g. an install of an older commit in its own
+virtual environment; nothing about it is assumed but its CLI.
 """
 
 from __future__ import annotations
@@ -61,14 +64,19 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="pk-versions-"))
     try:
         _, jsonl = generate(folder, args.n)
+        few = args.n // 10
+        tenth = folder / "tenth.jsonl"
+        with open(jsonl) as whole, open(tenth, "w") as part:
+            part.writelines(line for _, line in zip(range(few), whole, strict=False))
         sides = {"this": ours, "reference": args.reference}
         times: dict[str, list[float]] = {name: [] for name in sides}
+        marginal: dict[str, list[float]] = {name: [] for name in sides}
 
-        def batch(name: str, run: Path) -> float:
+        def batch(name: str, run: Path, cases: Path = jsonl) -> float:
             env = {key: value for key, value in os.environ.items()
                    if key != "PYTHONDONTWRITEBYTECODE"}
             env["PAYERKIT_DATA_DIR"] = str(run / "data")
-            argv = [sides[name], "batch", str(jsonl), "-o", str(run / "out"),
+            argv = [sides[name], "batch", str(cases), "-o", str(run / "out"),
                     "-j", str(args.jobs), "-q"]
             try:
                 return cpu_of(argv, env)
@@ -81,15 +89,19 @@ def main() -> None:
             order = list(sides) if pair % 2 == 0 else list(reversed(sides))
             for name in order:
                 times[name].append(batch(name, folder / f"run-{pair}-{name}"))
+                start = batch(name, folder / f"few-{pair}-{name}", tenth)
+                marginal[name].append((times[name][-1] - start) / (args.n - few))
             print(f"pair {pair + 1}: this {times['this'][-1]:.2f} s, reference "
                   f"{times['reference'][-1]:.2f} s", flush=True)
-        ratios = [a / b for a, b in zip(times["this"], times["reference"], strict=True)]
         print(f"{args.n} cases, JSON Lines in, 837P out, -j {args.jobs}, {args.pairs} pairs")
         for name in sides:
-            print(f"  {name:9} median CPU {statistics.median(times[name]):.2f} s "
-                  f"({statistics.median(times[name]) / args.n * 1e6:.0f} µs/case)")
-        print(f"  ratio this/reference (median of pairs): {statistics.median(ratios):.3f}x "
-              f"(each pair: {', '.join(f'{r:.3f}' for r in ratios)})")
+            print(f"  {name:9} median CPU {statistics.median(times[name]):.2f} s; a case "
+                  f"{statistics.median(marginal[name]) * 1e6:.0f} µs (marginal)")
+        for label, figures in (("whole run", times), ("per case", marginal)):
+            ratios = [a / b for a, b in zip(figures["this"], figures["reference"], strict=True)]
+            print(f"  ratio this/reference, {label} (median of pairs): "
+                  f"{statistics.median(ratios):.3f}x "
+                  f"(each pair: {', '.join(f'{r:.3f}' for r in ratios)})")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

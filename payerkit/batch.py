@@ -39,6 +39,7 @@ per block), so they never repeat across runs or concurrent batches.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import glob
 import json
 import os
@@ -109,8 +110,14 @@ class Item:
             raise CaseError([self.problem])
         if self.text is None:
             return load_case(self.source)  # a FIFO or a device is refused, never read
-        base = Path.cwd() if self.source == "-" else Path(self.source).parent
+        base = Path.cwd() if self.source == "-" else _folder(self.source)
         return case_from_text(self.text, "case.json", base)
+
+
+@functools.lru_cache(maxsize=64)
+def _folder(source: str) -> Path:
+    """The folder of a JSON Lines file: where its cases' relative fee files are read from."""
+    return Path(source).parent
 
 
 @frozen
@@ -569,7 +576,11 @@ def _counter_error(exc: Exception) -> bool:
 
 
 def _head(result: dict) -> str:
-    return json.dumps(result, ensure_ascii=False)[:-1]
+    return _JSON.encode(result)[:-1]
+
+
+#: ``json.dumps(..., ensure_ascii=False)``, without the check for cycles (a result is a tree).
+_JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 
 
 def _line(text: str) -> bytes:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from collections import Counter
 from collections.abc import Sequence
@@ -36,10 +35,17 @@ def claim_id(case: Case, visit: Visit | Sequence[Visit]) -> str:
     visits = _visits(visit)
     dates = ",".join(v.date.isoformat() for v in visits)
     # surrogatepass: a lone surrogate (from JSON) must not crash here; the writer refuses it
-    digest = base64.b32encode(hashlib.sha256(
+    digest = hashlib.sha256(
         f"{case.program}|{case.coverage.member_id}|{dates}".encode("utf-8", "surrogatepass")
-    ).digest()).decode("ascii")[:6]
-    return f"PK{visits[0].date:%y%m%d}{digest}"
+    ).digest()
+    # the first 6 characters of the digest in base 32 (RFC 4648): its first 30 bits
+    bits = int.from_bytes(digest[:4], "big") >> 2
+    letters = "".join(_BASE32[bits >> shift & 31] for shift in (25, 20, 15, 10, 5, 0))
+    first = visits[0].date
+    return f"PK{first.year % 100:02d}{first.month:02d}{first.day:02d}{letters}"
+
+
+_BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
 
 def _visits(visit: Visit | Sequence[Visit]) -> tuple[Visit, ...]:

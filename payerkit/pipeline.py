@@ -25,7 +25,6 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
-from functools import cached_property
 from typing import Any
 
 import attrs
@@ -78,6 +77,24 @@ JUDGED_DAY = Citation("payerkit: a claim's deadlines are judged on the day it is
 #: ``visit=ALL_VISITS`` bills every visit of the case on one claim.
 ALL_VISITS = "all"
 WRITE = "payerkit_format_claim"
+
+
+class _once:
+    """A property computed on first use and kept in the instance (``functools.cached_property``
+    without the lock Python 3.11's takes at every first use: a run is one thread's)."""
+
+    def __init__(self, compute):
+        self.compute = compute
+        self.__doc__ = compute.__doc__
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name = name
+
+    def __get__(self, run, owner=None):
+        if run is None:
+            return self
+        value = run.__dict__[self.name] = self.compute(run)
+        return value
 
 
 @frozen
@@ -254,25 +271,25 @@ class Run:
 
     # -- the parts, each once -----------------------------------------------------------
 
-    @cached_property
+    @_once
     def pricings(self) -> tuple[Pricing, ...]:
         return tuple(_price(self.route, ctx) for ctx in self.contexts)
 
-    @cached_property
+    @_once
     def outcomes(self) -> tuple[tuple[Outcome, ...], ...]:
         return tuple(_outcomes(self.route, ctx) for ctx in self.contexts)
 
-    @cached_property
+    @_once
     def deadlines(self) -> tuple[tuple[Deadline, ...], ...]:
         return tuple(_deadlines(self.route, ctx) for ctx in self.contexts)
 
-    @cached_property
+    @_once
     def claim(self) -> Claim:
         """The claim the visits make (whatever the scrub says): built once."""
         ctx = self.contexts[0]
         return build_claim(ctx.case, ctx.program, self.visits, self.pricings)
 
-    @cached_property
+    @_once
     def visit_findings(self) -> list[Finding]:
         """Each visit's findings: its coverage rules' and its scrub hooks'."""
         findings: list[Finding] = []
@@ -284,19 +301,19 @@ class Run:
                                    Finding, kwargs)
         return findings
 
-    @cached_property
+    @_once
     def late(self) -> list[Finding]:
         findings: list[Finding] = []
         for ctx, dated in zip(self.contexts, self.deadlines, strict=True):
             findings += _late(ctx, dated, self.written_on)
         return findings
 
-    @cached_property
+    @_once
     def scrub(self) -> Scrub:
         """The findings on the claim, its format's included; errors first."""
         return self.scrub_for(self.format)
 
-    @cached_property
+    @_once
     def eligibility(self) -> Eligibility:
         ctx, route = self.contexts[-1], self.route
         outcomes = self.outcomes[-1]
@@ -309,14 +326,14 @@ class Run:
                            requirements=[o.reason for o in outcomes if o.effect == "requirement"],
                            reasons=[o.reason for o in outcomes if o.effect != "requirement"])
 
-    @cached_property
+    @_once
     def limits(self) -> Limits:
         ctx, route = self.contexts[-1], self.route
         kwargs = ctx.kwargs()
         result = route.call("payerkit_visit_limits", kwargs)
         return Limits(ctx.program.id, route.many("payerkit_visit_limits", [result], Limit, kwargs))
 
-    @cached_property
+    @_once
     def payment_terms(self) -> PaymentTerms:
         ctx, route = self.contexts[-1], self.route
         kwargs = ctx.kwargs()

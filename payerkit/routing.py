@@ -172,15 +172,16 @@ class Route:
 
 def _caller(pm: pluggy.PluginManager, hook: str) -> Callable[[dict], Any]:
     """How to call ``hook`` on ``pm`` with a dict of its arguments, giving what pluggy gives:
-    its own call when an implementation is a wrapper, else a plain loop over the
-    implementations in pluggy's order (the last registered first; ``tryfirst`` before and
-    ``trylast`` after the others), stopping at the first answer that is not ``None`` in a
-    firstresult hook, collecting them otherwise."""
+    its own call when an implementation is a wrapper (or takes an argument with a default,
+    which pluggy passes by name), else a plain loop over the implementations in pluggy's
+    order (the last registered first; ``tryfirst`` before and ``trylast`` after the
+    others), stopping at the first answer that is not ``None`` in a firstresult hook,
+    collecting them otherwise."""
     caller = getattr(pm.hook, hook)
     impls = caller.get_hookimpls()
     first = caller.spec is not None and caller.spec.opts.get("firstresult", False)
-    if any(impl.wrapper or impl.hookwrapper for impl in impls):
-        return lambda kwargs: caller(**kwargs)
+    if any(impl.wrapper or impl.hookwrapper or impl.kwargnames for impl in impls):
+        return lambda kwargs: caller(**kwargs)  # a wrapper, or an argument with a default
     order = [(impl.function, tuple(impl.argnames)) for impl in reversed(impls)]
     if not order:
         return (lambda kwargs: None) if first else (lambda kwargs: [])

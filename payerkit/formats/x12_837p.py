@@ -1198,17 +1198,20 @@ def text_changes_837p(claim: Claim) -> list[tuple[str, str]]:
     """
     changes = []
     for field, value in text_fields_837p(claim):
-        if not value or not value.strip():
-            continue
-        size = text_size(field)
-        text = clean(value)
-        if not text:
-            continue
-        if transliterated(value):
-            changes.append((field, "transliterated"))
-        if len(text) > size:
-            changes.append((field, "cut"))
+        if value:
+            changes += [(field, change) for change in _changes(value, text_size(field))]
     return changes
+
+
+@lru_cache(maxsize=8192)  # names and addresses repeat across a batch of claims
+def _changes(value: str, size: int) -> tuple[str, ...]:
+    """How the 837P writes ``value`` in an element of ``size`` characters differently from
+    it: ``transliterated``, ``cut``, both or neither."""
+    text = clean(value) if value.strip() else ""
+    if not text:
+        return ()
+    return (("transliterated",) if transliterated(value) else ()) + \
+        (("cut",) if len(text) > size else ())
 
 
 def _text_findings(claim: Claim) -> list[Finding]:
