@@ -15,7 +15,10 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from payerkit import PayerKit, hookimpl, load_case
 from payerkit.cli import main
@@ -370,3 +373,53 @@ def test_one_evaluation_takes_two_fingerprints_and_its_write_none(kit, monkeypat
     ev = kit.evaluate(case)
     ev.write(options=WriteOptions(ControlNumbers(1, 1, 1)))
     assert len(walks) == 5  # the plugin wrote the claim: the case is checked after it
+
+
+@settings(max_examples=200, deadline=None)
+@given(member=st.text(min_size=1, max_size=20),
+       days=st.lists(st.dates(dt.date(1900, 1, 1), dt.date(2099, 12, 31)), min_size=1,
+                     max_size=3))
+def test_a_claim_id_is_the_digests_first_base32_letters(member, days):
+    """The claim id (CLM01, box 26) is computed without the base64 module: the same letters."""
+    import base64
+    import hashlib
+
+    from case_samples import make_case
+
+    from payerkit.claims import claim_id
+
+    case = make_case()
+    case = attrs.evolve(case, coverage=attrs.evolve(case.coverage, member_id=member))
+    visits = [attrs.evolve(case.visits[0], date=day) for day in sorted(days)]
+    text = f"{case.program}|{member}|{','.join(d.isoformat() for d in sorted(days))}"
+    digest = base64.b32encode(hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest())
+    assert claim_id(case, visits) == f"PK{min(days):%y%m%d}{digest.decode()[:6]}"
+
+
+def test_the_demo_renders_each_paper_form_once(tmp_path, monkeypatch, capsys,
+                                               payerkit_data_dir):
+    """What a paper form's check lays out is what is drawn: the NF-3's layout, the CMS-1500's
+    boxes (once per CMS-1500 format) and the superbill's texts (once for the PDF, once for
+    the HTML) are each made once per claim, not once to check and again to write."""
+    from payerkit.formats import cms1500, nf3, superbill
+
+    made = Counter()
+
+    def counting(module, name):
+        real = getattr(module, name)
+
+        def counted_call(*args, **kwargs):
+            made[name] += 1
+            return real(*args, **kwargs)
+        monkeypatch.setattr(module, name, counted_call)
+
+    counting(nf3, "_layout")
+    counting(cms1500, "_pages")
+    counting(superbill, "statement")
+    folder = cases_folder(tmp_path, "ny-covered.toml")
+    assert main(["demo", str(folder), "-o", str(tmp_path / "out")]) == 0
+    written = json.loads((tmp_path / "out" / "ny-covered.json").read_text())["claim_files"]
+    assert {"ny-covered.nf-3.pdf", "ny-covered.cms-1500.pdf", "ny-covered.superbill.html",
+            "ny-covered.cms-1500-red.pdf", "ny-covered.superbill.pdf"} <= set(written)
+    assert made == Counter({"_layout": 1, "_pages": 2, "statement": 2})
+    capsys.readouterr()

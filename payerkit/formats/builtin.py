@@ -35,19 +35,23 @@ def _format(id_: str, name: str, suffix: str, media_type: str, write: str, check
 PDF = "application/pdf"
 FORMATS = (
     _format("x12-837p", "ANSI X12 837 Professional 5010 (005010X222A1)", ".837",
-            "application/EDI-X12", "x12_837p:write_837p_rendering",
+            "application/EDI-X12", "x12_837p:write_837p_rendering", "x12_837p:check_837p",
             render="x12_837p:render_837p", stream="x12_837p:stream_837p"),
-    # one mapping of boxes (cms1500) checks both CMS-1500 formats
+    # one mapping of boxes (cms1500) renders both CMS-1500 formats
     _format("cms-1500", "CMS-1500 (02/12) claim form, drawn and filled (PDF)", ".pdf", PDF,
-            "cms1500_pdf:write_cms1500", "cms1500:check_cms1500"),
+            "cms1500_pdf:write_cms1500_rendering", "cms1500:check_cms1500",
+            render="cms1500:render_cms1500"),
     _format("cms-1500-red", "CMS-1500 (02/12) data for the pre-printed red form (PDF)", ".pdf",
-            PDF, "cms1500_red:write_cms1500_red", "cms1500:check_cms1500"),
+            PDF, "cms1500_red:write_cms1500_red_rendering", "cms1500:check_cms1500",
+            render="cms1500:render_cms1500_red"),
     _format("nf-3", "NYS form NF-3, Verification of Treatment (PDF)", ".pdf", PDF,
-            "nf3:write_nf3", "nf3:check_nf3"),
+            "nf3:write_nf3_rendering", "nf3:check_nf3", render="nf3:render_nf3"),
     _format("superbill", "Superbill, statement for reimbursement (PDF)", ".pdf", PDF,
-            "superbill:write_superbill", "superbill:check_superbill"),
+            "superbill:write_superbill_rendering", "superbill:check_superbill",
+            render="superbill:render_superbill"),
     _format("superbill-html", "Superbill, statement for reimbursement (HTML)", ".html",
-            "text/html", "superbill:write_superbill_html", "superbill:check_superbill_html"),
+            "text/html", "superbill:write_superbill_html_rendering",
+            "superbill:check_superbill_html", render="superbill:render_superbill_html"),
 )
 
 

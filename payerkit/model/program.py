@@ -168,7 +168,8 @@ class ClaimFormat:
     ``write(rendering, options)`` returns the file's bytes, adding only what depends on the
     moment (``options``: a :class:`payerkit.formats.WriteOptions`: control numbers, the
     clock). The kit renders a claim once per format: the scrub's findings and the file
-    come from the same rendering.
+    come from the same rendering. Such a format may also give ``check(claim)`` (its
+    findings as tuples) for callers asking the format alone; the kit uses ``render``.
 
     **A claim-writing format** (no ``render``: the earlier way, still taken):
     ``write(claim, options)`` returns the
