@@ -140,20 +140,27 @@ def payerkit_claim_formats() -> Iterable[ClaimFormat]:
     """Return the claim formats this plugin can write.
 
     :return: an iterable of :class:`payerkit.model.ClaimFormat` records
-        (``id``, ``name``, ``suffix``, ``media_type``, ``write``, ``check``).
-        ``write(claim, options)`` gets a :class:`payerkit.model.Claim` and
-        :class:`payerkit.formats.WriteOptions` and returns ``bytes``; a value
-        it cannot carry raises :class:`payerkit.errors.FormatError` naming the
-        claim field. ``check(claim)`` returns those problems without writing,
-        so the scrub reports them first; a ``(claim field, problem, "warning")``
-        triple is a warning the writer does not refuse. Format ids are unique
+        (``id``, ``name``, ``suffix``, ``media_type`` and the format's
+        functions). A rendering format gives ``render(claim)``, returning a
+        :class:`payerkit.model.Rendering` (its findings, warnings too, and
+        what its writer needs), and ``write(rendering, options)``, adding only
+        the moment of writing (:class:`payerkit.formats.WriteOptions`); the
+        claim is rendered once, for the scrub and the file alike. It may also
+        give ``stream(out, numbers, options)`` to write many claims into one
+        file (``payerkit batch``). A claim-writing format gives
+        ``write(claim, options)`` (a value it cannot carry raises
+        :class:`payerkit.errors.FormatError` naming the claim field) and
+        ``check(claim)`` (those problems as ``(claim field, problem[,
+        "warning"])`` tuples); payerkit adapts it. Format ids are unique
         across plugins.
 
-    payerkit's own X12 837P writer is registered through this hook.
+    payerkit's own formats (the 837P, the CMS-1500, the NF-3, the superbill)
+    are registered through this hook.
 
     .. versionadded:: 1
     .. versionchanged:: 2
-       ``check`` added; writers raise ``FormatError``, not ``ValueError``.
+       ``check`` added; writers raise ``FormatError``, not ``ValueError``;
+       (payerkit 0.3) ``render`` and ``stream``.
     """
 
 
