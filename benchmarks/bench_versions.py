@@ -3,7 +3,10 @@
     python benchmarks/bench_versions.py --reference OTHER/bin/payerkit [-n 2000] [--pairs 5]
 
 Generates ``n`` cases as JSON Lines (``bench_batch.generate``: the shipped examples with
-invented patients, one in twenty broken on purpose), then runs
+invented patients, one in twenty broken on purpose; ``--templates`` chooses the examples,
+by default those whose case file an older payerkit reads too: the Connecticut workers'
+compensation case gained ``coverage.employer``, which an older one refuses, and a side that
+refuses a case does less work), then runs
 ``payerkit batch cases.jsonl -o OUT -j 1 -q`` with this checkout's ``payerkit`` and with
 the reference command, alternately (the order flips every pair, so neither always runs
 on a warm or a cold machine), ``--pairs`` times. Each run is a fresh process with its own
@@ -37,6 +40,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_batch import generate  # noqa: E402 - the benchmarks' one case generator
 
+#: The examples every payerkit since the one-pass batch (b53028a) reads alike.
+TEMPLATES = ("ny-covered.toml", "premera-covered.toml", "regence-covered.toml",
+             "ump-covered.toml", "premera-seventh-visit.toml")
+
 
 def cpu_of(argv: list[str], env: dict) -> float:
     """Run ``argv`` to its end; the CPU seconds it (and its children) used."""
@@ -57,13 +64,15 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=2_000)
     parser.add_argument("--pairs", type=int, default=5)
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--templates", nargs="+", default=list(TEMPLATES),
+                        help="the examples the cases are made from")
     args = parser.parse_args()
     ours = args.payerkit or str(Path(sys.executable).with_name("payerkit"))
     if not Path(ours).exists():
         ours = shutil.which("payerkit") or sys.exit("payerkit is not installed")
     folder = Path(tempfile.mkdtemp(prefix="pk-versions-"))
     try:
-        _, jsonl = generate(folder, args.n)
+        _, jsonl = generate(folder, args.n, tuple(args.templates))
         few = args.n // 10
         tenth = folder / "tenth.jsonl"
         with open(jsonl) as whole, open(tenth, "w") as part:

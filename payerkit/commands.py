@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import os
 import sys
@@ -255,6 +256,9 @@ def batch(kit: PayerKit, args) -> int:
             client = connect(args.dask)
             mapper = dask_mapper(client, settings)
         try:
+            # what is loaded now (plugins, figures, code tables) lives as long as the run:
+            # the collector need not walk it for every case (nor a forked worker copy it)
+            gc.freeze()
             with _progress(args) as bar:
                 summary = run_batch(items, settings, kit=kit, jobs=args.jobs or default_jobs(),
                                     mapper=mapper, progress=bar)

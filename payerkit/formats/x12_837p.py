@@ -349,6 +349,8 @@ class Interchange837P:
         if self._summary is not None:
             raise ValueError("the interchange is closed")
         if isinstance(claim, Rendering):
+            if claim.format != FORMAT_ID:
+                raise ValueError(f"a {claim.format} rendering is not an 837P claim")
             key, rendering = claim.stream_key, claim
         else:
             key, rendering = interchange_key(claim), None
@@ -1199,19 +1201,19 @@ def text_changes_837p(claim: Claim) -> list[tuple[str, str]]:
     changes = []
     for field, value in text_fields_837p(claim):
         if value:
-            changes += [(field, change) for change in _changes(value, text_size(field))]
+            changes += [(field, change) for change in _changes(value, field)]
     return changes
 
 
 @lru_cache(maxsize=8192)  # names and addresses repeat across a batch of claims
-def _changes(value: str, size: int) -> tuple[str, ...]:
-    """How the 837P writes ``value`` in an element of ``size`` characters differently from
-    it: ``transliterated``, ``cut``, both or neither."""
+def _changes(value: str, field: str) -> tuple[str, ...]:
+    """How the 837P writes ``value`` in ``field`` differently from it: ``transliterated``,
+    ``cut`` (longer than the element), both or neither."""
     text = clean(value) if value.strip() else ""
     if not text:
         return ()
     return (("transliterated",) if transliterated(value) else ()) + \
-        (("cut",) if len(text) > size else ())
+        (("cut",) if len(text) > text_size(field) else ())
 
 
 def _text_findings(claim: Claim) -> list[Finding]:
