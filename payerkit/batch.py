@@ -520,16 +520,11 @@ def evaluate_item(kit, item: Item, settings: BatchSettings, numbers=None) -> Eva
     except BaseException as exc:  # a bug, sys.exit(): its type, never its text (patient data)
         return _stopped(where, "failed", None, problems=[
             f"internal error ({type(exc).__name__}); run this case alone with --debug"])
-    result = {**where, "status": "written" if ev.clean else "refused", "program": ev.program,
-              "eligibility": eligibility_json(ev.eligibility), "pricing": pricing_json(ev.pricing),
-              "limits": limits_json(ev.limits), "payment_terms": payment_terms_json(ev.payment_terms),
-              "scrub": scrub_json(ev.scrub)}
-    if len(ev.pricings) > 1:
-        result["pricings"] = [pricing_json(p) for p in ev.pricings]
     status = ev.eligibility.status
     if not ev.clean:
         errors = tuple(f.code for f in ev.scrub.errors)
-        return Evaluated(_head(result), "refused", ev.program, status, errors=errors)
+        return Evaluated(_result(where, "refused", ev), "refused", ev.program, status,
+                         errors=errors)
     claim = ev.claim
     charged = format_money(claim.total_charge)
     allowed = [p.total_allowed for p in ev.pricings]
@@ -537,10 +532,8 @@ def evaluate_item(kit, item: Item, settings: BatchSettings, numbers=None) -> Eva
     try:
         made = _claim(kit, ev, item, settings, numbers)
     except ClaimRefused as exc:  # the writer refused a value the scrub let through
-        result["status"] = "refused"
-        result["scrub"]["findings"] += [finding_json(f) for f in exc.findings]
-        return Evaluated(_head(result), "refused", ev.program, status,
-                         errors=tuple(f.code for f in exc.findings))
+        return Evaluated(_result(where, "refused", ev, exc.findings), "refused", ev.program,
+                         status, errors=tuple(f.code for f in exc.findings))
     except OutputError:  # the claims folder (a full disk): the run's problem, not the case's
         raise
     except PayerKitError as exc:
@@ -552,10 +545,10 @@ def evaluate_item(kit, item: Item, settings: BatchSettings, numbers=None) -> Eva
     except BaseException as exc:
         return _stopped(where, "failed", ev.program, problems=[
             f"internal error ({type(exc).__name__}); run this case alone with --debug"])
+    head = _result(where, "written", ev)
     if isinstance(made, str):
-        return Evaluated(_head(result), "written", ev.program, status, None, made, charged,
-                         allowed)
-    return Evaluated(_head(result), "written", ev.program, status, made, None, charged, allowed)
+        return Evaluated(head, "written", ev.program, status, None, made, charged, allowed)
+    return Evaluated(head, "written", ev.program, status, made, None, charged, allowed)
 
 
 def _stopped(where: dict, status: str, program, *, problems=(), findings=()) -> Evaluated:
@@ -577,6 +570,42 @@ def _counter_error(exc: Exception) -> bool:
 
 def _head(result: dict) -> str:
     return _JSON.encode(result)[:-1]
+
+
+def _result(where: dict, status: str, ev, refused: Sequence = ()) -> str:
+    """A case's result line without its closing brace (the driver adds the claim's place):
+    its place, ``status`` and the single commands' JSON shapes, the scrub's findings and
+    then those of ``refused`` (the writer's). The eligibility and the scrub, most often
+    alike from case to case in a batch, are encoded once per value."""
+    head = _head({**where, "status": status, "program": ev.program})
+    if refused:
+        scrub = _JSON.encode({"program": ev.scrub.program, "findings": [
+            finding_json(f) for f in (*ev.scrub.findings, *refused)]})
+    else:
+        scrub = _encoded(scrub_json, ev.scrub)
+    parts = [head, ', "eligibility": ', _encoded(eligibility_json, ev.eligibility),
+             ', "pricing": ', _JSON.encode(pricing_json(ev.pricing)),
+             ', "limits": ', _JSON.encode(limits_json(ev.limits)),
+             ', "payment_terms": ', _JSON.encode(payment_terms_json(ev.payment_terms)),
+             ', "scrub": ', scrub]
+    if len(ev.pricings) > 1:
+        parts += [', "pricings": ', _JSON.encode([pricing_json(p) for p in ev.pricings])]
+    return "".join(parts)
+
+
+@functools.lru_cache(maxsize=1024)
+def _encoded_once(shape, value) -> str:
+    return _JSON.encode(shape(value))
+
+
+def _encoded(shape, value) -> str:
+    """``shape(value)`` as JSON, kept per value: for values of text only (an eligibility, a
+    scrub), whose equal values always write the same JSON (unlike equal amounts: ``1.0``
+    and ``1.00``)."""
+    try:
+        return _encoded_once(shape, value)
+    except TypeError:  # a value that cannot be hashed: encoded each time
+        return _JSON.encode(shape(value))
 
 
 #: ``json.dumps(..., ensure_ascii=False)``, without the check for cycles (a result is a tree).

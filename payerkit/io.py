@@ -151,6 +151,8 @@ def _strict_int(value: Any, _type) -> int:
 def _strict_str(value: Any, _type) -> str:
     if not isinstance(value, str):
         raise ValueError(f"expected a string, got {_show(value)}")
+    if value.isprintable():  # no control character, separator or surrogate: the common case
+        return value
     bad = _BAD_TEXT.search(value)
     if bad is not None:
         code = ord(bad.group())

@@ -423,3 +423,41 @@ def test_the_demo_renders_each_paper_form_once(tmp_path, monkeypatch, capsys,
             "ny-covered.cms-1500-red.pdf", "ny-covered.superbill.pdf"} <= set(written)
     assert made == Counter({"_layout": 1, "_pages": 2, "statement": 2})
     capsys.readouterr()
+
+
+def test_a_value_a_plugins_writer_refuses_is_the_cases_result_in_batch(tmp_path,
+                                                                       payerkit_data_dir):
+    """A claim-writing format with no check refuses a value only as it writes: the case is
+    refused, its result line's scrub naming the value's case field after the scrub's own."""
+    import attrs
+    from case_samples import SampleAdapter
+
+    from payerkit.batch import BatchSettings, run_batch
+    from payerkit.errors import FormatError
+    from payerkit.model import ClaimFormat
+    from payerkit.output import scrub_json
+
+    def write(claim, options):
+        raise FormatError("member_id", "at most 3 characters")
+
+    class Formats:
+        @hookimpl
+        def payerkit_claim_formats(self):
+            return [ClaimFormat("tiny-bill", "Invented tiny bill", ".txt", "text/plain", write)]
+
+    class Adapter(SampleAdapter):
+        program = attrs.evolve(SampleAdapter.program, claim_formats=("tiny-bill",))
+
+    kit = PayerKit(entry_points=False, plugins=[Adapter(), Formats()])
+    items = _sample_cases(tmp_path / "cases", 1)
+    summary = run_batch(items, BatchSettings(tmp_path / "out", format="tiny-bill"), kit=kit)
+    [result] = [json.loads(line) for line in (tmp_path / "out" / "results.jsonl").open()]
+    ev = kit.evaluate(items[0].load(), format="tiny-bill", written_on=dt.date.today())
+    refused = scrub_json(ev.scrub)
+    refused["findings"].append({
+        "severity": "error", "code": "FORMAT-LIMIT", "path": "coverage.member_id",
+        "message": "coverage.member_id: at most 3 characters (Invented tiny bill)",
+        "citation": {"source": "Invented tiny bill", "edition": None, "confidence": "rule",
+                     "url": None}})
+    assert (result["status"], result["claim"], result["scrub"]) == ("refused", None, refused)
+    assert summary.errors == Counter({"FORMAT-LIMIT": 1})
