@@ -850,8 +850,7 @@ def _run(items, settings: BatchSettings, kit, out: Path, jobs: int, mapper, prog
     numbers = ControlNumberSource(settings.data_dir)
     summary = Summary()
     claim_format = kit.claim_format_of(settings.format)
-    interchanges = _Streams(settings, numbers, claim_format,
-                            kit._pipeline.format_owner(claim_format))
+    interchanges = _Streams(settings, numbers, claim_format, kit.format_owner(settings.format))
     outputs: list[AtomicFile] = []
     try:
         # both begun now, before any case: a refused summary.json costs no run

@@ -164,6 +164,10 @@ class PayerKit:
         """The installed claim format of that id (``CaseError`` when there is none)."""
         return self._pipeline.format_of(format_id)
 
+    def format_owner(self, format_id: str) -> str:
+        """The plugin that registered a format, as errors name it (``'name' (distribution)``)."""
+        return self._pipeline.format_owner(self._pipeline.format_of(format_id))
+
     def claim_format(self, format_id: str, program: Program) -> ClaimFormat:
         """The format asked for: unknown is bad input; one the program does not take, a finding."""
         return self._pipeline.claim_format(format_id, program)

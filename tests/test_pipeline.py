@@ -461,3 +461,36 @@ def test_a_value_a_plugins_writer_refuses_is_the_cases_result_in_batch(tmp_path,
                      "url": None}})
     assert (result["status"], result["claim"], result["scrub"]) == ("refused", None, refused)
     assert summary.errors == Counter({"FORMAT-LIMIT": 1})
+
+
+def test_a_streaming_formats_failure_is_its_plugins(tmp_path, payerkit_data_dir):
+    """A plugin's stream that fails is a PluginError naming that plugin (its type only): the
+    run stops and writes nothing, as for any failure of the run's own files."""
+    import attrs
+    from case_samples import SampleAdapter
+
+    from payerkit.batch import BatchSettings, run_batch
+    from payerkit.errors import PluginError
+
+    class Broken:
+        def add(self, rendering):
+            raise RuntimeError("patient Jane Roe")
+
+        def close(self):
+            return None
+
+    class Formats:
+        @hookimpl
+        def payerkit_claim_formats(self):
+            return [attrs.evolve(_lines_format(), stream=lambda out, numbers, options: Broken())]
+
+    class Adapter(SampleAdapter):
+        program = attrs.evolve(SampleAdapter.program, claim_formats=("text-lines",))
+
+    kit = PayerKit(entry_points=False, plugins=[Adapter(), Formats()])
+    items = _sample_cases(tmp_path / "cases", 2)
+    with pytest.raises(PluginError) as caught:
+        run_batch(items, BatchSettings(tmp_path / "out", format="text-lines"), kit=kit)
+    assert str(caught.value) == ("the text-lines writer of plugin 'Formats' (not installed) "
+                                 "failed: RuntimeError")
+    assert not (tmp_path / "out" / "results.jsonl").exists()
