@@ -23,12 +23,17 @@ of a case is told apart from the cost of starting (importing, loading plugins): 
 marginal CPU per case, ``(cpu(n) - cpu(n/10)) / (n - n/10)``, and its ratio. The
 reference is any ``payerkit`` executable, e.g. an install of an older commit in its own
 virtual environment; nothing about it is assumed but its CLI.
+
+``--instructions`` counts instructions instead of CPU time (valgrind's callgrind, each run
+some fifty times slower; use a few hundred cases): the same count every time, where the
+CPU time of a machine shared with other work varies by a tenth from run to run.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -56,6 +61,21 @@ def cpu_of(argv: list[str], env: dict) -> float:
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def instructions_of(argv: list[str], env: dict) -> float:
+    """Run ``argv`` under valgrind's callgrind; the instructions it executed."""
+    interpreter = Path(argv[0]).read_text(errors="replace").partition("\n")[0]
+    program = [interpreter[2:].strip(), *argv] if interpreter.startswith("#!") else argv
+    done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                           *program], env=env, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True)
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{argv[0]} failed ({done.returncode}): {done.stderr[-2000:]}")
+    found = re.search(r"I\s+refs:\s+([0-9,]+)", done.stderr)
+    if found is None:
+        raise SystemExit(f"valgrind gave no count: {done.stderr[-2000:]}")
+    return float(found.group(1).replace(",", ""))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reference", required=True, help="the other payerkit executable")
@@ -66,6 +86,8 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--templates", nargs="+", default=list(TEMPLATES),
                         help="the examples the cases are made from")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count instructions (valgrind) instead of CPU time")
     args = parser.parse_args()
     ours = args.payerkit or str(Path(sys.executable).with_name("payerkit"))
     if not Path(ours).exists():
@@ -88,7 +110,7 @@ def main() -> None:
             argv = [sides[name], "batch", str(cases), "-o", str(run / "out"),
                     "-j", str(args.jobs), "-q"]
             try:
-                return cpu_of(argv, env)
+                return (instructions_of if args.instructions else cpu_of)(argv, env)
             finally:
                 shutil.rmtree(run, ignore_errors=True)
 
@@ -100,12 +122,15 @@ def main() -> None:
                 times[name].append(batch(name, folder / f"run-{pair}-{name}"))
                 start = batch(name, folder / f"few-{pair}-{name}", tenth)
                 marginal[name].append((times[name][-1] - start) / (args.n - few))
-            print(f"pair {pair + 1}: this {times['this'][-1]:.2f} s, reference "
-                  f"{times['reference'][-1]:.2f} s", flush=True)
+            print(f"pair {pair + 1}: this {times['this'][-1]:.4g}, reference "
+                  f"{times['reference'][-1]:.4g}", flush=True)
+        unit = "instructions" if args.instructions else "s of CPU"
         print(f"{args.n} cases, JSON Lines in, 837P out, -j {args.jobs}, {args.pairs} pairs")
         for name in sides:
-            print(f"  {name:9} median CPU {statistics.median(times[name]):.2f} s; a case "
-                  f"{statistics.median(marginal[name]) * 1e6:.0f} µs (marginal)")
+            each = statistics.median(marginal[name])
+            print(f"  {name:9} median {statistics.median(times[name]):.4g} {unit}; a case "
+                  + (f"{each:,.0f} instructions" if args.instructions else f"{each * 1e6:.0f} µs")
+                  + " (marginal)")
         for label, figures in (("whole run", times), ("per case", marginal)):
             ratios = [a / b for a, b in zip(figures["this"], figures["reference"], strict=True)]
             print(f"  ratio this/reference, {label} (median of pairs): "
