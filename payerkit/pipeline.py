@@ -31,7 +31,14 @@ import attrs
 from attrs import frozen
 
 from .claims import build_claim, case_path, visit_index
-from .errors import CaseError, ClaimRefused, FormatError, PayerKitError, PluginError
+from .errors import (
+    CaseError,
+    ClaimRefused,
+    FormatError,
+    PayerKitError,
+    PluginError,
+    UnknownProgram,
+)
 from .fingerprint import fingerprint, first_change
 from .formats.options import WriteOptions
 from .manager import Registered, describe
@@ -128,8 +135,6 @@ class Pipeline:
     # -- what a run is about ----------------------------------------------------------
 
     def program(self, program_id: str) -> Program:
-        from .errors import UnknownProgram
-
         try:
             return self.programs[program_id][0]
         except KeyError:
