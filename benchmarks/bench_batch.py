@@ -65,7 +65,7 @@ for w in writers.values():
 """
 
 
-def generate(folder: Path, n: int) -> tuple[Path, Path]:
+def generate(folder: Path, n: int, templates: tuple[str, ...] = TEMPLATES) -> tuple[Path, Path]:
     """``n`` TOML case files in ``folder/cases`` and ``n`` JSON Lines in ``folder/cases.jsonl``."""
     from payerkit.io import load_case, unstructure_case
 
@@ -74,8 +74,8 @@ def generate(folder: Path, n: int) -> tuple[Path, Path]:
     for fees in EXAMPLES.glob("*.csv"):
         shutil.copy(fees, cases)
         shutil.copy(fees, folder)
-    texts = [(EXAMPLES / name).read_text() for name in TEMPLATES]
-    datas = [unstructure_case(load_case(EXAMPLES / name)) for name in TEMPLATES]
+    texts = [(EXAMPLES / name).read_text() for name in templates]
+    datas = [unstructure_case(load_case(EXAMPLES / name)) for name in templates]
     with open(folder / "cases.jsonl", "w") as jsonl:
         for i in range(n):
             text = texts[i % len(texts)]

@@ -9,9 +9,13 @@ glob, JSON Lines from a file or stdin) become :class:`Item` records; each is
 evaluated by :func:`evaluate_item` (load, :meth:`payerkit.PayerKit.evaluate`,
 the JSON shapes of the single commands) in this process or in worker
 processes; the driver (:func:`run_batch`) writes, in input order, one result
-line per case to ``results.jsonl``, each clean 837P claim into the interchange
-of its payer (:class:`payerkit.formats.x12_837p.Interchange837P`), and
-``summary.json`` at the end.
+line per case to ``results.jsonl``, each clean claim of a format that streams
+into its file through the format's own stream (the 837P: the interchange of its
+payer, :class:`payerkit.formats.x12_837p.Interchange837P`), and
+``summary.json`` at the end. A claim of a format that does not stream, or with
+``per_case``, is its own file, written by :meth:`payerkit.model.Evaluation.write`
+where it was evaluated: every claim is the evaluation's own rendering, as
+``payerkit claim`` writes it.
 
 **Streaming.** Items are read as they are needed, at most a few chunks per
 worker ahead of the driver; results and interchanges are written as they come,
@@ -35,6 +39,7 @@ per block), so they never repeat across runs or concurrent batches.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import glob
 import json
 import os
@@ -52,7 +57,7 @@ from typing import NamedTuple
 
 from attrs import field, frozen
 
-from .errors import CaseError, ClaimRefused, FormatError, PayerKitError
+from .errors import CaseError, ClaimRefused, FormatError, PayerKitError, PluginError
 from .files import (
     AtomicFile,
     FolderLock,
@@ -106,8 +111,14 @@ class Item:
             raise CaseError([self.problem])
         if self.text is None:
             return load_case(self.source)  # a FIFO or a device is refused, never read
-        base = Path.cwd() if self.source == "-" else Path(self.source).parent
+        base = Path.cwd() if self.source == "-" else _folder(self.source)
         return case_from_text(self.text, "case.json", base)
+
+
+@functools.lru_cache(maxsize=64)
+def _folder(source: str) -> Path:
+    """The folder of a JSON Lines file: where its cases' relative fee files are read from."""
+    return Path(source).parent
 
 
 @frozen
@@ -118,9 +129,10 @@ class BatchSettings:
     case's last visit, as ``payerkit claim``) or ``"all"`` (every visit on one
     claim); ``as_of``: the day to judge every case on (default each case's own);
     ``written_on``: the day the claims are written (default today); ``per_case``:
-    one 837P file per case instead of one interchange per payer (paper formats
-    are always one file per case); ``claims_per_transaction``: claims per ST/SE
-    in an interchange (at most 5000, the TR3's limit).
+    one claim file per case instead of the format's stream (one interchange per
+    payer for the 837P; a format that does not stream, such as a paper form, is
+    always one file per case); ``claims_per_transaction``: claims per ST/SE in an
+    interchange (at most 5000, the TR3's limit).
     """
 
     out: Path = field(converter=Path)
@@ -136,10 +148,10 @@ class BatchSettings:
     #: Files the run reads (JSON Lines, named case files): never written over.
     inputs: tuple[str, ...] = field(default=(), converter=tuple)
 
-    @property
-    def interchanges(self) -> bool:
-        """Clean claims go into one 837P interchange per payer (written by the driver)."""
-        return self.format == X12_837P and not self.per_case
+    def streams(self, kit) -> bool:
+        """Clean claims go into the format's stream (one 837P interchange per payer),
+        written by the driver: the format streams, and ``per_case`` is not asked."""
+        return not self.per_case and kit.claim_format_of(self.format).stream is not None
 
     @property
     def numbered_files(self) -> bool:
@@ -151,8 +163,9 @@ class Evaluated(NamedTuple):
     """What a worker sends the driver for one case (small, quick to pickle).
 
     ``head``: the result line's JSON without its closing brace (the driver adds
-    the claim's place); ``claim``: the claim model to put into an interchange,
-    else ``None``; ``file``: the claim file a worker wrote (one file per case);
+    the claim's place); ``rendering``: the claim as its format rendered it, for the
+    driver to put into the format's stream (an 837P interchange), else ``None``;
+    ``file``: the claim file a worker wrote (one file per case);
     ``charged``/``allowed``: the claim's totals as text (``allowed`` ``None``
     when unknown); ``errors``: the codes of what stopped the claim.
     """
@@ -161,7 +174,7 @@ class Evaluated(NamedTuple):
     status: str
     program: str | None
     eligibility: str | None
-    claim: object = None
+    rendering: object = None
     file: str | None = None
     charged: str | None = None
     allowed: str | None = None
@@ -484,8 +497,12 @@ def evaluate_item(kit, item: Item, settings: BatchSettings, numbers=None) -> Eva
     (``check``), ``pricing`` (``price``, the last visit billed), ``limits``,
     ``payment_terms`` (``terms``) and ``scrub`` (``scrub``, judged as
     ``payerkit claim`` judges it: on ``as_of``, written on ``written_on``).
-    With one file per case (``per_case``, or a paper format), the claim file is
-    written here; ``numbers`` gives its control numbers.
+    A clean claim of a format that streams is sent to the driver as its rendering
+    (:meth:`payerkit.model.Evaluation.to_stream`), unless a plugin's
+    ``payerkit_format_claim`` writes it itself: then, as with one file per case
+    (``per_case``, or a format that does not stream), the claim file is written
+    here (:meth:`payerkit.model.Evaluation.write`); ``numbers`` gives its control
+    numbers.
     """
     where = item.where()
     try:
@@ -504,29 +521,20 @@ def evaluate_item(kit, item: Item, settings: BatchSettings, numbers=None) -> Eva
     except BaseException as exc:  # a bug, sys.exit(): its type, never its text (patient data)
         return _stopped(where, "failed", None, problems=[
             f"internal error ({type(exc).__name__}); run this case alone with --debug"])
-    result = {**where, "status": "written" if ev.clean else "refused", "program": ev.program,
-              "eligibility": eligibility_json(ev.eligibility), "pricing": pricing_json(ev.pricing),
-              "limits": limits_json(ev.limits), "payment_terms": payment_terms_json(ev.payment_terms),
-              "scrub": scrub_json(ev.scrub)}
-    if len(ev.pricings) > 1:
-        result["pricings"] = [pricing_json(p) for p in ev.pricings]
     status = ev.eligibility.status
     if not ev.clean:
         errors = tuple(f.code for f in ev.scrub.errors)
-        return Evaluated(_head(result), "refused", ev.program, status, errors=errors)
+        return Evaluated(_result(where, "refused", ev), "refused", ev.program, status,
+                         errors=errors)
     claim = ev.claim
     charged = format_money(claim.total_charge)
     allowed = [p.total_allowed for p in ev.pricings]
     allowed = None if None in allowed else format_money(sum(allowed, Decimal(0)))
-    if settings.interchanges:
-        return Evaluated(_head(result), "written", ev.program, status, claim, None, charged, allowed)
     try:
-        name = _write_claim_file(kit, case, ev, item, settings, numbers)
+        made = _claim(kit, ev, item, settings, numbers)
     except ClaimRefused as exc:  # the writer refused a value the scrub let through
-        result["status"] = "refused"
-        result["scrub"]["findings"] += [finding_json(f) for f in exc.findings]
-        return Evaluated(_head(result), "refused", ev.program, status,
-                         errors=tuple(f.code for f in exc.findings))
+        return Evaluated(_result(where, "refused", ev, exc.findings), "refused", ev.program,
+                         status, errors=tuple(f.code for f in exc.findings))
     except OutputError:  # the claims folder (a full disk): the run's problem, not the case's
         raise
     except PayerKitError as exc:
@@ -538,7 +546,10 @@ def evaluate_item(kit, item: Item, settings: BatchSettings, numbers=None) -> Eva
     except BaseException as exc:
         return _stopped(where, "failed", ev.program, problems=[
             f"internal error ({type(exc).__name__}); run this case alone with --debug"])
-    return Evaluated(_head(result), "written", ev.program, status, None, name, charged, allowed)
+    head = _result(where, "written", ev)
+    if isinstance(made, str):
+        return Evaluated(head, "written", ev.program, status, None, made, charged, allowed)
+    return Evaluated(head, "written", ev.program, status, made, None, charged, allowed)
 
 
 def _stopped(where: dict, status: str, program, *, problems=(), findings=()) -> Evaluated:
@@ -559,7 +570,47 @@ def _counter_error(exc: Exception) -> bool:
 
 
 def _head(result: dict) -> str:
-    return json.dumps(result, ensure_ascii=False)[:-1]
+    return _JSON.encode(result)[:-1]
+
+
+def _result(where: dict, status: str, ev, refused: Sequence = ()) -> str:
+    """A case's result line without its closing brace (the driver adds the claim's place):
+    its place, ``status`` and the single commands' JSON shapes, the scrub's findings and
+    then those of ``refused`` (the writer's). The eligibility and the scrub, most often
+    alike from case to case in a batch, are encoded once per value."""
+    head = _head({**where, "status": status, "program": ev.program})
+    if refused:
+        scrub = _JSON.encode({"program": ev.scrub.program, "findings": [
+            finding_json(f) for f in (*ev.scrub.findings, *refused)]})
+    else:
+        scrub = _encoded(scrub_json, ev.scrub)
+    parts = [head, ', "eligibility": ', _encoded(eligibility_json, ev.eligibility),
+             ', "pricing": ', _JSON.encode(pricing_json(ev.pricing)),
+             ', "limits": ', _JSON.encode(limits_json(ev.limits)),
+             ', "payment_terms": ', _JSON.encode(payment_terms_json(ev.payment_terms)),
+             ', "scrub": ', scrub]
+    if len(ev.pricings) > 1:
+        parts += [', "pricings": ', _JSON.encode([pricing_json(p) for p in ev.pricings])]
+    return "".join(parts)
+
+
+@functools.lru_cache(maxsize=1024)
+def _encoded_once(shape, value) -> str:
+    return _JSON.encode(shape(value))
+
+
+def _encoded(shape, value) -> str:
+    """``shape(value)`` as JSON, kept per value: for values of text only (an eligibility, a
+    scrub), whose equal values always write the same JSON (unlike equal amounts: ``1.0``
+    and ``1.00``)."""
+    try:
+        return _encoded_once(shape, value)
+    except TypeError:  # a value that cannot be hashed: encoded each time
+        return _JSON.encode(shape(value))
+
+
+#: ``json.dumps(..., ensure_ascii=False)``, without the check for cycles (a result is a tree).
+_JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 
 
 def _line(text: str) -> bytes:
@@ -589,15 +640,23 @@ def _claim_stem(stem: str) -> str:
     return stem
 
 
-def _write_claim_file(kit, case, ev, item: Item, settings: BatchSettings, numbers) -> str:
+def _claim(kit, ev, item: Item, settings: BatchSettings, numbers):
+    """The evaluation's claim: its rendering, for the driver's stream (a format that
+    streams, and not ``per_case``), else the name of the claim file written here (one file
+    per case, or the file a plugin's ``payerkit_format_claim`` wrote in the stream's place)."""
     from .formats.options import ControlNumbers, WriteOptions
 
-    control = None
-    if numbers is not None:  # an 837P file of its own (settings.numbered_files)
-        value = numbers()
-        control = ControlNumbers(value, value, value)
-    options = WriteOptions(control, settings.now, settings.data_dir)
-    data = kit.claim(case, settings.format, options=options, evaluation=ev)
+    if settings.streams(kit):
+        made = ev.to_stream(WriteOptions(None, settings.now, settings.data_dir))
+        if not isinstance(made, bytes):
+            return made
+        data = made
+    else:
+        control = None
+        if numbers is not None:  # an 837P file of its own (settings.numbered_files)
+            value = numbers()
+            control = ControlNumbers(value, value, value)
+        data = ev.write(settings.format, WriteOptions(control, settings.now, settings.data_dir))
     name = claim_file_name(item, settings.format)
     write_atomic(settings.out / name, data, inputs=settings.inputs, force=settings.force,
                  parents=True)
@@ -611,7 +670,8 @@ def _write_claim_file(kit, case, ev, item: Item, settings: BatchSettings, number
 
 @frozen
 class InterchangeFile:
-    """An interchange the batch wrote: its file, receiver, ISA13 and counts."""
+    """A streamed file the batch wrote (an 837P interchange): its file, receiver (the
+    stream's name), ISA13 and counts (``None`` where the format has none)."""
 
     file: str
     receiver_id: str
@@ -674,38 +734,53 @@ class Summary:
         }
 
 
-class _Interchanges:
-    """The open interchanges of a run, one per :func:`interchange_key` (sender, payer id,
-    usage)."""
+class _Streams:
+    """The open streams of a run (the format's own, :attr:`payerkit.model.ClaimFormat.stream`:
+    the 837P's interchanges), one per :attr:`payerkit.model.Rendering.stream_key` (the
+    837P's: sender, payer id, usage), each a file named after its stream name."""
 
-    def __init__(self, settings: BatchSettings, numbers):
+    def __init__(self, settings: BatchSettings, numbers, claim_format, owner: str):
         self.settings = settings
         self.numbers = numbers
+        self.format = claim_format
+        self.owner = owner
         self.open: dict[tuple, tuple[AtomicFile, object, str, str]] = {}
         self.names: set[str] = set()
         self.now = settings.now or dt.datetime.now()
 
-    def add(self, claim) -> dict:
-        from .formats.x12_837p import Interchange837P, interchange_key
+    def add(self, rendering) -> dict:
+        """Write a rendering into its stream; what the result line says of its place."""
+        from .formats.options import WriteOptions
 
-        key = interchange_key(claim)
+        key = rendering.stream_key
         entry = self.open.get(key)
         if entry is None:
-            name = self._name(claim.receiver_id)
+            name = self._name(rendering.stream_name)
             out = AtomicFile(self.settings.out / name, inputs=self.settings.inputs,
                              force=self.settings.force)
-            writer = Interchange837P(out, self.numbers, self.now,
-                                     claims_per_transaction=self.settings.claims_per_transaction)
-            entry = self.open[key] = (out, writer, name, claim.receiver_id)
-        out, writer, name, _ = entry
-        writer.add(claim)
-        return {"format": X12_837P, "file": name, "claim_id": claim.id,
-                "interchange": writer.interchange, "transaction": writer.transaction}
+            options = WriteOptions(None, self.now, self.settings.data_dir,
+                                   self.settings.claims_per_transaction)
+            stream = self._guarded(lambda: self.format.stream(out, self.numbers, options))
+            entry = self.open[key] = (out, stream, name, rendering.stream_name)
+        out, stream, name, _ = entry
+        where = self._guarded(lambda: stream.add(rendering))
+        return {"format": self.format.id, "file": name, **(where or {})}
 
-    def _name(self, receiver: str) -> str:
+    def _guarded(self, write):
+        """A stream's own failure is its format's writer's, named by its plugin (a value it
+        cannot carry is the case's: ``FormatError`` is the caller's to report)."""
+        try:
+            return write()
+        except (PayerKitError, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            raise PluginError(f"the {self.format.id} writer of plugin {self.owner} failed: "
+                              f"{type(exc).__name__}") from exc
+
+    def _name(self, stream_name: str | None) -> str:
         safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_"
-                       for c in receiver or "") or "receiver"
-        ending = file_ending(X12_837P)
+                       for c in stream_name or "") or "receiver"
+        ending = file_ending(self.format.id)
         name, n = f"{safe[:60]}{ending}", 1
         while name in self.names:
             n += 1
@@ -714,11 +789,12 @@ class _Interchanges:
         return name
 
     def close(self, summary: Summary) -> list[AtomicFile]:
-        """End every interchange (its trailers written, not yet in place); their files."""
-        for _out, writer, name, receiver in self.open.values():
-            done = writer.close()
+        """End every stream (its trailers written, not yet in place); their files."""
+        for _out, stream, name, stream_name in self.open.values():
+            done = self._guarded(stream.close)
             summary.interchanges.append(InterchangeFile(
-                name, receiver, done.interchange, done.claims, done.transactions))
+                name, stream_name, getattr(done, "interchange", None),
+                getattr(done, "claims", None), getattr(done, "transactions", None)))
         return [out for out, *_ in self.open.values()]
 
     def discard(self) -> None:
@@ -774,7 +850,8 @@ def _run(items, settings: BatchSettings, kit, out: Path, jobs: int, mapper, prog
 
     numbers = ControlNumberSource(settings.data_dir)
     summary = Summary()
-    interchanges = _Interchanges(settings, numbers)
+    claim_format = kit.claim_format_of(settings.format)
+    interchanges = _Streams(settings, numbers, claim_format, kit.format_owner(settings.format))
     outputs: list[AtomicFile] = []
     try:
         # both begun now, before any case: a refused summary.json costs no run
@@ -787,15 +864,15 @@ def _run(items, settings: BatchSettings, kit, out: Path, jobs: int, mapper, prog
         try:
             for ev in evaluated:
                 status, claim, problems = ev.status, "null", ""
-                if ev.claim is not None:
+                if ev.rendering is not None:
                     try:
-                        claim = json.dumps(interchanges.add(ev.claim))
-                    except FormatError as exc:  # the scrub ran this writer dry: not expected
+                        claim = json.dumps(interchanges.add(ev.rendering))
+                    except FormatError as exc:  # written as the scrub checked it: not expected
                         status = "failed"
                         ev = ev._replace(errors=("FORMAT-LIMIT",))
                         problems = ', "problems": ' + json.dumps([
-                            f"claim field {exc.field}: {exc.problem} (the 837P writer refused "
-                            "what the scrub let through; please report it)"])
+                            f"claim field {exc.field}: {exc.problem} (the {claim_format.id} "
+                            "writer refused what the scrub let through; please report it)"])
                 elif ev.file is not None:
                     claim = json.dumps({"format": settings.format, "file": ev.file})
                     summary.claim_files += 1

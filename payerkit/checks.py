@@ -2,26 +2,26 @@
 
 Codes (ICD-10-CM, CPT/HCPCS, modifiers, place of service, states), NPIs,
 diagnosis pointers, addresses and identifiers the 837P requires, dates, fee
-parity, and a corrected claim's original claim number; and a warning for each name or address the 837P writes
-differently from the case (transliterated to X12's basic characters, or cut).
-Payer rules live in the payer's plugin, never here. What the 837P writer
-refuses is found by the kit running the writer dry (``check_837p``).
+parity, and a corrected claim's original claim number. Payer rules live in the
+payer's plugin, never here; what a format cannot carry (an 837P element's size, a
+name written in X12's basic characters) is that format's own finding, from its
+rendering of the claim (:class:`payerkit.model.ClaimFormat`): no writer is
+imported here.
 """
 
 from __future__ import annotations
 
 import re
 
-from .claims import WORKERS_COMP, build_claim, case_path
-from .formats import X12_837P
-from .formats.x12_limits import MAX_DIAGNOSES, MAX_MODIFIERS, MAX_POINTERS, text_size
+from .claims import WORKERS_COMP
 from .hookspecs import hookimpl
 from .model import Citation, Finding
+from .model.claim import MAX_DIAGNOSES, MAX_MODIFIERS, MAX_POINTERS
 from .paths import field_path, visit_index, visit_path
 from .rules import codes
 from .rules.parity import parity_findings
 
-TR3 = Citation("ASC X12 837P 005010X222A1 implementation guide", confidence="rule")
+TR3 = codes.X12_837P_GUIDE
 CORRECTED = Citation("ASC X12 837P 005010X222A1 CLM05-3 (7 replacement, 8 void) with REF*F8, "
                      "the payer's claim control number; NUCC 1500 instructions, item 22",
                      confidence="rule")
@@ -193,30 +193,6 @@ def visit_findings(case, visit, pricing) -> list[Finding]:
     return findings
 
 
-def text_findings(program, case, visit, pricing) -> list[Finding]:
-    """A warning for each name or address the 837P writes differently from the case.
-
-    The values are never quoted (they are personal): the warning names the field.
-    """
-    if X12_837P not in program.claim_formats or not any(ln.units > 0 for ln in pricing.lines):
-        return []
-    from .formats.x12_837p import text_changes_837p  # the writer's module, loaded when needed
-
-    findings = []
-    for field, change in text_changes_837p(build_claim(case, program, visit, pricing)):
-        path = case_path(field, case, visit)
-        if change == "transliterated":
-            findings.append(Finding(
-                "warning", "TEXT-TRANSLITERATED", f"{path}: written in X12's basic characters "
-                "(A-Z, 0-9 and a few symbols: transliterated, other characters dropped) in the "
-                "837P; check the claim", path, TR3))
-        else:
-            findings.append(Finding(
-                "warning", "TEXT-CUT", f"{path}: longer than the {text_size(field)} characters "
-                "the 837P holds, so it is cut; check the claim", path, TR3))
-    return findings
-
-
 def workers_comp_findings(program, case) -> list[Finding]:
     """In workers' compensation the employer is the insured: a ``[subscriber]`` is not
     written on the claim (the claim itself refuses a missing ``coverage.employer``)."""
@@ -239,5 +215,4 @@ def payerkit_scrub(program, case, visit, pricing):
                                    "episode.state"))
         else:
             _state(findings, case.episode.state, "episode.state", allow_canada=True)
-    return findings + visit_findings(case, visit, pricing) + text_findings(program, case, visit,
-                                                                             pricing)
+    return findings + visit_findings(case, visit, pricing)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from collections import Counter
 from collections.abc import Sequence
-from contextvars import ContextVar
 from decimal import Decimal
 
 from .model import Case, Claim, ClaimLine, Pricing, Program, Visit
@@ -38,10 +36,17 @@ def claim_id(case: Case, visit: Visit | Sequence[Visit]) -> str:
     visits = _visits(visit)
     dates = ",".join(v.date.isoformat() for v in visits)
     # surrogatepass: a lone surrogate (from JSON) must not crash here; the writer refuses it
-    digest = base64.b32encode(hashlib.sha256(
+    digest = hashlib.sha256(
         f"{case.program}|{case.coverage.member_id}|{dates}".encode("utf-8", "surrogatepass")
-    ).digest()).decode("ascii")[:6]
-    return f"PK{visits[0].date:%y%m%d}{digest}"
+    ).digest()
+    # the first 6 characters of the digest in base 32 (RFC 4648): its first 30 bits
+    bits = int.from_bytes(digest[:4], "big") >> 2
+    letters = "".join(_BASE32[bits >> shift & 31] for shift in (25, 20, 15, 10, 5, 0))
+    first = visits[0].date
+    return f"PK{first.year % 100:02d}{first.month:02d}{first.day:02d}{letters}"
+
+
+_BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
 
 def _visits(visit: Visit | Sequence[Visit]) -> tuple[Visit, ...]:
@@ -52,29 +57,11 @@ def build_claim(case: Case, program: Program, visit: Visit | Sequence[Visit],
                 pricing: Pricing | Sequence[Pricing]) -> Claim:
     """The claim for one visit and its pricing, or for several visits (in date order) and the
     pricing of each: one line per billed service (a line with no unit is left out), in date
-    order, each with its own date and place of service.
-
-    The last claim built is kept with the (immutable) objects it was built from: asked
-    again for the very same objects (the scrub's text check after the kit's draft), it is
-    returned again, not built twice.
-    """
+    order, each with its own date and place of service. The pipeline builds it once per
+    evaluation (:class:`payerkit.pipeline.Run`)."""
     visits = _visits(visit)
-    pricings = (pricing,) if isinstance(pricing, Pricing) else tuple(pricing)
-    last = _LAST.get()
-    if last is not None and last[0] is case and last[1] is program and \
-            _same(last[2], visits) and _same(last[3], pricings):
-        return last[4]
-    claim = _build(case, program, visits, pricings)
-    _LAST.set((case, program, visits, pricings, claim))
-    return claim
-
-
-def _same(a: tuple, b: tuple) -> bool:
-    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
-
-
-#: The last claim built and what it was built from (per thread and task).
-_LAST: ContextVar[tuple | None] = ContextVar("payerkit_last_claim", default=None)
+    return _build(case, program, visits, (pricing,) if isinstance(pricing, Pricing)
+                  else tuple(pricing))
 
 
 def _build(case: Case, program: Program, visits: tuple[Visit, ...],

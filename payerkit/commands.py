@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import os
 import sys
@@ -138,15 +139,15 @@ def claim(kit: PayerKit, args) -> int:
         check_output(args.output, **writing)
     today = dt.date.today()
     visits = ALL_VISITS if getattr(args, "all_visits", False) else args.visit
-    try:
-        data = kit.claim(case, args.format, visits, as_of=args.as_of)
+    try:  # one pass: the claim is written from what its scrub checked
+        ev = kit.evaluate(case, visits, args.as_of, format=args.format, written_on=today)
+        data = ev.write(args.format)
     except ClaimRefused as exc:
         refused = {"program": case.program, "findings": [finding_json(f) for f in exc.findings]}
         print(findings_text(refused) if not args.json else json.dumps(refused, indent=2),
               file=sys.stderr if not args.json else sys.stdout)
         return EXIT_FINDINGS
-    warnings = [finding_json(f) for f in
-                kit.scrub(case, visits, args.as_of, written_on=today).findings]
+    warnings = [finding_json(f) for f in ev.scrub.findings]
     if warnings and not args.json:
         print(findings_text({"program": case.program, "findings": warnings}), file=sys.stderr)
     if args.output:
@@ -183,7 +184,7 @@ def demo(kit: PayerKit, args) -> int:
         claim_files = []
         for fmt in program.claim_formats:  # every format the program takes, paper included
             try:
-                data = kit.claim(case, fmt, as_of=args.as_of, evaluation=ev)
+                data = ev.write(fmt)
             except ClaimRefused:
                 continue  # refused (by the scrub, or by this format): that file is not written
             claim_files.append(write_atomic(out / _demo_name(path, fmt), data, inputs=cases,
@@ -247,7 +248,7 @@ def batch(kit: PayerKit, args) -> int:
                              force=args.force, inputs=named)
     with _stop_on_signals():
         # every input checked (and the output folder against them) before a case is read
-        items = find_items(args.inputs, out=out, per_case=not settings.interchanges)
+        items = find_items(args.inputs, out=out, per_case=not settings.streams(kit))
         client = mapper = None
         if args.dask is not None:  # connected before anything is written
             from .dask import connect, dask_mapper
@@ -255,6 +256,9 @@ def batch(kit: PayerKit, args) -> int:
             client = connect(args.dask)
             mapper = dask_mapper(client, settings)
         try:
+            # what is loaded now (plugins, figures, code tables) lives as long as the run:
+            # the collector need not walk it for every case (nor a forked worker copy it)
+            gc.freeze()
             with _progress(args) as bar:
                 summary = run_batch(items, settings, kit=kit, jobs=args.jobs or default_jobs(),
                                     mapper=mapper, progress=bar)

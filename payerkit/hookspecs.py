@@ -79,6 +79,7 @@ if TYPE_CHECKING:  # the model imports nothing from here; annotations only
         PaymentTerm,
         Pricing,
         Program,
+        Rendering,
         RuleSet,
         Visit,
     )
@@ -153,20 +154,27 @@ def payerkit_claim_formats() -> Iterable[ClaimFormat]:
     """Return the claim formats this plugin can write.
 
     :return: an iterable of :class:`payerkit.model.ClaimFormat` records
-        (``id``, ``name``, ``suffix``, ``media_type``, ``write``, ``check``).
-        ``write(claim, options)`` gets a :class:`payerkit.model.Claim` and
-        :class:`payerkit.formats.WriteOptions` and returns ``bytes``; a value
-        it cannot carry raises :class:`payerkit.errors.FormatError` naming the
-        claim field. ``check(claim)`` returns those problems without writing,
-        so the scrub reports them first; a ``(claim field, problem, "warning")``
-        triple is a warning the writer does not refuse. Format ids are unique
+        (``id``, ``name``, ``suffix``, ``media_type`` and the format's
+        functions). A rendering format gives ``render(claim)``, returning a
+        :class:`payerkit.model.Rendering` (its findings, warnings too, and
+        what its writer needs), and ``write(rendering, options)``, adding only
+        the moment of writing (:class:`payerkit.formats.WriteOptions`); the
+        claim is rendered once, for the scrub and the file alike. It may also
+        give ``stream(out, numbers, options)`` to write many claims into one
+        file (``payerkit batch``). A claim-writing format gives
+        ``write(claim, options)`` (a value it cannot carry raises
+        :class:`payerkit.errors.FormatError` naming the claim field) and
+        ``check(claim)`` (those problems as ``(claim field, problem[,
+        "warning"])`` tuples); payerkit adapts it. Format ids are unique
         across plugins.
 
-    payerkit's own X12 837P writer is registered through this hook.
+    payerkit's own formats (the 837P, the CMS-1500, the NF-3, the superbill)
+    are registered through this hook.
 
     .. versionadded:: 1
     .. versionchanged:: 2
-       ``check`` added; writers raise ``FormatError``, not ``ValueError``.
+       ``check`` added; writers raise ``FormatError``, not ``ValueError``;
+       (payerkit 0.3) ``render`` and ``stream``.
     """
 
 
@@ -346,20 +354,29 @@ def payerkit_filing_deadline(program: Program, case: Case, visit: Visit, as_of: 
 
 @hookspec(firstresult=True)
 def payerkit_format_claim(program: Program, case: Case, claim: Claim,
-                          claim_format: ClaimFormat, options: WriteOptions) -> bytes | None:
+                          claim_format: ClaimFormat, options: WriteOptions,
+                          rendering: Rendering) -> bytes | None:
     """Write the claim in a format, or return ``None`` to let the format's writer do it.
 
     :param claim: the :class:`payerkit.model.Claim` built from the case.
     :param claim_format: the :class:`payerkit.model.ClaimFormat` asked for.
     :param options: the :class:`payerkit.formats.WriteOptions`.
+    :param rendering: the claim as the format rendered it for the scrub
+        (:class:`payerkit.model.Rendering`, without findings that stop it).
     :return: the file's ``bytes``, or ``None``. payerkit's built-in plugin
-        answers last (``trylast``) by calling ``claim_format.write``; a payer
-        plugin answers first only when its payer needs something the shared
-        writer does not do.
+        answers last (``trylast``) by writing ``rendering`` with the format's
+        writer; a payer plugin answers first only when its payer needs
+        something the shared writer does not do. Its answer is a whole file:
+        ``payerkit batch`` writes it as the case's own claim file, never into
+        a streamed file (an 837P interchange), where a plugin that answers
+        ``None`` leaves the claim.
 
     Stops at first non-None result.
 
     .. versionadded:: 1
+    .. versionchanged:: 2
+       (payerkit 0.3) Gets ``rendering``; applies to ``payerkit batch`` as to
+       ``payerkit claim``.
     """
 
 

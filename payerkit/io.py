@@ -150,6 +150,8 @@ def _strict_int(value: Any, _type) -> int:
 def _strict_str(value: Any, _type) -> str:
     if not isinstance(value, str):
         raise ValueError(f"expected a string, got {_show(value)}")
+    if value.isprintable():  # no control character, separator or surrogate: the common case
+        return value
     bad = _BAD_TEXT.search(value)
     if bad is not None:
         code = ord(bad.group())
@@ -548,15 +550,16 @@ _TOML_SKIP = (r'"""(?:[^\\]|\\.)*?"""|' r"'''.*?'''|"      # multi-line strings
 _SKIP = {"JSON": re.compile(_JSON_SKIP, re.S), "TOML": re.compile(_TOML_SKIP, re.S)}
 _TOKENS = {kind: re.compile(f"{skip}|[\\[\\]{{}}]|{_LONG_NUMBER}", re.S)
            for kind, skip in (("JSON", _JSON_SKIP), ("TOML", _TOML_SKIP))}
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_BRACKET_WEIGHT = str.maketrans({"[": "\x02", "{": "\x02", "]": "\x00", "}": "\x00"})
+#: Every byte but the brackets (dropped), and the brackets' weights.
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_BRACKET_WEIGHT = bytes.maketrans(b"[{]}", b"\x02\x02\x00\x00")
 
 
 def _max_depth(code: str) -> int:
     """Deepest bracket nesting of ``code`` (strings removed), counted in C: an opening
     bracket weighs 2 and a closing one 0, so the depth after ``i`` brackets is the running
-    sum minus ``i``."""
-    weights = _NOT_BRACKET.sub("", code).translate(_BRACKET_WEIGHT).encode("latin-1")
+    sum minus ``i`` (the brackets are ASCII: no byte of another character is one)."""
+    weights = code.encode("utf-8", "surrogatepass").translate(_BRACKET_WEIGHT, _NOT_BRACKETS)
     if not weights:
         return 0
     return max(map(operator.sub, itertools.accumulate(weights), itertools.count(1)))

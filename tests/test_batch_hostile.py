@@ -477,20 +477,20 @@ def test_a_writer_failing_on_one_case_is_its_result_line(tmp_path, monkeypatch, 
     """Defect: with one file per case, a claim writer (a plugin's) failing on one case ended
     the whole run (exit 3) instead of a "failed" result line."""
     from payerkit.errors import PluginError
-    from payerkit.kit import PayerKit
+    from payerkit.model import Evaluation
 
     cases = one_case_folder(tmp_path / "cases", "a.toml")
     data = case_data()
     data["patient"]["last_name"] = MARKER
     (cases / "b.json").write_text(json.dumps(data))
-    real = PayerKit.claim
+    real = Evaluation.write
 
-    def claim(self, case, *args, **kwargs):
-        if case.patient.last_name == MARKER:
+    def write(self, *args, **kwargs):
+        if self.case.patient.last_name == MARKER:
             raise PluginError("the cms-1500 writer of plugin 'paper' failed: RuntimeError")
-        return real(self, case, *args, **kwargs)
+        return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(PayerKit, "claim", claim)
+    monkeypatch.setattr(Evaluation, "write", write)
     code, _, _ = run(capsys, cases, "-o", tmp_path / "out", "-j", "1", "--format", "cms-1500")
     assert code == 1
     a, b = results(tmp_path / "out")

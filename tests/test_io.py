@@ -164,3 +164,15 @@ def test_a_bad_optional_choice_lists_just_the_choices():
         structure_case(data)
     assert exc.value.problems == ["coverage.funding: expected one of 'fully_insured' | "
                                   "'self_funded' | 'medicare_advantage'"]
+
+
+def test_printable_text_skips_the_search_for_what_is_refused():
+    """The reader lets printable text through without searching it: every character it
+    refuses in text (controls, line and paragraph separators, lone surrogates) is one
+    ``str.isprintable`` refuses too."""
+    import sys
+
+    from payerkit.io import _BAD_TEXT
+
+    refused = (chr(c) for c in range(sys.maxunicode + 1) if _BAD_TEXT.fullmatch(chr(c)))
+    assert not any(char.isprintable() for char in refused)

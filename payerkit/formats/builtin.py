@@ -26,26 +26,33 @@ def _lazy(target: str) -> Callable:
     return call
 
 
-def _format(id_: str, name: str, suffix: str, media_type: str, write: str,
-            check: str) -> ClaimFormat:
-    return ClaimFormat(id_, name, suffix, media_type, _lazy(write), _lazy(check))
+def _format(id_: str, name: str, suffix: str, media_type: str, write: str, check: str = "",
+            render: str = "", stream: str = "") -> ClaimFormat:
+    """A format record whose functions (``module:function``) are imported on first use."""
+    return ClaimFormat(id_, name, suffix, media_type, _lazy(write),
+                       *(_lazy(target) if target else None for target in (check, render, stream)))
 
 
 PDF = "application/pdf"
 FORMATS = (
     _format(X12_837P, "ANSI X12 837 Professional 5010 (005010X222A1)", ".837",
-            "application/EDI-X12", "x12_837p:write_837p", "x12_837p:check_837p"),
-    # one mapping of boxes (cms1500) checks both CMS-1500 formats
+            "application/EDI-X12", "x12_837p:write_837p_rendering", "x12_837p:check_837p",
+            render="x12_837p:render_837p", stream="x12_837p:stream_837p"),
+    # one mapping of boxes (cms1500) renders both CMS-1500 formats
     _format(CMS_1500, "CMS-1500 (02/12) claim form, drawn and filled (PDF)", ".pdf", PDF,
-            "cms1500_pdf:write_cms1500", "cms1500:check_cms1500"),
+            "cms1500_pdf:write_cms1500_rendering", "cms1500:check_cms1500",
+            render="cms1500:render_cms1500"),
     _format(CMS_1500_RED, "CMS-1500 (02/12) data for the pre-printed red form (PDF)", ".pdf",
-            PDF, "cms1500_red:write_cms1500_red", "cms1500:check_cms1500"),
+            PDF, "cms1500_red:write_cms1500_red_rendering", "cms1500:check_cms1500",
+            render="cms1500:render_cms1500_red"),
     _format(NF_3, "NYS form NF-3, Verification of Treatment (PDF)", ".pdf", PDF,
-            "nf3:write_nf3", "nf3:check_nf3"),
+            "nf3:write_nf3_rendering", "nf3:check_nf3", render="nf3:render_nf3"),
     _format(SUPERBILL, "Superbill, statement for reimbursement (PDF)", ".pdf", PDF,
-            "superbill:write_superbill", "superbill:check_superbill"),
+            "superbill:write_superbill_rendering", "superbill:check_superbill",
+            render="superbill:render_superbill"),
     _format(SUPERBILL_HTML, "Superbill, statement for reimbursement (HTML)", ".html",
-            "text/html", "superbill:write_superbill_html", "superbill:check_superbill_html"),
+            "text/html", "superbill:write_superbill_html_rendering",
+            "superbill:check_superbill_html", render="superbill:render_superbill_html"),
 )
 
 
@@ -65,5 +72,6 @@ def payerkit_claim_formats():
 
 
 @hookimpl(trylast=True)
-def payerkit_format_claim(claim, claim_format, options):
-    return claim_format.write(claim, options)
+def payerkit_format_claim(claim_format, rendering, options):
+    """The format's own writer, from the rendering the scrub checked."""
+    return claim_format.write_rendering(rendering, options)

@@ -79,13 +79,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
-from attrs import field, frozen
+from attrs import evolve, field, frozen
 
 from ..errors import FormatError
 from ..model.case import Address, Person, Practitioner
 from ..model.claim import Claim, ClaimLine
+from ..model.program import Rendering
+from . import CMS_1500, CMS_1500_RED
 from .x12 import ASCII_UPPER, clean, identifier_problem
 from .x12_limits import DIAGNOSIS_LETTERS, EARLIEST_DATE, LATEST_DATE
 
@@ -361,9 +364,8 @@ def _initials(given: str) -> str:
 
 
 class _Mapper:
-    def __init__(self, claim: Claim, signed_on: dt.date | None):
+    def __init__(self, claim: Claim):
         self.claim = claim
-        self.signed_on = signed_on
         self.problems = _Problems()
         self.values: dict[str, str] = {}
 
@@ -720,9 +722,6 @@ class _Mapper:
         self.check("27.yes" if claim.accepts_assignment else "27.no")
         if claim.provider_signature_on_file:
             self.put("31", SIGNATURE_ON_FILE)
-            if self.signed_on is not None:
-                d = self.signed_on
-                self.put("31.date", f"{d.month:02d} {d.day:02d} {d.year % 100:02d}")
         facility = getattr(claim, "service_facility", None)
         if facility is not None:
             self.location(facility, "service_facility", "32")
@@ -864,8 +863,9 @@ def _rendering(claim: Claim) -> Practitioner | None:
     return rendering
 
 
-def _pages(claim: Claim, signed_on: dt.date | None) -> tuple[list[Page], list[tuple[str, str]]]:
-    mapper = _Mapper(claim, signed_on)
+def _pages(claim: Claim) -> tuple[list[Page], list[tuple[str, str]]]:
+    """The pages without the day of writing (box 31's date), and every problem."""
+    mapper = _Mapper(claim)
     mapper.header()
     header = dict(mapper.values)
     lines = tuple(claim.lines)
@@ -946,16 +946,48 @@ def form_pages(claim: Claim, signed_on: dt.date | None = None) -> list[Page]:
     ``signed_on`` is the date printed in box 31 beside "SIGNATURE ON FILE" (the day of
     writing). Raises :class:`FormatError` for the first value the form cannot carry.
     """
-    pages, problems = _pages(claim, signed_on)
+    pages, problems = _pages(claim)
     if problems:
         raise FormatError(*problems[0])
-    return pages
+    return signed(pages, signed_on)
 
 
 def check_cms1500(claim: Claim) -> list[tuple[str, str]]:
     """Every value the CMS-1500 cannot carry, as ``[(claim field, problem)]`` (the scrub's);
     ``[]`` when both CMS-1500 formats can be written."""
-    return _pages(claim, None)[1]
+    return _pages(claim)[1]
+
+
+def render_cms1500(claim: Claim, format_id: str = CMS_1500) -> Rendering:
+    """The claim's pages (:class:`Page`) and every value the form cannot carry: the
+    rendering both CMS-1500 formats write (:func:`signed` adds the day of writing)."""
+    pages, problems = _pages(claim)
+    return Rendering(format_id, tuple(pages), problems)
+
+
+def render_cms1500_red(claim: Claim) -> Rendering:
+    """:func:`render_cms1500`, for the red form's values."""
+    return render_cms1500(claim, CMS_1500_RED)
+
+
+def signed(pages: Sequence[Page], signed_on: dt.date | None) -> list[Page]:
+    """The pages with box 31's date beside "SIGNATURE ON FILE": the day of writing (none
+    when ``signed_on`` is ``None``, or the provider's signature is not on file)."""
+    if signed_on is None:
+        return list(pages)
+    text = f"{signed_on.month:02d} {signed_on.day:02d} {signed_on.year % 100:02d}"
+    dated = []
+    for page in pages:
+        if "31" not in page.values:
+            dated.append(page)
+            continue
+        values = {}
+        for key, value in page.values.items():  # in its place: the order the values print
+            values[key] = value
+            if key == "31":
+                values["31.date"] = text
+        dated.append(evolve(page, values=values))
+    return dated
 
 
 def placements(page: Page, offset_lines: float = 0.0,
@@ -980,5 +1012,6 @@ def signing_date(options) -> dt.date:
 __all__ = [
     "BOXES", "CELL_HEIGHT", "CELL_WIDTH", "CHECKBOXES", "FIELDS", "Box", "Field", "Page",
     "address_text", "cell_of", "check_cms1500", "column_x", "form_pages", "insurance_type",
-    "line_top", "name_text", "placements", "signing_date",
+    "line_top", "name_text", "placements", "render_cms1500", "render_cms1500_red", "signed",
+    "signing_date",
 ]

@@ -38,6 +38,7 @@ from .cms1500 import (
     form_pages,
     line_top,
     placements,
+    signed,
     signing_date,
 )
 from .fonts import MONO, SANS, SANS_BOLD, register
@@ -349,7 +350,16 @@ def new_canvas(buffer: io.BytesIO, title: str) -> Canvas:
 
 def write_cms1500(claim: Claim, options) -> bytes:
     """The claim as a drawn and filled CMS-1500 (02/12) PDF, one form per six lines."""
-    pages = form_pages(claim, signing_date(options))
+    return _drawn(form_pages(claim, signing_date(options)))
+
+
+def write_cms1500_rendering(rendering, options) -> bytes:
+    """A rendered claim (:func:`payerkit.formats.cms1500.render_cms1500`) as the drawn
+    CMS-1500, signed on the day of writing."""
+    return _drawn(signed(rendering.content, signing_date(options)))
+
+
+def _drawn(pages) -> bytes:
     buffer = io.BytesIO()
     c = new_canvas(buffer, "CMS-1500 (02/12) health insurance claim form")
     for page in pages:
@@ -360,4 +370,4 @@ def write_cms1500(claim: Claim, options) -> bytes:
     return buffer.getvalue()
 
 
-__all__ = ["draw_values", "new_canvas", "write_cms1500"]
+__all__ = ["draw_values", "new_canvas", "write_cms1500", "write_cms1500_rendering"]

@@ -42,6 +42,7 @@ from .cms1500 import (
     column_x,
     form_pages,
     line_top,
+    signed,
     signing_date,
 )
 from .cms1500_pdf import draw_values, new_canvas
@@ -74,8 +75,19 @@ def printer_offset(value: str | None = None) -> tuple[float, float]:
 
 def write_cms1500_red(claim: Claim, options, offset: tuple[float, float] | None = None) -> bytes:
     """The claim's values for the red form, one page per six service lines."""
-    lines, columns = printer_offset() if offset is None else offset
-    pages = form_pages(claim, signing_date(options))
+    offset = printer_offset() if offset is None else offset
+    return _printed(form_pages(claim, signing_date(options)), offset)
+
+
+def write_cms1500_red_rendering(rendering, options) -> bytes:
+    """A rendered claim (:func:`payerkit.formats.cms1500.render_cms1500_red`) as the red
+    form's values, signed on the day of writing, moved by the printer's offset."""
+    offset = printer_offset()
+    return _printed(signed(rendering.content, signing_date(options)), offset)
+
+
+def _printed(pages, offset: tuple[float, float]) -> bytes:
+    lines, columns = offset
     buffer = io.BytesIO()
     c = new_canvas(buffer, "CMS-1500 (02/12) data for the pre-printed red form")
     for page in pages:
@@ -157,4 +169,5 @@ if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
 
 
-__all__ = ["OFFSET_ENV", "alignment_page", "main", "printer_offset", "write_cms1500_red"]
+__all__ = ["OFFSET_ENV", "alignment_page", "main", "printer_offset", "write_cms1500_red",
+           "write_cms1500_red_rendering"]

@@ -65,12 +65,14 @@ import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 
-from attrs import field, frozen
+from attrs import evolve, field, frozen
 
 from ..errors import FormatError
 from ..model.case import Address
 from ..model.claim import Claim, ClaimLine
+from ..model.program import Rendering
 from ..rules.codes import PLACE_OF_SERVICE
+from . import NF_3
 from .fonts import SANS, SANS_BOLD, register, wrap
 from .fonts import width as text_width
 from .options import WriteOptions
@@ -442,8 +444,9 @@ VALUE = 8.0  # value size
 LEAD = 9.6  # value line spacing
 BAR = 11.0  # section bar height
 ROW = 12.0  # service line height
-#: Where check() dates the bill: the date is not checked, only printed.
-CHECK_DAY = dt.date(2000, 1, 1)
+#: Where the day of writing prints on a rendered page, until it is written (:func:`dated`):
+#: a date takes its place whatever it is, so the layout does not depend on it.
+DAY = "\x00DAY\x00"
 
 #: The report of services: (caption, width in points, right-aligned).
 COLUMNS = (
@@ -505,19 +508,32 @@ RELATIONSHIPS = {"employee": "Employee", "independent_contractor": "Independent 
                  "other": "Other"}
 
 
+TITLE_PDF = "NYS Form NF-3 - Verification of Treatment"
+
+
 def write_nf3(claim: Claim, options: WriteOptions) -> bytes:
     """The claim as a filled NF-3, PDF bytes; raises FormatError naming the claim field of the
     first value the form cannot carry."""
-    day = (options.now or dt.datetime.now()).date()
-    return render_pdf(nf3_pages(claim, day), "NYS Form NF-3 - Verification of Treatment")
+    return render_pdf(nf3_pages(claim, writing_day(options)), TITLE_PDF)
+
+
+def render_nf3(claim: Claim) -> Rendering:
+    """The claim laid out on the NF-3's pages (the day of writing left to :func:`dated`) and
+    every problem, ``(claim field, problem[, "warning"])``: the layout goes on past each."""
+    sheet = Sheet(FORM, dry_run=True)
+    _layout(claim, None, sheet)
+    return Rendering(NF_3, sheet.pages, sheet.found())
+
+
+def write_nf3_rendering(rendering: Rendering, options: WriteOptions) -> bytes:
+    """A rendered claim (:func:`render_nf3`) as the NF-3's PDF, dated the day of writing."""
+    return render_pdf(dated(rendering.content, writing_day(options)), TITLE_PDF)
 
 
 def check_nf3(claim: Claim) -> list[tuple[str, str]]:
     """Every problem that would stop :func:`write_nf3`, as ``[(claim field, problem)]``: the
     same layout, not drawn, going on past each problem."""
-    sheet = Sheet(FORM, dry_run=True)
-    _layout(claim, CHECK_DAY, sheet)
-    return sheet.found()
+    return list(render_nf3(claim).findings)
 
 
 def nf3_pages(claim: Claim, day: dt.date) -> list[list[Op]]:
@@ -527,7 +543,25 @@ def nf3_pages(claim: Claim, day: dt.date) -> list[list[Op]]:
     return sheet.pages
 
 
-def _layout(claim: Claim, day: dt.date, sheet: Sheet) -> None:
+def writing_day(options: WriteOptions) -> dt.date:
+    """The day of writing: ``options.now``'s, else today."""
+    return (options.now or dt.datetime.now()).date()
+
+
+def day_text(day: dt.date | None) -> str:
+    """The day as a form prints it; ``None``: the day of writing, printed when written
+    (:data:`DAY`)."""
+    return DAY if day is None else us_date(day)
+
+
+def dated(pages: Sequence[Sequence[Op]], day: dt.date) -> list[list[Op]]:
+    """Rendered pages with the day of writing in its places (:data:`DAY`)."""
+    text = us_date(day)
+    return [[evolve(op, text=op.text.replace(DAY, text))
+             if type(op) is Text and DAY in op.text else op for op in page] for page in pages]
+
+
+def _layout(claim: Claim, day: dt.date | None, sheet: Sheet) -> None:
     rows = _service_rows(claim, sheet)
     total = sheet.money("total_charge", claim.total_charge) if claim.lines else "0.00"
     ident = _identification(claim, sheet)
@@ -597,7 +631,8 @@ def _bar(page: list[Op], y: float, title: str) -> float:
     return y + BAR
 
 
-def _header(page: list[Op], claim: Claim, day: dt.date, sheet: Sheet, *, first: bool) -> float:
+def _header(page: list[Op], claim: Claim, day: dt.date | None, sheet: Sheet, *,
+            first: bool) -> float:
     page.append(Text(LEFT, TOP + 8, "NYS FORM NF-3", BOLD, 8.5))
     page.append(Text(PAGE_WIDTH / 2, TOP + 8, "NEW YORK MOTOR VEHICLE NO-FAULT INSURANCE LAW",
                      REGULAR, 7, "center"))
@@ -605,7 +640,7 @@ def _header(page: list[Op], claim: Claim, day: dt.date, sheet: Sheet, *, first: 
                      BOLD, 9.5 if first else 8.5, "center"))
     bill = sheet.identifier("id", claim.id, 160, box="provider's bill number", size=7)
     page.append(Text(LEFT, TOP + 33, f"PROVIDER'S BILL NO.  {bill}", REGULAR, 7))
-    page.append(Text(RIGHT, TOP + 33, f"BILL DATE  {us_date(day)}", REGULAR, 7, "right"))
+    page.append(Text(RIGHT, TOP + 33, f"BILL DATE  {day_text(day)}", REGULAR, 7, "right"))
     y = TOP + 38
     frequency, original = claim.frequency, claim.original_claim_number
     if frequency in ("7", "8"):
@@ -851,7 +886,7 @@ WARNING_SIZE, WARNING_LEAD = 5.8, 6.8
 
 
 def _first_page_bottom(page: list[Op], y: float, claim: Claim, sheet: Sheet,
-                       day: dt.date, ident: dict[str, tuple[str, ...]]) -> float:
+                       day: dt.date | None, ident: dict[str, tuple[str, ...]]) -> float:
     """The treating provider, the owners, the assignment, the signatures and the notice."""
     y = _bar(page, y + 4, "IF TREATING PROVIDER IS DIFFERENT THAN BILLING PROVIDER")
     rendering = claim.rendering
@@ -898,7 +933,7 @@ def _first_page_bottom(page: list[Op], y: float, claim: Claim, sheet: Sheet,
         Cell("WCB RATING CODE (IF NONE, SPECIALTY)",
              [f"Specialty: {taxonomy[1]}" if taxonomy else NA], WIDTH * 0.26),
         Cell("SIGNATURE OF PROVIDER", ["SIGNATURE ON FILE" if on_file else ""], WIDTH * 0.38),
-        Cell("DATE", [us_date(day) if on_file else ""], WIDTH * 0.16),
+        Cell("DATE", [day_text(day) if on_file else ""], WIDTH * 0.16),
     ])
     y += 4
     for line in wrap("NOTICE: " + FRAUD_WARNING, WIDTH, REGULAR, WARNING_SIZE) or []:
@@ -947,4 +982,5 @@ def _continuation_identification(page: list[Op], y: float,
                           Cell("CLAIM NUMBER", ident["claim"], WIDTH * 0.44)])
 
 
-__all__ = ["check_nf3", "nf3_pages", "write_nf3"]
+__all__ = ["DAY", "check_nf3", "dated", "day_text", "nf3_pages", "render_nf3", "write_nf3",
+           "write_nf3_rendering", "writing_day"]

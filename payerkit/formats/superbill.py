@@ -45,15 +45,16 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from ..model.claim import Claim
+from ..model.program import Rendering
 from ..rules.codes import PLACE_OF_SERVICE
+from . import SUPERBILL, SUPERBILL_HTML
 from .fonts import width as text_width
 from .fonts import wrap
 from .nf3 import (
     BOLD,
-    CHECK_DAY,
     NA,
     PAGE_HEIGHT,
     PAGE_WIDTH,
@@ -65,6 +66,8 @@ from .nf3 import (
     Sheet,
     Text,
     city_line,
+    dated,
+    day_text,
     icd_description,
     person_name,
     phone_number,
@@ -73,6 +76,7 @@ from .nf3 import (
     street,
     tax_id,
     us_date,
+    writing_day,
 )
 from .options import WriteOptions
 from .x12_limits import DIAGNOSIS_LETTERS, MAX_DIAGNOSES, MAX_MODIFIERS
@@ -125,10 +129,12 @@ class Statement:
     signer: Value
 
 
-def statement(claim: Claim, day: dt.date, sheet: Sheet, *, pdf: bool = False) -> Statement:
+def statement(claim: Claim, day: dt.date | None, sheet: Sheet, *,
+              pdf: bool = False) -> Statement:
     """The superbill's texts, each checked (``sheet`` refuses what cannot be printed);
     ``pdf``: for the PDF, whose provider column takes the short name for paper forms when
-    the name does not fit it (the HTML wraps the name)."""
+    the name does not fit it (the HTML wraps the name). ``day``: the statement's date
+    (``None``: the day of writing, printed when written)."""
     billing = claim.billing
     if pdf:
         name_field, name = sheet.provider_name(billing, COLUMN, 2, box="practice", size=SIZE,
@@ -236,7 +242,7 @@ def statement(claim: Claim, day: dt.date, sheet: Sheet, *, pdf: bool = False) ->
     signer_name = person_name(claim.rendering) if claim.rendering else billing.display_name
     return Statement(
         number=_id(sheet, "id", claim.id, "statement number"),
-        date=us_date(day), correction=correction, practice=practice,
+        date=day_text(day), correction=correction, practice=practice,
         provider_ids=provider_ids, treating=treating, patient=patient_items,
         insurance=tuple(insurance), referral=tuple(referral), dates=span,
         diagnoses=tuple(diagnoses), lines=tuple(lines), total=total, paid=paid,
@@ -345,18 +351,31 @@ FOOTER = ("Give this statement to your insurer with its claim form to ask for re
           "Prepared by payerkit from the practice's records.")
 
 
+TITLE_PDF = "Superbill - statement of services"
+
+
 def write_superbill(claim: Claim, options: WriteOptions) -> bytes:
     """The claim as a superbill, PDF bytes; raises FormatError naming the claim field of the
     first value it cannot carry."""
-    day = (options.now or dt.datetime.now()).date()
-    return render_pdf(superbill_pages(claim, day), "Superbill - statement of services")
+    return render_pdf(superbill_pages(claim, writing_day(options)), TITLE_PDF)
+
+
+def render_superbill(claim: Claim) -> Rendering:
+    """The superbill laid out on its pages (the day of writing left to
+    :func:`payerkit.formats.nf3.dated`) and every problem: the PDF's rendering."""
+    sheet = Sheet(FORM, dry_run=True)
+    _layout(statement(claim, None, sheet, pdf=True), sheet)
+    return Rendering(SUPERBILL, sheet.pages, sheet.found())
+
+
+def write_superbill_rendering(rendering: Rendering, options: WriteOptions) -> bytes:
+    """A rendered superbill (:func:`render_superbill`) as its PDF, dated the day of writing."""
+    return render_pdf(dated(rendering.content, writing_day(options)), TITLE_PDF)
 
 
 def check_superbill(claim: Claim) -> list[tuple[str, str]]:
     """Every problem that would stop :func:`write_superbill`, as ``[(claim field, problem)]``."""
-    sheet = Sheet(FORM, dry_run=True)
-    _layout(statement(claim, CHECK_DAY, sheet, pdf=True), sheet)
-    return sheet.found()
+    return list(render_superbill(claim).findings)
 
 
 def superbill_pages(claim: Claim, day: dt.date) -> list[list[Op]]:
@@ -651,11 +670,26 @@ footer { margin-top: 20px; font-size: 7pt; border-top: 0.5px solid #000; }
 
 def write_superbill_html(claim: Claim, options: WriteOptions) -> bytes:
     """The claim as a superbill, one HTML document (UTF-8)."""
+    return _html(statement(claim, writing_day(options), Sheet(FORM)))
+
+
+def render_superbill_html(claim: Claim) -> Rendering:
+    """The superbill's texts (:class:`Statement`, the day of writing left to the writer) and
+    every problem: the HTML's rendering."""
+    sheet = Sheet(FORM, dry_run=True)
+    return Rendering(SUPERBILL_HTML, statement(claim, None, sheet), sheet.found())
+
+
+def write_superbill_html_rendering(rendering: Rendering, options: WriteOptions) -> bytes:
+    """A rendered superbill (:func:`render_superbill_html`) as its HTML, dated the day of
+    writing."""
+    return _html(evolve(rendering.content, date=us_date(writing_day(options))))
+
+
+def _html(bill: Statement) -> bytes:
+    """The statement as one HTML document (UTF-8)."""
     from lxml import etree
     from lxml.builder import E
-
-    day = (options.now or dt.datetime.now()).date()
-    bill = statement(claim, day, Sheet(FORM))
 
     def pairs(items, css: str):
         children = []
@@ -724,10 +758,9 @@ def write_superbill_html(claim: Claim, options: WriteOptions) -> bytes:
 
 def check_superbill_html(claim: Claim) -> list[tuple[str, str]]:
     """Every problem that would stop :func:`write_superbill_html` (no widths: HTML wraps)."""
-    sheet = Sheet(FORM, dry_run=True)
-    statement(claim, CHECK_DAY, sheet)
-    return sheet.found()
+    return list(render_superbill_html(claim).findings)
 
 
-__all__ = ["Statement", "check_superbill", "check_superbill_html", "statement",
-           "superbill_pages", "write_superbill", "write_superbill_html"]
+__all__ = ["Statement", "check_superbill", "check_superbill_html", "render_superbill",
+           "render_superbill_html", "statement", "superbill_pages", "write_superbill",
+           "write_superbill_html", "write_superbill_html_rendering", "write_superbill_rendering"]

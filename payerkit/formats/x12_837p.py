@@ -27,16 +27,22 @@ A value X12 cannot carry (an identifier with a delimiter, a name with nothing
 left, a 5-digit billing ZIP, a pointer past the last diagnosis, a birth date
 after the service...) raises :class:`payerkit.errors.FormatError` naming the
 claim field, never its content. Every element size comes from
-:mod:`payerkit.formats.x12_limits`. :func:`check_837p` runs the writer itself
-without writing and collects every such problem instead of stopping at the
-first, for the scrub; :func:`text_changes_837p` lists the names and addresses
-written differently from what was given, for the scrub's warnings.
+:mod:`payerkit.formats.x12_limits`.
+
+**Rendered once.** :func:`render_837p` renders a claim's segments without the
+moment of writing: no control number, no date, no HL number (a claim's loops
+are numbered where it lands in a transaction set). It collects every problem
+instead of stopping at the first, and lists the names and addresses written
+differently from what was given (warnings): the scrub's findings for the 837P.
+:func:`write_837p_rendering` and :class:`Interchange837P` write that rendering,
+adding the envelope, the control numbers, the day and the HL numbers; so what
+the scrub checked is what is written. :func:`write_837p` and
+:func:`check_837p` are the two together, for one claim.
 
 Segment order follows the pyx12 map of the TR3 (``837.5010.X222.A1.xml``).
-Each loop is written by one small function appending finished segments (no
+Each loop is rendered by one small function appending finished segments (no
 terminators) to a list; segments are f-strings because this is a hot path.
-Within one interchange the segments that repeat unchanged from claim to claim
-(the billing provider's 2000A, the 2310A/B providers) are rendered once.
+A claim's loops are rendered once, for the scrub and the file alike.
 """
 
 from __future__ import annotations
@@ -48,13 +54,17 @@ from contextvars import ContextVar
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from attrs import frozen
 
 from ..errors import FormatError
 from ..model.case import Address, Person, Practitioner, Provider
 from ..model.claim import Claim
+from ..model.program import Rendering
+from ..model.results import Finding
+from ..rules.codes import X12_837P_GUIDE
+from . import X12_837P
 from .control import ControlNumberSource, next_control_numbers
 from .options import ControlNumbers, WriteOptions
 from .x12 import WRITABLE_IDENTIFIER, clean, d8, identifier_problem, number, transliterated
@@ -83,18 +93,17 @@ _TAX_ID_QUALIFIER = {"ein": "EI", "ssn": "SY"}
 _SEXES = frozenset("FMU")
 #: CLM05-3: 1 original, 7 replacement of a prior claim, 8 void of a prior claim.
 _FREQUENCIES = frozenset("178")
-#: Rendered loops kept per interchange (billing providers, 2310A/B providers): a batch has a
-#: handful; past this many the cache starts again, so memory stays flat in the claims.
-_CACHE_SIZE = 256
+FORMAT_ID = X12_837P
 
-#: Set by :func:`check_837p`: the problems found so far. While set, a refused value is
-#: recorded and replaced by a placeholder so the dry run goes on to find the next one.
+#: Set while :func:`render_837p` runs: the problems found so far. A refused value is
+#: recorded and replaced by a placeholder, so the rendering goes on to find the next one.
 _PROBLEMS: ContextVar[list[tuple[str, str]] | None] = ContextVar("payerkit_837p_problems",
                                                                  default=None)
 
 
 def _refuse(field: str, problem: str, placeholder: str = "XX") -> str:
-    """Raise :class:`FormatError`, or in a dry run record it and go on with ``placeholder``."""
+    """Record a value the 837P cannot carry and go on with ``placeholder`` (outside a
+    rendering, raise :class:`FormatError`)."""
     problems = _PROBLEMS.get()
     if problems is None:
         raise FormatError(field, problem)
@@ -102,11 +111,80 @@ def _refuse(field: str, problem: str, placeholder: str = "XX") -> str:
     return placeholder
 
 
-def write_837p(claim: Claim, options: WriteOptions) -> bytes:
-    """The claim as one 837P interchange: ASCII, each segment ending ``~`` + newline.
+class Segments837P(NamedTuple):
+    """A claim's 837P segments without the moment of writing (:func:`render_837p`): the
+    content of its :class:`payerkit.model.Rendering`. Each part is a list of segments with
+    no terminators and no HL segment; the writer numbers the HL segments where the claim
+    lands. Lists may be shared between renderings: never changed."""
+
+    #: :func:`interchange_key` and :func:`transaction_key` of the claim.
+    key: tuple
+    transaction: tuple
+    #: ISA06/GS02 sender, ISA08/GS03 receiver, ISA15 usage, as written.
+    envelope: tuple[str, str, str]
+    #: 1000A submitter and 1000B receiver (after each BHT).
+    header: list[str]
+    #: 2000A after its HL.
+    billing: list[str]
+    #: 2000B after its HL; ``insured_is_patient``: HL04 is 0 (no 2000C below it).
+    subscriber: list[str]
+    insured_is_patient: bool
+    #: 2000C after its HL, or ``None`` when the patient is the insured.
+    patient: list[str] | None
+    #: 2300 (CLM...), 2310A/B and the 2400 lines.
+    claim: list[str]
+    claim_id: str
+    #: Every value the 837P cannot carry, in the order met: ``(claim field, problem)``.
+    problems: tuple[tuple[str, str], ...]
+
+
+def render_837p(claim: Claim) -> Rendering:
+    """The claim rendered for the 837P, and what the 837P finds in it.
+
+    The :class:`payerkit.model.Rendering`'s findings are every value the writer cannot
+    carry, as ``(claim field, problem)`` (the same as :func:`check_837p`; the claim is
+    then never written), and a warning for each name or address written differently from
+    the claim (``TEXT-TRANSLITERATED``, ``TEXT-CUT``: :func:`text_changes_837p`). Its
+    content (:class:`Segments837P`) is what :func:`write_837p_rendering` and
+    :meth:`Interchange837P.add` write, adding only the envelope, control numbers, day and
+    HL numbers. Its stream key is :func:`interchange_key`, its stream name the receiver id.
+    """
+    problems: list[tuple[str, str]] = []
+    token = _PROBLEMS.set(problems)
+    try:
+        # Diagnoses, then lines, first: their errors are more precise than the claim total's.
+        hi = _hi(claim.diagnoses)
+        lines = _service_lines(claim)
+        header = _submitter_receiver(claim)
+        billing = _billing(claim)
+        subscriber: list[str] = []
+        _subscriber(subscriber, claim)
+        patient = None
+        if not claim.patient_is_insured:
+            patient = []
+            _patient(patient, claim)
+        body: list[str] = []
+        _claim(body, claim, hi)
+        body += _providers(claim)
+        body += lines
+        envelope = _envelope_values(claim)  # last, as the writer always checked them
+    finally:
+        _PROBLEMS.reset(token)
+    key = interchange_key(claim)
+    segments = Segments837P(key, transaction_key(claim), envelope, header, billing, subscriber,
+                            claim.patient_is_insured, patient, body, claim.id, tuple(problems))
+    findings: list = _distinct(problems, claim)
+    findings += _text_findings(claim)
+    return Rendering(FORMAT_ID, segments, findings, key, claim.receiver_id)
+
+
+def write_837p_rendering(rendering: Rendering, options: WriteOptions) -> bytes:
+    """A rendered claim (:func:`render_837p`) as one 837P interchange: ASCII, each segment
+    ending ``~`` + newline.
 
     ISA13/IEA02, GS06/GE02 and ST02/SE02 are ``options.control``'s (else the
-    next number of the counter in ``options.data_dir``); BHT03 is ISA13.
+    next number of the counter in ``options.data_dir``); BHT03 is ISA13. Raises
+    :class:`FormatError` for the first value the 837P cannot carry.
     """
     control = options.control
     if control is None:
@@ -115,9 +193,31 @@ def write_837p(claim: Claim, options: WriteOptions) -> bytes:
     now = options.now if options.now is not None else dt.datetime.now()
     out = io.BytesIO()
     interchange = _OneClaim(out, control, now)
-    interchange.add(claim)
+    interchange.add(rendering)
     interchange.close()
     return out.getvalue()
+
+
+def write_837p(claim: Claim, options: WriteOptions) -> bytes:
+    """The claim as one 837P interchange: :func:`render_837p`, then
+    :func:`write_837p_rendering`. Raises :class:`FormatError` for the first value the 837P
+    cannot carry."""
+    control = options.control
+    if control is None:  # taken first, as ever: the counter moves even for a refused claim
+        options = WriteOptions(next_control_numbers(options.data_dir), options.now,
+                               options.data_dir, options.claims_per_transaction)
+    _check_control(options.control)
+    return write_837p_rendering(render_837p(claim), options)
+
+
+def stream_837p(out: BinaryIO, numbers: Callable[[], int],
+                options: WriteOptions) -> Interchange837P:
+    """The 837P's stream (:attr:`payerkit.model.ClaimFormat.stream`): an
+    :class:`Interchange837P` writing to ``out``, dated ``options.now`` (default now), with
+    ``options.claims_per_transaction`` claims per ST/SE."""
+    return Interchange837P(out, numbers, options.now if options.now is not None
+                           else dt.datetime.now(),
+                           claims_per_transaction=options.claims_per_transaction)
 
 
 # ---------------------------------------------------------------- many claims, one interchange
@@ -195,10 +295,11 @@ class Interchange837P:
     the previous claim's in the same transaction set), its 2000B subscriber (one per
     claim), its 2000C patient when not the insured, and its 2300/2310/2400 loops.
 
-    Each claim's segments are written to ``out`` (a binary stream) when it is
-    added, whole or not at all (:meth:`add`); what is kept is counts, the control
-    numbers taken (one per transaction set) and the loops rendered once (at most a
-    few hundred), so memory stays flat in the number of claims. :meth:`close`
+    A claim is added as it was rendered (:func:`render_837p`): the interchange only
+    numbers its HL segments and wraps it in the envelope. Each claim's segments are
+    written to ``out`` (a binary stream) when it is added, whole or not at all
+    (:meth:`add`); what is kept is counts and the control numbers taken (one per
+    transaction set), so memory stays flat in the number of claims. :meth:`close`
     writes SE, GE and IEA. :attr:`interchange`, :attr:`transaction` and
     :attr:`claims` say where the last claim went.
     """
@@ -231,15 +332,12 @@ class Interchange837P:
         self._transactions = 0
         self._bytes = 0
         self._summary: InterchangeSummary | None = None
-        self._billing_cache: dict[tuple, list[str]] = {}
-        self._billing_seen: tuple = (None, None, None)  # (provider, PRV*BI?, its 2000A)
-        self._providers_cache: dict[tuple, list[str]] = {}
-        self._providers_seen: tuple = (None, None, None, None)  # referring, rendering, billing
-        self._payers: dict[tuple, str] | None = {}  # 2010BB NM1*PR by (payer_name, payer_id)
 
-    def add(self, claim: Claim) -> None:
-        """Write the claim's segments to ``out`` (after SE and a new ST when its
-        transaction set is full; after ISA, GS and ST for the first claim).
+    def add(self, claim: Claim | Rendering) -> dict:
+        """Write a claim (a :class:`Claim`, rendered here, or its :func:`render_837p`
+        rendering) to ``out`` (after SE and a new ST when its transaction set is full; after
+        ISA, GS and ST for the first claim); returns where it went: its ``claim_id``, and the
+        ``interchange`` (ISA13) and ``transaction`` (ST02) numbers.
 
         Raises :class:`FormatError` ``(field, problem)`` for a claim X12 cannot
         carry (as :func:`write_837p` does), and then writes nothing of it and takes
@@ -251,18 +349,23 @@ class Interchange837P:
         """
         if self._summary is not None:
             raise ValueError("the interchange is closed")
-        key = interchange_key(claim)
+        if isinstance(claim, Rendering):
+            if claim.format != FORMAT_ID:
+                raise ValueError(f"a {claim.format} rendering is not an 837P claim")
+            key, rendering = claim.stream_key, claim
+        else:
+            key, rendering = interchange_key(claim), None
         first = self._key is None
         if not first and key != self._key:
             raise ValueError("the claim's sender, receiver or usage differs from the "
                              "interchange's (interchange_key): write it in another interchange")
-        st_key = transaction_key(claim)
-        # Diagnoses, then lines, first: their errors are more precise than the claim total's.
-        hi = _hi(claim.diagnoses)
-        lines = _service_lines(claim)
+        seg: Segments837P = (rendering or render_837p(claim)).content
+        if seg.problems:
+            raise FormatError(*seg.problems[0])
+        st_key = seg.transaction
         other_header = first or st_key != self._st_key
-        header = _submitter_receiver(claim) if other_header else self._header
-        billing = self._billing(claim)
+        header = seg.header if other_header else self._header
+        billing = seg.billing
         new_st = other_header or self._st_claims >= self._per_transaction
         body: list[str] = []
         if new_st or (billing is not self._last_billing and billing != self._last_billing):
@@ -274,18 +377,16 @@ class Interchange837P:
             hl = self._hl
             billing_hl = self._billing_hl
         hl += 1
-        _subscriber(body, claim, hl, billing_hl, self._payers)
-        if not claim.patient_is_insured:
+        body.append(f"HL*{hl}*{billing_hl}*22*{'0' if seg.insured_is_patient else '1'}")
+        body += seg.subscriber
+        if seg.patient is not None:
             hl += 1
-            _patient(body, claim, hl, hl - 1)
-        _claim(body, claim, hi)
-        body += self._providers(claim)
-        body += lines
-        if first:  # last, as write_837p always checked them
-            envelope = _envelope_values(claim)
+            body.append(f"HL*{hl}*{hl - 1}*23*0")
+            body += seg.patient
+        body += seg.claim
 
         if new_st:  # first take the numbers (nothing is written if that fails)
-            data = self._open(body, header, envelope if first else None, key, st_key)
+            data = self._open(body, header, seg.envelope if first else None, key, st_key)
         else:
             body.append("")  # so that the join ends with a terminator too
             data = "~\n".join(body).encode("ascii")
@@ -297,6 +398,8 @@ class Interchange837P:
         self._last_billing = billing
         self._claims += 1
         self._bytes += len(data)
+        return {"claim_id": seg.claim_id, "interchange": self._isa13,
+                "transaction": self._st_number}
 
     def _open(self, body: list[str], header: list[str], envelope: tuple[str, str, str] | None,
               key: tuple, st_key: tuple) -> bytes:
@@ -385,73 +488,28 @@ class Interchange837P:
         text = f"{number_:04d}"
         return number_, text, text
 
-    # ------------------------------------------------------------ loops rendered once
 
-    def _billing(self, claim: Claim) -> list[str]:
-        """The 2000A billing provider's segments after its HL (the same list for the same
-        provider, rendered once in the interchange)."""
-        billing = claim.billing
-        prv = _rendering(claim) is None  # PRV*BI only without a 2310B rendering provider
-        seen, seen_prv, segments = self._billing_seen
-        if billing is seen and prv is seen_prv:
-            return segments
-        key = (billing.npi, billing.tax_id, billing.tax_id_type, billing.name, billing.last_name,
-               billing.first_name, billing.address, billing.taxonomy if prv else None)
-        segments = _rendered(self._billing_cache, key,
-                             lambda out: _billing_provider(out, claim, prv))
-        self._billing_seen = (billing, prv, segments)
-        return segments
-
-    def _providers(self, claim: Claim) -> list[str]:
-        """The 2310A referring and 2310B rendering providers' segments (the same list for
-        the same providers, rendered once in the interchange)."""
-        billing, referring, rendering = claim.billing, claim.referring, claim.rendering
-        seen = self._providers_seen
-        if referring is seen[0] and rendering is seen[1] and billing is seen[2]:
-            return seen[3]
-        key = (referring, rendering, billing.npi, billing.taxonomy)
-        segments = _rendered(self._providers_cache, key, lambda out: _claim_providers(out, claim))
-        self._providers_seen = (referring, rendering, billing, segments)
-        return segments
+def _billing(claim: Claim) -> list[str]:
+    """The 2000A billing provider's segments after its HL."""
+    segments: list[str] = []
+    _billing_provider(segments, claim, _rendering(claim) is None)
+    return segments
 
 
-def _rendered(cache: dict, key: tuple, render: Callable[[list[str]], None]) -> list[str]:
-    """The segments kept in ``cache`` for ``key``, else rendered (``render(out)``) and kept;
-    a key with an unhashable value is rendered every time. A render that refuses a value
-    raises before anything is kept."""
-    try:
-        segments = cache.get(key)
-    except TypeError:
-        segments = []
-        render(segments)
-        return segments
-    if segments is None:
-        segments = []
-        render(segments)
-        if len(cache) >= _CACHE_SIZE:
-            cache.clear()
-        cache[key] = segments
+def _providers(claim: Claim) -> list[str]:
+    """The 2310A referring and 2310B rendering providers' segments."""
+    segments: list[str] = []
+    _claim_providers(segments, claim)
     return segments
 
 
 class _OneClaim(Interchange837P):
-    """:func:`write_837p`'s interchange: the caller's three control numbers, BHT03 = ISA13,
-    and nothing rendered once for later claims (there are none)."""
+    """:func:`write_837p_rendering`'s interchange: the caller's three control numbers, BHT03
+    = ISA13."""
 
     def __init__(self, out: BinaryIO, control: ControlNumbers, now: dt.datetime) -> None:
         super().__init__(out, (), now, claims_per_transaction=1)
         self._control = control
-        self._payers = None
-
-    def _billing(self, claim: Claim) -> list[str]:
-        segments: list[str] = []
-        _billing_provider(segments, claim, _rendering(claim) is None)
-        return segments
-
-    def _providers(self, claim: Claim) -> list[str]:
-        segments: list[str] = []
-        _claim_providers(segments, claim)
-        return segments
 
     def _interchange_numbers(self, pending: list[int]) -> tuple[int, str]:
         return self._control.interchange, str(self._control.group)
@@ -588,12 +646,9 @@ def _provider_name(billing: Provider) -> tuple[str, str, str]:
 # -------------------------------------------------------- 2000B / 2010BA / 2010BB subscriber
 
 
-def _subscriber(out: list[str], claim: Claim, hl: int, parent: int,
-                payers: dict[tuple, str] | None) -> None:
-    """2000B, 2010BA, 2010BB; ``payers``: the NM1*PR segments already made in the
-    interchange (a payer's name and id, once checked, are written the same every time)."""
+def _subscriber(out: list[str], claim: Claim) -> None:
+    """2000B after its HL, 2010BA, 2010BB."""
     self_ = claim.patient_is_insured
-    out.append(f"HL*{hl}*{parent}*22*{'0' if self_ else '1'}")
     try:
         sbr, problems = _sbr_cached(self_, claim.group_number, claim.filing_indicator)
     except TypeError:  # an unhashable value: checked without the cache
@@ -616,17 +671,7 @@ def _subscriber(out: list[str], claim: Claim, hl: int, parent: int,
         _address(out, insured.address, "insured.address")
         out.append(_dmg(insured, "insured", claim))
         _pc_claim_number(out, claim)
-    if payers is not None:
-        key = (claim.payer_name, claim.payer_id)
-        payer = payers.get(key)
-        if payer is None:
-            payer = _payer(claim)
-            if len(payers) >= _CACHE_SIZE:
-                payers.clear()
-            payers[key] = payer
-        out.append(payer)
-    else:
-        out.append(_payer(claim))
+    out.append(_payer(claim))
 
 
 def _employer(claim: Claim) -> str:
@@ -665,11 +710,11 @@ _sbr_cached = lru_cache(maxsize=1024)(_sbr)
 # ---------------------------------------------------------------- 2000C / 2010CA patient
 
 
-def _patient(out: list[str], claim: Claim, hl: int, parent: int) -> None:
+def _patient(out: list[str], claim: Claim) -> None:
+    """2000C after its HL, 2010CA."""
     code = _PATIENT_RELATION.get(claim.relation)
     if code is None:
         code = _refuse("relation", "must be 'self', 'spouse', 'child' or 'other'", "G8")
-    out.append(f"HL*{hl}*{parent}*23*0")
     out.append(f"PAT*{code}")
     patient = claim.patient
     last = _text(patient.last_name, "patient.last_name")
@@ -1086,27 +1131,17 @@ _amount_cached = lru_cache(maxsize=4096, typed=True)(_amount_checked)
 # ---------------------------------------------------------------- for the scrub
 
 
-_DRY_RUN = WriteOptions(ControlNumbers(1, 1, 1), dt.datetime(2000, 1, 1))
-
-
 def check_837p(claim: Claim) -> list[tuple[str, str]]:
-    """Every problem that would stop :func:`write_837p`, as ``[(claim field, problem)]``.
+    """Every value :func:`write_837p` cannot carry, as ``[(claim field, problem)]``, each
+    once, without writing (:func:`render_837p`'s errors); ``[]`` when the claim can be
+    written."""
+    return _distinct(render_837p(claim).content.problems, claim)
 
-    Runs the writer itself with fixed control numbers and clock (nothing is
-    written, no counter is touched), so the scrub and the writer cannot
-    disagree; a refused value is recorded and the run goes on, so the scrub
-    names all of them at once. ``[]`` when the claim can be written.
-    """
-    problems: list[tuple[str, str]] = []
-    token = _PROBLEMS.set(problems)
-    try:
-        write_837p(claim, _DRY_RUN)
-    except FormatError as exc:
-        problems.append((exc.field, exc.problem))
-    finally:
-        _PROBLEMS.reset(token)
+
+def _distinct(problems: Iterable[tuple[str, str]], claim: Claim) -> list[tuple[str, str]]:
+    """Each problem once; the receiver is the payer unless the case names another: one
+    problem, said once."""
     found = dict.fromkeys(problems)
-    # The receiver is the payer unless the case names another: one problem, said once.
     for receiver, payer in _SAME_AS.items():
         if getattr(claim, receiver) == getattr(claim, payer):
             found = {(f, p): None for f, p in found if f != receiver or (payer, p) not in found}
@@ -1166,19 +1201,40 @@ def text_changes_837p(claim: Claim) -> list[tuple[str, str]]:
     """
     changes = []
     for field, value in text_fields_837p(claim):
-        if not value or not value.strip():
-            continue
-        size = text_size(field)
-        text = clean(value)
-        if not text:
-            continue
-        if transliterated(value):
-            changes.append((field, "transliterated"))
-        if len(text) > size:
-            changes.append((field, "cut"))
+        if value:
+            changes += [(field, change) for change in _changes(value, field)]
     return changes
 
 
-__all__ = ["VERSION", "Interchange837P", "InterchangeSummary", "check_837p", "interchange_key",
-           "text_changes_837p", "text_fields_837p", "transaction_key", "write_837p",
-           "write_837p_interchange"]
+@lru_cache(maxsize=8192)  # names and addresses repeat across a batch of claims
+def _changes(value: str, field: str) -> tuple[str, ...]:
+    """How the 837P writes ``value`` in ``field`` differently from it: ``transliterated``,
+    ``cut`` (longer than the element), both or neither."""
+    text = clean(value) if value.strip() else ""
+    if not text:
+        return ()
+    return (("transliterated",) if transliterated(value) else ()) + \
+        (("cut",) if len(text) > text_size(field) else ())
+
+
+def _text_findings(claim: Claim) -> list[Finding]:
+    """A warning for each name or address written differently from the claim, naming the
+    claim field (never the value, which is personal)."""
+    findings = []
+    for field, change in text_changes_837p(claim):
+        if change == "transliterated":
+            findings.append(Finding(
+                "warning", "TEXT-TRANSLITERATED", "written in X12's basic characters (A-Z, "
+                "0-9 and a few symbols: transliterated, other characters dropped) in the "
+                "837P; check the claim", field, X12_837P_GUIDE))
+        else:
+            findings.append(Finding(
+                "warning", "TEXT-CUT", f"longer than the {text_size(field)} characters the "
+                "837P holds, so it is cut; check the claim", field, X12_837P_GUIDE))
+    return findings
+
+
+__all__ = ["VERSION", "Interchange837P", "InterchangeSummary", "Segments837P", "check_837p",
+           "interchange_key", "render_837p", "stream_837p", "text_changes_837p",
+           "text_fields_837p", "transaction_key", "write_837p", "write_837p_interchange",
+           "write_837p_rendering"]

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+# HI01-HI12, SV107-1..4, SV101-3..6: the limits of a claim in every format, the model's
+from ..model.claim import MAX_DIAGNOSES, MAX_MODIFIERS, MAX_POINTERS  # noqa: F401
+
 #: Identifiers and codes: (minimum, maximum) characters. An identifier is never cut or
 #: otherwise altered (:func:`payerkit.formats.x12.identifier`): a cut member id is a claim
 #: for someone else.
@@ -40,9 +43,6 @@ TEXT_SIZES = {
     "line1": 55, "line2": 55, "city": 30, "contact": 60,
 }
 MIN_CITY = 2
-MAX_DIAGNOSES = 12   # HI01-HI12
-MAX_POINTERS = 4     # SV107-1..4
-MAX_MODIFIERS = 4    # SV101-3..6
 MAX_LINES = 50       # 2400 loop repeat
 #: The paper forms letter the diagnoses A to L (CMS-1500 item 21, the NF-3, the superbill).
 DIAGNOSIS_LETTERS = "ABCDEFGHIJKL"

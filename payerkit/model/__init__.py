@@ -19,7 +19,7 @@ from .case import (
 from .claim import Claim, ClaimLine
 from .evaluation import Evaluation
 from .outcome import Outcome, caution, not_covered, note, requirement
-from .program import ClaimFormat, PluginInfo, Program, RuleSet
+from .program import ClaimFormat, PluginInfo, Program, Rendering, RuleSet
 from .results import (
     Citation,
     Deadline,
@@ -40,6 +40,6 @@ __all__ = [
     "Coverage", "Deadline", "Eligibility", "Episode", "Evaluation", "FeeRates", "Finding", "Limit",
     "Limits", "Outcome", "PaymentTerm", "PaymentTerms", "Person", "PluginInfo", "Practitioner",
     "Prescription", "PricedLine",
-    "Pricing", "Program", "Provider", "Reason", "RuleSet", "Scrub", "Service", "Subscriber",
+    "Pricing", "Program", "Provider", "Reason", "Rendering", "RuleSet", "Scrub", "Service", "Subscriber",
     "Submission", "Visit", "caution", "not_covered", "note", "requirement",
 ]

@@ -27,6 +27,14 @@ PatientRelation = Literal["self", "spouse", "child", "other", "employee"]
 ClaimFrequency = Literal["1", "7", "8"]
 
 
+#: What one claim carries in every format payerkit writes: 12 diagnoses (837P HI01-HI12,
+#: CMS-1500 21A-L), 4 modifiers a line (SV101-3..6, 24D), 4 diagnosis pointers a line
+#: (SV107-1..4, 24E).
+MAX_DIAGNOSES = 12
+MAX_MODIFIERS = 4
+MAX_POINTERS = 4
+
+
 def _tuple(value):
     return tuple(value)
 

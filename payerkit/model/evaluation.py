@@ -1,36 +1,33 @@
 """One pass over a case: every answer :class:`payerkit.PayerKit` gives, each computed once.
 
-:meth:`payerkit.PayerKit.evaluate` returns an :class:`Evaluation`; hand it to
-:meth:`payerkit.PayerKit.claim` (``evaluation=``) to write the claim without
-pricing or scrubbing again. Only an evaluation the same kit made, for the same
-case, visits and day, is accepted: a claim is never written on another case's
-scrub, an edited copy, or yesterday's answer (see ``PayerKit.claim``).
+:meth:`payerkit.PayerKit.evaluate` returns an :class:`Evaluation`; its
+:meth:`Evaluation.write` makes the claim file, from the rendering its scrub
+checked, without pricing or scrubbing again. An evaluation carries its own
+case, visits and day, so it can only ever write its own claim.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from attrs import define, field
 
 from .case import Case, Visit
 from .claim import Claim
-from .results import Deadline, Eligibility, Finding, Limits, PaymentTerms, Pricing, Scrub
+from .results import Eligibility, Limits, PaymentTerms, Pricing, Scrub
 
 
-@define(frozen=True, eq=False, weakref_slot=True)
+@define(frozen=True, eq=False)
 class Evaluation:
     """What a visit (or the visits one claim bills) gets from the kit, in one pass.
 
     ``eligibility``, ``limits`` and ``payment_terms`` answer for the last
     visit billed (what ``check``, ``limits`` and ``terms`` answer by default);
     ``pricings`` has one :class:`Pricing` per visit billed, in date order
-    (``pricing`` is the last's); ``scrub`` is the whole claim's, the writer of
-    ``format`` included. ``claim`` is the claim model when the scrub found no
-    error, else ``None``.
-
-    Compared by identity (``eq=False``): two evaluations are never "equal",
-    so an edited copy is never mistaken for the kit's own.
+    (``pricing`` is the last's); ``scrub`` is the whole claim's, the findings of
+    ``format`` (the format it checked) included. ``claim`` is the claim model
+    when the scrub found no error, else ``None``.
     """
 
     program: str
@@ -44,12 +41,8 @@ class Evaluation:
     payment_terms: PaymentTerms
     scrub: Scrub
     claim: Claim | None = field(repr=False)
-    #: The kit's private parts: what PayerKit.claim checks and reuses. Not API.
-    draft: Claim = field(repr=False, alias="draft")
-    format_findings: tuple[Finding, ...] = field(repr=False)
-    deadlines: tuple[tuple[Deadline, ...], ...] = field(repr=False)
-    asked_as_of: dt.date | None = field(repr=False)
-    generation: int = field(repr=False)
+    #: The pass that made it (``payerkit.pipeline.Run``): what write() writes from.
+    _run: Any = field(repr=False)
 
     @property
     def pricing(self) -> Pricing:
@@ -60,6 +53,25 @@ class Evaluation:
     def clean(self) -> bool:
         """``True`` when the scrub found no error: the claim may be written."""
         return self.claim is not None
+
+    def write(self, format: str | None = None, options: Any = None) -> bytes:
+        """The claim file's bytes in ``format`` (default: the format the scrub checked).
+
+        Written from the rendering the scrub checked (nothing is asked or rendered
+        again), with ``options`` (a :class:`payerkit.formats.WriteOptions`: control
+        numbers, the clock; default the counter and now). Raises
+        :class:`payerkit.errors.ClaimRefused` when the scrub for that format finds errors:
+        the visits' and the deadlines' errors; when there are none, the format's own (in
+        another format than the one checked, the claim is rendered in it once, then).
+        """
+        return self._run.write(format, options)
+
+    def to_stream(self, options: Any = None):
+        """The claim ready for its format's stream (``payerkit batch``'s interchanges): the
+        :class:`payerkit.model.Rendering` the scrub checked, or, when a plugin's
+        ``payerkit_format_claim`` writes the claim itself (asked without payerkit's own
+        writer), that plugin's bytes, a file of its own. Refused as :meth:`write` is."""
+        return self._run.write(None, options, stream=True)
 
 
 __all__ = ["Evaluation"]

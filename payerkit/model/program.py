@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from attrs import field, frozen, validators
 
 from ..formats import X12_837P
-from .results import Citation
+from .results import Citation, Finding
 
 LineOfBusiness = Literal["commercial", "auto", "workers_comp"]
 #: How a plan is funded: state insurance law governs fully insured plans; self-funded (ERISA)
@@ -128,18 +128,74 @@ class RuleSet:
 
 
 @frozen
-class ClaimFormat:
-    """A claim writer: ``write(claim, options)`` returns the file's bytes.
+class Rendering:
+    """A claim as one format renders it, before the moment of writing.
 
-    ``options`` is a :class:`payerkit.formats.WriteOptions` (control numbers,
-    clock). ``suffix`` is the file-name ending the CLI uses. A value the
-    format cannot carry raises :class:`payerkit.errors.FormatError` naming the
-    claim field. ``check(claim)``, when given, returns the same problems as
-    ``(claim field, problem)`` pairs without writing, and may add
-    ``(claim field, problem, "warning")`` for what the writer prints but wants
-    looked at (a scrub warning, never a refusal): the scrub runs it for
-    the format it checks (the one asked for, else the program's first), so a
-    clean scrub is never refused by that format's writer.
+    A format's ``render(claim)`` returns it; its ``write(rendering, options)`` makes the
+    file's bytes from it, adding only what depends on the moment (control numbers, the
+    day). What the scrub checked is then what is written: the claim is rendered once.
+
+    ``findings``: what the format found, each either a :class:`Finding` whose ``path`` is
+    the claim field (``member_id``, ``lines[2].charge``) and whose message does not repeat
+    it, or a ``(claim field, problem[, "warning"])`` tuple (a ``FORMAT-LIMIT`` error, or a
+    ``FORMAT-WARNING``, citing the format); the kit names the case field behind each
+    (``coverage.member_id: ...``). A rendering with an error is never written.
+    ``content``: what the format's ``write`` needs; the format's own business (picklable:
+    a batch sends it from a worker process to the writer). ``stream_key``/``stream_name``:
+    for a format that streams many claims into one file (:attr:`ClaimFormat.stream`), the
+    claims whose keys are equal share a file, named after ``stream_name`` (the 837P: one
+    interchange per sender, payer id and usage, named after the payer id).
+    """
+
+    format: str
+    content: Any = field(repr=False)
+    findings: tuple[Any, ...] = field(default=(), converter=_tuple)
+    stream_key: tuple | None = None
+    stream_name: str | None = None
+
+    @property
+    def clean(self) -> bool:
+        """``True`` when the format found no error: the claim can be written."""
+        return not any(severity_of(f) == "error" for f in self.findings)
+
+
+def severity_of(found: Any) -> str:
+    """A rendering finding's severity: a :class:`Finding`'s own, a tuple's third part, else
+    ``error``."""
+    if isinstance(found, Finding):
+        return found.severity
+    return found[2] if len(found) == 3 else "error"
+
+
+@frozen
+class ClaimFormat:
+    """A claim format: how a claim becomes a file (``suffix`` is the file-name ending the CLI
+    uses, ``media_type`` its type).
+
+    **A rendering format** (``render`` given): ``render(claim)`` returns a :class:`Rendering` (the
+    format's findings, warnings too, and what its writer needs), and
+    ``write(rendering, options)`` returns the file's bytes, adding only what depends on the
+    moment (``options``: a :class:`payerkit.formats.WriteOptions`: control numbers, the
+    clock). The kit renders a claim once per format: the scrub's findings and the file
+    come from the same rendering. Such a format may also give ``check(claim)`` (its
+    findings as tuples) for callers asking the format alone; the kit uses ``render``.
+
+    **A claim-writing format** (no ``render``: the earlier way, still taken):
+    ``write(claim, options)`` returns the
+    bytes, raising :class:`payerkit.errors.FormatError` naming the claim field of a value
+    it cannot carry, and ``check(claim)``, when given, returns those problems as
+    ``(claim field, problem[, "warning"])`` tuples without writing. The kit adapts it: the
+    rendering's findings are ``check``'s, its content the claim.
+
+    ``stream``, when given, writes many claims into one file (the 837P's interchange):
+    ``stream(out, numbers, options)`` returns an object whose ``add(rendering)`` writes
+    one claim to the binary stream ``out`` (whole, or nothing of it) and returns what to
+    say about where it went (a dict, e.g. ``{"claim_id": ..., "interchange": 12}``), and
+    whose ``close()`` ends the file and returns a summary with ``claims`` (and, where the
+    format has them, ``interchange`` and ``transactions``). ``numbers()`` gives the next
+    control number of payerkit's counter. Only renderings with equal
+    :attr:`Rendering.stream_key` go into one stream. ``payerkit batch`` writes a streaming
+    format's claims this way, every other format's one file per case.
     """
 
     id: str = field(validator=validators.matches_re(ID_PATTERN))
@@ -148,6 +204,20 @@ class ClaimFormat:
     media_type: str
     write: Callable[..., bytes]
     check: Callable[..., list[tuple[str, str]]] | None = None
+    render: Callable[..., Rendering] | None = None
+    stream: Callable[..., Any] | None = None
+
+    def render_claim(self, claim: Any) -> Rendering:
+        """The claim rendered: ``render``'s answer, or for a claim-writing format the
+        claim itself with ``check``'s problems."""
+        if self.render is not None:
+            return self.render(claim)
+        return Rendering(self.id, claim, () if self.check is None else tuple(self.check(claim)))
+
+    def write_rendering(self, rendering: Rendering, options: Any) -> bytes:
+        """The file's bytes from a rendering of this format (a claim-writing format's
+        ``write`` gets the claim)."""
+        return self.write(rendering if self.render is not None else rendering.content, options)
 
 
 @frozen

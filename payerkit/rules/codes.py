@@ -14,6 +14,9 @@ import re
 from ..model.results import Citation
 from . import icd10
 
+#: The 837P's implementation guide: what the checks every claim needs cite, and the 837P's
+#: own findings (names and addresses written in X12's basic characters, or cut).
+X12_837P_GUIDE = Citation("ASC X12 837P 005010X222A1 implementation guide", confidence="rule")
 NPI_CITATION = Citation(
     "CMS, Requirements for National Provider Identifier (NPI) check digit (Luhn, prefix 80840)",
     confidence="rule",
