@@ -7,7 +7,8 @@ input (a case file, an option, an unknown program), one line per problem
 naming the field; 3 a plugin or set-up problem (a conflict, a failed plugin in
 strict mode, a plugin that fails while answering, a damaged control-number
 counter, an output path payerkit will not write; an interrupt). Never a traceback,
-unless ``--debug`` or ``PAYERKIT_DEBUG=1``; never a plugin's ``sys.exit()``.
+unless ``--debug`` (before the command or after it) or ``PAYERKIT_DEBUG=1``; never a
+plugin's ``sys.exit()``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from .output import print_problems
 def build_parser() -> argparse.ArgumentParser:
     """The parser of :data:`~payerkit.command_table.COMMANDS`: a subparser per record, its
     arguments from its options' fields. ``--debug`` is the error boundary's, not a command's:
-    it never reaches the options."""
+    accepted before the command or after it, it never reaches the options."""
     parser = argparse.ArgumentParser(
         prog="payerkit", description="Payers' rules for massage therapy: eligibility, prices, "
         "visit limits, scrubbing and claims, with reasons and citations.")
@@ -36,10 +37,13 @@ def build_parser() -> argparse.ArgumentParser:
     for command in COMMANDS.values():
         p = sub.add_parser(command.name, help=command.help, description=command.help)
         add_arguments(p, command.options)
+        # absent unless given: a subparser's default would overwrite ``payerkit --debug``
+        _add_debug(p, default=argparse.SUPPRESS)
     return parser
 
 
 def _add_debug(parser: argparse.ArgumentParser, default) -> None:
+    """``--debug``, defined once for the main parser and every subcommand's."""
     parser.add_argument("--debug", action="store_true", default=default,
                         help="show tracebacks of unexpected errors (also PAYERKIT_DEBUG=1)")
 

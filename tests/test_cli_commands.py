@@ -12,6 +12,8 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import payerkit.commands as commands
 from payerkit.cli import main, parse
@@ -102,3 +104,16 @@ def test_the_reader_of_handlers_sees_a_stray_read():
 
     with pytest.raises(AssertionError, match="otherwise than reading"):
         _reads(handler)
+
+
+@given(st.sampled_from(NAMES), st.booleans(), st.booleans())
+def test_debug_is_one_switch_before_or_after_the_command(name, before, after):
+    argv = [*(["--debug"] if before else []), *argv_of(name), *(["--debug"] if after else [])]
+    command, options, debug = parse(argv)
+    assert command is COMMANDS[name] and debug is (before or after)
+    assert options == parse(argv_of(name))[1]  # --debug is the boundary's, no command's option
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_command_offers_debug_in_its_help(name, capsys):
+    assert "--debug" in help_of(name, capsys)
