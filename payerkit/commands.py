@@ -1,5 +1,7 @@
-"""What each ``payerkit`` command does. Called by :mod:`payerkit.cli`; prints through
-:mod:`payerkit.output` (exit codes, JSON shapes, text renderings) and never imports the CLI."""
+"""What each ``payerkit`` command does: ``<name>(kit, options)``, named by its record in
+:mod:`payerkit.command_table` and given that record's options (typed, named; no other).
+Called by :mod:`payerkit.cli`; prints through :mod:`payerkit.output` (exit codes, JSON
+shapes, text renderings) and never imports the CLI."""
 
 from __future__ import annotations
 
@@ -10,6 +12,15 @@ import os
 import sys
 from pathlib import Path
 
+from .command_table import (
+    BatchOptions,
+    ClaimOptions,
+    Command,
+    DemoOptions,
+    Listing,
+    Question,
+    ScrubOptions,
+)
 from .errors import CaseError, ClaimRefused
 from .files import OutputError, check_output, make_folder, show, write_atomic
 from .formats.builtin import FILE_ENDINGS, file_ending
@@ -41,13 +52,13 @@ def load_case(path):
     return load(path)
 
 
-def run(args) -> int:
+def run(command: Command, options) -> int:
+    """Run ``command`` (a record of the table) with its ``options``; its exit status."""
     kit = PayerKit()
-    handler = HANDLERS[args.command]
-    return handler(kit, args)
+    return globals()[command.run](kit, options)
 
 
-def programs(kit: PayerKit, args) -> int:
+def programs(kit: PayerKit, options: Listing) -> int:
     entries = kit.programs()
     data = {"programs": [{
         "id": e.program.id, "name": e.program.name,
@@ -60,112 +71,112 @@ def programs(kit: PayerKit, args) -> int:
              p["line_of_business"], ",".join(p["claim_formats"])] for p in data["programs"]]
     text = table(rows, ["id", "name", "plugin", "states", "line", "formats"]) if rows else \
         "no payer programs installed (pip install a payerkit plugin, e.g. payerkit-premera)"
-    emit(data, args.json, text)
+    emit(data, options.json, text)
     return EXIT_OK
 
 
-def plugins(kit: PayerKit, args) -> int:
+def plugins(kit: PayerKit, options: Listing) -> int:
     data = {"plugins": [plugin_json(entry) for entry in kit.plugins()]}
     rows = [[p["name"], f"{p['distribution']} {p['version']}",
              "; ".join([*p["programs"], *(f"rules for {rs['applies_to']}" for rs in p["rule_sets"])])
              or "-", ", ".join(h.removeprefix("payerkit_") for h in p["hooks"])]
             for p in data["plugins"]]
-    emit(data, args.json, table(rows, ["plugin", "distribution", "serves", "hooks"]))
+    emit(data, options.json, table(rows, ["plugin", "distribution", "serves", "hooks"]))
     return EXIT_OK
 
 
-def check(kit: PayerKit, args) -> int:
-    data = eligibility_json(kit.check(load_case(args.case), args.visit, args.as_of))
+def check(kit: PayerKit, options: Question) -> int:
+    data = eligibility_json(kit.check(load_case(options.case), options.visit, options.as_of))
     text = "\n".join([f"{data['program']}: {data['status'].upper().replace('_', ' ')}"]
                      + reasons_text("requirements", data["requirements"])
                      + reasons_text("reasons", data["reasons"]))
-    emit(data, args.json, text)
+    emit(data, options.json, text)
     return EXIT_OK
 
 
-def price(kit: PayerKit, args) -> int:
-    data = pricing_json(kit.price(load_case(args.case), args.visit, args.as_of))
+def price(kit: PayerKit, options: Question) -> int:
+    data = pricing_json(kit.price(load_case(options.case), options.visit, options.as_of))
     rows = [[ln["date"], ln["code"], ",".join(ln["modifiers"]), ln["minutes"] or "",
              ln["units"], ln["charge"], ln["allowed"] or "-"] for ln in data["lines"]]
     rows.append(["total", "", "", "", "", data["total_charge"], data["total_allowed"] or "-"])
     text = "\n".join([f"{data['program']}", table(rows, ["date", "code", "mods", "min", "units",
                                                          "charge", "allowed"])]
                      + reasons_text("reasons", data["reasons"]))
-    emit(data, args.json, text)
+    emit(data, options.json, text)
     return EXIT_OK
 
 
-def limits(kit: PayerKit, args) -> int:
-    data = limits_json(kit.limits(load_case(args.case), args.visit, args.as_of))
+def limits(kit: PayerKit, options: Question) -> int:
+    data = limits_json(kit.limits(load_case(options.case), options.visit, options.as_of))
     rows = [[lim["name"], lim["unit"], value_text(lim["allowed"]), value_text(lim["used"]),
              value_text(lim["remaining"]) + (f" (over by {lim['over']})" if lim["over"] else ""),
              lim["window"]] for lim in data["limits"]]
     text = f"{data['program']}\n" + (table(rows, ["limit", "unit", "allowed", "used",
                                                   "remaining", "window"]) if rows else
                                      "no limits known for this program")
-    emit(data, args.json, text)
+    emit(data, options.json, text)
     return EXIT_OK
 
 
-def terms(kit: PayerKit, args) -> int:
-    data = payment_terms_json(kit.payment_terms(load_case(args.case), args.visit, args.as_of))
+def terms(kit: PayerKit, options: Question) -> int:
+    data = payment_terms_json(kit.payment_terms(load_case(options.case), options.visit,
+                                                options.as_of))
     lines = [f"{data['program']}"] + ([f"  - [{t['name']}] {t['description']}"
                                        f"{citation_text(t['citation'])}" for t in data["terms"]]
                                       or ["  no payment terms known for this program"])
-    emit(data, args.json, "\n".join(lines))
+    emit(data, options.json, "\n".join(lines))
     return EXIT_OK
 
 
-def scrub(kit: PayerKit, args) -> int:
-    case = load_case(args.case)
+def scrub(kit: PayerKit, options: ScrubOptions) -> int:
+    case = load_case(options.case)
     try:
-        result = kit.scrub(case, args.visit, args.as_of, format=args.format)
+        result = kit.scrub(case, options.visit, options.as_of, format=options.format)
     except ClaimRefused as exc:  # a format the program does not take: the scrub's answer too
         data = {"program": case.program, "findings": [finding_json(f) for f in exc.findings]}
-        emit(data, args.json, findings_text(data))
+        emit(data, options.json, findings_text(data))
         return EXIT_FINDINGS
     data = scrub_json(result)
-    emit(data, args.json, findings_text(data))
+    emit(data, options.json, findings_text(data))
     return EXIT_FINDINGS if result.errors else EXIT_OK
 
 
-def claim(kit: PayerKit, args) -> int:
-    case = load_case(args.case)
+def claim(kit: PayerKit, options: ClaimOptions) -> int:
+    case = load_case(options.case)
     # -o is checked before the claim is made, so a refused path costs no control number;
     # the case file is an input of the run and is never written over.
-    writing = {"inputs": [args.case], "force": getattr(args, "force", False),
-               "parents": getattr(args, "parents", False)}
-    if args.output:
-        check_output(args.output, **writing)
+    writing = {"inputs": [options.case], "force": options.force, "parents": options.parents}
+    if options.output:
+        check_output(options.output, **writing)
     today = dt.date.today()
-    visits = ALL_VISITS if getattr(args, "all_visits", False) else args.visit
+    visits = ALL_VISITS if options.all_visits else options.visit
     try:  # one pass: the claim is written from what its scrub checked
-        ev = kit.evaluate(case, visits, args.as_of, format=args.format, written_on=today)
-        data = ev.write(args.format)
+        ev = kit.evaluate(case, visits, options.as_of, format=options.format, written_on=today)
+        data = ev.write(options.format)
     except ClaimRefused as exc:
         refused = {"program": case.program, "findings": [finding_json(f) for f in exc.findings]}
-        print(findings_text(refused) if not args.json else json.dumps(refused, indent=2),
-              file=sys.stderr if not args.json else sys.stdout)
+        print(findings_text(refused) if not options.json else json.dumps(refused, indent=2),
+              file=sys.stderr if not options.json else sys.stdout)
         return EXIT_FINDINGS
     warnings = [finding_json(f) for f in ev.scrub.findings]
-    if warnings and not args.json:
+    if warnings and not options.json:
         print(findings_text({"program": case.program, "findings": warnings}), file=sys.stderr)
-    if args.output:
-        write_atomic(args.output, data, **writing)
-        summary = {"program": case.program, "format": args.format, "file": args.output,
+    if options.output:
+        write_atomic(options.output, data, **writing)
+        summary = {"program": case.program, "format": options.format, "file": options.output,
                    "bytes": len(data), "warnings": warnings}
-        emit(summary, args.json, f"wrote {args.output} ({len(data)} bytes, {args.format})")
+        emit(summary, options.json, f"wrote {options.output} ({len(data)} bytes, {options.format})")
     else:
         sys.stdout.buffer.write(data)
     return EXIT_OK
 
 
-def demo(kit: PayerKit, args) -> int:
-    folder, out = Path(args.examples), Path(args.output)
+def demo(kit: PayerKit, options: DemoOptions) -> int:
+    folder, out = Path(options.examples), Path(options.output)
     cases = sorted(p for p in folder.glob("*") if p.suffix in {".toml", ".json"})
     if not cases:
         raise CaseError([f"examples: no .toml or .json case files in {str(folder)!r}"])
-    force = getattr(args, "force", False)
+    force = options.force
     _demo_outputs(cases, out, force)  # refusals before anything is written
     rows, summary = [], []
     for path in cases:
@@ -174,7 +185,7 @@ def demo(kit: PayerKit, args) -> int:
         except CaseError as exc:  # name the file: the demo reads many
             raise CaseError([f"{path.name}: {problem}" for problem in exc.problems]) from None
         program = kit.program(case.program)
-        ev = kit.evaluate(case, as_of=args.as_of, written_on=dt.date.today())  # one pass
+        ev = kit.evaluate(case, as_of=options.as_of, written_on=dt.date.today())  # one pass
         result = {"case": path.name,
                   "eligibility": eligibility_json(ev.eligibility),
                   "pricing": pricing_json(ev.pricing),
@@ -199,7 +210,7 @@ def demo(kit: PayerKit, args) -> int:
                      result["pricing"]["total_charge"],
                      result["pricing"]["total_allowed"] or "-", errors,
                      result["claim_file"] or "refused"])
-    emit({"output": str(out), "cases": summary}, args.json,
+    emit({"output": str(out), "cases": summary}, options.json,
          table(rows, ["case", "program", "status", "charge", "allowed", "errors", "claim"])
          + f"\n\nwrote {len(cases)} decision file(s) and "
          f"{sum(len(r['claim_files']) for r in summary)} claim file(s) to {out}/")
@@ -233,34 +244,34 @@ def _demo_outputs(cases: list[Path], out: Path, force: bool) -> None:
     make_folder(out)
 
 
-def batch(kit: PayerKit, args) -> int:
+def batch(kit: PayerKit, options: BatchOptions) -> int:
     from .batch import BatchSettings, default_jobs, find_items, run_batch
 
     known = [f.id for f in kit.claim_formats()]
-    if args.format not in known:
-        raise CaseError([f"format: unknown claim format {args.format!r} "
+    if options.format not in known:
+        raise CaseError([f"format: unknown claim format {options.format!r} "
                          f"(installed: {', '.join(known) or 'none'})"])
-    out = Path(args.output)
-    named = [p for p in args.inputs if p != "-" and os.path.isfile(p)]
-    settings = BatchSettings(out, format=args.format, as_of=args.as_of,
-                             visits="all" if args.all_visits else "last",
-                             per_case=args.per_case, claims_per_transaction=args.per_transaction,
-                             force=args.force, inputs=named)
+    out = Path(options.output)
+    named = [p for p in options.inputs if p != "-" and os.path.isfile(p)]
+    settings = BatchSettings(out, format=options.format, as_of=options.as_of,
+                             visits="all" if options.all_visits else "last",
+                             per_case=options.per_case, claims_per_transaction=options.per_transaction,
+                             force=options.force, inputs=named)
     with _stop_on_signals():
         # every input checked (and the output folder against them) before a case is read
-        items = find_items(args.inputs, out=out, per_case=not settings.streams(kit))
+        items = find_items(options.inputs, out=out, per_case=not settings.streams(kit))
         client = mapper = None
-        if args.dask is not None:  # connected before anything is written
+        if options.dask is not None:  # connected before anything is written
             from .dask import connect, dask_mapper
 
-            client = connect(args.dask)
+            client = connect(options.dask)
             mapper = dask_mapper(client, settings)
         try:
             # what is loaded now (plugins, figures, code tables) lives as long as the run:
             # the collector need not walk it for every case (nor a forked worker copy it)
             gc.freeze()
-            with _progress(args) as bar:
-                summary = run_batch(items, settings, kit=kit, jobs=args.jobs or default_jobs(),
+            with _progress(options.quiet) as bar:
+                summary = run_batch(items, settings, kit=kit, jobs=options.jobs or default_jobs(),
                                     mapper=mapper, progress=bar)
         finally:
             if client is not None:
@@ -268,7 +279,7 @@ def batch(kit: PayerKit, args) -> int:
     data = {"output": str(out), **summary.json()}
     try:
         # a folder name that is not UTF-8 is shown with escapes, never a failed print
-        emit(data, args.json, _batch_text({**data, "output": os.fsencode(out).decode(
+        emit(data, options.json, _batch_text({**data, "output": os.fsencode(out).decode(
             "utf-8", "backslashreplace")}))
         sys.stdout.flush()
     except BrokenPipeError:  # the reader left (| head); the run is done, its answer stands
@@ -331,9 +342,9 @@ class _stop_on_signals:
 class _progress:
     """A progress bar on stderr when it is a terminal and ``--quiet`` is not given."""
 
-    def __init__(self, args):
+    def __init__(self, quiet: bool):
         self.bar = None
-        if not args.quiet and sys.stderr.isatty():
+        if not quiet and sys.stderr.isatty():
             from tqdm import tqdm
 
             try:  # a terminal that reports no size (a bare pty, some emulators): 80 x 24
@@ -372,8 +383,3 @@ def _batch_text(data: dict) -> str:
         lines.append(f"{data['claim_files']} claim file(s) in {data['output']}/claims/")
     lines.append(f"results: {data['output']}/results.jsonl; summary: {data['output']}/summary.json")
     return "\n".join(lines)
-
-
-HANDLERS = {"programs": programs, "plugins": plugins, "check": check, "price": price,
-            "limits": limits, "terms": terms, "scrub": scrub, "claim": claim, "demo": demo,
-            "batch": batch}

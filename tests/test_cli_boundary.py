@@ -82,9 +82,14 @@ def test_a_hook_answering_the_wrong_type_is_exit_3(tmp_path, capsys, monkeypatch
     assert code == 3 and "answered payerkit_units with str" in text and "Traceback" not in text
 
 
-def test_debug_shows_the_plugins_traceback(tmp_path, capsys, monkeypatch, payerkit_data_dir):
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_debug_shows_the_plugins_traceback(where, tmp_path, capsys, monkeypatch,
+                                           payerkit_data_dir):
+    """``--debug`` before the command or after it (as the hint "run again with --debug"
+    reads): one switch, the same answer."""
     use(monkeypatch, Leaky())
-    code, text = run(capsys, "--debug", "check", case_file(tmp_path))
+    argv = ["check", case_file(tmp_path)]
+    code, text = run(capsys, *(["--debug", *argv] if where == "before" else [*argv, "--debug"]))
     assert code == 3 and "Traceback" in text
 
 
@@ -98,6 +103,9 @@ def test_an_internal_error_is_exit_3_with_its_type_only(tmp_path, capsys, monkey
     code, text = run(capsys, "check", case_file(tmp_path))
     assert code == 3 and "internal error (ZeroDivisionError)" in text
     assert MARKER not in text and "Traceback" not in text
+    assert "run again with --debug" in text
+    with pytest.raises(ZeroDivisionError):  # the hint, followed as it reads
+        main(["check", case_file(tmp_path), "--debug"])
     monkeypatch.setenv("PAYERKIT_DEBUG", "1")
     with pytest.raises(ZeroDivisionError):
         main(["check", case_file(tmp_path)])

@@ -101,7 +101,7 @@ class Refusal(PayerKitError):
     (OutputError("cannot write 'out.837'"), 3, "cannot write 'out.837'"),
 ], ids=lambda v: type(v).__name__ if isinstance(v, Exception) else None)
 def test_the_command_exits_with_the_errors_own_status(error, code, printed, monkeypatch, capsys):
-    def run(args):
+    def run(command, options):
         raise error
 
     monkeypatch.setattr("payerkit.commands.run", run)

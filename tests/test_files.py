@@ -17,12 +17,13 @@ import threading
 import time
 from pathlib import Path
 
+import attrs
 import pytest
 from case_samples import BASE_CASE, SampleAdapter
 
 from payerkit import PayerKit
 from payerkit import files as files_module
-from payerkit.cli import build_parser, main
+from payerkit.cli import main, parse
 from payerkit.commands import run as run_command
 from payerkit.errors import PayerKitError
 from payerkit.files import TEMP_SUFFIX, OutputError, check_output, write_atomic
@@ -697,11 +698,9 @@ def cli(capsys, *argv):
 
 
 def handler(capsys, *argv, **options):
-    """Run a command with options the parser may not have yet (--force, --parents)."""
-    args = build_parser().parse_args([str(a) for a in argv])
-    for name, value in options.items():
-        setattr(args, name, value)
-    code = run_command(args)
+    """Run a command with ``options`` set on what ``argv`` parses to (--force, --parents)."""
+    command, parsed, _ = parse([str(a) for a in argv])
+    code = run_command(command, attrs.evolve(parsed, **options))
     capsys.readouterr()
     return code
 

@@ -31,8 +31,9 @@ NEVER_FOR_LISTING = {"reportlab", "lxml", "simple_icd_10_cm", "tqdm", "dask", "d
                      "payerkit.formats.nf3", "payerkit.formats.superbill", "multiprocessing"}
 
 
-def test_help_imports_no_plugin_machinery():
-    loaded = modules_after(["--help"])
+@pytest.mark.parametrize("argv", [["--help"], ["check", "--help"], ["batch", "--help"]])
+def test_help_imports_no_plugin_machinery(argv):
+    loaded = modules_after(argv)
     for name in ("payerkit.kit", "payerkit.io", "pluggy", "cattrs", "payerkit.commands",
                  *NEVER_FOR_LISTING):
         assert name not in loaded, name

@@ -1,0 +1,245 @@
+"""The ``payerkit`` subcommands, one record each, in one table (:data:`COMMANDS`).
+
+A record (:class:`Command`) holds a command's name, its help, its options and the function
+that runs it. The options are a frozen attrs class with one field per argument: the field
+holds its argument's spelling and parser settings (:func:`option`), so an option is declared
+once, the parser is built from the fields (:func:`add_arguments`), and a handler gets an
+instance of the class, reading only what its command declares. Light on purpose: the CLI
+imports this module to parse, and a command's modules only when it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from typing import Any
+
+import attrs
+
+from .formats import X12_837P
+from .formats.x12_limits import EARLIEST_DATE, LATEST_DATE, MAX_CLAIMS_PER_TRANSACTION
+
+_ARGUMENT = "payerkit.argument"
+
+
+def option(*flags: str, group: str | None = None, **settings: Any) -> Any:
+    """A field of a command's options and the argument that sets it: ``flags`` as argparse
+    takes them (none: a positional argument named by the field); ``settings`` are argparse's
+    (``help``, ``type``, ``default``, ``action``...); the fields of one ``group`` exclude
+    each other. The argument's ``dest`` is the field's name."""
+    return attrs.field(metadata={_ARGUMENT: (flags, group, settings)})
+
+
+def add_arguments(parser: argparse.ArgumentParser, options: type) -> None:
+    """Add an argument to ``parser`` for each field of ``options``, in their order."""
+    groups: dict[str, Any] = {}
+    for field in attrs.fields(options):
+        flags, group, settings = field.metadata[_ARGUMENT]
+        if group is not None and group not in groups:
+            groups[group] = parser.add_mutually_exclusive_group()
+        target = parser if group is None else groups[group]
+        if flags:
+            target.add_argument(*flags, dest=field.name, **settings)
+        else:
+            target.add_argument(field.name, **settings)
+
+
+# ------------------------------------------------------------------ what arguments read
+
+
+def _date(text: str) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date such as 2026-03-20, got {text!r}") from None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise argparse.ArgumentTypeError(f"expected a date from {EARLIEST_DATE.isoformat()} to "
+                                         f"{LATEST_DATE.isoformat()}, got {day.isoformat()}")
+    return day
+
+
+def _folder(text: str) -> str:
+    """A folder name; an empty one (``-o "$OUT"`` with ``OUT`` unset) is refused, not taken
+    for the working folder."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a folder name, got an empty one")
+    return text
+
+
+def _file(text: str) -> str:
+    """A file name; an empty one (``-o "$OUT"`` with ``OUT`` unset) is refused, not taken
+    for stdout."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a file name, got an empty one")
+    return text
+
+
+def _positive(most: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if not 1 <= value <= most:
+            raise argparse.ArgumentTypeError(f"expected 1 to {most}, got {value}")
+        return value
+    return parse
+
+
+# ------------------------------------------------------------------ options several share
+
+
+def _json() -> Any:
+    return option("--json", action="store_true", help="print JSON (the documented shape)")
+
+
+def _case() -> Any:
+    return option(metavar="CASE", help="case file (.toml or .json)")
+
+
+def _as_of() -> Any:
+    return option("--as-of", type=_date, metavar="DATE",
+                  help="the day to answer for and judge deadlines on "
+                  "(default: the case's as_of, else today)")
+
+
+def _as_of_every_case() -> Any:
+    return option("--as-of", type=_date, metavar="DATE",
+                  help="judge every case on this day (default: each case's as_of)")
+
+
+def _force_outputs() -> Any:
+    return option("--force", action="store_true",
+                  help="replace symbolic links (the links themselves) or read-only files "
+                  "among the outputs")
+
+
+# ------------------------------------------------------------------ each command's options
+
+
+@attrs.frozen
+class Listing:
+    """``programs``, ``plugins``: what is installed."""
+
+    json: bool = _json()
+
+
+@attrs.frozen
+class Question:
+    """``check``, ``price``, ``limits``, ``terms``: one question about one visit of a case."""
+
+    case: str = _case()
+    visit: dt.date | None = option("--visit", type=_date, metavar="DATE",
+                                   help="the visit to bill (default: the last one)")
+    as_of: dt.date | None = _as_of()
+    json: bool = _json()
+
+
+@attrs.frozen
+class ScrubOptions(Question):
+    format: str | None = option("--format", metavar="FORMAT",
+                                help="also check what this format's writer would refuse "
+                                "(default: the program's first format, its electronic claim)")
+
+
+@attrs.frozen
+class ClaimOptions:
+    case: str = _case()
+    visit: list[dt.date] | None = option(  # a claim may bill several visits
+        "--visit", group="visits", type=_date, metavar="DATE", action="append",
+        help="a visit to bill; repeat it to bill several on one claim (default: the last one)")
+    all_visits: bool = option("--all-visits", group="visits", action="store_true",
+                              help="bill every visit of the case on one claim")
+    as_of: dt.date | None = _as_of()
+    json: bool = _json()
+    format: str = option("--format", default=X12_837P,
+                         help=f"claim format id (default {X12_837P})")
+    output: str | None = option("-o", "--output", metavar="FILE", type=_file,
+                                help="file to write (default: stdout)")
+    parents: bool = option("--parents", action="store_true",
+                           help="create the output file's missing folders")
+    force: bool = option("--force", action="store_true",
+                         help="replace a symbolic link (the link itself, never its target) or a "
+                         "read-only file at the output path")
+
+
+@attrs.frozen
+class DemoOptions:
+    json: bool = _json()
+    as_of: dt.date | None = _as_of_every_case()
+    examples: str = option(nargs="?", default="examples", help="folder of case files")
+    output: str = option("-o", "--output", default="demo-out", type=_folder,
+                         help="folder to write into")
+    force: bool = _force_outputs()
+
+
+@attrs.frozen
+class BatchOptions:
+    json: bool = _json()
+    inputs: list[str] = option(nargs="+", metavar="INPUT",
+                               help="a folder of case files, a glob (quote it), a .jsonl file, "
+                               "or - for JSON Lines on stdin")
+    output: str = option("-o", "--output", default="batch-out", type=_folder,
+                         help="folder for results.jsonl, summary.json and the claims "
+                         "(default batch-out)")
+    jobs: int | None = option("-j", "--jobs", type=_positive(256), metavar="N",
+                              help="worker processes (default: the number of CPUs)")
+    format: str = option("--format", default=X12_837P,
+                         help=f"claim format id (default {X12_837P}); paper formats are "
+                         "written one file per case")
+    per_case: bool = option("--per-case", action="store_true",
+                            help="one 837P file per case instead of one interchange per payer")
+    per_transaction: int = option("--claims-per-transaction", metavar="N",
+                                  type=_positive(MAX_CLAIMS_PER_TRANSACTION),
+                                  default=MAX_CLAIMS_PER_TRANSACTION,
+                                  help="claims per ST/SE transaction set (default and most: "
+                                  f"{MAX_CLAIMS_PER_TRANSACTION})")
+    all_visits: bool = option("--all-visits", action="store_true",
+                              help="bill every visit of each case on one claim "
+                              "(default: the last)")
+    as_of: dt.date | None = _as_of_every_case()
+    quiet: bool = option("-q", "--quiet", action="store_true", help="no progress bar")
+    force: bool = _force_outputs()
+    dask: str | None = option("--dask", metavar="SCHEDULER",
+                              help="evaluate on a Dask cluster (address such as "
+                              "tcp://host:8786; needs payerkit[dask])")
+
+
+# ------------------------------------------------------------------ the table
+
+
+@attrs.frozen
+class Command:
+    """One subcommand, ``payerkit <name>``.
+
+    ``options`` is its options class (its fields are its arguments); ``run`` names the
+    function of :mod:`payerkit.commands` that runs it, ``run(kit, options) -> exit status``:
+    named, not imported, so that parsing (``--help``) loads no plugin machinery.
+    """
+
+    name: str
+    help: str
+    options: type
+    run: str
+
+
+COMMANDS: dict[str, Command] = {c.name: c for c in [
+    Command("programs", "List installed payer programs.", Listing, "programs"),
+    Command("plugins", "List installed plugins and the hooks they implement.", Listing,
+            "plugins"),
+    Command("check", "Eligibility: will the program pay, and on what conditions?", Question,
+            "check"),
+    Command("price", "Units, charges and allowed amounts for a visit.", Question, "price"),
+    Command("limits", "Visits or units used and left under the program's limits.", Question,
+            "limits"),
+    Command("terms", "What the payer owes on a claim and by when (prompt pay, interest).",
+            Question, "terms"),
+    Command("scrub", "Problems with the claim before it goes out (exit 1 on errors).",
+            ScrubOptions, "scrub"),
+    Command("claim", "Write the claim file (refused when the scrub finds errors).",
+            ClaimOptions, "claim"),
+    Command("demo", "Run every example case: decision, price, findings and claim files.",
+            DemoOptions, "demo"),
+    Command("batch", "Evaluate many cases and write their claims: one 837P interchange per "
+            "payer, a result line per case, a summary.", BatchOptions, "batch"),
+]}
