@@ -51,13 +51,35 @@ class PluginError(PayerKitError):
 
 
 class UnknownProgram(CaseError):
-    def __init__(self, program: str, known: list[str]):
-        self.program, self.known = program, list(known)
+    """No installed plugin serves the case's program. ``failed``: plugins that failed to load
+    (``'name' (distribution): reason``), named because one of them may serve it."""
+
+    def __init__(self, program: str, known: list[str], failed: list[str] | tuple = ()):
+        self.program, self.known, self.failed = program, list(known), list(failed)
         listing = ", ".join(sorted(known)) or "none installed"
-        super().__init__([f"program: unknown program {program!r} (installed: {listing})"])
+        problem = f"program: unknown program {program!r} (installed: {listing})"
+        if self.failed:
+            problem += ("; plugin(s) that failed to load, one of which may serve it: "
+                        + "; ".join(self.failed))
+        super().__init__([problem])
 
     def __reduce__(self):
-        return UnknownProgram, (self.program, self.known)
+        return UnknownProgram, (self.program, self.known, self.failed)
+
+
+class ProgramUnavailable(PluginError):
+    """The case's program is served by an installed plugin that failed to load (or could not
+    register that program): ``why`` names the plugin and the reason, which is not the
+    user's input."""
+
+    def __init__(self, program: str, why: str):
+        self.program, self.why = program, why
+        super().__init__(f"program {program!r} is unavailable: {why}. Fix or reinstall the "
+                         "plugin (`payerkit plugins` lists what loaded; "
+                         "PAYERKIT_STRICT_PLUGINS=1 makes a load failure an error)")
+
+    def __reduce__(self):
+        return ProgramUnavailable, (self.program, self.why)
 
 
 class ClaimRefused(PayerKitError):

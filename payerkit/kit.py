@@ -100,11 +100,12 @@ class PayerKit:
     def __init__(self, *, entry_points: bool | Iterable = True, plugins: Iterable = (),
                  strict: bool | None = None):
         self._strict = strict_from_env() if strict is None else strict
+        failures: list = []
         found = [] if entry_points is False else entry_point_plugins(
-            self._strict, None if entry_points is True else entry_points)
+            self._strict, None if entry_points is True else entry_points, failures)
         extra = [Registered(p, PluginInfo(getattr(p, "__name__", type(p).__name__), None, None))
                  for p in plugins]
-        registry = build_registry(builtin_plugins() + found + extra, self._strict)
+        registry = build_registry(builtin_plugins() + found + extra, self._strict, failures)
         self._plugins = registry.plugins
         self._formats = registry.formats
         self._rule_sets = registry.rule_sets
@@ -112,7 +113,8 @@ class PayerKit:
                           for pid, (program, reg) in registry.programs.items()}
         builtins = frozenset(id(r.plugin) for r in self._plugins if is_builtin(r))
         self._router = Router(self._plugins, builtins, self._programs, self._rule_sets)
-        self._pipeline = Pipeline(self._router, self._programs, self._formats)
+        self._pipeline = Pipeline(self._router, self._programs, self._formats,
+                                  registry.failures)
 
     def _installed_formats(self, program: Program) -> Program:
         missing = [f for f in program.claim_formats if f not in self._formats]

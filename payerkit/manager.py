@@ -31,6 +31,7 @@ import re
 import warnings
 from collections.abc import Iterable
 
+import attrs
 import pluggy
 from attrs import frozen
 
@@ -61,13 +62,46 @@ class Registered:
 
 
 @frozen
+class Failure:
+    """A plugin (or one of its programs) left out at load, and why: what a case naming a
+    program nobody serves is told (:class:`~payerkit.errors.ProgramUnavailable`)."""
+
+    info: PluginInfo
+    reason: str
+    #: The program left out, when the plugin loaded but that program's record is broken.
+    program: str | None = None
+
+    def label(self) -> str:
+        return describe(self.info)
+
+    def why(self) -> str:
+        """What a case naming the program is told (after ``program 'x' is unavailable:``)."""
+        if self.program is None:
+            return f"its plugin {self.label()} failed to load: {self.reason}"
+        return f"plugin {self.label()} could not register it: {self.reason}"
+
+    def may_serve(self, program_id: str) -> bool:
+        """Whether this failure explains a missing ``program_id``: it names it, or the plugin's
+        entry point or distribution name contains it (``wa-lni`` in ``payerkit-wa-lni``) or
+        starts it (``regence`` for ``regence-wa``)."""
+        if self.program is not None:
+            return self.program == program_id
+        pid = _normal(program_id)
+        names = [_normal(n) for n in (self.info.name, self.info.distribution) if n]
+        return any(pid in name or pid.startswith(name.removeprefix("payerkit-"))
+                   for name in names)
+
+
+@frozen
 class Registry:
-    """What the installed plugins registered: each record id with its plugin."""
+    """What the installed plugins registered: each record id with its plugin, and the plugins
+    (or programs) left out with the reason."""
 
     plugins: tuple[Registered, ...]
     programs: dict[str, tuple[Program, Registered]]
     rule_sets: dict[str, tuple[RuleSet, Registered]]
     formats: dict[str, tuple[ClaimFormat, Registered]]
+    failures: tuple[Failure, ...] = ()
 
 
 class _PluginManager(pluggy.PluginManager):
@@ -135,8 +169,10 @@ def builtin_plugins() -> list[Registered]:
     ]
 
 
-def entry_point_plugins(strict: bool, entry_points: Iterable | None = None) -> list[Registered]:
-    """Load each entry point on its own; a broken one warns (or raises when strict).
+def entry_point_plugins(strict: bool, entry_points: Iterable | None = None,
+                        failures: list[Failure] | None = None) -> list[Registered]:
+    """Load each entry point on its own; a broken one warns (or raises when strict) and is
+    added to ``failures`` when given.
 
     An import that calls ``sys.exit()`` or raises any other ``BaseException`` is a broken
     plugin too: it never ends the host. ``KeyboardInterrupt`` (Ctrl-C) stops the run.
@@ -160,7 +196,10 @@ def entry_point_plugins(strict: bool, entry_points: Iterable | None = None) -> l
         except KeyboardInterrupt:  # Ctrl-C stops the run, wherever it lands
             raise
         except BaseException as exc:  # a plugin bug (sys.exit() too) never stops the host
-            fail(f"plugin {describe(info)} failed to load: {type(exc).__name__}: {exc}", strict)
+            reason = _reason(exc)
+            if failures is not None:
+                failures.append(Failure(info, reason))
+            fail(f"plugin {describe(info)} failed to load: {reason}", strict)
             continue
         loaded.append(Registered(plugin, info))
     unmatched = [written for name, written in disabled.items() if name not in matched]
@@ -180,8 +219,17 @@ def unknown_hooks(plugin: object) -> list[str]:
     return [n for n in dir(plugin) if n.startswith("payerkit_") and not hasattr(hookspecs, n)]
 
 
+def unmarked_hooks(plugin: object) -> list[str]:
+    """Hooks of the contract the object defines without ``@hookimpl``: never asked."""
+    marker = f"{hookspecs.PROJECT}_impl"
+    return [n for n in hook_names(plugin) if hasattr(hookspecs, n)
+            and not hasattr(getattr(plugin, n), marker)]
+
+
 def check_hooks(plugin: object, pm: pluggy.PluginManager | None = None) -> None:
-    """Raise when the plugin names an unknown hook or a hook argument the spec lacks.
+    """Raise when the plugin names an unknown hook, defines a hook without ``@hookimpl``
+    (pluggy would skip it silently: rules never asked, a claim written without them) or
+    names a hook argument the spec lacks.
 
     Registers the plugin in ``pm`` (a scratch manager by default): pluggy validates
     each implementation's arguments against the spec.
@@ -191,6 +239,21 @@ def check_hooks(plugin: object, pm: pluggy.PluginManager | None = None) -> None:
         raise PluginError("unknown hook(s) " + ", ".join(
             f"{n} (replaced by {REMOVED_HOOKS[n]})" if n in REMOVED_HOOKS else n
             for n in unknown))
+    marker = f"{hookspecs.PROJECT}_impl"
+    marked = {n: getattr(getattr(plugin, n, None), marker, None) for n in dir(plugin)
+              if not n.startswith("__")}
+    stray = [n for n, opts in marked.items() if isinstance(opts, dict)
+             and not hasattr(hookspecs, opts.get("specname") or n)]
+    if stray:
+        raise PluginError(f"{', '.join(stray)} {'is' if len(stray) == 1 else 'are'} marked "
+                          "@hookimpl but the contract has no hook of that name, so payerkit "
+                          "would never ask it: name it after a hook (docs/hooks.md)")
+    unmarked = unmarked_hooks(plugin)
+    if unmarked:
+        raise PluginError(f"{', '.join(unmarked)} {'is' if len(unmarked) == 1 else 'are'} not "
+                          "marked @hookimpl, so payerkit would never ask "
+                          f"{'it' if len(unmarked) == 1 else 'them'}: decorate with "
+                          "payerkit.hookimpl")
     (pm or new_plugin_manager()).register(plugin)
 
 
@@ -210,12 +273,6 @@ def check_adapter(adapter: object, pm: pluggy.PluginManager) -> None:
     if registration:
         raise PluginError(f"it implements {', '.join(registration)}: registration hooks are "
                           "read from the plugin only; move them there")
-    marker = f"{hookspecs.PROJECT}_impl"
-    unmarked = [n for n in hook_names(adapter) if hasattr(hookspecs, n)
-                and not hasattr(getattr(adapter, n), marker)]
-    if unmarked:
-        raise PluginError(f"{', '.join(unmarked)} is not marked @hookimpl, so it would never "
-                          "be asked: decorate it with payerkit.hookimpl")
     if not pm.is_registered(adapter):  # one object may serve several programs
         check_hooks(adapter, pm)
 
@@ -228,19 +285,37 @@ def owner_of(program: Program, reg: Registered) -> tuple[object, str]:
     return program.adapter, f"{describe(reg.info)} for program {program.id!r}"
 
 
-def _adapter_ok(program: Program, reg: Registered, pm: pluggy.PluginManager,
-                strict: bool) -> bool:
-    """Whether the program's adapter (if any) is sound; a broken one drops the program, loudly."""
-    if program.adapter is None:
-        return True
+def check_facts(facts: type | None) -> None:
+    """Raise when a program's facts type cannot be read from every case: an attrs class whose
+    every field has a default (a case that gives no ``[facts.<program>]`` table, or leaves a
+    field out, must still load; a rule that needs a fact asks for it as a finding)."""
+    if facts is None:
+        return
+    if not (isinstance(facts, type) and attrs.has(facts)):
+        raise PluginError(f"its facts type {facts!r} is not an attrs class: declare it with "
+                          "@attrs.frozen (see docs/hooks.md, 'Program facts')")
+    required = [f.name for f in attrs.fields(facts) if f.default is attrs.NOTHING]
+    if required:
+        raise PluginError(f"facts field(s) {', '.join(required)} of {facts.__name__} have no "
+                          "default, so a case without them could not be read: give each a "
+                          "default (None when unknown) and ask for it in a rule")
+
+
+def _program_ok(program: Program, reg: Registered, pm: pluggy.PluginManager,
+                strict: bool, failures: list[Failure]) -> bool:
+    """Whether the program's facts type and adapter (if any) are sound; a broken one drops
+    the program, loudly."""
     try:
-        check_adapter(program.adapter, pm)
+        check_facts(program.facts)
+        if program.adapter is not None:
+            check_adapter(program.adapter, pm)
     except KeyboardInterrupt:
         raise
     except BaseException as exc:  # an adapter's bug never stops the host
-        fail(f"plugin {describe(reg.info)}: the adapter of program {program.id!r} cannot be "
-             f"registered: {type(exc).__name__}: {exc}. The program is left out; the plugin's "
-             "other programs work.", strict)
+        reason = _reason(exc)
+        failures.append(Failure(reg.info, reason, program.id))
+        fail(f"plugin {describe(reg.info)}: program {program.id!r} cannot be registered: "
+             f"{reason}. The program is left out; the plugin's other programs work.", strict)
         return False
     return True
 
@@ -256,8 +331,11 @@ def _records(reg: Registered, hook: str, kind: type) -> list:
     return records
 
 
-def build_registry(candidates: Iterable[Registered], strict: bool) -> Registry:
-    """Validate each plugin and read its registration hooks; drop failures whole, once."""
+def build_registry(candidates: Iterable[Registered], strict: bool,
+                   failures: Iterable[Failure] = ()) -> Registry:
+    """Validate each plugin and read its registration hooks; drop failures whole, once.
+    ``failures``: plugins that failed earlier (to load), kept with the ones found here."""
+    failures = list(failures)
     survivors: list[Registered] = []
     claims: dict[str, dict[str, list[tuple[object, Registered]]]] = {
         field: {} for _, _, field in REGISTRATION}
@@ -274,13 +352,15 @@ def build_registry(candidates: Iterable[Registered], strict: bool) -> Registry:
             raise
         except BaseException as exc:
             # no case is loaded yet, so the exception's text holds no patient data
-            fail(f"plugin {describe(reg.info)} cannot be registered: {type(exc).__name__}: "
-                 f"{exc}", strict)
+            reason = _reason(exc)
+            failures.append(Failure(reg.info, reason))
+            fail(f"plugin {describe(reg.info)} cannot be registered: {reason}", strict)
             continue
         survivors.append(reg)
         for field, records in found:
             for record in records:
-                if isinstance(record, Program) and not _adapter_ok(record, reg, pm, strict):
+                if isinstance(record, Program) and not _program_ok(record, reg, pm, strict,
+                                                                   failures):
                     continue
                 claims[field].setdefault(record.id, []).append((record, reg))
     tables = {}
@@ -296,7 +376,19 @@ def build_registry(candidates: Iterable[Registered], strict: bool) -> Registry:
                      "rest of the plugin works). Give the plugin's record another id.", strict)
                 table[rid] = own[0]
                 continue
+            if len(owners) > 1 and len({id(r) for _, r in owners}) == 1:  # one plugin, twice
+                if kind is Program:
+                    failures.append(Failure(owners[0][1].info, f"it registers {rid!r} "
+                                            f"{len(owners)} times", rid))
+                fail(f"plugin {describe(owners[0][1].info)} registers {_noun(kind)} id {rid!r} "
+                     f"{len(owners)} times: {rid!r} is disabled. Give each record its own id.",
+                     strict)
+                continue
             if len(owners) > 1:
+                if kind is Program:
+                    failures.append(Failure(owners[0][1].info, "plugins " + " and ".join(
+                        describe(r.info) for _, r in owners) + " both register it: uninstall "
+                        "one, or disable it with PAYERKIT_DISABLE_PLUGINS", rid))
                 fail(f"{_noun(kind)} id {rid!r} is claimed by "
                      + " and ".join(describe(r.info) for _, r in owners)
                      + f": {rid!r} is disabled. Uninstall one, or disable it with "
@@ -304,9 +396,18 @@ def build_registry(candidates: Iterable[Registered], strict: bool) -> Registry:
                 continue
             table[rid] = owners[0]
         tables[field] = table
-    return Registry(tuple(survivors), **tables)
+    return Registry(tuple(survivors), **tables, failures=tuple(failures))
 
 
-__all__ = ["PluginLoadWarning", "Registered", "Registry", "build_registry", "builtin_plugins",
+def _reason(exc: BaseException) -> str:
+    """Why a plugin was left out, on one line: payerkit's own message as it is, another
+    exception's type and message, never its arguments' reprs (attrs' validators put the
+    whole attribute definition in ``args``)."""
+    text = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+    text = " ".join(text.split())
+    return text if isinstance(exc, PluginError) else f"{type(exc).__name__}: {text}"
+
+
+__all__ = ["Failure", "PluginLoadWarning", "Registered", "Registry", "build_registry", "builtin_plugins",
            "entry_point_plugins", "is_builtin", "new_plugin_manager", "owner_of",
            "strict_from_env"]

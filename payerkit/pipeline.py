@@ -37,11 +37,12 @@ from .errors import (
     FormatError,
     PayerKitError,
     PluginError,
+    ProgramUnavailable,
     UnknownProgram,
 )
 from .fingerprint import fingerprint, first_change
 from .formats.options import WriteOptions
-from .manager import Registered, describe
+from .manager import Failure, Registered, describe
 from .model import (
     Case,
     Citation,
@@ -74,6 +75,9 @@ from .rules.units import CMS_8_MINUTE, UnitRule
 SEVERITY_ORDER = {"error": 0, "warning": 1}
 NO_SCHEDULE = Citation("payerkit: allowed amounts need a fee schedule from the program's plugin "
                        "or the practice; none was given", confidence="rule")
+NO_RULES = Citation("payerkit: a program's plugin gives its coverage rules through "
+                    "payerkit_outcomes; a program without them is never billed",
+                    confidence="rule")
 MIDPOINT_CITATION = Citation("CMS Pub. 100-04 ch. 5 § 20.2 and the CPT time rule: a 15-minute "
                              "unit needs at least 8 minutes", confidence="high")
 ERISA = Citation("ERISA § 514(a)-(b), 29 U.S.C. § 1144: state insurance laws do not reach "
@@ -89,7 +93,13 @@ WRITE = "payerkit_format_claim"
 
 class _once:
     """A property computed on first use and kept in the instance (``functools.cached_property``
-    without the lock Python 3.11's takes at every first use: a run is one thread's)."""
+    without the lock Python 3.11's takes at every first use: a run is one thread's).
+
+    The plugin error boundary's last line: an exception raised by a plugin's code that a
+    hook call did not catch (a function the plugin gave payerkit, called later) becomes a
+    :class:`PluginError` naming the plugin and what was being computed
+    (:meth:`Route.blame`), never payerkit's "internal error".
+    """
 
     def __init__(self, compute):
         self.compute = compute
@@ -101,7 +111,18 @@ class _once:
     def __get__(self, run, owner=None):
         if run is None:
             return self
-        value = run.__dict__[self.name] = self.compute(run)
+        try:
+            value = self.compute(run)
+        except (PayerKitError, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            culprit = run.route.blame(exc)
+            if culprit is None:
+                raise
+            raise PluginError(f"plugin {culprit} failed while payerkit computed the "
+                              f"{self.name.replace('_', ' ')} of program {run.program.id!r}: "
+                              f"{type(exc).__name__}") from exc
+        run.__dict__[self.name] = value
         return value
 
 
@@ -128,10 +149,13 @@ class Pipeline:
     """A kit's programs, formats and routes: what turns a case into answers and claims."""
 
     def __init__(self, router: Router, programs: dict[str, tuple[Program, Registered]],
-                 formats: dict[str, tuple[ClaimFormat, Registered]]):
+                 formats: dict[str, tuple[ClaimFormat, Registered]],
+                 failures: tuple[Failure, ...] = ()):
         self.router = router
         self.programs = programs
         self.formats = formats
+        #: Plugins and programs left out at load: what a missing program is explained by.
+        self.failures = failures
 
     # -- what a run is about ----------------------------------------------------------
 
@@ -139,7 +163,16 @@ class Pipeline:
         try:
             return self.programs[program_id][0]
         except KeyError:
-            raise UnknownProgram(program_id, list(self.programs)) from None
+            raise self.unknown(program_id) from None
+
+    def unknown(self, program_id: str) -> PayerKitError:
+        """Why no plugin answers for ``program_id``: its plugin failed to load (a plugin
+        problem, named), or no installed plugin serves it (the case's input)."""
+        for failure in self.failures:
+            if failure.may_serve(program_id):
+                return ProgramUnavailable(program_id, failure.why())
+        return UnknownProgram(program_id, list(self.programs),
+                              [f"{f.label()}: {f.reason}" for f in self.failures])
 
     def format_of(self, format_id: str) -> ClaimFormat:
         """The installed format of that id; unknown is bad input."""
@@ -298,8 +331,11 @@ class Run:
     @_once
     def visit_findings(self) -> list[Finding]:
         """Each visit's findings: its coverage rules' and its scrub hooks'."""
-        findings: list[Finding] = []
         route = self.route
+        findings: list[Finding] = [] if route.answered("payerkit_outcomes") else [Finding(
+            "error", "NO-ELIGIBILITY-RULES", f"the plugin for {self.program.id} gives no "
+            "coverage rules (no payerkit_outcomes hook), so no claim can be checked: fix the "
+            "plugin", "program", NO_RULES)]
         for ctx, pricing, found in zip(self.contexts, self.pricings, self.outcomes, strict=True):
             findings += [o.finding for o in found if o.finding is not None]
             kwargs = {**ctx.kwargs(), "pricing": pricing}
@@ -327,7 +363,7 @@ class Run:
             return Eligibility(ctx.program.id, "action_required", requirements=[Reason(
                 "NO-ELIGIBILITY-RULES",
                 f"the plugin for {ctx.program.id} gives no coverage rules; verify with the payer",
-                NO_SCHEDULE)])
+                NO_RULES)])
         return Eligibility(ctx.program.id, status_of(outcomes),
                            requirements=[o.reason for o in outcomes if o.effect == "requirement"],
                            reasons=[o.reason for o in outcomes if o.effect != "requirement"])

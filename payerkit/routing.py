@@ -13,9 +13,12 @@ of the route implements is not called; a hook whose implementations are all plai
 (no wrapper) is called by a loop over them in pluggy's order, without pluggy's
 machinery (one implementation: one call); a hook with a wrapper goes through pluggy.
 
-**Plugins at call time.** A hook that raises or answers with the wrong type becomes a
-:class:`PluginError` naming the plugin, the hook and the exception type, never the
-exception's text (it may hold patient data). Any ``BaseException`` counts
+**Plugins at call time.** A hook that raises, answers with the wrong type, or answers with
+a record whose field does not hold what its annotation says (:mod:`payerkit.answers`: a
+finding of severity ``"fatal"``, an outcome without a citation, a float amount, a deadline
+without days) becomes a :class:`PluginError` naming the plugin, the hook and the field or
+the exception type, never the exception's text or a field's value (they may hold patient
+data). Any ``BaseException`` counts
 (``sys.exit()`` in a plugin is a fault, not an exit), except ``KeyboardInterrupt``:
 Ctrl-C stops the run, whoever raised it.
 """
@@ -23,12 +26,15 @@ Ctrl-C stops the run, whoever raised it.
 from __future__ import annotations
 
 import traceback
+import types
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import pluggy
-from attrs import frozen
+from attrs import field, frozen
 
+from .answers import fits as answer_check
+from .answers import problem
 from .errors import PayerKitError, PluginError
 from .hookspecs import hookspecs_names
 from .manager import Registered, describe, new_plugin_manager, owner_of
@@ -47,6 +53,9 @@ class Route:
     assumed: tuple[RuleSet, ...]
     #: How each hook is called (:func:`_caller`), by hook name.
     callers: dict[str, Callable[[dict], Any]]
+    #: Single answers already checked, by identity (a plugin's constant unit rule or fee
+    #: schedule, checked once, not per visit); kept alive here, so an id is never reused.
+    checked: dict[int, object] = field(factory=dict)
 
     def call(self, hook: str, kwargs: dict) -> Any:
         """The hook's answer (pluggy's), a plugin's failure named (:class:`PluginError`)."""
@@ -70,6 +79,7 @@ class Route:
                 answer, Iterable) and all(isinstance(item, kind) for item in answer))
 
         items = []
+        check = answer_check(kind)
         try:
             for result in results or ():
                 if result is None:
@@ -81,6 +91,8 @@ class Route:
                     if not isinstance(item, kind):
                         raise self.wrong_type(hook, f"{kind.__name__} items", item, kwargs,
                                               fits)
+                    if check(item) is not None:
+                        raise self.wrong_field(hook, item, kwargs)
                     items.append(item)
         except (PayerKitError, KeyboardInterrupt):
             raise
@@ -90,9 +102,15 @@ class Route:
 
     def one(self, hook: str, result, kind: type, kwargs: dict):
         """``result`` when it is a ``kind`` or ``None``, else the plugin that gave it named."""
-        if result is not None and not isinstance(result, kind):
-            raise self.wrong_type(hook, f"a {kind.__name__} or None", result, kwargs,
-                                  lambda answer: answer is None or isinstance(answer, kind))
+        if result is not None:
+            if not isinstance(result, kind):
+                raise self.wrong_type(hook, f"a {kind.__name__} or None", result, kwargs,
+                                      lambda answer: answer is None or isinstance(answer, kind))
+            if result is not self.checked.get(id(result)):  # a module's constant: once
+                if answer_check(kind)(result) is not None:
+                    raise self.wrong_field(hook, result, kwargs)
+                if len(self.checked) < 64:
+                    self.checked[id(result)] = result
         return result
 
     def wrong_type(self, hook: str, expected: str, got: object, kwargs: dict,
@@ -102,12 +120,45 @@ class Route:
         return PluginError(f"plugin {culprit} answered {hook} with {type(got).__name__}, "
                            f"expected {expected}")
 
+    def wrong_field(self, hook: str, item: object, kwargs: dict) -> PluginError:
+        """An answer of the right class whose field does not hold what it must."""
+        kind = type(item)
+        wrong = problem(item)
+        culprit = self.answerer(hook, kwargs, lambda answer: answer is None or not any(
+            isinstance(each, kind) and problem(each) == wrong
+            for each in (answer if isinstance(answer, Iterable) else [answer]))) or \
+            self.suspects(getattr(self.pm.hook, hook))
+        article = "an" if kind.__name__[0] in "AEIOU" else "a"
+        return PluginError(f"plugin {culprit} answered {hook} with {article} {kind.__name__} "
+                           f"that does not hold what it must: field {wrong}")
+
     def failed(self, hook: str, exc: BaseException) -> PluginError:
         """A plugin raised, in its hook or as its answer was read (a generator)."""
         caller = getattr(self.pm.hook, hook)
         raiser = self.raiser(caller, exc)
         culprit = self.labels[raiser] if raiser is not None else self.suspects(caller)
         return PluginError(f"plugin {culprit} failed in {hook}: {type(exc).__name__}")
+
+    def blame(self, exc: BaseException) -> str | None:
+        """The plugin whose code raised ``exc`` outside a hook call (a function it gave
+        payerkit, such as a unit rule's, called later) and where, from the innermost frame
+        of a plugin's package on the traceback; ``None`` when no plugin's code is on it
+        (then it is payerkit's own bug)."""
+        packages = {}
+        for name, label in self.labels.items():
+            if name in self.builtins:
+                continue
+            plugin = self.pm.get_plugin(name)
+            module = getattr(plugin, "__name__", None) if isinstance(plugin, types.ModuleType) \
+                else type(plugin).__module__
+            if module:
+                packages.setdefault(module.partition(".")[0], label)
+        for frame, _ in reversed(list(traceback.walk_tb(exc.__traceback__))):
+            module = frame.f_globals.get("__name__") or ""
+            label = packages.get(module.partition(".")[0])
+            if label is not None:
+                return f"{label} ({frame.f_code.co_name} in {module})"
+        return None
 
     @staticmethod
     def raiser(caller, exc: BaseException) -> str | None:

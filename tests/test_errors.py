@@ -21,6 +21,7 @@ from payerkit.errors import (
     OutputError,
     PayerKitError,
     PluginError,
+    ProgramUnavailable,
     UnknownProgram,
 )
 
@@ -30,6 +31,8 @@ from payerkit.errors import (
     ClaimRefused([Finding("error", "NPI-INVALID", "provider.npi: bad check digit", "provider.npi")]),
     FormatError("lines[2].charge", "must be a non-negative amount"),
     UnknownProgram("nobody-pays", ["premera-wa", "ny-no-fault"]),
+    UnknownProgram("wa-lni", ["premera-wa"], ["'lni' (payerkit-lni): ImportError: boom"]),
+    ProgramUnavailable("wa-lni", "its plugin 'wa-lni' (payerkit-wa-lni) failed to load: E: x"),
     PluginError("plugin 'x' failed in payerkit_units: RuntimeError"),
     OutputError("cannot write 'out.837': it is a folder"),
     CounterError("the control-number counter 'c' is damaged"),
@@ -76,7 +79,7 @@ def test_the_old_import_paths_still_work():
 #: docs/cli.md: 1 the scrub refused the claim, 2 bad input, 3 a plugin or set-up problem.
 EXIT_STATUS = {ClaimRefused: 1, CaseError: 2, UnknownProgram: 2, PayerKitError: 3,
                PluginError: 3, FormatError: 3, OutputError: 3, CounterError: 3,
-               ControlBlockExhausted: 3}
+               ControlBlockExhausted: 3, ProgramUnavailable: 3}
 
 
 def test_every_error_carries_its_exit_status():

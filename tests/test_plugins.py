@@ -7,7 +7,7 @@ import attrs
 import pytest
 from case_samples import make_case
 
-from payerkit import PayerKit
+from payerkit import PayerKit, note
 from payerkit.errors import PluginError
 from payerkit.hookspecs import hookimpl
 from payerkit.manager import PluginLoadWarning
@@ -334,6 +334,10 @@ def plugin_format(write=None, check=None, format_id="text-bill"):
         @hookimpl
         def payerkit_programs(self):
             return [self.program]
+
+        @hookimpl
+        def payerkit_outcomes(self):  # a program without coverage rules is never billed
+            return [note("TEXT-COVERED", "covered", Citation("invented plan", confidence="sample"))]
 
     return PayerKit(entry_points=False, plugins=[Adapter(), Formats()])
 

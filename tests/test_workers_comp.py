@@ -10,7 +10,7 @@ import pytest
 from attrs import frozen
 from case_samples import BASE_CASE, TEST_CITATION
 
-from payerkit import ClaimRefused, PayerKit
+from payerkit import ClaimRefused, PayerKit, note
 from payerkit.errors import CaseError
 from payerkit.formats.options import ControlNumbers, WriteOptions
 from payerkit.hookspecs import hookimpl
@@ -37,6 +37,10 @@ class WorkersCompAdapter:
     @hookimpl
     def payerkit_programs(self):
         return [self.program]
+
+    @hookimpl
+    def payerkit_outcomes(self):  # a program without coverage rules is never billed
+        return [note("TEST-WC-COVERED", "a work injury is covered", TEST_CITATION)]
 
 
 @pytest.fixture(scope="module")

@@ -28,6 +28,14 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 FILING_INDICATORS = {"commercial": "CI", "auto": "AM", "workers_comp": "WC"}
 
 
+def _record_id(instance, attribute, value) -> None:
+    """A record id: lowercase words of letters and digits joined by single hyphens."""
+    if not isinstance(value, str) or not ID_PATTERN.match(value):
+        raise ValueError(f"{type(instance).__name__}.{attribute.name}: expected lowercase "
+                         "letters and digits in words joined by single hyphens (like "
+                         f"'wa-lni'), got {value!r}")
+
+
 def _tuple(value):
     return tuple(value)
 
@@ -63,7 +71,7 @@ class Program:
     hooks answer. It takes no part in comparing programs.
     """
 
-    id: str = field(validator=validators.matches_re(ID_PATTERN))
+    id: str = field(validator=_record_id)
     name: str
     line_of_business: LineOfBusiness
     states: tuple[str, ...] = field(converter=_tuple)
@@ -100,7 +108,7 @@ class RuleSet:
     gets the rule set with a caution saying which funding it assumes.
     """
 
-    id: str = field(validator=validators.matches_re(ID_PATTERN))
+    id: str = field(validator=_record_id)
     name: str
     states: tuple[str, ...] = field(converter=_tuple)
     lines_of_business: tuple[LineOfBusiness, ...] = field(
@@ -198,7 +206,7 @@ class ClaimFormat:
     format's claims this way, every other format's one file per case.
     """
 
-    id: str = field(validator=validators.matches_re(ID_PATTERN))
+    id: str = field(validator=_record_id)
     name: str
     suffix: str
     media_type: str
