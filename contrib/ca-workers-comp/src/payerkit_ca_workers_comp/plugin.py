@@ -27,6 +27,16 @@ PROGRAM = Program(
 )
 
 
+#: Every code this plugin's rules give (outcomes, scrub findings, pricing reasons): each is
+#: reached by a case in tests/cases.
+CODES = frozenset({
+    "CA-WC-BILLING-CONFIRMED", "CA-WC-CAP-EXCEEDED", "CA-WC-CAP-NOT-APPLICABLE",
+    "CA-WC-DEADLINES-UNKNOWN", "CA-WC-MTUS", "CA-WC-NO-CLAIM-NUMBER", "CA-WC-NO-FEES",
+    "CA-WC-NOT-WORK-INJURY", "CA-WC-PRACTICE-FEES", "CA-WC-UNIT-RULE-NOT-CONFIRMED",
+    "CA-WC-VISIT-CAP", "CA-WC-WHO-BILLS",
+})
+
+
 @hookimpl
 def payerkit_programs():
     return [PROGRAM]

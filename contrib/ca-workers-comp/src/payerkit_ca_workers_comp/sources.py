@@ -33,9 +33,9 @@ CAP_EXCEPTIONS = Citation(
     "applies to injuries on and after January 1, 2004", f"{_FINDLAW}; AB 1073 (2007) text",
     "high")
 WHO_BILLS = Citation(
-    "No California source seen says whether a licensed massage therapist may bill a workers' "
-    "compensation claims administrator directly (NOT CONFIRMED either way); Labor Code § 4604.5 "
-    "names chiropractic, occupational therapy and physical therapy visits, not massage therapy",
+    "California Labor Code § 4604.5(c)(1) names chiropractic, occupational therapy and physical "
+    "therapy visits, not massage therapy; whether a licensed massage therapist may bill a "
+    "workers' compensation claims administrator directly is NOT CONFIRMED either way",
     _FINDLAW, "medium")
 BILLING_CONFIRMED = Citation(
     "The claims administrator's written confirmation that it pays this practice for massage "
@@ -44,15 +44,16 @@ BILLING_CONFIRMED = Citation(
 MTUS = Citation(
     "Medical Treatment Utilization Schedule, 8 CCR § 9792.20 and following: the standard of "
     "medical necessity for treatment; a massage-specific visit limit in it could NOT be "
-    "confirmed from its text and is not encoded", "regulation as cited; text not read",
-    "medium")
+    "confirmed from its text and is not encoded", "regulation as cited; its text not read",
+    "low")
 CLAIM_NUMBER = Citation(
     "X12 837P REF*Y4 (property and casualty claim number), required on property and casualty "
     "claims (X12 RFI #974); NUCC 1500 item 11b with qualifier Y4; no California-specific rule "
     "was found", "RFI #974, 2010", "high")
 DEADLINES_UNKNOWN = Citation(
     "No bill-submission deadline for a massage therapist and no payment deadline for California "
-    "workers' compensation were found in the sources seen (NOT CONFIRMED)", confidence="low")
+    "workers' compensation were found in the sources seen (NOT CONFIRMED)",
+    confidence="sample")
 FEES = Citation(
     "California workers' compensation fees for massage therapy: NOT FOUND in the sources seen; "
     "payerkit ships no amounts, and allowed amounts come only from what the practice records in "

@@ -46,6 +46,14 @@ PROGRAM = Program(
 )
 
 
+#: Every code this plugin's rules give (outcomes, scrub findings, pricing reasons): each is
+#: reached by a case in tests/cases.
+CODES = frozenset({
+    "FL-PIP-BEFORE-2013", "FL-PIP-INITIAL-TREATMENT", "FL-PIP-LMT-NOT-REIMBURSABLE",
+    "FL-PIP-MASSAGE-EXCLUDED", "FL-PIP-NO-FEES", "FL-PIP-NOT-ENCODED",
+})
+
+
 @hookimpl
 def payerkit_programs():
     return [PROGRAM]

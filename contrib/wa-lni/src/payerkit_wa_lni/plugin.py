@@ -8,7 +8,7 @@ practice's copy of the fee schedule, the daily maximum for massage, limits, paym
 
 from __future__ import annotations
 
-from payerkit import Program, hookimpl
+from payerkit import PRIOR_AUTHORIZATION_REQUIRED, Program, hookimpl
 from payerkit.formats import CMS_1500, X12_837P
 
 from . import pricing as prices
@@ -31,6 +31,19 @@ PROGRAM = Program(
              sources.FIGURES.get("self_insured.payment_days").citation, sources.BILL_FORM),
     facts=LniFacts,
 )
+
+
+#: Every code this plugin's rules give (outcomes, scrub findings, pricing reasons): each is
+#: reached by a case in tests/cases.
+CODES = frozenset({
+    PRIOR_AUTHORIZATION_REQUIRED, "WA-LNI-AUTHORIZED", "WA-LNI-BILL-DEADLINE-UNKNOWN",
+    "WA-LNI-BILL-FORM", "WA-LNI-CODES",
+    "WA-LNI-DAILY-MAX", "WA-LNI-DAILY-MAX-REDUCED", "WA-LNI-DAILY-MAX-UNKNOWN",
+    "WA-LNI-NO-AUTHORIZATION-NEEDED", "WA-LNI-NO-BILLING-WORKER", "WA-LNI-NO-CLAIM-NUMBER",
+    "WA-LNI-NO-FEES", "WA-LNI-NO-ORDER", "WA-LNI-NO-PROVIDER-ACCOUNT", "WA-LNI-NOT-WORK-INJURY",
+    "WA-LNI-ORDERED", "WA-LNI-PRACTICE-FEES", "WA-LNI-PROGRESS-REPORT",
+    "WA-LNI-PROGRESS-REPORT-SENT", "WA-LNI-SELF-INSURED", "WA-LNI-UNIT-RULE-NOT-CONFIRMED",
+})
 
 
 @hookimpl

@@ -15,6 +15,8 @@ FIGURES = load_figures(__package__)
 _THERAPY_PAGE = ("Washington State Department of Labor & Industries, provider page 'Physical, "
                  "occupational, and massage therapy'")
 _WAC_296_23_250 = "as amended by WSR 08-09-120, effective July 1, 2008"
+#: L&I's site: its provider pages were seen as undated copies, without their own addresses.
+LNI = "https://lni.wa.gov"
 
 SCOPE = Citation(
     "Title 51 RCW (industrial insurance); WAC 296-20-020: the department pays for the "
@@ -32,9 +34,9 @@ ORDER = Citation(
     "the attending doctor); more than one treatment a day must be justified by the attending "
     "doctor", _WAC_296_23_250, "high")
 LICENSED_MASSAGE_THERAPIST = Citation(
-    f"{_THERAPY_PAGE}: L&I pays for massage therapy only when a licensed massage therapist gives "
-    "it (no student or assistant route, unlike physical and occupational therapy)",
-    "lni.wa.gov page, undated copy", "high")
+    f"WAC 296-23-250: massage therapy is paid only when a licensed massage therapist gives it; "
+    f"{_THERAPY_PAGE}: no student or assistant route, unlike physical and occupational therapy",
+    f"{_WAC_296_23_250}; lni.wa.gov page, undated copy", "high")
 AUTHORIZATION = FIGURES.get("visits_without_authorization").citation
 HOME_VISIT = Citation(
     "WAC 296-23-250: massage therapy outside the therapist's usual place of business (the "
@@ -49,15 +51,15 @@ PROVIDER_ACCOUNT = Citation(
     "Washington State Department of Labor & Industries, rule history page: only providers "
     "enrolled in L&I's provider network (with an L&I provider account number) may treat injured "
     "workers beyond the initial visit, from January 1, 2013", "lni.wa.gov page, undated copy",
-    "medium")
+    "medium", LNI)
 SELF_INSURED = Citation(
     f"{_THERAPY_PAGE}: self-insured employers authorize their own claims (contact the "
     "self-insured employer); the page's visit counts are the department's (State Fund) rules",
-    "lni.wa.gov page, undated copy", "high")
+    "lni.wa.gov page, undated copy", "high", LNI)
 SELF_INSURED_EARLY_VISITS = Citation(
     f"{_THERAPY_PAGE}: self-insured employers authorize their own claims; whether a self-insurer "
     "also lets the first six visits go without authorization is NOT CONFIRMED",
-    "lni.wa.gov page, undated copy", "medium")
+    "lni.wa.gov page, undated copy", "medium", LNI)
 BILL_FORM = Citation(
     "WAC 296-20-125(1): massage therapists bill on the department's 'statement for miscellaneous "
     "services' (physicians and physical therapists on the health insurance claim form), and "
