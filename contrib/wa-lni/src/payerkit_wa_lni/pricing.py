@@ -14,14 +14,14 @@ from __future__ import annotations
 import datetime as dt
 
 import attrs
-from payerkit import Case, Citation, Limit, PaymentTerm, Pricing, Reason, Visit
+from payerkit import Case, Limit, PaymentTerm, Pricing, Reason, Visit
 from payerkit.rules.fees import FeeSchedule, practice_schedule
 from payerkit.rules.limits import count_between, review_window
 from payerkit.rules.units import CMS_8_MINUTE, UnitRule
 
 from . import sources
 from .facts import LniFacts
-from .rules import add_months, visit_number
+from .rules import AUTHORIZATION_ON_FILE, add_months, visit_number
 from .sources import FIGURES
 
 CAP = "massage_daily_max"
@@ -107,21 +107,18 @@ def limits(case: Case, visit: Visit, facts: LniFacts) -> list[Limit]:
             "treatment visits before the progress report", "visits", report.integer,
             count_between(case.visits, None, visit.date), f"from {start.isoformat()}, or to "
             f"{month.isoformat()} (one month), whichever comes first", report.citation))
-    rx = case.episode.prescription
-    if rx is not None and rx.visits is not None:
-        found.append(Limit(
-            "visits ordered by the attending provider", "visits", rx.visits,
-            count_between(case.visits, rx.date, visit.date),
-            f"from the order of {rx.date.isoformat()}", sources.ORDER))
-    auth = case.episode.authorization
-    if auth is not None and auth.visits is not None:
-        found.append(Limit(
-            "visits authorized", "visits", auth.visits,
-            count_between(case.visits, auth.start, visit.date),
-            f"{auth.start.isoformat() if auth.start else 'the first visit'} to "
-            f"{auth.end.isoformat() if auth.end else 'no end date'}", Citation(
-                "the authorization as the practice records it in episode.authorization",
-                confidence="practice")))
+    rx, auth = case.episode.prescription, case.episode.authorization
+    counted = [] if rx is None else [("visits ordered by the attending provider", rx.visits,
+                                      rx.date, f"from the order of {rx.date.isoformat()}",
+                                      sources.ORDER)]
+    if auth is not None:
+        counted.append(("visits authorized", auth.visits, auth.start,
+                        f"{auth.start.isoformat() if auth.start else 'the first visit'} to "
+                        f"{auth.end.isoformat() if auth.end else 'no end date'}",
+                        AUTHORIZATION_ON_FILE))
+    found += [Limit(name, "visits", allowed, count_between(case.visits, start, visit.date),
+                    window, cited) for name, allowed, start, window, cited in counted
+              if allowed is not None]
     return found
 
 
