@@ -103,7 +103,7 @@ def hand_built_paths(folder: Path) -> list[str]:
 
 
 SOURCES = ["payerkit", *(p.relative_to(ROOT).as_posix()
-                         for p in sorted(ROOT.glob("plugins/*/src")) + [ROOT / "contrib/template/src"])]
+                         for p in sorted(ROOT.glob("plugins/*/src")) + sorted(ROOT.glob("contrib/*/src")))]
 
 
 @pytest.mark.parametrize("folder", [
