@@ -51,6 +51,17 @@ PROGRAM = Program(
     facts=ExampleAdapterFacts,
 )
 
+#: Every code this adapter's rules give (outcomes, scrub findings, pricing reasons): a case
+#: in tests/cases reaches each one, and tests/expected.toml says which.
+CODES = frozenset({
+    "EXAMPLE-ADAPTER-NO-PRESCRIPTION",
+    "EXAMPLE-ADAPTER-PRESCRIBED",
+    "EXAMPLE-ADAPTER-VISIT-LIMIT",
+    "EXAMPLE-ADAPTER-OTHER-PAYER-FIRST",
+    "EXAMPLE-ADAPTER-UNIT-RULE",
+    "EXAMPLE-ADAPTER-DAILY-UNIT-CAP",
+})
+
 
 # ------------------------------------------------------------------ registration
 
