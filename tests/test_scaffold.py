@@ -88,15 +88,32 @@ def test_the_default_folder_is_the_distributions_name(tmp_path, capsys, monkeypa
     assert (tmp_path / "payerkit-acme-wa" / "src" / "payerkit_acme_wa" / "plugin.py").is_file()
 
 
-def test_an_empty_folder_is_filled(tmp_path):
+def test_an_empty_folder_is_filled(tmp_path, monkeypatch):
     (tmp_path / "new").mkdir()
     new_adapter("acme-wa", tmp_path / "new")
     assert (tmp_path / "new" / "pyproject.toml").is_file()
     assert [p.name for p in tmp_path.iterdir()] == ["new"]
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    new_adapter("acme-wa", ".")
+    assert (tmp_path / "here" / "pyproject.toml").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["here", "new"]
 
 
-@pytest.mark.parametrize("kind", ["folder", "file", "link"])
-def test_nothing_is_written_over(kind, tmp_path, capsys):
+def test_the_command_loads_no_plugin(tmp_path):
+    """No kit is built: an installed plugin that is broken cannot stop a new one being made."""
+    from test_lazy_imports import modules_after
+
+    loaded = modules_after(["new-adapter", "acme-wa", "-o", str(tmp_path / "acme")])
+    assert (tmp_path / "acme" / "pyproject.toml").is_file()
+    assert sorted(m for m in loaded if m.startswith("payerkit_")) == []
+    assert "payerkit_example_adapter" in modules_after(["programs"])  # what a kit loads
+
+
+@pytest.mark.parametrize("kind, said", [("folder", "the folder is not empty"),
+                                        ("file", "it exists and is not a folder"),
+                                        ("link", "it exists and is not a folder")])
+def test_nothing_is_written_over(kind, said, tmp_path, capsys):
     target = tmp_path / "taken"
     if kind == "folder":
         target.mkdir()
@@ -108,7 +125,7 @@ def test_nothing_is_written_over(kind, tmp_path, capsys):
         target.symlink_to(tmp_path / "elsewhere")
     before = tree(tmp_path)
     assert main(["new-adapter", "acme-wa", "-o", str(target)]) == 3
-    assert "nothing is written over" in capsys.readouterr().err or kind != "folder"
+    assert said in capsys.readouterr().err
     assert tree(tmp_path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["taken", *(["elsewhere"] if kind == "link" else [])])

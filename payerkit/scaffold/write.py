@@ -72,15 +72,16 @@ def new_adapter(name: str, target: str | os.PathLike | None = None) -> Path:
     (and is not an empty folder) or cannot be written; nothing is left behind then.
     """
     names = AdapterNames.of(name)
-    target = Path(target if target is not None else names.distribution)
+    given = Path(target if target is not None else names.distribution)
     files = render(names)
-    _check_target(target)
-    parent = make_folder(target.absolute().parent)
+    _check_target(given)
+    target = Path(os.path.abspath(given))  # "." and "a/.." have a name and a parent too
+    parent = make_folder(target.parent)
     temp = parent / f".{target.name}.{secrets.token_hex(4)}.payerkit-tmp"
     try:
         temp.mkdir()
     except OSError as exc:
-        raise _error(target, exc) from exc
+        raise _error(given, exc) from exc
     try:
         for relative, content in files.items():
             path = temp.joinpath(*relative.split("/"))
@@ -92,9 +93,9 @@ def new_adapter(name: str, target: str | os.PathLike | None = None) -> Path:
     except BaseException as exc:
         shutil.rmtree(temp, ignore_errors=True)
         if isinstance(exc, OSError):
-            raise _error(target, exc) from exc
+            raise _error(given, exc) from exc
         raise
-    return target
+    return given
 
 
 def _check_target(target: Path) -> None:

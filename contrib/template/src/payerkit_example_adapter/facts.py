@@ -1,7 +1,6 @@
 """The program's own case facts: what its rules need that payerkit's case does not have.
 
-A case file gives them in its table
-``[facts.example-adapter]``;
+A case file gives them in a table named after the program, ``[facts.example-adapter]``.
 payerkit reads it with its own converter (a wrong value is an error naming the fact's
 path, ``facts.<program id>.<fact>``) and hands each hook the instance as ``facts``. Every
 field has a default, so a case without the table still loads. Add a fact here when a
