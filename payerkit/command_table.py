@@ -18,6 +18,7 @@ import attrs
 
 from .formats import X12_837P
 from .formats.x12_limits import EARLIEST_DATE, LATEST_DATE, MAX_CLAIMS_PER_TRANSACTION
+from .scaffold.names import AdapterNames
 
 _ARGUMENT = "payerkit.argument"
 
@@ -72,6 +73,14 @@ def _file(text: str) -> str:
     if not text.strip():
         raise argparse.ArgumentTypeError("expected a file name, got an empty one")
     return text
+
+
+def _adapter_name(text: str) -> str:
+    """A new adapter's name, from which every other name is derived (a bad one: exit 2)."""
+    try:
+        return AdapterNames.of(text).name
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _positive(most: int):
@@ -205,6 +214,16 @@ class BatchOptions:
                               "tcp://host:8786; needs payerkit[dask])")
 
 
+@attrs.frozen
+class NewAdapterOptions:
+    name: str = option(metavar="NAME", type=_adapter_name,
+                       help="the program's id, lowercase words joined by dashes (acme-wa): "
+                       "the distribution is payerkit-NAME, the package payerkit_NAME")
+    output: str | None = option("-o", "--output", metavar="DIR", type=_folder,
+                                help="the folder to create; it must not exist or be empty "
+                                "(default: ./payerkit-NAME)")
+
+
 # ------------------------------------------------------------------ the table
 
 
@@ -214,13 +233,15 @@ class Command:
 
     ``options`` is its options class (its fields are its arguments); ``run`` names the
     function of :mod:`payerkit.commands` that runs it, ``run(kit, options) -> exit status``:
-    named, not imported, so that parsing (``--help``) loads no plugin machinery.
+    named, not imported, so that parsing (``--help``) loads no plugin machinery. ``kit``
+    says whether it needs the installed plugins (``kit`` is ``None`` otherwise).
     """
 
     name: str
     help: str
     options: type
     run: str
+    kit: bool = True
 
 
 COMMANDS: dict[str, Command] = {c.name: c for c in [
@@ -242,4 +263,7 @@ COMMANDS: dict[str, Command] = {c.name: c for c in [
             DemoOptions, "demo"),
     Command("batch", "Evaluate many cases and write their claims: one 837P interchange per "
             "payer, a result line per case, a summary.", BatchOptions, "batch"),
+    Command("new-adapter", "Create a new adapter package: every hook with a worked SAMPLE "
+            "example, cited figures, example cases and its conformance test.",
+            NewAdapterOptions, "new_adapter", kit=False),
 ]}

@@ -18,6 +18,7 @@ from .command_table import (
     Command,
     DemoOptions,
     Listing,
+    NewAdapterOptions,
     Question,
     ScrubOptions,
 )
@@ -54,7 +55,7 @@ def load_case(path):
 
 def run(command: Command, options) -> int:
     """Run ``command`` (a record of the table) with its ``options``; its exit status."""
-    kit = PayerKit()
+    kit = PayerKit() if command.kit else None
     return globals()[command.run](kit, options)
 
 
@@ -293,6 +294,15 @@ def batch(kit: PayerKit, options: BatchOptions) -> int:
                         "written, and results.jsonl names each case not evaluated"], "stopped")
         return EXIT_PLUGIN
     return EXIT_FINDINGS if summary.failed else EXIT_OK
+
+
+def new_adapter(kit: None, options: NewAdapterOptions) -> int:
+    from .scaffold.write import new_adapter as create
+
+    folder = create(options.name, options.output)
+    print(f"wrote the adapter {options.name} to {show(folder)}; next: cd {show(folder)} && "
+          "pip install -e '.[test]' && pytest")
+    return EXIT_OK
 
 
 def _stdout_to_devnull() -> None:

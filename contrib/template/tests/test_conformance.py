@@ -1,3 +1,6 @@
+"""payerkit's conformance suite on this adapter (payerkit.testing.conformance.AdapterSuite),
+and its discovery through the entry point an installed distribution declares."""
+
 from pathlib import Path
 
 import payerkit_example_adapter.plugin as plugin
@@ -14,6 +17,7 @@ class TestConformance(AdapterSuite):
 
 
 def test_installed_plugin_is_discovered_through_its_entry_point():
-    kit = PayerKit(strict=True)
-    [entry] = [e for e in kit.programs() if e.program.id == "example-adapter"]
-    assert entry.plugin.distribution == "payerkit-example-adapter"
+    program = plugin.PROGRAM.id
+    entries = [e for e in PayerKit(strict=True).programs() if e.program.id == program]
+    assert entries, f"no program {program!r} among the installed plugins: pip install -e . first"
+    assert entries[0].plugin.distribution == "payerkit-example-adapter"

@@ -1,1 +1,5 @@
-"""A template payerkit adapter. Every figure in it is a SAMPLE: replace it with a cited one."""
+"""A payerkit adapter: the program example-adapter.
+
+Every rule and figure in it is an invented SAMPLE: replace each with the payer's own, cited
+(README.md lists them).
+"""
