@@ -84,6 +84,8 @@ class PluginEntry:
     hooks: tuple[str, ...]
     programs: tuple[str, ...]
     rule_sets: tuple[RuleSet, ...]
+    #: The plugin object itself (a module or an instance).
+    plugin: object = attrs.field(default=None, eq=False, repr=False)
 
 
 class PayerKit:
@@ -162,6 +164,7 @@ class PayerKit:
                                                if owner is reg and p.adapter is not None)),
             tuple(pid for pid, (_, owner) in self._programs.items() if owner is reg),
             tuple(rs for rs, owner in self._rule_sets.values() if owner is reg),
+            reg.plugin,
         ) for reg in self._plugins]
 
     def claim_format_of(self, format_id: str) -> ClaimFormat:
