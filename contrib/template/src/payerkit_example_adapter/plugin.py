@@ -47,6 +47,13 @@ PROGRAM = Program(
 )
 
 
+#: Every code this plugin's rules give (outcomes, scrub findings, pricing reasons): the
+#: conformance suite wants a case reaching each one (docs/hooks.md, Conformance).
+CODES = frozenset({
+    "EXAMPLE-COVERED", "EXAMPLE-RX",
+})
+
+
 @hookimpl
 def payerkit_programs():
     return [PROGRAM]
