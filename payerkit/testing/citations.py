@@ -16,14 +16,16 @@ The rules, by confidence:
 * ``high``, ``medium`` and ``low`` (a source someone read) give the ``edition``
   seen, and a ``url`` or a citation a reader can look up (:data:`LOOKUP`: a
   section, a statute or regulation, a court decision, an agency's memorandum,
-  opinion, manual, policy or fee schedule, a coding standard); ``rule`` (a
-  coding or format rule) gives a ``url`` or names its standard;
+  opinion, manual, policy or fee schedule, a coding standard, a web address in
+  the text); ``rule`` (a coding or format rule) gives a ``url`` or names its
+  standard;
 * an absence is not a source: a citation whose source opens (before its first
   ``;``) by saying nothing was found — "No L&I text on units was found", "filing
   limit: NOT FOUND", "unknown" — is a figure payerkit cannot source, so it must
-  be a configurable figure graded ``sample`` (or a ``low`` lead), never ``high``
-  or ``medium``. A real source may still end with a caveat ("...; no
-  Connecticut-specific rule was found").
+  be a configurable figure graded ``sample`` (or a ``low`` lead, or the
+  ``practice``'s own setting), never ``high``, ``medium`` or ``rule``. A real
+  source may still end with a caveat ("...; no Connecticut-specific rule was
+  found").
 
 ``sample`` (no public source: a configurable placeholder) and ``practice``
 (the practice's own figure) name no public document and need neither.
@@ -53,12 +55,14 @@ LOOKUP = re.compile("|".join((
     r"Fee Schedule|Endorsement|Certificates? of [Cc]overage|[Cc]ompanion [Gg]uide)",
     # a coding or claim-form standard
     r"\b(?:X12|837P|CPT|HCPCS|ICD-10(?:-CM)?|NUCC|NPI|CMS-1500|NF-3)\b",
+    r"\b[\w-]+(?:\.[\w-]+)*\.(?:gov|com|org|net|io|us)\b",  # a web address in the text
 )))
 
 #: Grades given to a source someone read: it has an edition and can be looked up.
 READ = ("high", "medium", "low")
-#: Grades an absence may carry: a placeholder or a lead, never a confirmed source.
-UNSOURCED = ("sample", "low")
+#: Grades an absence may carry: a placeholder, a lead, or the practice's own setting (the
+#: configurable figure that stands in for the source not found) — never a confirmed source.
+UNSOURCED = ("sample", "low", "practice")
 
 
 def opening(source: str) -> str:
@@ -82,7 +86,7 @@ def citation_problems(citation: object) -> list[str]:
         problems.append(
             f"cites an absence as a {citation.confidence!r} source ({absence.group(0)!r} in "
             f"{source[:80]!r}): a figure no source gives is configurable and graded 'sample' "
-            "(or 'low' for a lead), never cited as found")
+            "(or 'low' for a lead, 'practice' for the practice's setting), never cited as found")
     if citation.confidence in READ and not edition:
         problems.append(f"a {citation.confidence!r} source without its edition: give the "
                         "date or version seen")
