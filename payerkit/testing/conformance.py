@@ -29,7 +29,7 @@ names the program, the case file, the visit and the field. It checks:
 * **every visit of every case**: answers cited by a structured source
   (:mod:`payerkit.testing.citations`: an edition, a url or a citation a reader
   can look up, never an absence graded as a source); ``check`` and ``scrub``
-  agree; prices are Decimal cents that add up; limits, filing deadlines and
+  agree; prices are Decimal amounts, to the cent, that add up; limits, filing deadlines and
   payment terms are well formed (days given, Decimal where money or a rate,
   the field named); the same visit gets the same answers twice;
 * **claims**: every case the scrub passes writes an 837P that pyx12 accepts and
