@@ -51,14 +51,25 @@ def files(copy: Path, package: str) -> dict[str, Path]:
     return {PLUGIN: copy / "src" / package / "plugin.py",
             FIGURES: copy / "src" / package / "data" / "figures.toml",
             CASE: copy / "tests" / "cases" / "example.toml"}
+
+
+#: Lines of the template's plugin.py the mistakes are made in.
 DEADLINE = 'return [Deadline("claim submission", "service", visit.date, days.integer, days.citation,'
 OUTCOMES = '    return [note("EXAMPLE-COVERED", "prescribed care is covered", SAMPLE)]'
+LAST_HOOK_END = '                     path=visit_path(case, visit, "date"))]\n'
 TERMS = '''
 
 @hookimpl
 def payerkit_payment_terms():
     return [PaymentTerm("clean claims paid", "paid within 30 days of receipt", SAMPLE, {terms})]
 '''
+
+
+def payment_term(terms: str) -> list:
+    """Mistakes giving the template a payment term (``terms``: its keyword arguments)."""
+    return [edit(PLUGIN, "    Deadline,\n", "    Deadline,\n    PaymentTerm,\n"),
+            edit(PLUGIN, LAST_HOOK_END, LAST_HOOK_END + TERMS.format(terms=terms))]
+
 
 #: (name, mistakes, [(a test that must fail, what its message must say), ...])
 MISTAKES = [
@@ -83,22 +94,16 @@ MISTAKES = [
      [("test_deadlines_are_well_formed[example.toml@2026-03-12]",
        "deadline 'claim submission': days: expected a whole number of days > 0, got None")]),
     ("deadline-without-field",
-     [edit(PLUGIN, '                     path=visit_path(case, visit, "date"))]', "   )]")],
+     [edit(PLUGIN, LAST_HOOK_END, "                     )]\n")],
      [("test_deadlines_are_well_formed[example.toml@2026-03-12]",
        "deadline 'claim submission': path: blank (the case field it is about)")]),
     ("payment-term-float-share",
-     [edit(PLUGIN, "    Deadline,\n", "    Deadline,\n    PaymentTerm,\n"),
-      edit(PLUGIN, "                     path=visit_path(case, visit, \"date\"))]\n",
-           "                     path=visit_path(case, visit, \"date\"))]\n"
-           + TERMS.format(terms="days=30, share=0.95"))],
+     payment_term("days=30, share=0.95"),
      [("test_payment_terms_are_well_formed[example.toml@2026-03-12]",
        "payment term 'clean claims paid': share: expected a Decimal fraction (0.95 for 95%), "
        "got 0.95")]),
     ("payment-term-without-days",
-     [edit(PLUGIN, "    Deadline,\n", "    Deadline,\n    PaymentTerm,\n"),
-      edit(PLUGIN, "                     path=visit_path(case, visit, \"date\"))]\n",
-           "                     path=visit_path(case, visit, \"date\"))]\n"
-           + TERMS.format(terms="share=None"))],
+     payment_term("share=None"),
      [("test_payment_terms_are_well_formed[example.toml@2026-03-12]",
        "payment term 'clean claims paid': days: a term says by when")]),
     ("program-without-a-case",

@@ -44,6 +44,7 @@ from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from types import ModuleType
+from typing import get_args
 
 import attrs
 import pytest
@@ -55,14 +56,13 @@ from ..hookspecs import hookimpl, hookspecs_names
 from ..io import load_case
 from ..kit import PayerKit
 from ..model import Case, Deadline, PaymentTerm, Visit
+from ..model.results import LimitUnit, Severity, Status
 from ..rules.money import CENT
 from .citations import NOTES, citation_problems
 from .codes import declared_codes, written_codes
 from .public_api import private_imports
 
-STATUSES = ("covered", "action_required", "not_covered")
-LIMIT_UNITS = ("visits", "units", "rvu")
-SEVERITIES = ("error", "warning")
+STATUSES, LIMIT_UNITS, SEVERITIES = get_args(Status), get_args(LimitUnit), get_args(Severity)
 
 
 def assert_primary(citation: object, what: str) -> None:
