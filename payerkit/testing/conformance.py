@@ -55,7 +55,18 @@ from ..formats import X12_837P
 from ..hookspecs import hookimpl, hookspecs_names
 from ..io import load_case
 from ..kit import PayerKit
-from ..model import Case, Deadline, PaymentTerm, Visit
+from ..model import (
+    Case,
+    Deadline,
+    Eligibility,
+    Limits,
+    Outcome,
+    PaymentTerm,
+    PaymentTerms,
+    Pricing,
+    Scrub,
+    Visit,
+)
 from ..model.results import LimitUnit, Severity, Status
 from ..rules.money import CENT
 from .citations import NOTES, citation_problems
@@ -115,12 +126,12 @@ class VisitAnswers:
     where: str
     case: Case
     visit: Visit
-    eligibility: object = None
-    pricing: object = None
-    limits: object = None
-    payment_terms: object = None
-    scrub: object = None
-    outcomes: tuple = ()
+    eligibility: Eligibility | None = None
+    pricing: Pricing | None = None
+    limits: Limits | None = None
+    payment_terms: PaymentTerms | None = None
+    scrub: Scrub | None = None
+    outcomes: tuple[Outcome, ...] = ()
     #: the deadlines the kit judged (the answer of ``payerkit_filing_deadline``), or None
     deadlines: list | None = None
     #: what stopped the evaluation, if anything (raised by :meth:`ok`)
@@ -191,9 +202,8 @@ class AdapterSuite:
             "registered": lambda: [(("program", p.id), p.id) for p in self._programs()] + [
                 (("rule set", r.id), r.id) for r in self._rule_sets()],
             "program_id": lambda: [(p.id, p.id) for p in self._programs()],
-            "figure_name": lambda: [(n, n) for n in sorted(self._figures().by_name)]
-            if self._figures() is not None else [],
-            "code": lambda: [(c, c) for c in sorted(getattr(self.plugin, "CODES", None) or ())],
+            "figure_name": lambda: [(n, n) for n in sorted(getattr(self._figures(), "by_name", ()))],
+            "code": lambda: [(c, c) for c in sorted(self._own_codes())],
             "case_file": lambda: [(Path(p), Path(p).name) for p in self.cases],
             "visit_of": self._visit_params,
         }
