@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import ast
 import importlib
-import pkgutil
 import re
 from pathlib import Path
 
 import pytest
 
 import payerkit
-import payerkit.formats
-import payerkit.rules
-import payerkit.testing
 from payerkit.model import outcome
+from payerkit.testing.public_api import PUBLIC, private_imports
 
 
 def test_the_shared_outcome_codes_are_exported():
@@ -30,60 +26,17 @@ def test_the_shared_outcome_codes_are_exported():
 
 
 # ---------------------------------------------------------------------------
-# The public API (docs/api.md), and first-party plugins use nothing else.
+# The public API (docs/api.md, as data in payerkit.testing.public_api), and first-party
+# plugins use nothing else: the conformance suite checks every adapter with the same scan.
 # ---------------------------------------------------------------------------
 
 ROOT = Path(__file__).resolve().parent.parent
-EVERY = None  # every name without a leading underscore
-
-#: Each public module and the names it offers; its submodules too for rules and testing.
-PUBLIC: dict[str, set[str] | None] = {
-    "payerkit": set(payerkit.__all__),
-    "payerkit.errors": EVERY,
-    "payerkit.formats": set(payerkit.formats.__all__),
-    "payerkit.rules": EVERY,
-    **{f"payerkit.rules.{m.name}": EVERY for m in pkgutil.iter_modules(payerkit.rules.__path__)},
-    "payerkit.testing": EVERY,
-    **{f"payerkit.testing.{m.name}": EVERY
-       for m in pkgutil.iter_modules(payerkit.testing.__path__)},
-    "payerkit.batch": {"BatchSettings", "Item", "find_items", "run_batch"},
-    "payerkit.dask": {"evaluate_bag"},
-    "payerkit.cli": {"main"},
-    "payerkit.formats.cms1500_pdf": {"write_cms1500"},
-    "payerkit.formats.cms1500_red": {"alignment_page", "write_cms1500_red"},
-}
-
-
-def _allowed(module: str, name: str) -> bool:
-    if f"{module}.{name}" in PUBLIC:  # a public module, imported from its package
-        return True
-    names = PUBLIC.get(module, set())
-    return not name.startswith("_") if names is EVERY else name in names
-
-
-def private_imports(folder: Path) -> list[str]:
-    """Every import of payerkit in ``folder``'s Python files that docs/api.md does not
-    make public, as ``file:line: what``."""
-    found = []
-    for path in sorted(folder.rglob("*.py")):
-        where = path.relative_to(folder).as_posix()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                found += [f"{where}:{node.lineno}: import {a.name}" for a in node.names
-                          if a.name.partition(".")[0] == "payerkit" and a.name not in PUBLIC]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module \
-                    and node.module.partition(".")[0] == "payerkit":
-                found += [f"{where}:{node.lineno}: from {node.module} import {a.name}"
-                          for a in node.names if not _allowed(node.module, a.name)]
-    return found
-
 
 FIRST_PARTY = [*sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob("plugins/*")
                        if p.is_dir()), "contrib/template"]
 
 
-@pytest.mark.parametrize("plugin", [
-    p for p in FIRST_PARTY])
+@pytest.mark.parametrize("plugin", FIRST_PARTY)
 def test_first_party_plugins_import_only_the_public_api(plugin):
     assert private_imports(ROOT / plugin) == []
 

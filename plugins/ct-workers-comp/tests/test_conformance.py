@@ -9,11 +9,13 @@ from payerkit.testing.conformance import AdapterSuite
 from payerkit_ct_workers_comp import plugin
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+#: Invented cases that reach the rules the examples do not (one code or more each).
+CASES = Path(__file__).resolve().parent / "cases"
 
 
 class TestConformance(AdapterSuite):
     plugin = plugin
-    cases = sorted(EXAMPLES.glob("ct-wc-*.toml"))
+    cases = sorted([*EXAMPLES.glob("ct-wc-*.toml"), *CASES.glob("*.toml")])
 
 
 def test_the_suite_has_the_examples():

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from payerkit import CaseError, ClaimRefused
-from payerkit.testing.conformance import NOTES
+from payerkit import CaseError, Citation, ClaimRefused
+from payerkit.testing.citations import citation_problems
 
 from payerkit_ct_workers_comp import billing, sources
 
@@ -193,12 +193,12 @@ def test_an_unknown_fact_is_an_error(kit, make_case):
     assert any("employer_name" in p for p in bad.value.problems)
 
 
-def test_no_citation_names_research_notes():
-    cited = [c for c in vars(sources).values() if hasattr(c, "confidence")]
+def test_every_citation_is_a_structured_source():
+    cited = [c for c in vars(sources).values() if isinstance(c, Citation)]
     cited += [billing.AUTHORIZATION, billing.CONTRACT, *(f.citation for f in sources.FIGURES)]
     assert len(cited) > 20
     for citation in cited:
-        assert not NOTES.search(f"{citation.source} {citation.edition or ''}"), citation
+        assert citation_problems(citation) == [], citation
 
 
 @pytest.mark.parametrize("changes", [

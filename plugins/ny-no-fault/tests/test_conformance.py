@@ -9,8 +9,10 @@ from payerkit.testing.conformance import AdapterSuite
 from payerkit_ny_no_fault import plugin
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+#: Invented cases that reach the rules the examples do not (one code or more each).
+CASES = Path(__file__).resolve().parent / "cases"
 
 
 class TestConformance(AdapterSuite):
     plugin = plugin
-    cases = sorted(EXAMPLES.glob("ny-*.toml"))
+    cases = sorted([*EXAMPLES.glob("ny-*.toml"), *CASES.glob("*.toml")])

@@ -16,14 +16,17 @@ from payerkit_premera import plugin
 conformance = pytest.importorskip("payerkit.testing.conformance")
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+#: Invented cases that reach the rules the examples do not (one code or more each).
+CASES = Path(__file__).resolve().parent / "cases"
+ALL_CASES = sorted([*EXAMPLES.glob("premera-*.toml"), *CASES.glob("*.toml")])
 
 
 class TestConformance(conformance.AdapterSuite):
     plugin = plugin
-    cases = sorted(EXAMPLES.glob("premera-*.toml"))
+    cases = ALL_CASES
     hosts = [law_plugin]
 
 
 class TestConformanceWithoutTheLaw(conformance.AdapterSuite):
     plugin = plugin
-    cases = sorted(EXAMPLES.glob("premera-*.toml"))
+    cases = ALL_CASES

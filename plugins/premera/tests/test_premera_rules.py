@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 from payerkit import PRIOR_AUTHORIZATION_REQUIRED as PA
-from payerkit import Outcome
-from payerkit.testing.conformance import NOTES
+from payerkit import Citation, Outcome
+from payerkit.testing.citations import citation_problems
 
 from payerkit_premera import review, rules
 from payerkit_premera import sources as src
@@ -61,12 +61,12 @@ def test_the_six_visit_figures_are_premeras_own():
     assert src.PROGRAM_FUNDING.confidence == "medium" and "Alaska" in src.PROGRAM_FUNDING.edition
 
 
-def test_no_citation_names_research_notes():
-    cited = [c for c in vars(src).values() if hasattr(c, "confidence")]
+def test_every_citation_is_a_structured_source():
+    cited = [c for c in vars(src).values() if isinstance(c, Citation)]
     cited += [f.citation for f in src.FIGURES]
     assert len(cited) > 10
     for citation in cited:
-        assert not NOTES.search(f"{citation.source} {citation.edition or ''}"), citation
+        assert citation_problems(citation) == [], citation
 
 
 # -- wellness classification ----------------------------------------------------------

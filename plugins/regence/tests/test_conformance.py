@@ -11,11 +11,14 @@ from payerkit_regence import plugin
 conformance = pytest.importorskip("payerkit.testing.conformance")
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+#: Invented cases that reach the rules the examples do not (one code or more each).
+CASES = Path(__file__).resolve().parent / "cases"
 
 
 class TestConformance(conformance.AdapterSuite):
     plugin = plugin
-    cases = sorted([*EXAMPLES.glob("regence-*.toml"), *EXAMPLES.glob("ump-*.toml")])
+    cases = sorted([*EXAMPLES.glob("regence-*.toml"), *EXAMPLES.glob("ump-*.toml"),
+                    *CASES.glob("*.toml")])
 
 
 def test_the_examples_name_every_program():

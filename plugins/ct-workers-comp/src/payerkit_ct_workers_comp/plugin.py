@@ -35,6 +35,24 @@ BILL_DAYS = ("calendar days after the date of service, the service day not count
              "practice recorded the carrier's deadline (no Connecticut rule was found)")
 
 
+#: Every code this plugin's rules give (outcomes, scrub findings, pricing reasons): the
+#: conformance suite wants a case reaching each one (docs/hooks.md, Conformance).
+CODES = frozenset({
+    "CT-WC-ACCEPTED", "CT-WC-AUTHORIZATION-DATES", "CT-WC-AUTHORIZATION-USED-UP",
+    "CT-WC-BILL-DEADLINE-UNKNOWN", "CT-WC-CARRIER-AGREEMENT", "CT-WC-CODES", "CT-WC-CONTESTED",
+    "CT-WC-CONTRACT-RATES", "CT-WC-CONTRACT-SOURCE", "CT-WC-DIAGNOSIS", "CT-WC-EPISODE-KIND",
+    "CT-WC-LATE-CONTEST", "CT-WC-LATE-NOTICE", "CT-WC-LIABILITY-OPEN", "CT-WC-LIABILITY-UNSETTLED",
+    "CT-WC-NO-BILLING-EMPLOYEE", "CT-WC-NO-CLAIM-NUMBER", "CT-WC-NO-EMPLOYER", "CT-WC-NO-FEES",
+    "CT-WC-NO-NOTICE-OF-CLAIM", "CT-WC-NO-REFERRAL", "CT-WC-NO-SCHEDULE-COPY",
+    "CT-WC-NOT-WORK-INJURY", "CT-WC-NOTICE-EXCUSED", "CT-WC-NOTICE-ON-TIME",
+    "CT-WC-PAYMENT-COMMENCED", "CT-WC-PRACTICE-SCHEDULE", "CT-WC-PREAUTHORIZATION-ADVISED",
+    "CT-WC-PRESUMED-ACCEPTED", "CT-WC-REFERRAL", "CT-WC-REFERRAL-AFTER-VISIT",
+    "CT-WC-REFERRAL-VISITS-USED", "CT-WC-RENDERING", "CT-WC-TREATMENT-DENIED",
+    "CT-WC-UNDER-TREATING-PRACTICE", "CT-WC-UNIT-RULE-CHOSEN", "CT-WC-UNIT-RULE-NOT-CONFIRMED",
+    "CT-WC-WHO-BILLS",
+})
+
+
 @hookimpl
 def payerkit_programs():
     return [PROGRAM]

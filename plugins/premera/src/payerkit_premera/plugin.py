@@ -45,6 +45,19 @@ FILING_CONVENTION = ("calendar days per Premera's Alaska medical manual (high fo
                      "for Washington, whose manual was not seen); the event day is not counted")
 
 
+#: Every code this plugin's rules give (outcomes, scrub findings, pricing reasons): the
+#: conformance suite wants a case reaching each one (docs/hooks.md, Conformance), payerkit's
+#: shared PRIOR-AUTHORIZATION-REQUIRED (given by the review rules) included.
+CODES = frozenset({
+    "AUTHORIZED", "CONDITION", "EVICORE-EXCLUDES-AUTO-WC", "EVICORE-REVIEW-SELF-FUNDED",
+    "IN-NETWORK", "MEMBER-ID-PREFIX", "MODIFIER-52-TIMED", "NO-PRESCRIPTION", "OUT-OF-NETWORK",
+    "PIP-PRIMARY", "PREMERA-FEES-NOT-PUBLIC", "PREMERA-FEES-PRACTICE", "PREMERA-NO-REVIEW-NEEDED",
+    "PRESCRIPTION-NO-VISITS", "PRESCRIPTION-ON-FILE", "PRESCRIPTION-VISITS-USED",
+    "PRIOR-AUTHORIZATION-REQUIRED", "REVIEW-VISITS-SHARED", "UNITS-PER-CODE", "WELLNESS-ONLY",
+    "WORKERS-COMP-PRIMARY",
+})
+
+
 @hookimpl
 def payerkit_programs():
     return [PROGRAM]

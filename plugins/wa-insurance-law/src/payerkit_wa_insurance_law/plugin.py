@@ -101,6 +101,13 @@ def pa_free_visit(case, visit) -> int | None:
     return limit.used if limit is not None and limit.used <= limit.allowed else None
 
 
+#: Every code this plugin's rules give (outcomes, scrub findings, pricing reasons): the
+#: conformance suite wants a case reaching each one (docs/hooks.md, Conformance).
+CODES = frozenset({
+    "WA-EVERY-CATEGORY", "WA-EVERY-CATEGORY-OVERRIDE", "WA-NO-PRIOR-AUTHORIZATION", "WA-SIX-VISITS",
+})
+
+
 @hookimpl
 def payerkit_rule_sets():
     return [RULE_SET]
