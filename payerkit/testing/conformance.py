@@ -71,6 +71,7 @@ from ..model.results import LimitUnit, Severity, Status
 from ..rules.money import CENT
 from .citations import NOTES, citation_problems
 from .codes import declared_codes, written_codes
+from .expectations import check_expected, has_expectations
 from .public_api import private_imports
 
 STATUSES, LIMIT_UNITS, SEVERITIES = get_args(Status), get_args(LimitUnit), get_args(Severity)
@@ -356,6 +357,12 @@ class AdapterSuite:
         assert case.program in ids, f"{case_file.name}: program: {case.program!r} is not the " \
             f"plugin's (nor a host's): {sorted(ids)}"
         assert case.visits, f"{case_file.name}: visits: none"
+
+    def test_case_gives_its_expected_outcome(self, case_file, kit, payerkit_data_dir):
+        """A case that states its outcome in ``# expect-*`` comments gives it
+        (:mod:`payerkit.testing.expectations`); a case without them is not checked here."""
+        if has_expectations(case_file):
+            check_expected(kit, case_file)
 
     def test_clean_case_writes_valid_837p(self, case_file, kit):
         from ..formats.options import ControlNumbers, WriteOptions

@@ -8,14 +8,9 @@ A case file says, in comments at its top, what payerkit must answer for it::
 
 ``errors`` lists the scrub's error codes that must be among the errors (``none``: the
 scrub has no error); ``claim`` says whether the claim is written, in the program's first
-claim format. payerkit's own examples (``examples/``) and the adapters' (``tests/cases``)
-use it the same way::
-
-    from payerkit.testing.expectations import check_expected
-
-    @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
-    def test_case_gives_its_expected_outcome(path, kit, payerkit_data_dir):
-        check_expected(kit, path)
+claim format. The conformance suite (:class:`~payerkit.testing.conformance.AdapterSuite`)
+checks every case of an adapter that states its outcome; payerkit's own examples
+(``examples/``) are checked the same way by ``check_expected(kit, path)``.
 """
 
 from __future__ import annotations
@@ -30,6 +25,11 @@ from ..model import Evaluation
 
 KEYS = ("status", "errors", "claim")
 LINE = re.compile(r"^# expect-(status|errors|claim):\s*(.+?)\s*$", re.M)
+
+
+def has_expectations(path: Path) -> bool:
+    """Whether the case file states any expected outcome (an ``# expect-`` comment)."""
+    return bool(LINE.search(Path(path).read_text(encoding="utf-8")))
 
 
 def expectations(path: Path) -> dict[str, str]:
@@ -70,4 +70,4 @@ def check_expected(kit: PayerKit, path: Path) -> Evaluation:
     return evaluation
 
 
-__all__ = ["check_expected", "expectations", "expected_errors"]
+__all__ = ["check_expected", "expectations", "expected_errors", "has_expectations"]
