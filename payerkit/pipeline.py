@@ -541,8 +541,9 @@ def _price(route: Route, ctx: Context) -> Pricing:
         reasons += schedule.notes
         if schedule.citation.confidence == "sample":
             reasons.append(Reason("SAMPLE-FEES", "allowed amounts come from a SAMPLE "
-                                  "schedule with no public source; replace it with your "
-                                  "contract's figures", schedule.citation))
+                                  "schedule with no public source: replace it with the "
+                                  "payer's published schedule, or the practice's contract "
+                                  "rates where the payer publishes none", schedule.citation))
     units = rule.units(target.services)
     lines = [_line(case, target, service, n, schedule, reasons)
              for service, n in zip(target.services, units, strict=True)]
