@@ -171,6 +171,7 @@ def _part(make: Callable) -> Callable:
             found.changes += changes
         return value
 
+    part.cache_clear = cached.cache_clear
     return part
 
 
