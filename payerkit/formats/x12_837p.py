@@ -4,7 +4,8 @@
 streams many claims into one interchange (and :func:`write_837p_interchange`
 does it in one call): one ISA/GS, one ST/SE per up to 5000 claims (the TR3's
 limit), each claim's segments written as it is added. The single-claim writer
-is that same code with one claim, so both write each claim's loops alike.
+is made of the same pieces (the claim's loops, the envelope), so both write
+each claim's loops alike.
 
 In a transaction set: ST, BHT and the header loops (1000A submitter, 1000B
 receiver), then for each claim the billing provider (2000A/2010AA; a new
@@ -44,12 +45,12 @@ Each loop is rendered by one small function returning finished segments (no
 terminators); segments are f-strings because this is a hot path. What claims
 share is a *part* (:func:`_part`): the 1000A/B header, the 2000A billing
 provider, the 2310A/B providers, the payer, an address, the SBR and HI
-segments, a service line's LX and SV1. A part is rendered once for the values it
-is made of, and remembers the problems and name changes met making it, which
-every claim using it reports again: a claim is checked whole each time, at the
-cost of the values it does not share. A rendering keeps its loops as text, each
-segment ending ``~`` and a newline (no element can hold a ``~``), so that
-writing a claim into an interchange is one f-string.
+segments, a service line's LX and SV1, the claim's total. A part is rendered
+once for the values it is made of, and remembers the problems and name changes
+met making it, which every claim using it reports again: a claim is checked
+whole each time, at the cost of the values it does not share. A rendering keeps
+its loops as text, each segment ending ``~`` and a newline (no element can hold
+a ``~``), so that writing a claim into an interchange is one f-string.
 """
 
 from __future__ import annotations
@@ -120,9 +121,8 @@ class _Found:
         self.made = 0
 
 
-#: Set while a claim is rendered: what was found so far. A refused
-#: value is recorded and replaced by a placeholder, so the rendering goes on to find the
-#: next one.
+#: Set while a claim is rendered: what was found so far. A refused value is recorded and
+#: replaced by a placeholder, so the rendering goes on to find the next one.
 _FOUND: ContextVar[_Found | None] = ContextVar("payerkit_837p_found", default=None)
 
 
@@ -1019,14 +1019,17 @@ def _cleaned(value: str, field: str) -> tuple[str, tuple[str, ...]]:
     than letter case and spacing changed (``Søren`` → ``SOREN``, ``王`` → ``WANG``, ``#``
     dropped), ``cut`` when longer than the element; both, one or neither. Nothing when
     nothing is left (the writer refuses it)."""
-    whole = clean(value)
+    whole = _clean(value)
     if not whole:
         return "", ()
     size = text_size(field)
-    changes = ("transliterated",) if transliterated(value) else ()
+    changes = ("transliterated",) if transliterated(value, whole) else ()
     if len(whole) > size:
-        return clean(value, size), (*changes, "cut")
+        return _clean(value, size), (*changes, "cut")
     return whole, changes
+
+
+_clean = clean.__wrapped__  # without clean's cache: this one keeps the result
 
 
 def _ident(value: str | None, field: str) -> str:
@@ -1080,7 +1083,10 @@ def _date(value: dt.date, field: str) -> str:
 @lru_cache(maxsize=4096)
 def _d8_cached(value: dt.date) -> str | None:
     """CCYYMMDD for a date in the range written, else ``None``."""
-    return d8(value) if EARLIEST_DATE <= value <= LATEST_DATE else None
+    return _d8(value) if EARLIEST_DATE <= value <= LATEST_DATE else None
+
+
+_d8 = d8.__wrapped__  # without d8's cache: _d8_cached keeps the result
 
 
 def _address(address: Address, field: str, nine_digit_zip: bool = False) -> tuple[str, str]:
