@@ -237,17 +237,23 @@ def _render(claim: Claim) -> tuple[Segments837P, list[tuple[str, tuple[str, ...]
         body = _claim(claim, hi, charges)
         body += _claim_providers(claim.referring, rendering, claim.billing.taxonomy)
         body += lines
+        # last, as the writer always checked them
         envelope = _envelope_values(claim.sender_id, claim.receiver_id, claim.usage)
     finally:
         _FOUND.reset(token)
     count = len(subscriber) + len(body)
     if patient is not None:
         count += len(patient)
-        patient = END.join(patient) + END
+        patient = _joined(patient)
     segments = Segments837P(interchange_key(claim), transaction_key(claim), envelope, header,
-                            billing, END.join(subscriber) + END, patient, END.join(body) + END,
-                            count, claim.id, tuple(found.problems))
+                            billing, _joined(subscriber), patient, _joined(body), count,
+                            claim.id, tuple(found.problems))
     return segments, found.changes
+
+
+def _joined(segments: list[str]) -> str:
+    """Segments as text, each ending ``~`` and a newline."""
+    return END.join(segments) + END
 
 
 def write_837p_rendering(rendering: Rendering, options: WriteOptions) -> bytes:
@@ -713,7 +719,7 @@ def _billing_provider(taxonomy: str | None, name: str | None, last_name: str | N
     if not (len(tax_id) == 9 and tax_id.isascii() and tax_id.isdigit()):
         tax_id = _refuse("billing.tax_id", "must have 9 digits", "000000000")
     out.append(f"REF*{qualifier}*{tax_id}")
-    return END.join(out) + END
+    return _joined(out)
 
 
 def _provider_name(name: str | None, last_name: str | None,
