@@ -441,7 +441,7 @@ class Interchange837P:
             raise ValueError("the claim's sender, receiver or usage differs from the "
                              "interchange's (interchange_key): write it in another interchange")
         if seg is None:
-            seg = render_837p(claim).content
+            seg = _render(claim)[0]
         if seg.problems:
             raise FormatError(*seg.problems[0])
         st_key = seg.transaction
