@@ -18,9 +18,13 @@ from . import CMS_1500, CMS_1500_RED, NF_3, SUPERBILL, SUPERBILL_HTML, X12_837P
 def _lazy(target: str) -> Callable:
     """``module:function`` of ``payerkit.formats``, imported on its first call."""
     module, _, name = target.partition(":")
+    function = None
 
     def call(*args):
-        return getattr(importlib.import_module(f"{__package__}.{module}"), name)(*args)
+        nonlocal function
+        if function is None:
+            function = getattr(importlib.import_module(f"{__package__}.{module}"), name)
+        return function(*args)
 
     call.__name__ = call.__qualname__ = name
     return call

@@ -137,16 +137,18 @@ def clean(text: str, limit: int | None = None) -> str:
     return s
 
 
-@lru_cache(maxsize=4096)
-def transliterated(text: str) -> bool:
-    """Whether :func:`clean` changes ``text`` beyond letter case and spacing.
+def transliterated(text: str, cleaned: str | None = None) -> bool:
+    """Whether :func:`clean` changes ``text`` beyond letter case and spacing
+    (``cleaned``: ``clean(text)``, when the caller has it).
 
     True for any non-space non-ASCII character (``ø``, ``王``, an emoji) and
     for characters outside the basic set (``@``, ``#``, a delimiter, a
     control character): the written name is not the one given, so say so.
     """
     spaced = " ".join(text.split())
-    return not spaced.isascii() or clean(text) != spaced.upper()
+    if not spaced.isascii():
+        return True
+    return (clean(text) if cleaned is None else cleaned) != spaced.upper()
 
 
 def number(value: Decimal | int) -> str:

@@ -4,7 +4,8 @@
 streams many claims into one interchange (and :func:`write_837p_interchange`
 does it in one call): one ISA/GS, one ST/SE per up to 5000 claims (the TR3's
 limit), each claim's segments written as it is added. The single-claim writer
-is that same code with one claim, so both write each claim's loops alike.
+is made of the same pieces (the claim's loops, the envelope), so both write
+each claim's loops alike.
 
 In a transaction set: ST, BHT and the header loops (1000A submitter, 1000B
 receiver), then for each claim the billing provider (2000A/2010AA; a new
@@ -40,9 +41,16 @@ the scrub checked is what is written. :func:`write_837p` and
 :func:`check_837p` are the two together, for one claim.
 
 Segment order follows the pyx12 map of the TR3 (``837.5010.X222.A1.xml``).
-Each loop is rendered by one small function appending finished segments (no
-terminators) to a list; segments are f-strings because this is a hot path.
-A claim's loops are rendered once, for the scrub and the file alike.
+Each loop is rendered by one small function returning finished segments (no
+terminators); segments are f-strings because this is a hot path. What claims
+share is a *part* (:func:`_part`): the 1000A/B header, the 2000A billing
+provider, the 2310A/B providers, the payer, an address, the SBR and HI
+segments, a service line's LX and SV1, the claim's total. A part is rendered
+once for the values it is made of, and remembers the problems and name changes
+met making it, which every claim using it reports again: a claim is checked
+whole each time, at the cost of the values it does not share. A rendering keeps
+its loops as text, each segment ending ``~`` and a newline (no element can hold
+a ``~``), so that writing a claim into an interchange is one f-string.
 """
 
 from __future__ import annotations
@@ -52,18 +60,19 @@ import io
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from attrs import frozen
 
 from ..errors import FormatError
-from ..model.case import Address, Person, Practitioner, Provider
+from ..model.case import Address, Person, Practitioner
 from ..model.claim import Claim
 from ..model.program import Rendering
 from ..model.results import Finding
 from ..rules.codes import X12_837P_GUIDE
+from ..rules.money import total
 from . import X12_837P
 from .control import ControlNumberSource, next_control_numbers
 from .options import ControlNumbers, WriteOptions
@@ -94,28 +103,83 @@ _SEXES = frozenset("FMU")
 #: CLM05-3: 1 original, 7 replacement of a prior claim, 8 void of a prior claim.
 _FREQUENCIES = frozenset("178")
 FORMAT_ID = X12_837P
+#: Every segment written ends with this; no element can hold a ``~`` (a delimiter is
+#: refused in an identifier and turned into a space in a name).
+END = "~\n"
 
-#: Set while :func:`render_837p` runs: the problems found so far. A refused value is
-#: recorded and replaced by a placeholder, so the rendering goes on to find the next one.
-_PROBLEMS: ContextVar[list[tuple[str, str]] | None] = ContextVar("payerkit_837p_problems",
-                                                                 default=None)
+
+class _Found:
+    """What a rendering met: values the 837P cannot carry, ``(claim field, problem)``, and
+    names written differently, ``(claim field, ("transliterated", "cut") or one of them)``."""
+
+    __slots__ = ("changes", "made", "problems")
+
+    def __init__(self) -> None:
+        self.problems: list[tuple[str, str]] = []
+        self.changes: list[tuple[str, tuple[str, ...]]] = []
+        #: Parts made so far (:func:`_part`).
+        self.made = 0
+
+
+#: Set while a claim is rendered: what was found so far. A refused value is recorded and
+#: replaced by a placeholder, so the rendering goes on to find the next one.
+_FOUND: ContextVar[_Found | None] = ContextVar("payerkit_837p_found", default=None)
 
 
 def _refuse(field: str, problem: str, placeholder: str = "XX") -> str:
     """Record a value the 837P cannot carry and go on with ``placeholder`` (outside a
     rendering, raise :class:`FormatError`)."""
-    problems = _PROBLEMS.get()
-    if problems is None:
+    found = _FOUND.get()
+    if found is None:
         raise FormatError(field, problem)
-    problems.append((field, problem))
+    found.problems.append((field, problem))
     return placeholder
 
 
+def _changed(field: str, changes: tuple[str, ...]) -> None:
+    """Record a name or address written differently from the claim's."""
+    found = _FOUND.get()
+    if found is not None:
+        found.changes.append((field, changes))
+
+
+def _part(make: Callable) -> Callable:
+    """``make(*values)``, made once for each set of values (its arguments are everything
+    it is made of), with the problems and name changes met making it; each later use
+    reports them again, in order, as if it were made there. Unhashable values (a list for a
+    string) are made each time. Only while a claim is rendered (:func:`_render`)."""
+
+    def made(*values):
+        found = _FOUND.get()
+        found.made += 1
+        problems, changes = len(found.problems), len(found.changes)
+        value = make(*values)
+        return value, tuple(found.problems[problems:]), tuple(found.changes[changes:])
+
+    cached = lru_cache(maxsize=4096, typed=True)(made)
+
+    @wraps(make)
+    def part(*values):
+        found = _FOUND.get()
+        made_before = found.made
+        try:
+            value, problems, changes = cached(*values)
+        except TypeError:  # an unhashable value
+            return make(*values)
+        if found.made == made_before and (problems or changes):  # not made here: report
+            found.problems += problems
+            found.changes += changes
+        return value
+
+    part.cache_clear = cached.cache_clear
+    return part
+
+
 class Segments837P(NamedTuple):
-    """A claim's 837P segments without the moment of writing (:func:`render_837p`): the
-    content of its :class:`payerkit.model.Rendering`. Each part is a list of segments with
-    no terminators and no HL segment; the writer numbers the HL segments where the claim
-    lands. Lists may be shared between renderings: never changed."""
+    """A claim's 837P loops without the moment of writing (:func:`render_837p`): the
+    content of its :class:`payerkit.model.Rendering`. Each loop is text, every segment
+    ending ``~`` and a newline, without its HL segment: the writer numbers the HL
+    segments where the claim lands."""
 
     #: :func:`interchange_key` and :func:`transaction_key` of the claim.
     key: tuple
@@ -123,16 +187,17 @@ class Segments837P(NamedTuple):
     #: ISA06/GS02 sender, ISA08/GS03 receiver, ISA15 usage, as written.
     envelope: tuple[str, str, str]
     #: 1000A submitter and 1000B receiver (after each BHT).
-    header: list[str]
+    header: str
     #: 2000A after its HL.
-    billing: list[str]
-    #: 2000B after its HL; ``insured_is_patient``: HL04 is 0 (no 2000C below it).
-    subscriber: list[str]
-    insured_is_patient: bool
+    billing: str
+    #: 2000B after its HL (HL04 is 0 when ``patient`` is ``None``, else 1).
+    subscriber: str
     #: 2000C after its HL, or ``None`` when the patient is the insured.
-    patient: list[str] | None
+    patient: str | None
     #: 2300 (CLM...), 2310A/B and the 2400 lines.
-    claim: list[str]
+    claim: str
+    #: The segments in ``subscriber``, ``patient`` and ``claim``.
+    segments: int
     claim_id: str
     #: Every value the 837P cannot carry, in the order met: ``(claim field, problem)``.
     problems: tuple[tuple[str, str], ...]
@@ -149,33 +214,46 @@ def render_837p(claim: Claim) -> Rendering:
     :meth:`Interchange837P.add` write, adding only the envelope, control numbers, day and
     HL numbers. Its stream key is :func:`interchange_key`, its stream name the receiver id.
     """
-    problems: list[tuple[str, str]] = []
-    token = _PROBLEMS.set(problems)
+    segments, changes = _render(claim)
+    findings: list = _distinct(segments.problems, claim) if segments.problems else []
+    if changes:
+        findings += [_text_finding(field, change) for field, change in _text_changes(changes)]
+    return Rendering(FORMAT_ID, segments, findings, segments.key, claim.receiver_id)
+
+
+def _render(claim: Claim) -> tuple[Segments837P, list[tuple[str, tuple[str, ...]]]]:
+    """The claim's :class:`Segments837P`, and the names written differently (as met)."""
+    found = _Found()
+    token = _FOUND.set(found)
     try:
         # Diagnoses, then lines, first: their errors are more precise than the claim total's.
         hi = _hi(claim.diagnoses)
-        lines = _service_lines(claim)
-        header = _submitter_receiver(claim)
-        billing = _billing(claim)
-        subscriber: list[str] = []
-        _subscriber(subscriber, claim)
-        patient = None
-        if not claim.patient_is_insured:
-            patient = []
-            _patient(patient, claim)
-        body: list[str] = []
-        _claim(body, claim, hi)
-        body += _providers(claim)
+        lines, charges = _service_lines(claim)
+        header = _header(claim)
+        rendering = _rendering(claim)
+        billing = _billing(claim, rendering is None)
+        subscriber = _subscriber(claim)
+        patient = None if claim.patient_is_insured else _patient(claim)
+        body = _claim(claim, hi, charges)
+        body += _claim_providers(claim.referring, rendering, claim.billing.taxonomy)
         body += lines
-        envelope = _envelope_values(claim)  # last, as the writer always checked them
+        # last, as the writer always checked them
+        envelope = _envelope_values(claim.sender_id, claim.receiver_id, claim.usage)
     finally:
-        _PROBLEMS.reset(token)
-    key = interchange_key(claim)
-    segments = Segments837P(key, transaction_key(claim), envelope, header, billing, subscriber,
-                            claim.patient_is_insured, patient, body, claim.id, tuple(problems))
-    findings: list = _distinct(problems, claim)
-    findings += _text_findings(claim)
-    return Rendering(FORMAT_ID, segments, findings, key, claim.receiver_id)
+        _FOUND.reset(token)
+    count = len(subscriber) + len(body)
+    if patient is not None:
+        count += len(patient)
+        patient = _joined(patient)
+    segments = Segments837P(interchange_key(claim), transaction_key(claim), envelope, header,
+                            billing, _joined(subscriber), patient, _joined(body), count,
+                            claim.id, tuple(found.problems))
+    return segments, found.changes
+
+
+def _joined(segments: list[str]) -> str:
+    """Segments as text, each ending ``~`` and a newline."""
+    return END.join(segments) + END
 
 
 def write_837p_rendering(rendering: Rendering, options: WriteOptions) -> bytes:
@@ -190,12 +268,18 @@ def write_837p_rendering(rendering: Rendering, options: WriteOptions) -> bytes:
     if control is None:
         control = next_control_numbers(options.data_dir)
     _check_control(control)
-    now = options.now if options.now is not None else dt.datetime.now()
-    out = io.BytesIO()
-    interchange = _OneClaim(out, control, now)
-    interchange.add(rendering)
-    interchange.close()
-    return out.getvalue()
+    clock = _clock(options.now if options.now is not None else dt.datetime.now())
+    seg = _segments(rendering)
+    if seg.problems:
+        raise FormatError(*seg.problems[0])
+    group, st02 = str(control.group), f"{control.transaction:04d}"
+    billing, billing_count = _billing_loop(seg, 1)
+    loops, count, _ = _claim_loops(seg, 2, 1)
+    st_segments = 2 + seg.header.count("~") + billing_count + count
+    return (f"{_envelope(*seg.envelope, control.interchange, group, clock)}"
+            f"{_transaction_start(st02, f'{control.interchange:09d}', clock)}"
+            f"{seg.header}{billing}{loops}"
+            f"{_trailer(st_segments, st02, 1, group, control.interchange)}").encode("ascii")
 
 
 def write_837p(claim: Claim, options: WriteOptions) -> bytes:
@@ -206,7 +290,6 @@ def write_837p(claim: Claim, options: WriteOptions) -> bytes:
     if control is None:  # taken first, as ever: the counter moves even for a refused claim
         options = WriteOptions(next_control_numbers(options.data_dir), options.now,
                                options.data_dir, options.claims_per_transaction)
-    _check_control(options.control)
     return write_837p_rendering(render_837p(claim), options)
 
 
@@ -312,11 +395,11 @@ class Interchange837P:
             raise ValueError(f"claims_per_transaction must be 1 to {MAX_CLAIMS_PER_TRANSACTION}")
         self._out = out
         self._next_number = _number_source(numbers)
-        self._now = now
+        self._clock = _clock(now)
         self._per_transaction = claims_per_transaction
         self._key: tuple | None = None       # interchange_key of the first claim
         self._st_key: tuple | None = None    # transaction_key of the open ST's claims
-        self._header: list[str] = []         # the open ST's 1000A and 1000B
+        self._header = ""                    # the open ST's 1000A and 1000B
         self._isa13: int | None = None
         self._gs06 = ""
         self._numbers: list[int] = []
@@ -327,7 +410,7 @@ class Interchange837P:
         self._st_claims = 0
         self._hl = 0                         # the last HL01 in the transaction set
         self._billing_hl = 0                 # HL01 of the open 2000A
-        self._last_billing: list[str] | None = None
+        self._last_billing: str | None = None
         self._claims = 0
         self._transactions = 0
         self._bytes = 0
@@ -350,16 +433,15 @@ class Interchange837P:
         if self._summary is not None:
             raise ValueError("the interchange is closed")
         if isinstance(claim, Rendering):
-            if claim.format != FORMAT_ID:
-                raise ValueError(f"a {claim.format} rendering is not an 837P claim")
-            key, rendering = claim.stream_key, claim
+            seg, key = _segments(claim), claim.stream_key
         else:
-            key, rendering = interchange_key(claim), None
+            seg, key = None, interchange_key(claim)
         first = self._key is None
         if not first and key != self._key:
             raise ValueError("the claim's sender, receiver or usage differs from the "
                              "interchange's (interchange_key): write it in another interchange")
-        seg: Segments837P = (rendering or render_837p(claim)).content
+        if seg is None:
+            seg = _render(claim)[0]
         if seg.problems:
             raise FormatError(*seg.problems[0])
         st_key = seg.transaction
@@ -367,31 +449,22 @@ class Interchange837P:
         header = seg.header if other_header else self._header
         billing = seg.billing
         new_st = other_header or self._st_claims >= self._per_transaction
-        body: list[str] = []
         if new_st or (billing is not self._last_billing and billing != self._last_billing):
-            hl = 1 if new_st else self._hl + 1
-            billing_hl = hl
-            body.append(f"HL*{hl}**20*1")
-            body += billing
+            billing_hl = 1 if new_st else self._hl + 1
+            text, count = _billing_loop(seg, billing_hl)
+            loops, claim_count, hl = _claim_loops(seg, billing_hl + 1, billing_hl)
+            text += loops
+            count += claim_count
         else:
-            hl = self._hl
             billing_hl = self._billing_hl
-        hl += 1
-        body.append(f"HL*{hl}*{billing_hl}*22*{'0' if seg.insured_is_patient else '1'}")
-        body += seg.subscriber
-        if seg.patient is not None:
-            hl += 1
-            body.append(f"HL*{hl}*{hl - 1}*23*0")
-            body += seg.patient
-        body += seg.claim
+            text, count, hl = _claim_loops(seg, self._hl + 1, billing_hl)
 
         if new_st:  # first take the numbers (nothing is written if that fails)
-            data = self._open(body, header, seg.envelope if first else None, key, st_key)
+            data = self._open(text, count, header, seg.envelope if first else None, key, st_key)
         else:
-            body.append("")  # so that the join ends with a terminator too
-            data = "~\n".join(body).encode("ascii")
+            data = text.encode("ascii")
             self._out.write(data)
-            self._st_segments += len(body) - 1
+            self._st_segments += count
             self._st_claims += 1
         self._hl = hl
         self._billing_hl = billing_hl
@@ -401,27 +474,25 @@ class Interchange837P:
         return {"claim_id": seg.claim_id, "interchange": self._isa13,
                 "transaction": self._st_number}
 
-    def _open(self, body: list[str], header: list[str], envelope: tuple[str, str, str] | None,
-              key: tuple, st_key: tuple) -> bytes:
-        """Write a claim that opens a transaction set (and the interchange, given its
-        ``envelope`` values): the previous SE, ST, BHT, 1000A/B, then ``body``."""
+    def _open(self, text: str, count: int, header: str,
+              envelope: tuple[str, str, str] | None, key: tuple, st_key: tuple) -> bytes:
+        """Write a claim (its ``count`` segments, ``text``) that opens a transaction set (and
+        the interchange, given its ``envelope`` values): the previous SE, ST, BHT, 1000A/B,
+        then ``text``."""
         if self._transactions >= MAX_TRANSACTIONS_PER_GROUP:
             raise ValueError(f"an interchange holds at most {MAX_TRANSACTIONS_PER_GROUP} "
                              "transaction sets (GE01)")
         pending: list[int] = []
-        segments: list[str] = []
         if envelope is not None:
-            isa13, gs06 = self._interchange_numbers(pending)
-            segments += _envelope(*envelope, isa13, gs06, self._now)
+            isa13 = self._take(pending)
+            gs06 = str(isa13)
+            start = _envelope(*envelope, isa13, gs06, self._clock)
         else:
-            segments.append(f"SE*{self._st_segments + 1}*{self._st02}")
-        st_number, st02, bht03 = self._transaction_numbers(pending)
-        now = self._now
-        segments.append(f"ST*837*{st02}*{VERSION}")
-        segments.append(f"BHT*0019*00*{bht03}*{d8(now.date())}*{now.hour:02d}{now.minute:02d}*CH")
-        segments += header
-        segments += body
-        data = ("~\n".join(segments) + "~\n").encode("ascii")
+            start = f"SE*{self._st_segments + 1}*{self._st02}{END}"
+        st_number = self._take(pending)
+        st02 = f"{st_number:04d}"
+        data = f"{start}{_transaction_start(st02, st02, self._clock)}{header}{text}".encode(
+            "ascii")
         self._out.write(data)
         if envelope is not None:
             self._key, self._isa13, self._gs06 = key, isa13, gs06
@@ -429,7 +500,7 @@ class Interchange837P:
         self._numbers += pending
         self._used.update(pending)
         self._st_number, self._st02 = st_number, st02
-        self._st_segments = 2 + len(header) + len(body)
+        self._st_segments = 2 + header.count("~") + count
         self._st_claims = 1
         self._transactions += 1
         return data
@@ -454,9 +525,8 @@ class Interchange837P:
         Closing again returns the same summary and writes nothing."""
         if self._summary is None:
             if self._key is not None:
-                data = (f"SE*{self._st_segments + 1}*{self._st02}~\n"
-                        f"GE*{self._transactions}*{self._gs06}~\n"
-                        f"IEA*1*{self._isa13:09d}~\n").encode("ascii")
+                data = _trailer(self._st_segments, self._st02, self._transactions, self._gs06,
+                                self._isa13).encode("ascii")
                 self._out.write(data)
                 self._bytes += len(data)
             self._summary = InterchangeSummary(self._claims, self._transactions, self._bytes,
@@ -477,46 +547,28 @@ class Interchange837P:
         pending.append(value)
         return value
 
-    def _interchange_numbers(self, pending: list[int]) -> tuple[int, str]:
-        """ISA13 and GS06."""
-        value = self._take(pending)
-        return value, str(value)
 
-    def _transaction_numbers(self, pending: list[int]) -> tuple[int, str, str]:
-        """The transaction set's number, its ST02 text and BHT03."""
-        number_ = self._take(pending)
-        text = f"{number_:04d}"
-        return number_, text, text
+def _segments(rendering: Rendering) -> Segments837P:
+    """The content of an 837P rendering (``ValueError`` for another format's)."""
+    if rendering.format != FORMAT_ID:
+        raise ValueError(f"a {rendering.format} rendering is not an 837P claim")
+    return rendering.content
 
 
-def _billing(claim: Claim) -> list[str]:
-    """The 2000A billing provider's segments after its HL."""
-    segments: list[str] = []
-    _billing_provider(segments, claim, _rendering(claim) is None)
-    return segments
+def _billing_loop(seg: Segments837P, hl: int) -> tuple[str, int]:
+    """The claim's 2000A, numbered ``hl``, and its number of segments."""
+    return f"HL*{hl}**20*1{END}{seg.billing}", 1 + seg.billing.count("~")
 
 
-def _providers(claim: Claim) -> list[str]:
-    """The 2310A referring and 2310B rendering providers' segments."""
-    segments: list[str] = []
-    _claim_providers(segments, claim)
-    return segments
-
-
-class _OneClaim(Interchange837P):
-    """:func:`write_837p_rendering`'s interchange: the caller's three control numbers, BHT03
-    = ISA13."""
-
-    def __init__(self, out: BinaryIO, control: ControlNumbers, now: dt.datetime) -> None:
-        super().__init__(out, (), now, claims_per_transaction=1)
-        self._control = control
-
-    def _interchange_numbers(self, pending: list[int]) -> tuple[int, str]:
-        return self._control.interchange, str(self._control.group)
-
-    def _transaction_numbers(self, pending: list[int]) -> tuple[int, str, str]:
-        control = self._control
-        return control.transaction, f"{control.transaction:04d}", f"{control.interchange:09d}"
+def _claim_loops(seg: Segments837P, hl: int, billing_hl: int) -> tuple[str, int, int]:
+    """The claim's 2000B (HL ``hl``, under the 2000A numbered ``billing_hl``), its 2000C
+    (HL ``hl + 1``) when the patient is not the insured, then its 2300 loop on; their
+    number of segments, and the last HL number."""
+    if seg.patient is None:
+        return (f"HL*{hl}*{billing_hl}*22*0{END}{seg.subscriber}{seg.claim}",
+                seg.segments + 1, hl)
+    return (f"HL*{hl}*{billing_hl}*22*1{END}{seg.subscriber}HL*{hl + 1}*{hl}*23*0{END}"
+            f"{seg.patient}{seg.claim}", seg.segments + 2, hl + 1)
 
 
 def write_837p_interchange(claims: Iterable[Claim],
@@ -550,33 +602,56 @@ def write_837p_interchange(claims: Iterable[Claim],
 
 
 def _check_control(control: ControlNumbers) -> None:
-    for name in ("interchange", "group", "transaction"):
-        value = getattr(control, name)
+    for name, value in (("interchange", control.interchange), ("group", control.group),
+                        ("transaction", control.transaction)):
         if not 1 <= value <= MAX_CONTROL:
             raise FormatError(f"control.{name}", f"must be 1 to {MAX_CONTROL}")
 
 
-def _envelope_values(claim: Claim) -> tuple[str, str, str]:
+@_part
+def _envelope_values(sender_id: str, receiver_id: str, usage: str) -> tuple[str, str, str]:
     """ISA06/GS02 sender, ISA08/GS03 receiver, ISA15 usage: checked, as written."""
-    sender = _party_id(claim.sender_id, "sender_id")
-    receiver = _party_id(claim.receiver_id, "receiver_id")
-    usage = claim.usage
+    sender = _party_id(sender_id, "sender_id")
+    receiver = _party_id(receiver_id, "receiver_id")
     if usage not in ("T", "P"):
         usage = _refuse("usage", "must be 'T' or 'P'", "P")
     return sender, receiver, usage
 
 
+class _Clock(NamedTuple):
+    """The moment of writing as the envelope writes it."""
+
+    yymmdd: str  # ISA09
+    ccyymmdd: str  # GS04, BHT04
+    hhmm: str  # ISA10, GS05, BHT05
+
+
+@lru_cache(maxsize=64)
+def _clock(now: dt.datetime) -> _Clock:
+    return _Clock(f"{now.year % 100:02d}{now.month:02d}{now.day:02d}", d8(now.date()),
+                  f"{now.hour:02d}{now.minute:02d}")
+
+
 def _envelope(sender: str, receiver: str, usage: str, isa13: int, gs06: str,
-              now: dt.datetime) -> list[str]:
+              clock: _Clock) -> str:
     """ISA and GS."""
-    yymmdd = f"{now.year % 100:02d}{now.month:02d}{now.day:02d}"
-    hhmm = f"{now.hour:02d}{now.minute:02d}"
-    isa = (
-        f"ISA*00*          *00*          *ZZ*{sender:<15}*ZZ*{receiver:<15}*{yymmdd}*{hhmm}"
-        f"*^*00501*{isa13:09d}*0*{usage}*:"
+    return (
+        f"ISA*00*          *00*          *ZZ*{sender:<15}*ZZ*{receiver:<15}*{clock.yymmdd}"
+        f"*{clock.hhmm}*^*00501*{isa13:09d}*0*{usage}*:{END}"
+        f"GS*HC*{sender}*{receiver}*{clock.ccyymmdd}*{clock.hhmm}*{gs06}*X*{VERSION}{END}"
     )
-    gs = f"GS*HC*{sender}*{receiver}*{d8(now.date())}*{hhmm}*{gs06}*X*{VERSION}"
-    return [isa, gs]
+
+
+def _transaction_start(st02: str, bht03: str, clock: _Clock) -> str:
+    """ST and BHT."""
+    return (f"ST*837*{st02}*{VERSION}{END}"
+            f"BHT*0019*00*{bht03}*{clock.ccyymmdd}*{clock.hhmm}*CH{END}")
+
+
+def _trailer(st_segments: int, st02: str, transactions: int, gs06: str, isa13: int) -> str:
+    """SE (``st_segments``: ST to the last segment before SE), GE and IEA."""
+    return (f"SE*{st_segments + 1}*{st02}{END}GE*{transactions}*{gs06}{END}"
+            f"IEA*1*{isa13:09d}{END}")
 
 
 def _party_id(value: str, field: str) -> str:
@@ -590,88 +665,100 @@ def _party_id(value: str, field: str) -> str:
 # ---------------------------------------------------------------- header: BHT, 1000A, 1000B
 
 
-def _submitter_receiver(claim: Claim) -> list[str]:
-    """1000A (NM1*41, PER) and 1000B (NM1*40), written after the BHT of every ST."""
-    out = []
+def _header(claim: Claim) -> str:
     billing = claim.billing
-    entity, name, first = _provider_name(billing)
-    sender = _ident(claim.sender_id, "sender_id")
-    out.append(f"NM1*41*{entity}*{name}*{first}****46*{sender}")
-    phone = _phone(billing.phone)
-    contact = clean(_contact_name(billing), text_size("contact"))
-    out.append(f"PER*IC*{contact}*TE*{phone}")
-    receiver = _ident(claim.receiver_id, "receiver_id")
-    out.append(f"NM1*40*2*{_text(claim.receiver_name, 'receiver_name')}*****46*{receiver}")
-    return out
+    return _submitter_receiver(claim.sender_id, claim.receiver_id, claim.receiver_name,
+                               billing.name, billing.last_name, billing.first_name, billing.phone)
 
 
-def _contact_name(billing: Provider) -> str:
-    """PER02: the practice's name, or the practitioner's first and last name."""
-    if billing.is_organization:
-        return billing.name or ""
-    return " ".join(part for part in (billing.first_name, billing.last_name) if part)
+@_part
+def _submitter_receiver(sender_id: str, receiver_id: str, receiver_name: str,
+                        name: str | None, last_name: str | None, first_name: str | None,
+                        phone: str | None) -> str:
+    """1000A (NM1*41, PER) and 1000B (NM1*40), written after the BHT of every ST; ``name``
+    to ``first_name`` are the billing provider's (an organization when ``name`` is given)."""
+    entity, nm103, nm104 = _provider_name(name, last_name, first_name)
+    sender = _ident(sender_id, "sender_id")
+    nm1 = f"NM1*41*{entity}*{nm103}*{nm104}****46*{sender}"
+    phone = _phone(phone)
+    # PER02: the practice's name, or the practitioner's first and last name
+    contact = name if name is not None else \
+        " ".join(part for part in (first_name, last_name) if part)
+    per = f"PER*IC*{clean(contact or '', text_size('contact'))}*TE*{phone}"
+    receiver = _ident(receiver_id, "receiver_id")
+    return (f"{nm1}{END}{per}{END}"
+            f"NM1*40*2*{_text(receiver_name, 'receiver_name')}*****46*{receiver}{END}")
 
 
 # ---------------------------------------------------------------- 2000A / 2010AA billing provider
 
 
-def _billing_provider(out: list[str], claim: Claim, prv: bool) -> None:
+def _billing(claim: Claim, prv: bool) -> str:
     """2000A after its HL: PRV*BI (``prv``: when no 2310B rendering provider is sent), 2010AA."""
     billing = claim.billing
-    if prv:
-        out.append(f"PRV*BI*PXC*{_ident(billing.taxonomy, 'billing.taxonomy')}")
-    entity, name, first = _provider_name(billing)
-    out.append(f"NM1*85*{entity}*{name}*{first}****XX*{_npi(billing.npi, 'billing.npi')}")
-    _address(out, billing.address, "billing.address", nine_digit_zip=True)
-    qualifier = _TAX_ID_QUALIFIER.get(billing.tax_id_type)
+    return _billing_provider(billing.taxonomy if prv else None, billing.name,
+                             billing.last_name, billing.first_name, billing.npi,
+                             billing.address, billing.tax_id_type, billing.tax_id)
+
+
+@_part
+def _billing_provider(taxonomy: str | None, name: str | None, last_name: str | None,
+                      first_name: str | None, npi: str, address: Address, tax_id_type: str,
+                      tax_id: str) -> str:
+    """2000A after its HL: PRV*BI with ``taxonomy`` when given, 2010AA."""
+    out = []
+    if taxonomy is not None:
+        out.append(f"PRV*BI*PXC*{_ident(taxonomy, 'billing.taxonomy')}")
+    entity, nm103, nm104 = _provider_name(name, last_name, first_name)
+    out.append(f"NM1*85*{entity}*{nm103}*{nm104}****XX*{_npi(npi, 'billing.npi')}")
+    out += _address(address, "billing.address", nine_digit_zip=True)
+    qualifier = _TAX_ID_QUALIFIER.get(tax_id_type)
     if qualifier is None:
         qualifier = _refuse("billing.tax_id_type", "must be 'ein' or 'ssn'", "EI")
-    tax_id = billing.tax_id.replace("-", "").replace(" ", "")
+    tax_id = tax_id.replace("-", "").replace(" ", "")
     if not (len(tax_id) == 9 and tax_id.isascii() and tax_id.isdigit()):
         tax_id = _refuse("billing.tax_id", "must have 9 digits", "000000000")
     out.append(f"REF*{qualifier}*{tax_id}")
+    return _joined(out)
 
 
-def _provider_name(billing: Provider) -> tuple[str, str, str]:
-    """NM102 entity type, NM103, NM104 for the billing provider."""
-    if billing.is_organization:
-        return "2", _text(billing.name, "billing.name"), ""
+def _provider_name(name: str | None, last_name: str | None,
+                   first_name: str | None) -> tuple[str, str, str]:
+    """NM102 entity type, NM103, NM104 for the billing provider (an organization when
+    ``name`` is given)."""
+    if name is not None:
+        return "2", _text(name, "billing.name"), ""
     return (
         "1",
-        _text(billing.last_name, "billing.last_name"),
-        _optional_text(billing.first_name, "billing.first_name"),
+        _text(last_name, "billing.last_name"),
+        _optional_text(first_name, "billing.first_name"),
     )
 
 
 # -------------------------------------------------------- 2000B / 2010BA / 2010BB subscriber
 
 
-def _subscriber(out: list[str], claim: Claim) -> None:
+def _subscriber(claim: Claim) -> list[str]:
     """2000B after its HL, 2010BA, 2010BB."""
     self_ = claim.patient_is_insured
-    try:
-        sbr, problems = _sbr_cached(self_, claim.group_number, claim.filing_indicator)
-    except TypeError:  # an unhashable value: checked without the cache
-        sbr, problems = _sbr(self_, claim.group_number, claim.filing_indicator)
-    for field, problem in problems:
-        _refuse(field, problem)
-    out.append(sbr)
+    out = [_sbr(self_, claim.group_number, claim.filing_indicator)]
     member_id = _own_ident(claim.member_id, "member_id")
+    insured = claim.insured
     if claim.employer_is_insured:
         # Workers' compensation: the employer is the subscriber (X12 RFI 1925), an
         # organization with no address here (2010BA N3/N4 only when the patient is the
         # subscriber); NM108/NM109 are required by the TR3: the member id the payer gave.
         out.append(f"NM1*IL*2*{_employer(claim)}*****MI*{member_id}")
     else:
-        insured = claim.insured
         last = _text(insured.last_name, "insured.last_name")
         first = _optional_text(insured.first_name, "insured.first_name")
         out.append(f"NM1*IL*1*{last}*{first}****MI*{member_id}")
     if self_:
-        _address(out, insured.address, "insured.address")
+        out += _address(insured.address, "insured.address")
         out.append(_dmg(insured, "insured", claim))
         _pc_claim_number(out, claim)
-    out.append(_payer(claim))
+    out.append(_payer(claim.payer_id, claim.payer_name))
+    return out
 
 
 def _employer(claim: Claim) -> str:
@@ -682,47 +769,36 @@ def _employer(claim: Claim) -> str:
     return _text(claim.employer, "employer")
 
 
-def _payer(claim: Claim) -> str:
-    payer_id = _ident(claim.payer_id, "payer_id")
-    return f"NM1*PR*2*{_text(claim.payer_name, 'payer_name')}*****PI*{payer_id}"
+@_part
+def _payer(payer_id: str, payer_name: str) -> str:
+    payer_id = _ident(payer_id, "payer_id")
+    return f"NM1*PR*2*{_text(payer_name, 'payer_name')}*****PI*{payer_id}"
 
 
-def _sbr(self_: bool, group_number: str | None,
-         filing_indicator: str) -> tuple[str, tuple[tuple[str, str], ...]]:
-    """The SBR segment (a refused value written ``XX``) and every problem, in order."""
-    problems = []
-    group = ""
-    if group_number:
-        group, problem = _identifier(group_number, "group_number")
-        if problem is not None:
-            problems.append(("group_number", problem))
-            group = "XX"
-    filing, problem = _identifier(filing_indicator, "filing_indicator")
-    if problem is not None:
-        problems.append(("filing_indicator", problem))
-        filing = "XX"
-    return f"SBR*P*{'18' if self_ else ''}*{group}******{filing}", tuple(problems)
-
-
-_sbr_cached = lru_cache(maxsize=1024)(_sbr)
+@_part
+def _sbr(self_: bool, group_number: str | None, filing_indicator: str) -> str:
+    """The SBR segment."""
+    group = _ident(group_number, "group_number") if group_number else ""
+    filing = _ident(filing_indicator, "filing_indicator")
+    return f"SBR*P*{'18' if self_ else ''}*{group}******{filing}"
 
 
 # ---------------------------------------------------------------- 2000C / 2010CA patient
 
 
-def _patient(out: list[str], claim: Claim) -> None:
+def _patient(claim: Claim) -> list[str]:
     """2000C after its HL, 2010CA."""
     code = _PATIENT_RELATION.get(claim.relation)
     if code is None:
         code = _refuse("relation", "must be 'self', 'spouse', 'child' or 'other'", "G8")
-    out.append(f"PAT*{code}")
     patient = claim.patient
     last = _text(patient.last_name, "patient.last_name")
     first = _optional_text(patient.first_name, "patient.first_name")
-    out.append(f"NM1*QC*1*{last}*{first}" if first else f"NM1*QC*1*{last}")
-    _address(out, patient.address, "patient.address")
+    out = [f"PAT*{code}", f"NM1*QC*1*{last}*{first}" if first else f"NM1*QC*1*{last}"]
+    out += _address(patient.address, "patient.address")
     out.append(_dmg(patient, "patient", claim))
     _pc_claim_number(out, claim)
+    return out
 
 
 def _pc_claim_number(out: list[str], claim: Claim) -> None:
@@ -734,7 +810,8 @@ def _pc_claim_number(out: list[str], claim: Claim) -> None:
 # ---------------------------------------------------------------- 2300 claim
 
 
-def _claim(out: list[str], claim: Claim, hi: str) -> None:
+def _claim(claim: Claim, hi: str, charges: tuple[Decimal, ...]) -> list[str]:
+    """2300: CLM, its dates and references, HI; ``charges``: the lines'."""
     claim_id = _own_ident(claim.id, "id")
     pos = _ident(claim.place_of_service, "place_of_service")
     cause = claim.related_cause
@@ -756,7 +833,7 @@ def _claim(out: list[str], claim: Claim, hi: str) -> None:
         accident = claim.accident_date
         if accident is None and code != "EM":
             _refuse("accident_date", f"required when related_cause is {cause!r}")
-    total = _amount(claim.total_charge, "total_charge")
+    total = _total_charge(charges)
     signature = "Y" if claim.provider_signature_on_file else "N"
     assignment = "A" if claim.accepts_assignment else "C"
     benefits = "Y" if claim.benefits_assigned else "N"  # the same value as box 13
@@ -766,8 +843,8 @@ def _claim(out: list[str], claim: Claim, hi: str) -> None:
     frequency = claim.frequency
     if frequency not in _FREQUENCIES:
         frequency = _refuse("frequency", "must be 'original', 'replacement' or 'void'", "1")
-    out.append(f"CLM*{claim_id}*{total}***{pos}:B:{frequency}*{signature}*{assignment}*{benefits}"
-               f"*{release}{related}")
+    out = [f"CLM*{claim_id}*{total}***{pos}:B:{frequency}*{signature}*{assignment}*{benefits}"
+           f"*{release}{related}"]
     if claim.onset_date is not None:  # the TR3's order: onset (431) before accident (439)
         out.append(f"DTP*431*D8*{_date(claim.onset_date, 'onset_date')}")
     if accident is not None:
@@ -781,39 +858,31 @@ def _claim(out: list[str], claim: Claim, hi: str) -> None:
         else:
             out.append(f"REF*F8*{_own_ident(claim.original_claim_number, 'original_claim_number')}")
     out.append(hi)
+    return out
 
 
+@_part
+def _total_charge(charges: tuple[Decimal, ...]) -> str:
+    """CLM02: :attr:`payerkit.model.Claim.total_charge`, from the lines' ``charges``."""
+    return _amount(total(charges), "total_charge")
+
+
+@_part
 def _hi(diagnoses: tuple[str, ...]) -> str:
-    try:
-        text, problems = _hi_cached(diagnoses)
-    except TypeError:  # unhashable codes: checked without the cache
-        text, problems = _hi_checked(diagnoses)
-    for field, problem in problems:
-        _refuse(field, problem)
-    return text
-
-
-def _hi_checked(diagnoses: tuple[str, ...]) -> tuple[str, tuple[tuple[str, str], ...]]:
-    """The HI segment (a refused code written ``XX``) and every problem, in order."""
-    problems = []
+    """The HI segment (a refused code written ``XX``)."""
     if not 1 <= len(diagnoses) <= MAX_DIAGNOSES:
-        problems.append(("diagnoses", f"a claim carries 1 to {MAX_DIAGNOSES} diagnosis codes"))
+        _refuse("diagnoses", f"a claim carries 1 to {MAX_DIAGNOSES} diagnosis codes")
     parts = []
     for i, code in enumerate(diagnoses):
         text = code.replace(".", "")
         problem = identifier_problem(text)
         if not text or " " in text or len(text) > 30:
-            problems.append((f"diagnoses[{i}]", "not a diagnosis code"))
-            text = "XX"
+            text = _refuse(f"diagnoses[{i}]", "not a diagnosis code")
         elif problem is not None:
-            problems.append((f"diagnoses[{i}]", problem))
-            text = "XX"
+            text = _refuse(f"diagnoses[{i}]", problem)
         text = text.upper()  # ASCII only (checked, or the placeholder)
         parts.append(f"ABF:{text}" if parts else f"ABK:{text}")
-    return "HI*" + "*".join(parts), tuple(problems)
-
-
-_hi_cached = lru_cache(maxsize=4096)(_hi_checked)  # a practice's diagnoses repeat
+    return "HI*" + "*".join(parts)
 
 
 # ---------------------------------------------------------------- 2310A referring, 2310B rendering
@@ -827,17 +896,22 @@ def _rendering(claim: Claim) -> Practitioner | None:
     return rendering
 
 
-def _claim_providers(out: list[str], claim: Claim) -> None:
-    if claim.referring is not None:
-        out.append(_practitioner_nm1("DN", claim.referring, "referring"))
-    rendering = _rendering(claim)
+@_part
+def _claim_providers(referring: Practitioner | None, rendering: Practitioner | None,
+                     billing_taxonomy: str) -> tuple[str, ...]:
+    """2310A referring and 2310B rendering providers (``rendering``: only when it must be
+    sent, :func:`_rendering`); the rendering provider's taxonomy, else the billing's."""
+    out = []
+    if referring is not None:
+        out.append(_practitioner_nm1("DN", referring, "referring"))
     if rendering is not None:
         out.append(_practitioner_nm1("82", rendering, "rendering"))
         if rendering.taxonomy is not None:
             taxonomy = _ident(rendering.taxonomy, "rendering.taxonomy")
         else:
-            taxonomy = _ident(claim.billing.taxonomy, "billing.taxonomy")
+            taxonomy = _ident(billing_taxonomy, "billing.taxonomy")
         out.append(f"PRV*PE*PXC*{taxonomy}")
+    return tuple(out)
 
 
 def _practitioner_nm1(entity: str, who: Practitioner, field: str) -> str:
@@ -849,87 +923,71 @@ def _practitioner_nm1(entity: str, who: Practitioner, field: str) -> str:
 # ---------------------------------------------------------------- 2400 service lines
 
 
-def _service_lines(claim: Claim) -> list[str]:
+def _service_lines(claim: Claim) -> tuple[list[str], tuple[Decimal, ...]]:
+    """The 2400 loops, and the lines' charges."""
     lines = claim.lines
     if not 1 <= len(lines) <= MAX_LINES:
         _refuse("lines", f"an 837P claim carries 1 to {MAX_LINES} service lines")
     out: list[str] = []
-    append = out.append
+    charges = []
     claim_pos = claim.place_of_service
     n_diagnoses = len(claim.diagnoses)
     for i, line in enumerate(lines):
-        # The field names (lines[i].code...) are only made for a refusal: this is the hot loop.
-        try:
-            procedure, problems = _procedure_cached(line.code, line.modifiers)
-        except TypeError:  # unhashable modifiers: checked without the cache
-            procedure, problems = _procedure(line.code, line.modifiers)
-        for suffix, problem in problems:
-            _refuse(f"lines[{i}]{suffix}", problem)
+        # The field names (lines[i].date...) are only made for a refusal: this is the hot loop.
         charge = line.charge
-        try:
-            charge, problem = _amount_cached(charge)
-        except TypeError:
-            charge, problem = _amount_checked(charge)
-        if problem is not None:
-            charge = _refuse(f"lines[{i}].charge", problem, charge)
-        units = line.units
-        if units.__class__ is int and units > 0:
-            units = str(units)
-        else:
-            if not (isinstance(units, int) and units > 0):
-                units = int(_refuse(f"lines[{i}].units", "must be positive", "1"))
-            units = number(units)
-        pos = line.place_of_service
-        if pos == claim_pos:
-            pos = ""
-        else:
-            pos = _ident(pos, f"lines[{i}].place_of_service")
-        pointers = line.pointers
-        if not 1 <= len(pointers) <= MAX_POINTERS:
-            _refuse(f"lines[{i}].pointers", f"1 to {MAX_POINTERS} diagnosis pointers")
-        for p in pointers:
-            if not (isinstance(p, int) and 1 <= p <= n_diagnoses):
-                _refuse(f"lines[{i}].pointers", f"each must be 1 to {n_diagnoses}")
-                break
+        charges.append(charge)
+        out += _service_line(i, line.code, line.modifiers, charge, line.units,
+                             line.place_of_service, claim_pos, line.pointers, n_diagnoses)
         day = line.date
         if day.__class__ is not dt.date or (day := _d8_cached(day)) is None:
             day = _date(line.date, f"lines[{i}].date")
-        append(f"LX*{i + 1}")
-        append(f"SV1*HC:{procedure}*{charge}*UN*{units}*{pos}**{':'.join(map(str, pointers))}")
-        append(f"DTP*472*D8*{day}")
+        out.append(f"DTP*472*D8*{day}")
         control = line.control_number
         if control:
             control, problem = _identifier_checked(control, "control_number")
             if problem is not None:
                 control = _refuse(f"lines[{i}].control_number", problem)
-            append(f"REF*6R*{control}")
-    return out
+            out.append(f"REF*6R*{control}")
+    return out, tuple(charges)
 
 
-def _procedure(code: str, modifiers: tuple[str, ...]) -> tuple[str, tuple[tuple[str, str], ...]]:
-    """SV101-2 to -6 (``97124:GP``; a refused part written ``XX``) and every problem, in
-    order, as ``(field after lines[i], problem)``."""
-    problems = []
-    text, problem = _identifier(code, "code")
+@_part
+def _service_line(i: int, code: str, modifiers: tuple[str, ...], charge: Decimal | int,
+                  units: int, place_of_service: str, claim_place: str, pointers: tuple[int, ...],
+                  n_diagnoses: int) -> tuple[str, str]:
+    """LX and SV1 of ``lines[i]``: SV105 only when its place of service is not the claim's
+    (``claim_place``); ``n_diagnoses``: the claim's, for the pointers."""
+    field = f"lines[{i}]"
+    procedure, problem = _identifier(code, "code")
     if problem is not None:
-        problems.append((".code", problem))
-        text = "XX"
+        procedure = _refuse(f"{field}.code", problem)
     if modifiers:
         if len(modifiers) > MAX_MODIFIERS:
-            problems.append((".modifiers", f"at most {MAX_MODIFIERS}"))
+            _refuse(f"{field}.modifiers", f"at most {MAX_MODIFIERS}")
         for m in modifiers:
             problem = identifier_problem(m)
             if len(m) != 2 or " " in m:
-                problems.append((".modifiers", "each modifier has 2 characters"))
-                m = "XX"
+                m = _refuse(f"{field}.modifiers", "each modifier has 2 characters")
             elif problem is not None:
-                problems.append((".modifiers", problem))
-                m = "XX"
-            text += ":" + m.upper()  # ASCII only (checked, or the placeholder)
-    return text, tuple(problems)
-
-
-_procedure_cached = lru_cache(maxsize=4096)(_procedure)  # a practice bills a few codes
+                m = _refuse(f"{field}.modifiers", problem)
+            procedure += ":" + m.upper()  # ASCII only (checked, or the placeholder)
+    charge = _amount(charge, f"{field}.charge")
+    if units.__class__ is int and units > 0:
+        units = str(units)
+    else:
+        if not (isinstance(units, int) and units > 0):
+            units = int(_refuse(f"{field}.units", "must be positive", "1"))
+        units = number(units)
+    pos = "" if place_of_service == claim_place else _ident(place_of_service,
+                                                            f"{field}.place_of_service")
+    if not 1 <= len(pointers) <= MAX_POINTERS:
+        _refuse(f"{field}.pointers", f"1 to {MAX_POINTERS} diagnosis pointers")
+    for p in pointers:
+        if not (isinstance(p, int) and 1 <= p <= n_diagnoses):
+            _refuse(f"{field}.pointers", f"each must be 1 to {n_diagnoses}")
+            break
+    return (f"LX*{i + 1}",
+            f"SV1*HC:{procedure}*{charge}*UN*{units}*{pos}**{':'.join(map(str, pointers))}")
 
 
 # ---------------------------------------------------------------- shared pieces
@@ -937,7 +995,11 @@ _procedure_cached = lru_cache(maxsize=4096)(_procedure)  # a practice bills a fe
 
 def _text(value: str | None, field: str) -> str:
     """Required free text (a name, an address line): transliterated, cut to the element's size."""
-    text = _cleaned(value, field) if value else ""
+    text = ""
+    if value:
+        text, changes = _cleaned(value, field)
+        if changes:
+            _changed(field, changes)
     if not text:
         return _refuse(field, "required, and nothing of it is left in X12's basic characters")
     return text
@@ -947,7 +1009,9 @@ def _optional_text(value: str | None, field: str) -> str:
     """Optional free text: ``""`` when not given; refused when given but nothing is left."""
     if value is None or not value.strip():
         return ""
-    text = _cleaned(value, field)
+    text, changes = _cleaned(value, field)
+    if changes:
+        _changed(field, changes)
     if not text:
         return _refuse(field, "nothing of it is left in X12's basic characters; correct it or "
                        "leave it out")
@@ -955,8 +1019,23 @@ def _optional_text(value: str | None, field: str) -> str:
 
 
 @lru_cache(maxsize=8192)  # names and addresses repeat across a batch of claims
-def _cleaned(value: str, field: str) -> str:
-    return clean(value, text_size(field))
+def _cleaned(value: str, field: str) -> tuple[str, tuple[str, ...]]:
+    """``value`` as the 837P writes it in ``field`` (:func:`payerkit.formats.x12.clean`,
+    cut to the element's size), and how that differs from it: ``transliterated`` when more
+    than letter case and spacing changed (``Søren`` → ``SOREN``, ``王`` → ``WANG``, ``#``
+    dropped), ``cut`` when longer than the element; both, one or neither. Nothing when
+    nothing is left (the writer refuses it)."""
+    whole = _clean(value)
+    if not whole:
+        return "", ()
+    size = text_size(field)
+    changes = ("transliterated",) if transliterated(value, whole) else ()
+    if len(whole) > size:
+        return _clean(value, size), (*changes, "cut")
+    return whole, changes
+
+
+_clean = clean.__wrapped__  # without clean's cache: this one keeps the result
 
 
 def _ident(value: str | None, field: str) -> str:
@@ -1010,32 +1089,38 @@ def _date(value: dt.date, field: str) -> str:
 @lru_cache(maxsize=4096)
 def _d8_cached(value: dt.date) -> str | None:
     """CCYYMMDD for a date in the range written, else ``None``."""
-    return d8(value) if EARLIEST_DATE <= value <= LATEST_DATE else None
+    return _d8(value) if EARLIEST_DATE <= value <= LATEST_DATE else None
 
 
-def _address(out: list[str], address: Address, field: str, nine_digit_zip: bool = False) -> None:
-    fields = _ADDRESS_FIELDS.get(field)
-    if fields is None:
-        fields = _ADDRESS_FIELDS[field] = tuple(f"{field}.{part}" for part in _ADDRESS_PARTS)
-    line1 = _text(address.line1, fields[0])
-    line2 = _optional_text(address.line2, fields[1])
-    out.append(f"N3*{line1}*{line2}" if line2 else f"N3*{line1}")
-    city = _text(address.city, fields[2])
+_d8 = d8.__wrapped__  # without d8's cache: _d8_cached keeps the result
+
+
+def _address(address: Address, field: str, nine_digit_zip: bool = False) -> tuple[str, str]:
+    """N3 and N4 of ``address``, the claim's ``field``."""
+    return _address_part(field, address.line1, address.line2, address.city, address.state,
+                         address.zip, nine_digit_zip)
+
+
+@_part
+def _address_part(field: str, line1: str, line2: str | None, city: str, state: str, zip_: str,
+                  nine_digit_zip: bool) -> tuple[str, str]:
+    fields = _address_parts(field)
+    line1 = _text(line1, fields[0])
+    line2 = _optional_text(line2, fields[1])
+    city = _text(city, fields[2])
     if len(city) < 2:
         city = _refuse(fields[2], f"must be 2 to {text_size('city')} characters")
-    state = _ident(address.state, fields[3])
-    zip_ = address.zip
-    try:
-        zip_, problem = _zip_cached(zip_, nine_digit_zip)
-    except TypeError:
-        zip_, problem = _zip(zip_, nine_digit_zip)
+    state = _ident(state, fields[3])
+    zip_, problem = _zip(zip_, nine_digit_zip)
     if problem is not None:
         zip_ = _refuse(fields[4], problem, zip_)
-    out.append(f"N4*{city}*{state}*{zip_}")
+    return f"N3*{line1}*{line2}" if line2 else f"N3*{line1}", f"N4*{city}*{state}*{zip_}"
 
 
-_ADDRESS_PARTS = ("line1", "line2", "city", "state", "zip")
-_ADDRESS_FIELDS: dict[str, tuple[str, ...]] = {}
+@lru_cache(maxsize=16)
+def _address_parts(field: str) -> tuple[str, ...]:
+    """The claim fields of an address's line1, line2, city, state and zip."""
+    return tuple(f"{field}.{part}" for part in ("line1", "line2", "city", "state", "zip"))
 
 
 def _zip(value: str, nine_digit: bool) -> tuple[str, str | None]:
@@ -1046,9 +1131,6 @@ def _zip(value: str, nine_digit: bool) -> tuple[str, str | None]:
     if nine_digit and len(zip_) != 9:
         return "000000000", "the billing provider needs a 9-digit ZIP+4"
     return zip_, None
-
-
-_zip_cached = lru_cache(maxsize=4096)(_zip)
 
 
 def _dmg(person: Person, field: str, claim: Claim) -> str:
@@ -1074,29 +1156,16 @@ def _npi(value: str, field: str) -> str:
 
 
 def _phone(value: str | None) -> str:
-    try:
-        digits, problem = _phone_cached(value)
-    except TypeError:  # unhashable
-        digits, problem = _phone_checked(value)
-    if problem is not None:
-        return _refuse("billing.phone", problem, digits)
-    return digits
-
-
-def _phone_checked(value: str | None) -> tuple[str, str | None]:
-    """PER04: ``(10 digits, None)`` or ``("0000000000", why not)``."""
+    """PER04: 10 digits."""
     if not value:
-        return "0000000000", ("required: the provider's phone is the submitter contact number "
-                              "(1000A PER), which the 837P requires")
+        return _refuse("billing.phone", "required: the provider's phone is the submitter "
+                       "contact number (1000A PER), which the 837P requires", "0000000000")
     digits = "".join(c for c in value if "0" <= c <= "9")
     if len(digits) == 11 and digits[0] == "1":
         digits = digits[1:]
     if len(digits) != 10:
-        return "0000000000", "must be a 10-digit US phone number"
-    return digits, None
-
-
-_phone_cached = lru_cache(maxsize=1024)(_phone_checked)
+        return _refuse("billing.phone", "must be a 10-digit US phone number", "0000000000")
+    return digits
 
 
 def _amount(value: Decimal | int, field: str) -> str:
@@ -1135,7 +1204,7 @@ def check_837p(claim: Claim) -> list[tuple[str, str]]:
     """Every value :func:`write_837p` cannot carry, as ``[(claim field, problem)]``, each
     once, without writing (:func:`render_837p`'s errors); ``[]`` when the claim can be
     written."""
-    return _distinct(render_837p(claim).content.problems, claim)
+    return _distinct(_render(claim)[0].problems, claim)
 
 
 def _distinct(problems: Iterable[tuple[str, str]], claim: Claim) -> list[tuple[str, str]]:
@@ -1194,44 +1263,44 @@ def _address_fields(address: Address, field: str) -> list[tuple[str, str | None]
 def text_changes_837p(claim: Claim) -> list[tuple[str, str]]:
     """Names and addresses the 837P writes differently from what was given.
 
-    ``[(claim field, "transliterated" | "cut")]``: transliterated when more
-    than letter case and spacing changed (``Søren`` → ``SOREN``, ``王`` →
-    ``WANG``, ``#`` dropped), cut when longer than the element. A value with
+    ``[(claim field, "transliterated" | "cut")]``, in the order of :func:`text_fields_837p`:
+    transliterated when more than letter case and spacing changed (``Søren`` → ``SOREN``,
+    ``王`` → ``WANG``, ``#`` dropped), cut when longer than the element. A value with
     nothing left is not listed here: the writer refuses it (:func:`check_837p`).
     """
-    changes = []
-    for field, value in text_fields_837p(claim):
-        if value:
-            changes += [(field, change) for change in _changes(value, field)]
-    return changes
+    return _text_changes(_render(claim)[1])
 
 
-@lru_cache(maxsize=8192)  # names and addresses repeat across a batch of claims
-def _changes(value: str, field: str) -> tuple[str, ...]:
-    """How the 837P writes ``value`` in ``field`` differently from it: ``transliterated``,
-    ``cut`` (longer than the element), both or neither."""
-    text = clean(value) if value.strip() else ""
-    if not text:
-        return ()
-    return (("transliterated",) if transliterated(value) else ()) + \
-        (("cut",) if len(text) > text_size(field) else ())
+#: Each field :func:`text_fields_837p` may list, in its order: the order of the warnings.
+_TEXT_ORDER = {field: i for i, field in enumerate((
+    "receiver_name", "billing.name", "billing.last_name", "billing.first_name",
+    *(f"billing.address.{part}" for part in ("line1", "line2", "city")),
+    "employer", "insured.last_name", "insured.first_name",
+    *(f"insured.address.{part}" for part in ("line1", "line2", "city")),
+    "payer_name", "patient.last_name", "patient.first_name",
+    *(f"patient.address.{part}" for part in ("line1", "line2", "city")),
+    "referring.last_name", "referring.first_name", "rendering.last_name",
+    "rendering.first_name",
+))}
 
 
-def _text_findings(claim: Claim) -> list[Finding]:
-    """A warning for each name or address written differently from the claim, naming the
+def _text_changes(changes: list[tuple[str, tuple[str, ...]]]) -> list[tuple[str, str]]:
+    """The changes a rendering met (a field met twice is one change) as
+    :func:`text_changes_837p` lists them."""
+    ordered = sorted(dict.fromkeys(changes), key=lambda change: _TEXT_ORDER[change[0]])
+    return [(field, change) for field, kinds in ordered for change in kinds]
+
+
+@lru_cache(maxsize=256)
+def _text_finding(field: str, change: str) -> Finding:
+    """The warning for a name or address written differently from the claim, naming the
     claim field (never the value, which is personal)."""
-    findings = []
-    for field, change in text_changes_837p(claim):
-        if change == "transliterated":
-            findings.append(Finding(
-                "warning", "TEXT-TRANSLITERATED", "written in X12's basic characters (A-Z, "
-                "0-9 and a few symbols: transliterated, other characters dropped) in the "
-                "837P; check the claim", field, X12_837P_GUIDE))
-        else:
-            findings.append(Finding(
-                "warning", "TEXT-CUT", f"longer than the {text_size(field)} characters the "
-                "837P holds, so it is cut; check the claim", field, X12_837P_GUIDE))
-    return findings
+    if change == "transliterated":
+        return Finding("warning", "TEXT-TRANSLITERATED", "written in X12's basic characters "
+                       "(A-Z, 0-9 and a few symbols: transliterated, other characters "
+                       "dropped) in the 837P; check the claim", field, X12_837P_GUIDE)
+    return Finding("warning", "TEXT-CUT", f"longer than the {text_size(field)} characters the "
+                   "837P holds, so it is cut; check the claim", field, X12_837P_GUIDE)
 
 
 __all__ = ["VERSION", "Interchange837P", "InterchangeSummary", "Segments837P", "check_837p",
