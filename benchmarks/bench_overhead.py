@@ -152,6 +152,7 @@ FROM_TREE = "import sys; sys.path.insert(0, sys.argv.pop(1)); from payerkit.cli 
 def child_env(data: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["PAYERKIT_DATA_DIR"] = str(data)
+    env["PYTHONHASHSEED"] = "0"  # the same dicts and sets every run: counts that repeat
     return env
 
 

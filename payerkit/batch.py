@@ -84,7 +84,7 @@ from .output import (
     pricing_json,
     utf8,
 )
-from .rules.money import format_money
+from .rules.money import cents, format_money
 
 #: Case files in a folder or a glob; anything else named on the command line is JSON Lines.
 CASE_SUFFIXES = (".toml", ".json")
@@ -169,7 +169,7 @@ class Evaluated(NamedTuple):
     the claim's place); ``rendering``: the claim as its format rendered it, for the
     driver to put into the format's stream (an 837P interchange), else ``None``;
     ``file``: the claim file a worker wrote (one file per case);
-    ``charged``/``allowed``: the claim's totals as text (``allowed`` ``None``
+    ``charged``/``allowed``: the claim's totals to the cent (``allowed`` ``None``
     when unknown); ``errors``: the codes of what stopped the claim.
     """
 
@@ -179,8 +179,8 @@ class Evaluated(NamedTuple):
     eligibility: str | None
     rendering: object = None
     file: str | None = None
-    charged: str | None = None
-    allowed: str | None = None
+    charged: Decimal | None = None
+    allowed: Decimal | None = None
     errors: tuple[str, ...] = ()
 
 
@@ -545,9 +545,9 @@ def evaluate_item(kit, item: Item, settings: BatchSettings, numbers=None) -> Eva
     except BaseException as exc:
         return _stopped(item.where(), "failed", ev.program, problems=[
             f"internal error ({type(exc).__name__}); run this case alone with --debug"])
-    charged = format_money(claim.total_charge)
+    charged = cents(claim.total_charge)
     allowed = [p.total_allowed for p in ev.pricings]
-    allowed = None if None in allowed else format_money(sum(allowed, Decimal(0)))
+    allowed = None if None in allowed else cents(sum(allowed, Decimal(0)))
     head = _result(item, "written", ev)
     if isinstance(made, str):
         return Evaluated(head, "written", ev.program, status, None, made, charged, allowed)
@@ -730,11 +730,11 @@ class Summary:
         if status != "written":
             self.errors.update(dict.fromkeys(ev.errors, 1))
             return
-        self.charged += Decimal(ev.charged)
+        self.charged += ev.charged
         if ev.allowed is None:
             self.allowed_unknown += 1
         else:
-            self.allowed += Decimal(ev.allowed)
+            self.allowed += ev.allowed
 
     @property
     def failed(self) -> int:
@@ -776,8 +776,9 @@ class _Streams:
         self.names: set[str] = set()
         self.now = settings.now or dt.datetime.now()
 
-    def add(self, rendering) -> dict:
-        """Write a rendering into its stream; what the result line says of its place."""
+    def add(self, rendering) -> bytes:
+        """Write a rendering into its stream; what the result line says of its place (its
+        ``claim``: ``json.dumps`` of the format, the file and what the stream answered)."""
         key = rendering.stream_key
         entry = self.open.get(key)
         if entry is None:
@@ -788,9 +789,14 @@ class _Streams:
                                    self.settings.claims_per_transaction)
             stream = self._guarded(lambda: self.format.stream(out, self.numbers, options))
             entry = self.open[key] = (out, stream, name, rendering.stream_name)
-        out, stream, name, _ = entry
-        where = self._guarded(lambda: stream.add(rendering))
-        return {"format": self.format.id, "file": name, **(where or {})}
+        stream, name = entry[1], entry[2]
+        try:
+            where = stream.add(rendering)
+        except (PayerKitError, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            raise self._failed(exc) from exc
+        return _place_json(self.format.id, name, where)
 
     def _guarded(self, write):
         """A stream's own failure is its format's writer's, named by its plugin (a value it
@@ -800,8 +806,11 @@ class _Streams:
         except (PayerKitError, KeyboardInterrupt):
             raise
         except BaseException as exc:
-            raise PluginError(f"the {self.format.id} writer of plugin {self.owner} failed: "
-                              f"{type(exc).__name__}") from exc
+            raise self._failed(exc) from exc
+
+    def _failed(self, exc: BaseException) -> PluginError:
+        return PluginError(f"the {self.format.id} writer of plugin {self.owner} failed: "
+                           f"{type(exc).__name__}")
 
     def _name(self, stream_name: str | None) -> str:
         safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_"
@@ -892,7 +901,7 @@ def _run(items, settings: BatchSettings, kit, out: Path, jobs: int, mapper, prog
                 status, claim, problems = ev.status, b"null", b""
                 if ev.rendering is not None:
                     try:
-                        claim = _ascii_json(interchanges.add(ev.rendering))
+                        claim = interchanges.add(ev.rendering)
                     except FormatError as exc:  # written as the scrub checked it: not expected
                         status = "failed"
                         ev = ev._replace(errors=("FORMAT-LIMIT",))
@@ -924,6 +933,33 @@ def _run(items, settings: BatchSettings, kit, out: Path, jobs: int, mapper, prog
 def _ascii_json(data) -> bytes:
     """``json.dumps(data)`` (non-ASCII escaped) as bytes."""
     return json.dumps(data).encode("ascii")
+
+
+@functools.lru_cache(maxsize=256)
+def _ascii_key(text: str) -> bytes:
+    return _ascii_json(text)
+
+
+def _place_json(format_id: str, file: str, where) -> bytes:
+    """``_ascii_json({"format": format_id, "file": file, **(where or {})})``: a claim's place
+    in its stream. The answer of a stream is most often a dict of a few strings and
+    integers (the 837P's claim id and control numbers), written here piece by piece."""
+    if where and where.__class__ is dict and "format" not in where and "file" not in where:
+        parts = [b'{"format": ', _ascii_key(format_id), b', "file": ', _ascii_key(file)]
+        for key, value in where.items():
+            if key.__class__ is not str:
+                break
+            if value.__class__ is int:
+                value = b"%d" % value
+            elif value.__class__ is str or value is None:
+                value = _ascii_json(value)
+            else:
+                break
+            parts += (b", ", _ascii_key(key), b": ", value)
+        else:
+            parts.append(b"}")
+            return b"".join(parts)
+    return _ascii_json({"format": format_id, "file": file, **(where or {})})
 
 
 def _put_in_place(outputs: list[AtomicFile]) -> None:

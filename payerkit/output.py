@@ -155,10 +155,11 @@ class JsonBytes:
     ``utf8(json.dumps(shape(result), ensure_ascii=False))``, made without building the
     shape. Each method appends the pieces of one shape to a list, which the caller joins
     once (a batch's result line). Results repeat their strings (codes, messages,
-    citations, fee sources, amounts) from case to case, so the JSON of each string, and of
-    each citation and reason (by its values, when they are all strings or ``None``) and
-    amount, is made once and kept: at most :attr:`KEPT` of each, then all are forgotten and
-    kept anew, so memory stays flat.
+    citations, fee sources, amounts, payment terms) from case to case, so the JSON of each
+    string, date and amount, of each citation and reason (by its values, when they are all
+    strings or ``None``) and of each payment term (by the term itself: a program's terms
+    are its constants) is made once and kept: at most :attr:`KEPT` of each, then all are
+    forgotten and kept anew, so memory stays flat.
 
     A value of a type a shape does not expect (a plugin's float, a ``str`` subclass) is
     written by :data:`JSON`, as ``json.dumps`` writes it; one that ``json.dumps`` refuses,
@@ -174,6 +175,7 @@ class JsonBytes:
         self._reasons: dict[tuple, bytes] = {}
         self._money: dict[Decimal, bytes] = {}
         self._dates: dict[dt.date, bytes] = {}
+        self._terms: dict[int, tuple[object, bytes]] = {}
 
     def value(self, value) -> bytes:
         """A string or ``None`` (kept), an integer, or whatever else ``json.dumps`` writes."""
@@ -222,57 +224,68 @@ class JsonBytes:
                 _keep(self._citations, key, self.KEPT, text)
         return text
 
-    def reason(self, r) -> bytes:
-        c = r.citation
-        key = (r.code, r.message, r.severity, c if c is None else
-               (c.source, c.edition, c.confidence, c.url))
-        text = self._reasons.get(key)
-        if text is None:
-            v = self.value
-            text = b"".join((b'{"code": ', v(r.code), b', "message": ', v(r.message),
-                             b', "severity": ', v(r.severity), b', "citation": ',
-                             self.citation(c), b"}"))
-            if _plain(key[:3]) and (key[3] is None or _plain(key[3])):
-                _keep(self._reasons, key, self.KEPT, text)
-        return text
+    def reasons(self, reasons) -> bytes:
+        """A list of reasons; each reason's JSON kept by its values (:meth:`_reason`)."""
+        kept, texts = self._reasons.get, []
+        for r in reasons:
+            c = r.citation
+            key = (r.code, r.message, r.severity, c if c is None else
+                   (c.source, c.edition, c.confidence, c.url))
+            texts.append(kept(key) or self._reason(r, key))
+        return b"[" + b", ".join(texts) + b"]"
 
-    def _reasons_list(self, reasons) -> bytes:
-        reason = self.reason
-        return b"[" + b", ".join([reason(r) for r in reasons]) + b"]"
+    def _reason(self, r, key: tuple) -> bytes:
+        v = self.value
+        text = b"".join((b'{"code": ', v(r.code), b', "message": ', v(r.message),
+                         b', "severity": ', v(r.severity), b', "citation": ',
+                         self.citation(r.citation), b"}"))
+        if _plain(key[:3]) and (key[3] is None or _plain(key[3])):
+            _keep(self._reasons, key, self.KEPT, text)
+        return text
 
     def eligibility(self, result, out: list) -> None:
         get, v = self._values.get, self.value
         out += (b'{"program": ', get(result.program) or v(result.program),
                 b', "status": ', get(result.status) or v(result.status),
-                b', "requirements": ', self._reasons_list(result.requirements),
-                b', "reasons": ', self._reasons_list(result.reasons), b"}")
+                b', "requirements": ', self.reasons(result.requirements),
+                b', "reasons": ', self.reasons(result.reasons), b"}")
 
     def pricing(self, result, out: list) -> None:
-        get, v, money = self._values.get, self.value, self.money
+        get, v, money, dates = self._values.get, self.value, self.money, self._dates.get
         out += (b'{"program": ', get(result.program) or v(result.program), b', "lines": [')
         between = b""
         for line in result.lines:
-            out += (between, b'{"date": ', self.date(line.date),
+            day, minutes, units, modifiers = line.date, line.minutes, line.units, line.modifiers
+            out += (between, b'{"date": ', dates(day) or self.date(day),
                     b', "code": ', get(line.code) or v(line.code),
-                    b', "modifiers": [', b", ".join([get(m) or v(m) for m in line.modifiers]),
-                    b'], "minutes": ', v(line.minutes), b', "units": ', v(line.units),
+                    b', "modifiers": [',
+                    b", ".join([get(m) or v(m) for m in modifiers]) if modifiers else b"",
+                    b'], "minutes": ', b"%d" % minutes if minutes.__class__ is int else v(minutes),
+                    b', "units": ', b"%d" % units if units.__class__ is int else v(units),
                     b', "charge": ', money(line.charge), b', "allowed": ', money(line.allowed),
                     b', "fee_source": ', get(line.fee_source) or v(line.fee_source), b"}")
             between = b", "
         out += (b'], "total_charge": ', money(result.total_charge),
                 b', "total_allowed": ', money(result.total_allowed),
-                b', "reasons": ', self._reasons_list(result.reasons), b"}")
+                b', "reasons": ', self.reasons(result.reasons), b"}")
+
+    def number(self, value) -> bytes:
+        """``_number(value)``'s JSON: an integer as it is, another number as a string."""
+        if value.__class__ is int:
+            return b"%d" % value
+        return self.value(_number(value))
 
     def limits(self, result, out: list) -> None:
-        get, v = self._values.get, self.value
+        get, v, number = self._values.get, self.value, self.number
         out += (b'{"program": ', get(result.program) or v(result.program), b', "limits": [')
         between = b""
         for lim in result.limits:
+            used, allowed = lim.used, lim.allowed
             out += (between, b'{"name": ', get(lim.name) or v(lim.name),
                     b', "unit": ', get(lim.unit) or v(lim.unit),
-                    b', "allowed": ', v(_number(lim.allowed)), b', "used": ', v(_number(lim.used)),
-                    b', "remaining": ', v(_number(lim.remaining)),
-                    b', "over": ', v(_number(lim.over)),
+                    b', "allowed": ', b"%d" % allowed if allowed.__class__ is int else number(allowed),
+                    b', "used": ', b"%d" % used if used.__class__ is int else number(used),
+                    b', "remaining": ', number(lim.remaining), b', "over": ', number(lim.over),
                     b', "window": ', get(lim.window) or v(lim.window),
                     b', "citation": ', self.citation(lim.citation), b"}")
             between = b", "
@@ -280,31 +293,40 @@ class JsonBytes:
 
     def scrub(self, result, out: list, more=()) -> None:
         """``scrub_json(result)``; ``more``: findings after the scrub's own."""
-        v = self.value
-        out += (b'{"program": ', v(result.program), b', "findings": [')
+        get, v = self._values.get, self.value
+        out += (b'{"program": ', get(result.program) or v(result.program), b', "findings": [')
         between = b""
         for f in (*result.findings, *more):
-            out += (between, b'{"severity": ', v(f.severity), b', "code": ', v(f.code),
-                    b', "message": ', v(f.message), b', "path": ', v(f.path),
+            out += (between, b'{"severity": ', get(f.severity) or v(f.severity),
+                    b', "code": ', get(f.code) or v(f.code),
+                    b', "message": ', get(f.message) or v(f.message),
+                    b', "path": ', get(f.path) or v(f.path),
                     b', "citation": ', self.citation(f.citation), b"}")
             between = b", "
         out.append(b"]}")
 
     def payment_terms(self, result, out: list) -> None:
+        get, v = self._values.get, self.value
+        out += (b'{"program": ', get(result.program) or v(result.program), b', "terms": [',
+                b", ".join([self._term(t) for t in result.terms]), b"]}")
+
+    def _term(self, t) -> bytes:
+        """A term's JSON, kept by the term itself (a program's terms are its own constants,
+        the same objects from case to case; results are frozen)."""
+        found = self._terms.get(id(t))
+        if found is not None:
+            return found[1]
         v = self.value
-        out += (b'{"program": ', v(result.program), b', "terms": [')
-        between = b""
-        for t in result.terms:
-            out += (between, b'{"name": ', v(t.name), b', "description": ', v(t.description),
-                    b', "days": ', v(t.days), b', "share": ', v(_decimal(t.share)),
-                    b', "interest_per_month": ', v(_decimal(t.interest_per_month)),
-                    b', "interest_after_days": ', v(t.interest_after_days),
-                    b', "citation": ', self.citation(t.citation), b"}")
-            between = b", "
-        out.append(b"]}")
+        text = b"".join((b'{"name": ', v(t.name), b', "description": ', v(t.description),
+                         b', "days": ', v(t.days), b', "share": ', v(_decimal(t.share)),
+                         b', "interest_per_month": ', v(_decimal(t.interest_per_month)),
+                         b', "interest_after_days": ', v(t.interest_after_days),
+                         b', "citation": ', self.citation(t.citation), b"}"))
+        _keep(self._terms, id(t), self.KEPT, (t, text))  # kept alive: its id stays its own
+        return text
 
 
-def _keep(kept: dict, key, most: int, text: bytes) -> None:
+def _keep(kept: dict, key, most: int, text: object) -> None:
     if len(kept) >= most:
         kept.clear()
     kept[key] = text
