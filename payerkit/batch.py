@@ -71,17 +71,20 @@ from .files import (
 )
 from .formats import CMS_1500_RED, X12_837P
 from .formats.builtin import file_ending
+from .formats.options import ControlNumbers, WriteOptions
 from .formats.x12_limits import MAX_CLAIMS_PER_TRANSACTION
 from .io import MAX_FILE_BYTES, case_from_text, load_case
 from .output import (
+    JSON,
+    JsonBytes,
     eligibility_json,
     finding_json,
     limits_json,
     payment_terms_json,
     pricing_json,
-    scrub_json,
+    utf8,
 )
-from .rules.money import format_money
+from .rules.money import cents, format_money
 
 #: Case files in a folder or a glob; anything else named on the command line is JSON Lines.
 CASE_SUFFIXES = (".toml", ".json")
@@ -162,22 +165,22 @@ class BatchSettings:
 class Evaluated(NamedTuple):
     """What a worker sends the driver for one case (small, quick to pickle).
 
-    ``head``: the result line's JSON without its closing brace (the driver adds
+    ``head``: the result line's JSON (UTF-8) without its closing brace (the driver adds
     the claim's place); ``rendering``: the claim as its format rendered it, for the
     driver to put into the format's stream (an 837P interchange), else ``None``;
     ``file``: the claim file a worker wrote (one file per case);
-    ``charged``/``allowed``: the claim's totals as text (``allowed`` ``None``
+    ``charged``/``allowed``: the claim's totals to the cent (``allowed`` ``None``
     when unknown); ``errors``: the codes of what stopped the claim.
     """
 
-    head: str
+    head: bytes
     status: str
     program: str | None
     eligibility: str | None
     rendering: object = None
     file: str | None = None
-    charged: str | None = None
-    allowed: str | None = None
+    charged: Decimal | None = None
+    allowed: Decimal | None = None
     errors: tuple[str, ...] = ()
 
 
@@ -504,52 +507,76 @@ def evaluate_item(kit, item: Item, settings: BatchSettings, numbers=None) -> Eva
     here (:meth:`payerkit.model.Evaluation.write`); ``numbers`` gives its control
     numbers.
     """
-    where = item.where()
+    plan = _plan(kit, settings)
     try:
-        case = item.load()
-        visit = "all" if settings.visits == "all" else None
-        ev = kit.evaluate(case, visit, settings.as_of, format=settings.format,
+        ev = kit.evaluate(item.load(), plan.visit, settings.as_of, format=settings.format,
                           written_on=settings.written_on)
     except ClaimRefused as exc:  # the program does not take the format
-        return _stopped(where, "refused", None, findings=exc.findings)
+        return _stopped(item.where(), "refused", None, findings=exc.findings)
     except CaseError as exc:
-        return _stopped(where, "invalid", None, problems=exc.problems)
+        return _stopped(item.where(), "invalid", None, problems=exc.problems)
     except PayerKitError as exc:
-        return _stopped(where, "failed", None, problems=[str(exc)])
+        return _stopped(item.where(), "failed", None, problems=[str(exc)])
     except KeyboardInterrupt:  # Ctrl-C, or a plugin raising it: stops the run
         raise
     except BaseException as exc:  # a bug, sys.exit(): its type, never its text (patient data)
-        return _stopped(where, "failed", None, problems=[
+        return _stopped(item.where(), "failed", None, problems=[
             f"internal error ({type(exc).__name__}); run this case alone with --debug"])
     status = ev.eligibility.status
-    if not ev.clean:
-        errors = tuple(f.code for f in ev.scrub.errors)
-        return Evaluated(_result(where, "refused", ev), "refused", ev.program, status,
-                         errors=errors)
     claim = ev.claim
-    charged = format_money(claim.total_charge)
-    allowed = [p.total_allowed for p in ev.pricings]
-    allowed = None if None in allowed else format_money(sum(allowed, Decimal(0)))
+    if claim is None:  # the scrub found errors
+        errors = tuple([f.code for f in ev.scrub.errors])
+        return Evaluated(_result(item, "refused", ev), "refused", ev.program, status,
+                         errors=errors)
     try:
-        made = _claim(kit, ev, item, settings, numbers)
+        made = _claim(plan, ev, item, settings, numbers)
     except ClaimRefused as exc:  # the writer refused a value the scrub let through
-        return Evaluated(_result(where, "refused", ev, exc.findings), "refused", ev.program,
-                         status, errors=tuple(f.code for f in exc.findings))
+        return Evaluated(_result(item, "refused", ev, exc.findings), "refused", ev.program,
+                         status, errors=tuple([f.code for f in exc.findings]))
     except OutputError:  # the claims folder (a full disk): the run's problem, not the case's
         raise
     except PayerKitError as exc:
         if _counter_error(exc):  # a damaged counter stops the run, as in the driver
             raise
-        return _stopped(where, "failed", ev.program, problems=[str(exc)])  # a writer failed
+        return _stopped(item.where(), "failed", ev.program,
+                        problems=[str(exc)])  # a writer failed
     except KeyboardInterrupt:
         raise
     except BaseException as exc:
-        return _stopped(where, "failed", ev.program, problems=[
+        return _stopped(item.where(), "failed", ev.program, problems=[
             f"internal error ({type(exc).__name__}); run this case alone with --debug"])
-    head = _result(where, "written", ev)
+    charged = cents(claim.total_charge)
+    allowed = [p.total_allowed for p in ev.pricings]
+    allowed = None if None in allowed else cents(sum(allowed, Decimal(0)))
+    head = _result(item, "written", ev)
     if isinstance(made, str):
         return Evaluated(head, "written", ev.program, status, None, made, charged, allowed)
     return Evaluated(head, "written", ev.program, status, made, None, charged, allowed)
+
+
+class _Plan(NamedTuple):
+    """What every case of a run does alike, worked out once per kit and settings."""
+
+    kit: object
+    settings: BatchSettings
+    visit: str | None
+    streams: bool
+    options: WriteOptions
+
+
+#: The last plan made (one run's kit and settings at a time, in a process).
+_LAST_PLAN: list[_Plan] = []
+
+
+def _plan(kit, settings: BatchSettings) -> _Plan:
+    if _LAST_PLAN:
+        plan = _LAST_PLAN[0]
+        if plan.kit is kit and plan.settings is settings:
+            return plan
+    plan = _Plan(kit, settings, "all" if settings.visits == "all" else None,
+                 settings.streams(kit), WriteOptions(None, settings.now, settings.data_dir))
+    _LAST_PLAN[:] = [plan]
+    return plan
 
 
 def _stopped(where: dict, status: str, program, *, problems=(), findings=()) -> Evaluated:
@@ -560,7 +587,7 @@ def _stopped(where: dict, status: str, program, *, problems=(), findings=()) -> 
         result["problems"] = [str(p) for p in problems]
     codes = tuple(f.code for f in findings) or (("INVALID-INPUT",) if status == "invalid"
                                                 else ("FAILED",))
-    return Evaluated(_head(result), status, program, None, errors=codes)
+    return Evaluated(utf8(JSON.encode(result)[:-1]), status, program, None, errors=codes)
 
 
 def _counter_error(exc: Exception) -> bool:
@@ -569,55 +596,57 @@ def _counter_error(exc: Exception) -> bool:
     return isinstance(exc, CounterError)
 
 
-def _head(result: dict) -> str:
-    return _JSON.encode(result)[:-1]
+#: The JSON of the result lines' shapes (strings, citations, reasons and amounts kept).
+_JSON_BYTES = JsonBytes()
+#: A result line's status, as its JSON begins.
+_STATUS = {status: f', "status": "{status}", "program": '.encode() for status in STATUSES}
 
 
-def _result(where: dict, status: str, ev, refused: Sequence = ()) -> str:
-    """A case's result line without its closing brace (the driver adds the claim's place):
-    its place, ``status`` and the single commands' JSON shapes, the scrub's findings and
-    then those of ``refused`` (the writer's). The eligibility and the scrub, most often
-    alike from case to case in a batch, are encoded once per value."""
-    head = _head({**where, "status": status, "program": ev.program})
-    if refused:
-        scrub = _JSON.encode({"program": ev.scrub.program, "findings": [
-            finding_json(f) for f in (*ev.scrub.findings, *refused)]})
-    else:
-        scrub = _encoded(scrub_json, ev.scrub)
-    parts = [head, ', "eligibility": ', _encoded(eligibility_json, ev.eligibility),
-             ', "pricing": ', _JSON.encode(pricing_json(ev.pricing)),
-             ', "limits": ', _JSON.encode(limits_json(ev.limits)),
-             ', "payment_terms": ', _JSON.encode(payment_terms_json(ev.payment_terms)),
-             ', "scrub": ', scrub]
-    if len(ev.pricings) > 1:
-        parts += [', "pricings": ', _JSON.encode([pricing_json(p) for p in ev.pricings])]
-    return "".join(parts)
-
-
-@functools.lru_cache(maxsize=1024)
-def _encoded_once(shape, value) -> str:
-    return _JSON.encode(shape(value))
-
-
-def _encoded(shape, value) -> str:
-    """``shape(value)`` as JSON, kept per value: for values of text only (an eligibility, a
-    scrub), whose equal values always write the same JSON (unlike equal amounts: ``1.0``
-    and ``1.00``)."""
+def _result(item: Item, status: str, ev, refused: Sequence = ()) -> bytes:
+    """A case's result line without its closing brace (the driver adds the claim's place),
+    as UTF-8: its place (:meth:`Item.where`), ``status`` and the single commands' JSON
+    shapes, the scrub's findings and then those of ``refused`` (the writer's). Written by
+    :class:`payerkit.output.JsonBytes`, which keeps what repeats from case to case; a value
+    it cannot write (a plugin's list where a string belongs) has the line written from the
+    shapes (:func:`_result_shapes`), which it equals byte for byte."""
+    write = _JSON_BYTES
     try:
-        return _encoded_once(shape, value)
-    except TypeError:  # a value that cannot be hashed: encoded each time
-        return _JSON.encode(shape(value))
+        out = [b'{"path": ', write.value(item.source)]
+        if item.line is not None:
+            out += (b', "line": ', write.value(item.line))
+        out += (_STATUS[status], write.value(ev.program), b', "eligibility": ')
+        write.eligibility(ev.eligibility, out)
+        out.append(b', "pricing": ')
+        write.pricing(ev.pricing, out)
+        out.append(b', "limits": ')
+        write.limits(ev.limits, out)
+        out.append(b', "payment_terms": ')
+        write.payment_terms(ev.payment_terms, out)
+        out.append(b', "scrub": ')
+        write.scrub(ev.scrub, out, refused)
+        if len(ev.pricings) > 1:
+            out.append(b', "pricings": [')
+            for i, pricing in enumerate(ev.pricings):
+                if i:
+                    out.append(b", ")
+                write.pricing(pricing, out)
+            out.append(b"]")
+    except TypeError:
+        return _result_shapes(item, status, ev, refused)
+    return b"".join(out)
 
 
-#: ``json.dumps(..., ensure_ascii=False)``, without the check for cycles (a result is a tree).
-_JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False)
-
-
-def _line(text: str) -> bytes:
-    """A result line as UTF-8. A file name that is not UTF-8 holds lone surrogates
-    (``surrogateescape``); each becomes its JSON escape (``\\udcff``) inside its string, so the
-    line stays valid JSON and UTF-8, and ``os.fsencode`` of the parsed path gives the name."""
-    return text.encode("utf-8", "backslashreplace")
+def _result_shapes(item: Item, status: str, ev, refused: Sequence = ()) -> bytes:
+    """:func:`_result`, from the shapes of :mod:`payerkit.output`."""
+    result = {**item.where(), "status": status, "program": ev.program,
+              "eligibility": eligibility_json(ev.eligibility), "pricing": pricing_json(ev.pricing),
+              "limits": limits_json(ev.limits),
+              "payment_terms": payment_terms_json(ev.payment_terms),
+              "scrub": {"program": ev.scrub.program, "findings": [
+                  finding_json(f) for f in (*ev.scrub.findings, *refused)]}}
+    if len(ev.pricings) > 1:
+        result["pricings"] = [pricing_json(p) for p in ev.pricings]
+    return utf8(JSON.encode(result)[:-1])
 
 
 def claim_file_name(item: Item, format_id: str) -> str:
@@ -640,23 +669,22 @@ def _claim_stem(stem: str) -> str:
     return stem
 
 
-def _claim(kit, ev, item: Item, settings: BatchSettings, numbers):
+def _claim(plan: _Plan, ev, item: Item, settings: BatchSettings, numbers):
     """The evaluation's claim: its rendering, for the driver's stream (a format that
     streams, and not ``per_case``), else the name of the claim file written here (one file
     per case, or the file a plugin's ``payerkit_format_claim`` wrote in the stream's place)."""
-    from .formats.options import ControlNumbers, WriteOptions
-
-    if settings.streams(kit):
-        made = ev.to_stream(WriteOptions(None, settings.now, settings.data_dir))
+    if plan.streams:
+        made = ev.to_stream(plan.options)
         if not isinstance(made, bytes):
             return made
         data = made
     else:
-        control = None
+        options = plan.options
         if numbers is not None:  # an 837P file of its own (settings.numbered_files)
             value = numbers()
-            control = ControlNumbers(value, value, value)
-        data = ev.write(settings.format, WriteOptions(control, settings.now, settings.data_dir))
+            options = WriteOptions(ControlNumbers(value, value, value), settings.now,
+                                   settings.data_dir)
+        data = ev.write(settings.format, options)
     name = claim_file_name(item, settings.format)
     write_atomic(settings.out / name, data, inputs=settings.inputs, force=settings.force,
                  parents=True)
@@ -702,11 +730,11 @@ class Summary:
         if status != "written":
             self.errors.update(dict.fromkeys(ev.errors, 1))
             return
-        self.charged += Decimal(ev.charged)
+        self.charged += ev.charged
         if ev.allowed is None:
             self.allowed_unknown += 1
         else:
-            self.allowed += Decimal(ev.allowed)
+            self.allowed += ev.allowed
 
     @property
     def failed(self) -> int:
@@ -748,10 +776,9 @@ class _Streams:
         self.names: set[str] = set()
         self.now = settings.now or dt.datetime.now()
 
-    def add(self, rendering) -> dict:
-        """Write a rendering into its stream; what the result line says of its place."""
-        from .formats.options import WriteOptions
-
+    def add(self, rendering) -> bytes:
+        """Write a rendering into its stream; what the result line says of its place (its
+        ``claim``: ``json.dumps`` of the format, the file and what the stream answered)."""
         key = rendering.stream_key
         entry = self.open.get(key)
         if entry is None:
@@ -762,9 +789,14 @@ class _Streams:
                                    self.settings.claims_per_transaction)
             stream = self._guarded(lambda: self.format.stream(out, self.numbers, options))
             entry = self.open[key] = (out, stream, name, rendering.stream_name)
-        out, stream, name, _ = entry
-        where = self._guarded(lambda: stream.add(rendering))
-        return {"format": self.format.id, "file": name, **(where or {})}
+        stream, name = entry[1], entry[2]
+        try:
+            where = stream.add(rendering)
+        except (PayerKitError, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            raise self._failed(exc) from exc
+        return _place_json(self.format.id, name, where)
 
     def _guarded(self, write):
         """A stream's own failure is its format's writer's, named by its plugin (a value it
@@ -774,8 +806,11 @@ class _Streams:
         except (PayerKitError, KeyboardInterrupt):
             raise
         except BaseException as exc:
-            raise PluginError(f"the {self.format.id} writer of plugin {self.owner} failed: "
-                              f"{type(exc).__name__}") from exc
+            raise self._failed(exc) from exc
+
+    def _failed(self, exc: BaseException) -> PluginError:
+        return PluginError(f"the {self.format.id} writer of plugin {self.owner} failed: "
+                           f"{type(exc).__name__}")
 
     def _name(self, stream_name: str | None) -> str:
         safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_"
@@ -863,22 +898,22 @@ def _run(items, settings: BatchSettings, kit, out: Path, jobs: int, mapper, prog
         evaluated = mapper(items)
         try:
             for ev in evaluated:
-                status, claim, problems = ev.status, "null", ""
+                status, claim, problems = ev.status, b"null", b""
                 if ev.rendering is not None:
                     try:
-                        claim = json.dumps(interchanges.add(ev.rendering))
+                        claim = interchanges.add(ev.rendering)
                     except FormatError as exc:  # written as the scrub checked it: not expected
                         status = "failed"
                         ev = ev._replace(errors=("FORMAT-LIMIT",))
-                        problems = ', "problems": ' + json.dumps([
+                        problems = b', "problems": ' + _ascii_json([
                             f"claim field {exc.field}: {exc.problem} (the {claim_format.id} "
                             "writer refused what the scrub let through; please report it)"])
                 elif ev.file is not None:
-                    claim = json.dumps({"format": settings.format, "file": ev.file})
+                    claim = _ascii_json({"format": settings.format, "file": ev.file})
                     summary.claim_files += 1
                 head = ev.head if status == ev.status else \
-                    ev.head.replace('"status": "written"', '"status": "failed"', 1)
-                results.write(_line(f'{head}{problems}, "claim": {claim}}}\n'))
+                    ev.head.replace(b'"status": "written"', b'"status": "failed"', 1)
+                results.write(b"".join((head, problems, b', "claim": ', claim, b"}\n")))
                 summary.add(ev, status)
                 if progress is not None:
                     progress(ev)
@@ -893,6 +928,38 @@ def _run(items, settings: BatchSettings, kit, out: Path, jobs: int, mapper, prog
         interchanges.discard()
         raise
     return summary
+
+
+def _ascii_json(data) -> bytes:
+    """``json.dumps(data)`` (non-ASCII escaped) as bytes."""
+    return json.dumps(data).encode("ascii")
+
+
+@functools.lru_cache(maxsize=256)
+def _ascii_key(text: str) -> bytes:
+    return _ascii_json(text)
+
+
+def _place_json(format_id: str, file: str, where) -> bytes:
+    """``_ascii_json({"format": format_id, "file": file, **(where or {})})``: a claim's place
+    in its stream. The answer of a stream is most often a dict of a few strings and
+    integers (the 837P's claim id and control numbers), written here piece by piece."""
+    if where and where.__class__ is dict and "format" not in where and "file" not in where:
+        parts = [b'{"format": ', _ascii_key(format_id), b', "file": ', _ascii_key(file)]
+        for key, value in where.items():
+            if key.__class__ is not str:
+                break
+            if value.__class__ is int:
+                value = b"%d" % value
+            elif value.__class__ is str or value is None:
+                value = _ascii_json(value)
+            else:
+                break
+            parts += (b", ", _ascii_key(key), b": ", value)
+        else:
+            parts.append(b"}")
+            return b"".join(parts)
+    return _ascii_json({"format": format_id, "file": file, **(where or {})})
 
 
 def _put_in_place(outputs: list[AtomicFile]) -> None:

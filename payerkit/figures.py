@@ -42,6 +42,7 @@ figures file this way.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import tomllib
 from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
@@ -147,7 +148,9 @@ def _int_or_str(value: object, _type) -> int | str:
     return value
 
 
+@functools.cache
 def _converter() -> cattrs.Converter:
+    """The converter of every figures file, made once (each plugin loads its own file)."""
     from .io import make_converter
 
     conv = make_converter()

@@ -12,8 +12,10 @@ where each error carries its own (``exit_code``).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
+from decimal import Decimal
 
 from .errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, EXIT_PLUGIN  # noqa: F401 (the command's)
 from .rules.money import format_money
@@ -131,6 +133,209 @@ def plugin_json(entry) -> dict:
     return {"name": info.name, "distribution": info.distribution, "version": info.version,
             "hooks": list(entry.hooks), "programs": list(entry.programs),
             "rule_sets": [rule_set_json(rs) for rs in entry.rule_sets]}
+
+
+# ---------------------------------------------------------------------------
+# The same shapes as JSON text, for results by the thousand (a batch's result lines).
+# ---------------------------------------------------------------------------
+
+#: ``json.dumps(..., ensure_ascii=False)``, without the check for cycles (a result is a tree).
+JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False)
+
+
+def utf8(text: str) -> bytes:
+    """JSON text as UTF-8. A lone surrogate (a file name that is not UTF-8, read with
+    ``surrogateescape``) becomes its JSON escape (``\\udcff``): the bytes stay UTF-8, the JSON
+    valid, and ``os.fsencode`` of the parsed string gives the name back."""
+    return text.encode("utf-8", "backslashreplace")
+
+
+class JsonBytes:
+    """The JSON of a result's shape as UTF-8 bytes: byte for byte
+    ``utf8(json.dumps(shape(result), ensure_ascii=False))``, made without building the
+    shape. Each method appends the pieces of one shape to a list, which the caller joins
+    once (a batch's result line). Results repeat their strings (codes, messages,
+    citations, fee sources, amounts, payment terms) from case to case, so the JSON of each
+    string, date and amount, of each citation and reason (by its values, when they are all
+    strings or ``None``) and of each payment term (by the term itself: a program's terms
+    are its constants) is made once and kept: at most :attr:`KEPT` of each, then all are
+    forgotten and kept anew, so memory stays flat.
+
+    A value of a type a shape does not expect (a plugin's float, a ``str`` subclass) is
+    written by :data:`JSON`, as ``json.dumps`` writes it; one that ``json.dumps`` refuses,
+    or that cannot be looked up (a list where a string belongs), raises ``TypeError``: the
+    caller then writes that result from its shape, with :data:`JSON`.
+    """
+
+    KEPT = 20_000
+
+    def __init__(self) -> None:
+        self._values: dict = {None: b"null"}
+        self._citations: dict[tuple, bytes] = {}
+        self._reasons: dict[tuple, bytes] = {}
+        self._money: dict[Decimal, bytes] = {}
+        self._dates: dict[dt.date, bytes] = {}
+        self._terms: dict[int, tuple[object, bytes]] = {}
+
+    def value(self, value) -> bytes:
+        """A string or ``None`` (kept), an integer, or whatever else ``json.dumps`` writes."""
+        text = self._values.get(value)
+        if text is not None:
+            return text
+        if value.__class__ is int:
+            return b"%d" % value
+        text = utf8(JSON.encode(value))
+        if value.__class__ is str:
+            _keep(self._values, value, self.KEPT, text)
+            self._values[None] = b"null"  # kept, whatever was forgotten
+        return text
+
+    def money(self, amount) -> bytes:
+        """``format_money(amount)``'s JSON; kept by amount (``30.0`` and ``30.00`` write
+        alike), but for zero (``-0`` equals ``0``, and writes ``-0.00``)."""
+        if amount.__class__ is not Decimal:
+            return self.value(format_money(amount))
+        text = self._money.get(amount)
+        if text is None:
+            text = self.value(format_money(amount))
+            if amount and amount.is_finite():
+                _keep(self._money, amount, self.KEPT, text)
+        return text
+
+    def date(self, day) -> bytes:
+        """``day.isoformat()``'s JSON."""
+        text = self._dates.get(day) if day.__class__ is dt.date else None
+        if text is None:
+            text = self.value(day.isoformat())
+            if day.__class__ is dt.date:
+                _keep(self._dates, day, self.KEPT, text)
+        return text
+
+    def citation(self, c) -> bytes:
+        if c is None:
+            return b"null"
+        key = (c.source, c.edition, c.confidence, c.url)
+        text = self._citations.get(key)
+        if text is None:
+            v = self.value
+            text = b"".join((b'{"source": ', v(c.source), b', "edition": ', v(c.edition),
+                             b', "confidence": ', v(c.confidence), b', "url": ', v(c.url), b"}"))
+            if _plain(key):
+                _keep(self._citations, key, self.KEPT, text)
+        return text
+
+    def reasons(self, reasons) -> bytes:
+        """A list of reasons; each reason's JSON kept by its values (:meth:`_reason`)."""
+        kept, texts = self._reasons.get, []
+        for r in reasons:
+            c = r.citation
+            key = (r.code, r.message, r.severity, c if c is None else
+                   (c.source, c.edition, c.confidence, c.url))
+            texts.append(kept(key) or self._reason(r, key))
+        return b"[" + b", ".join(texts) + b"]"
+
+    def _reason(self, r, key: tuple) -> bytes:
+        v = self.value
+        text = b"".join((b'{"code": ', v(r.code), b', "message": ', v(r.message),
+                         b', "severity": ', v(r.severity), b', "citation": ',
+                         self.citation(r.citation), b"}"))
+        if _plain(key[:3]) and (key[3] is None or _plain(key[3])):
+            _keep(self._reasons, key, self.KEPT, text)
+        return text
+
+    def eligibility(self, result, out: list) -> None:
+        get, v = self._values.get, self.value
+        out += (b'{"program": ', get(result.program) or v(result.program),
+                b', "status": ', get(result.status) or v(result.status),
+                b', "requirements": ', self.reasons(result.requirements),
+                b', "reasons": ', self.reasons(result.reasons), b"}")
+
+    def pricing(self, result, out: list) -> None:
+        get, v, money, dates = self._values.get, self.value, self.money, self._dates.get
+        out += (b'{"program": ', get(result.program) or v(result.program), b', "lines": [')
+        between = b""
+        for line in result.lines:
+            day, minutes, units, modifiers = line.date, line.minutes, line.units, line.modifiers
+            out += (between, b'{"date": ', dates(day) or self.date(day),
+                    b', "code": ', get(line.code) or v(line.code),
+                    b', "modifiers": [',
+                    b", ".join([get(m) or v(m) for m in modifiers]) if modifiers else b"",
+                    b'], "minutes": ', b"%d" % minutes if minutes.__class__ is int else v(minutes),
+                    b', "units": ', b"%d" % units if units.__class__ is int else v(units),
+                    b', "charge": ', money(line.charge), b', "allowed": ', money(line.allowed),
+                    b', "fee_source": ', get(line.fee_source) or v(line.fee_source), b"}")
+            between = b", "
+        out += (b'], "total_charge": ', money(result.total_charge),
+                b', "total_allowed": ', money(result.total_allowed),
+                b', "reasons": ', self.reasons(result.reasons), b"}")
+
+    def number(self, value) -> bytes:
+        """``_number(value)``'s JSON: an integer as it is, another number as a string."""
+        if value.__class__ is int:
+            return b"%d" % value
+        return self.value(_number(value))
+
+    def limits(self, result, out: list) -> None:
+        get, v, number = self._values.get, self.value, self.number
+        out += (b'{"program": ', get(result.program) or v(result.program), b', "limits": [')
+        between = b""
+        for lim in result.limits:
+            used, allowed = lim.used, lim.allowed
+            out += (between, b'{"name": ', get(lim.name) or v(lim.name),
+                    b', "unit": ', get(lim.unit) or v(lim.unit),
+                    b', "allowed": ', b"%d" % allowed if allowed.__class__ is int else number(allowed),
+                    b', "used": ', b"%d" % used if used.__class__ is int else number(used),
+                    b', "remaining": ', number(lim.remaining), b', "over": ', number(lim.over),
+                    b', "window": ', get(lim.window) or v(lim.window),
+                    b', "citation": ', self.citation(lim.citation), b"}")
+            between = b", "
+        out.append(b"]}")
+
+    def scrub(self, result, out: list, more=()) -> None:
+        """``scrub_json(result)``; ``more``: findings after the scrub's own."""
+        get, v = self._values.get, self.value
+        out += (b'{"program": ', get(result.program) or v(result.program), b', "findings": [')
+        between = b""
+        for f in (*result.findings, *more):
+            out += (between, b'{"severity": ', get(f.severity) or v(f.severity),
+                    b', "code": ', get(f.code) or v(f.code),
+                    b', "message": ', get(f.message) or v(f.message),
+                    b', "path": ', get(f.path) or v(f.path),
+                    b', "citation": ', self.citation(f.citation), b"}")
+            between = b", "
+        out.append(b"]}")
+
+    def payment_terms(self, result, out: list) -> None:
+        get, v = self._values.get, self.value
+        out += (b'{"program": ', get(result.program) or v(result.program), b', "terms": [',
+                b", ".join([self._term(t) for t in result.terms]), b"]}")
+
+    def _term(self, t) -> bytes:
+        """A term's JSON, kept by the term itself (a program's terms are its own constants,
+        the same objects from case to case; results are frozen)."""
+        found = self._terms.get(id(t))
+        if found is not None:
+            return found[1]
+        v = self.value
+        text = b"".join((b'{"name": ', v(t.name), b', "description": ', v(t.description),
+                         b', "days": ', v(t.days), b', "share": ', v(_decimal(t.share)),
+                         b', "interest_per_month": ', v(_decimal(t.interest_per_month)),
+                         b', "interest_after_days": ', v(t.interest_after_days),
+                         b', "citation": ', self.citation(t.citation), b"}"))
+        _keep(self._terms, id(t), self.KEPT, (t, text))  # kept alive: its id stays its own
+        return text
+
+
+def _keep(kept: dict, key, most: int, text: object) -> None:
+    if len(kept) >= most:
+        kept.clear()
+    kept[key] = text
+
+
+def _plain(values: tuple) -> bool:
+    """Whether ``values`` are strings or ``None`` only: a key no value of another type
+    equals (``True == 1``, though ``json.dumps`` writes them apart), so its text may be kept."""
+    return all(x is None or x.__class__ is str for x in values)
 
 
 # ---------------------------------------------------------------------------

@@ -145,9 +145,14 @@ def parse_written_amount(value: object, *, places: int = RATE_PLACES,
     return parse_money(value, places=places, maximum=maximum)
 
 
+def cents(amount: Decimal) -> Decimal:
+    """``amount`` to the cent, as output shows it (:func:`format_money`)."""
+    return amount.quantize(CENT, context=MONEY)
+
+
 def format_money(amount: Decimal | None) -> str | None:
     """Two decimals for output ("30.00"); ``None`` stays ``None``."""
-    return None if amount is None else str(amount.quantize(CENT, context=MONEY))
+    return None if amount is None else str(cents(amount))
 
 
 def _show(value: object) -> str:
