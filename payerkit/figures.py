@@ -151,7 +151,7 @@ def _int_or_str(value: object, _type) -> int | str:
 @functools.cache
 def _converter() -> cattrs.Converter:
     """The converter of every figures file, made once (each plugin loads its own file)."""
-    from .io import make_converter
+    from .converter import make_converter
 
     conv = make_converter()
     conv.register_structure_hook(int | str, _int_or_str)
@@ -193,7 +193,7 @@ def parse_figures(text: str, origin: str) -> Figures:
             try:
                 spec = conv.structure(table, _FigureSpec)
             except cattrs.BaseValidationError as exc:
-                from .io import format_error
+                from .converter import format_error
 
                 problems += [f"{where}.{m.rpartition(' @ $.')[2]}: {m.rpartition(' @ ')[0]}"
                              if " @ $." in m else f"{where}: {m.rpartition(' @ ')[0]}"

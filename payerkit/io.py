@@ -1,4 +1,4 @@
-"""Case files in: the one cattrs converter.
+"""Case files in: every input ends in a :class:`~payerkit.model.Case` or a :class:`CaseError`.
 
 A case file is TOML or JSON with the same shape (``docs/case-file.md``).
 :func:`load_case` reports every problem at once, each as
@@ -6,338 +6,51 @@ A case file is TOML or JSON with the same shape (``docs/case-file.md``).
 integer, got 'forty'``), and never quotes a value from a field that may hold
 patient data beyond what is needed to locate the problem.
 
-Every input ends in a :class:`~payerkit.model.Case` or a :class:`CaseError`:
-the limits below (``docs/case-file.md``, "Limits") are checked before and
-while the file is parsed, so no file can exhaust the parser's recursion,
+The limits (``docs/case-file.md``, "Limits"; :mod:`payerkit.converter`) are checked
+before and while the file is parsed, so no file can exhaust the parser's recursion,
 Python's integer-digit limit or the money arithmetic. Every problem line is
 printable: user text in it (unknown keys, quoted values) is escaped, so a
 line never holds a newline, a terminal escape or any other control character.
+
+Two ways lead to the same case. :mod:`payerkit.reading` reads a well-formed file in one
+straight pass; the moment anything is not plainly right it gives up, and the file is read
+again here, field by field through the converter (:mod:`payerkit.converter`), which names
+every problem.
 """
 
 from __future__ import annotations
 
 import collections
 import csv
-import datetime as dt
 import itertools
 import json
 import operator
 import os
 import re
 import tomllib
-import types
-import typing
-from collections.abc import Mapping
-from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import attrs
-import cattrs
-from cattrs.cols import homogenous_tuple_structure_factory, is_sequence, list_structure_factory
-from cattrs.errors import ForbiddenExtraKeysError
-from cattrs.gen import make_dict_structure_fn, mapping_structure_factory, override
 
+from . import reading
+from .converter import (
+    CONVERTER,
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    MAX_MINUTES,
+    MAX_NUMBER_CHARS,
+    MAX_VISIT_COUNT,
+    case_error,
+    kind_of,
+    shown_key,
+    structure,
+)
 from .errors import CaseError
-from .formats.x12_limits import EARLIEST_DATE, LATEST_DATE, MAX_DIAGNOSES, MAX_LINES
-from .model import Case, Episode, FeeRates, Service, Visit
+from .model import Case
 from .paths import facts_path, field_path
 from .rules.fees import parse_fee_rows
-from .rules.money import MAX_CHARGE, MAX_UNITS, parse_written_amount
-
-# -- Limits (docs/case-file.md, "Limits") ------------------------------------------------------
-
-#: Size of a case file, and of the fee file it names.
-MAX_FILE_BYTES = 1024 * 1024
-#: Tables and arrays nested in one another (the case itself is level 1; the deepest field of
-#: the format, a service's modifier list, is at level 6).
-MAX_DEPTH = 32
-#: Any integer: at most 9 digits.
-MAX_INT = 999_999_999
-#: Characters of a number as written, before it is read (a number this long is refused by line).
-MAX_NUMBER_CHARS = 100
-#: Every date (services, onset, notice, prescription, authorization, ``as_of``, birth dates)
-#: is one a claim can carry: from ``EARLIEST_DATE`` to ``LATEST_DATE`` (``x12_limits``).
-#: Minutes of one service (a day).
-MAX_MINUTES = 24 * 60
-#: Visits in one file (one a day for a year); services per visit and diagnoses per episode
-#: are what one claim carries (``x12_limits``: the 837P's 50 service lines, its 12 HI codes).
-MAX_VISITS = 366
-#: Any other list (networks, modifiers, diagnosis pointers).
-MAX_ITEMS = 100
-#: A count of visits given as a number (visits_used_elsewhere, prescription and
-#: authorization visits).
-MAX_VISIT_COUNT = 999
-#: Problem lines reported at once; the rest are counted in one last line.
-MAX_PROBLEMS = 100
-
-#: Fields whose values are personal: their values are never echoed in errors.
-_PRIVATE = ("first_name", "last_name", "birth_date", "line1", "line2", "member_id",
-            "claim_number", "group_number", "tax_id", "city", "zip", "sex", "notice_date",
-            "onset_date", "diagnoses", "number", "late_justification")
-
-#: C0 and C1 control characters, the Unicode line and paragraph separators, lone surrogates.
-_BAD_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-
-
-# -- Text in problem lines ----------------------------------------------------------------------
-
-def _escape(char: str) -> str:
-    code = ord(char)
-    if code < 0x100:
-        return f"\\x{code:02x}"
-    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
-
-
-def printable(text: str) -> str:
-    """``text`` with every non-printable character escaped (``\\n`` → ``\\x0a``)."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else _escape(c) for c in text)
-
-
-def _key(key: object, limit: int = 40) -> str:
-    """A key of the user's file, as shown in a problem line: printable and short."""
-    text = printable(key if isinstance(key, str) else repr(key))
-    return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
-def _show(value: Any) -> str:
-    try:
-        text = repr(value)
-    except (ValueError, RecursionError):  # an int over Python's digit limit, a cycle
-        return _kind(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _kind(value: Any) -> str:
-    """What a value is, in the file's words, without showing it."""
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number with a fraction"
-    if isinstance(value, Mapping):
-        return "a table"
-    if isinstance(value, list | tuple):
-        return "a list"
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return "a date or time"
-    return type(value).__name__
-
-
-def _case_error(problems: list[str]) -> CaseError:
-    lines = [printable(p) for p in problems]
-    if len(lines) > MAX_PROBLEMS:
-        extra = len(lines) - MAX_PROBLEMS
-        lines = [*lines[:MAX_PROBLEMS], f"case: {extra} more problem(s) not shown"]
-    return CaseError(lines)
-
-
-# -- Structure hooks ----------------------------------------------------------------------------
-
-def _strict_int(value: Any, _type) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"expected an integer, got {_show(value)}")
-    if not -MAX_INT <= value <= MAX_INT:
-        raise ValueError("expected an integer of at most 9 digits, got a larger number")
-    return value
-
-
-def _strict_str(value: Any, _type) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"expected a string, got {_show(value)}")
-    if value.isprintable():  # no control character, separator or surrogate: the common case
-        return value
-    bad = _BAD_TEXT.search(value)
-    if bad is not None:
-        code = ord(bad.group())
-        what = "a lone surrogate" if 0xD800 <= code <= 0xDFFF else "a control character"
-        raise ValueError("expected text without control characters, line breaks or lone "
-                         f"surrogates, found {what} (U+{code:04X}) at character {bad.start() + 1}")
-    return value
-
-
-def _strict_bool(value: Any, _type) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError(f"expected true or false, got {_show(value)}")
-    return value
-
-
-def _date(value: Any, _type) -> dt.date:
-    day = None
-    if isinstance(value, dt.datetime):
-        raise ValueError("expected a date such as 2026-03-20, got a date and time")
-    if isinstance(value, dt.date):
-        day = value
-    elif isinstance(value, str) and len(value) <= 32:
-        try:
-            day = dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    if day is None:
-        raise ValueError(f"expected a date such as 2026-03-20, got {_show(value)}")
-    if not EARLIEST_DATE <= day <= LATEST_DATE:
-        raise ValueError(f"expected a date from {EARLIEST_DATE.isoformat()} to "
-                         f"{LATEST_DATE.isoformat()}, got {day.isoformat()}")
-    return day
-
-
-def _money(value: Any, _type) -> Decimal:
-    """A per-unit amount (cash rate, fee) in dollars and cents, up to 4 decimals."""
-    return parse_written_amount(value)
-
-
-def _charge(value: Any, _type) -> Decimal | None:
-    """A line's charge in dollars and cents, at most
-    :data:`~payerkit.rules.money.MAX_CHARGE`."""
-    return None if value is None else parse_written_amount(value, places=2, maximum=MAX_CHARGE)
-
-
-#: The most a visit's ``amount_paid`` may be: what its services can be charged at most.
-MAX_PAID = MAX_CHARGE * MAX_LINES
-
-
-def _paid(value: Any, _type) -> Decimal | None:
-    """What the patient paid for a visit, in dollars and cents."""
-    return None if value is None else parse_written_amount(value, places=2, maximum=MAX_PAID)
-
-
-def _sequence(conv: cattrs.Converter, type_, limit: int = MAX_ITEMS, noun: str = "items"):
-    """A list only (never a string, a table or another iterable split into items), of at
-    most ``limit`` items, checked before any item is read."""
-    origin = getattr(type_, "__origin__", type_)
-    inner = (homogenous_tuple_structure_factory if origin is tuple
-             else list_structure_factory)(type_, conv)
-
-    def structure(value: Any, _type):
-        if not isinstance(value, list | tuple):
-            raise ValueError(f"expected a list, got {_kind(value)}")
-        if len(value) > limit:
-            raise ValueError(f"expected at most {limit} {noun}, got {len(value)}")
-        return inner(value, _type)
-
-    return structure
-
-
-def _is_mapping(type_) -> bool:
-    return type_ in (dict, Mapping) or getattr(type_, "__origin__", None) in (dict, Mapping)
-
-
-def _mapping(type_, conv: cattrs.Converter):
-    """A table only (never a list of pairs)."""
-    inner = mapping_structure_factory(type_, conv)
-
-    def structure(value: Any, _type):
-        if not isinstance(value, dict):
-            raise ValueError(f"expected a table, got {_kind(value)}")
-        return inner(value, _type)
-
-    return structure
-
-
-def _table(cls, conv: cattrs.Converter):
-    """An attrs class from a table only, unknown keys refused, with the case's field limits."""
-    overrides: dict = {}
-    if cls is FeeRates:
-        overrides["entries"] = override(omit=True)
-    elif cls is Service:
-        overrides["charge"] = override(struct_hook=_charge)
-    elif cls is Case:
-        overrides["visits"] = override(struct_hook=_sequence(conv, tuple[Visit, ...],
-                                                             MAX_VISITS, "visits"))
-    elif cls is Visit:
-        overrides["services"] = override(struct_hook=_sequence(conv, tuple[Service, ...],
-                                                               MAX_LINES, "services"))
-        overrides["amount_paid"] = override(struct_hook=_paid)
-    elif cls is Episode:
-        overrides["diagnoses"] = override(struct_hook=_sequence(conv, tuple[str, ...],
-                                                                MAX_DIAGNOSES, "diagnoses"))
-    inner = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **overrides)
-
-    def structure(value: Any, _type):
-        if not isinstance(value, dict):
-            raise ValueError(f"expected a table, got {_kind(value)}")
-        return inner(value, _type)
-
-    return structure
-
-
-def _is_optional(type_) -> bool:
-    args = getattr(type_, "__args__", ())
-    return typing.get_origin(type_) in (typing.Union, types.UnionType) and len(args) == 2 \
-        and type(None) in args
-
-
-def _optional(type_, conv: cattrs.Converter):
-    """``X | None``: the hook of ``X`` looked up once, not at every value (the same errors)."""
-    inner = next(a for a in type_.__args__ if a is not type(None))
-    hook = conv.get_structure_hook(inner)
-
-    def structure(value, _type):
-        return None if value is None else hook(value, inner)
-
-    return structure
-
-
-def make_converter() -> cattrs.Converter:
-    """payerkit's own converter (never the global one): strict types, no unknown keys.
-
-    Lists are lists (a string or a table is never split into items), tables are tables,
-    strings carry no control characters, integers have at most 9 digits, dates fall in
-    1900-01-01 … 2099-12-31 and amounts within the money limits.
-    """
-    conv = cattrs.Converter(forbid_extra_keys=True)
-    conv.register_structure_hook(int, _strict_int)
-    conv.register_structure_hook(str, _strict_str)
-    conv.register_structure_hook(bool, _strict_bool)
-    conv.register_structure_hook(dt.date, _date)
-    conv.register_structure_hook(Decimal, _money)
-    conv.register_structure_hook_factory(is_sequence, lambda t, c: _sequence(c, t))
-    conv.register_structure_hook_factory(_is_mapping, _mapping)
-    conv.register_structure_hook_factory(attrs.has, _table)
-    conv.register_structure_hook_factory(_is_optional, _optional)
-    conv.register_unstructure_hook(Decimal, str)
-    conv.register_unstructure_hook(dt.date, dt.date.isoformat)
-    return conv
-
-
-CONVERTER = make_converter()
-
-
-def format_error(exc: BaseException, type_) -> str:
-    if isinstance(exc, KeyError):
-        return "required field missing"
-    if isinstance(exc, ForbiddenExtraKeysError):
-        return f"unknown field(s): {', '.join(sorted(_key(k) for k in exc.extra_fields))}"
-    if isinstance(exc, ValueError) and str(exc).startswith("expected"):
-        return str(exc)
-    choices = _choices(type_)
-    if choices and ("not in literal" in str(exc) or isinstance(exc, TypeError | ValueError)):
-        return f"expected one of {' | '.join(repr(c) for c in choices)}"
-    return cattrs.v.format_exception(exc, type_)
-
-
-def _choices(type_) -> tuple:
-    """The allowed values of a ``Literal`` or an optional ``Literal`` (``None`` left out)."""
-    args = getattr(type_, "__args__", ())
-    if getattr(type_, "__origin__", None) is Literal:
-        return args
-    literals = [a for a in args if getattr(a, "__origin__", None) is Literal]
-    return tuple(c for lit in literals for c in lit.__args__)
-
-
-def _tidy(message: str) -> str:
-    """``msg @ $.a.b[0]`` → ``a.b[0]: msg``, hiding values of personal fields; printable."""
-    text, _, path = message.rpartition(" @ ")
-    path = path.removeprefix("$").removeprefix(".")
-    if any(path.endswith(name) or f".{name}[" in path for name in _PRIVATE) and ", got" in text:
-        text = text.split(", got")[0]
-    return printable(f"{path or 'case'}: {text}")
-
+from .rules.money import MAX_UNITS
 
 # -- Shape: depth of the parsed data ------------------------------------------------------------
 
@@ -353,7 +66,7 @@ def _too_deep(data: Any) -> str | None:
     while stack:
         node, depth, path = stack.pop()
         if isinstance(node, dict):
-            items = [(f"{path}.{_key(k)}" if path else _key(k), v) for k, v in node.items()]
+            items = [(f"{path}.{shown_key(k)}" if path else shown_key(k), v) for k, v in node.items()]
         elif isinstance(node, list | tuple):
             items = [(f"{path}[{i}]", v) for i, v in enumerate(node)]
         else:
@@ -387,36 +100,92 @@ _NESTED = (dict, list, tuple)
 
 
 def _depth_error(path: str) -> CaseError:
-    return _case_error([f"{path or 'case'}: expected tables and lists nested at most "
+    return case_error([f"{path or 'case'}: expected tables and lists nested at most "
                         f"{MAX_DEPTH} levels deep"])
 
 
 def structure_case(data: dict, base_dir: Path | None = None) -> Case:
     """A :class:`Case` from parsed TOML/JSON data; raises :class:`CaseError` with every problem."""
-    return _structure(data, base_dir, depth_checked=False)
+    read = reading.read_case(data)
+    return _checked(read[0] if read is not None else _structure(data), base_dir)
 
 
 def case_from_text(text: str, name: str, base_dir: Path | None = None) -> Case:
     """A :class:`Case` from the text of a case file (``name`` ends ``.json`` for JSON, else
     TOML); relative fee files are read from ``base_dir`` (default: the working folder)."""
-    return _structure(parse_text(text, name), base_dir, depth_checked=True)
+    case = _read_plainly(text, name)
+    if case is None:
+        case = _structure(parse_text(text, name), depth_checked=True)
+    return _checked(case, base_dir)
 
 
-def _structure(data: dict, base_dir: Path | None, depth_checked: bool) -> Case:
+def _read_plainly(text: str, name: str) -> Case | None:
+    """The case of a well-formed text, read in one pass (:mod:`payerkit.reading`), or ``None``
+    when anything is not plainly right: then :func:`parse_text` and the converter read it again
+    and name every problem.
+
+    The text is parsed with the limits :func:`parse_text` applies: TOML is scanned first, and
+    its parser refuses a key given twice itself. JSON is parsed as it is, with no hook per
+    number or per table; the reader then stands for those checks: it accepts integers of at
+    most 9 digits and data nested at most :data:`MAX_DEPTH` levels, and a key given twice
+    (which the parser keeps once) shows as fewer keys read than the text holds.
+    """
+    if len(text) > MAX_FILE_BYTES:
+        return None
+    is_json = name.endswith(".json")
+    try:
+        if is_json:
+            data = json.loads(text)
+        elif _scan(text, "TOML") is None:
+            data = tomllib.loads(text)
+        else:
+            return None
+    except (ValueError, RecursionError):  # not valid, or a number beyond Python's digit limit
+        return None
+    read = reading.read_case(data, clean=is_json and _only_printable_strings(text))
+    if read is None or (is_json and not _each_key_once(text, read[1])):
+        return None
+    return read[0]
+
+
+def _only_printable_strings(text: str) -> bool:
+    """Whether every string of the valid JSON ``text`` is printable, told from the text at
+    once: printable ASCII, as the parser refuses a control character in a string, and no
+    escape (``\\n``) or DEL, the only ways left to put one there."""
+    return text.isascii() and "\\" not in text and "\x7f" not in text
+
+
+def _each_key_once(text: str, keys: int) -> bool:
+    """Whether the valid JSON ``text`` holds no more than ``keys`` keys (those of the data read
+    from it: then no table has a key twice, which the parser would have kept once).
+
+    Every key has a colon of its own after it, so the text holds at most as many keys as
+    colons; a colon in a string (``"10:30"``) makes more, and then the colons right after a
+    quote, or after a space (``"key" : 1``), are counted instead."""
+    if text.count(":") == keys:
+        return True
+    return text.count('":') + sum(map(text.count, _SPACED_COLONS)) == keys
+
+
+_SPACED_COLONS = (" :", "\t:", "\n:", "\r:")
+
+
+def _structure(data: Any, depth_checked: bool = False) -> Case:
+    """A :class:`Case` through the converter, naming every problem."""
     if not isinstance(data, dict):
-        raise _case_error(["case: expected a table of fields at the top level"])
+        raise case_error(["case: expected a table of fields at the top level"])
     if not depth_checked:
         deep = _too_deep(data)
         if deep is not None:
             raise _depth_error(deep)
-    try:
-        case = CONVERTER.structure(data, Case)
-    except cattrs.BaseValidationError as exc:
-        messages = cattrs.transform_error(exc, "$", format_error)
-        raise _case_error([_tidy(m) for m in messages]) from None
+    return structure(data, Case)
+
+
+def _checked(case: Case, base_dir: Path | None) -> Case:
+    """The case after the rules across fields (:func:`check_case`), with its fee file read."""
     problems = check_case(case)
     if problems:
-        raise _case_error(problems)
+        raise case_error(problems)
     if case.fees is not None and case.fees.file:
         case = _with_fee_file(case, base_dir or Path.cwd())
     return case
@@ -429,16 +198,14 @@ def structure_facts(data: dict, facts_type: type, prefix: str):
     (``facts.ny-no-fault.vehicle: expected one of 'insured' | 'other'``).
     """
     if not isinstance(data, dict):
-        raise _case_error([f"{prefix}: expected a table, got {_kind(data)}"])
+        raise case_error([f"{prefix}: expected a table, got {kind_of(data)}"])
+    read = reading.read(data, facts_type)
+    if read is not None:
+        return read[0]
     deep = _too_deep(data)
     if deep is not None:
         raise _depth_error(f"{prefix}.{deep}" if deep else prefix)
-    try:
-        return CONVERTER.structure(data, facts_type)
-    except cattrs.BaseValidationError as exc:
-        messages = [_tidy(m) for m in cattrs.transform_error(exc, "$", format_error)]
-        raise _case_error([m.replace("case: ", f"{prefix}: ", 1) if m.startswith("case: ")
-                           else f"{prefix}.{m}" for m in messages]) from None
+    return structure(data, facts_type, prefix)
 
 
 def check_case(case: Case) -> list[str]:
@@ -454,21 +221,18 @@ def check_case(case: Case) -> list[str]:
                             f"({born_by.isoformat()}), or today without one")
     if not case.visits:
         problems.append("visits: expected at least one visit")
-    for i, (a, b) in enumerate(zip(case.visits, case.visits[1:], strict=False), start=1):
-        if b.date < a.date:
-            problems.append(f"{field_path('visits', i, 'date')}: expected visits in date order")
+    dates = [visit.date for visit in case.visits]
+    if dates != sorted(dates):
+        problems += [f"{field_path('visits', i, 'date')}: expected visits in date order"
+                     for i in range(1, len(dates)) if dates[i] < dates[i - 1]]
     for i, visit in enumerate(case.visits):
         if not visit.services:
             problems.append(f"{field_path('visits', i, 'services')}: expected at least one service")
         for j, service in enumerate(visit.services):
-            where = field_path("visits", i, "services", j)
-            if service.minutes is not None and not 0 <= service.minutes <= MAX_MINUTES:
-                problems.append(f"{where}.minutes: expected a number of minutes from 0 to "
-                                f"{MAX_MINUTES}")
-            if service.units is not None and not 1 <= service.units <= MAX_UNITS:
-                problems.append(f"{where}.units: expected a number of units from 1 to {MAX_UNITS}")
-            if not service.diagnoses:
-                problems.append(f"{where}.diagnoses: expected at least one diagnosis pointer")
+            minutes, units = service.minutes, service.units
+            if (minutes is not None and not 0 <= minutes <= MAX_MINUTES) or not service.diagnoses \
+                    or (units is not None and not 1 <= units <= MAX_UNITS):
+                problems += _service_problems(field_path("visits", i, "services", j), service)
     if not case.episode.diagnoses:
         problems.append("episode.diagnoses: expected at least one ICD-10-CM code")
     counts = [("coverage.visits_used_elsewhere", case.coverage.visits_used_elsewhere)]
@@ -481,35 +245,67 @@ def check_case(case: Case) -> list[str]:
             problems.append(f"{where}: expected a number of visits from 0 to {MAX_VISIT_COUNT}")
     for key, table in case.facts.items():
         if not isinstance(table, dict):
-            problems.append(f"{facts_path(_key(key))}: expected a table of the program's facts")
+            problems.append(f"{facts_path(shown_key(key))}: expected a table of the program's facts")
+    return problems
+
+
+def _service_problems(where: str, service) -> list[str]:
+    problems = []
+    if service.minutes is not None and not 0 <= service.minutes <= MAX_MINUTES:
+        problems.append(f"{where}.minutes: expected a number of minutes from 0 to {MAX_MINUTES}")
+    if service.units is not None and not 1 <= service.units <= MAX_UNITS:
+        problems.append(f"{where}.units: expected a number of units from 1 to {MAX_UNITS}")
+    if not service.diagnoses:
+        problems.append(f"{where}.diagnoses: expected at least one diagnosis pointer")
     return problems
 
 
 def _with_fee_file(case: Case, base_dir: Path) -> Case:
-    path = base_dir / case.fees.file
+    path = os.path.join(base_dir, case.fees.file)
     try:
         st = os.stat(path)
     except (OSError, ValueError):
         st = None  # _read names the problem
-    key = (os.path.abspath(path), st.st_mtime_ns, st.st_size) if st is not None else None
+    key = None if st is None else (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size) \
+        if st.st_ino else (os.path.abspath(path), st.st_mtime_ns, st.st_size)
     entries = _FEE_FILES.get(key) if key is not None else None
     if entries is None:
-        text = _read(path, "fees.file", case.fees.file)
+        text = _read(Path(path), "fees.file", case.fees.file)
         try:
-            entries = tuple(parse_fee_rows(text, path.name))
+            entries = tuple(parse_fee_rows(text, os.path.basename(path)))
         except (ValueError, csv.Error) as exc:
-            raise _case_error([f"fees.file: {line}" for line in str(exc).splitlines()]) from None
+            raise case_error([f"fees.file: {line}" for line in str(exc).splitlines()]) from None
         if key is not None:
             if len(_FEE_FILES) >= _FEE_FILES_KEPT:
                 _FEE_FILES.pop(next(iter(_FEE_FILES)))
             _FEE_FILES[key] = entries
-    return attrs.evolve(case, fees=attrs.evolve(case.fees, entries=entries))
+    return _with(case, "fees", _with(case.fees, "entries", entries))
 
 
-#: Parsed fee files by (absolute path, modification time in ns, size): a batch of a
-#: practice's cases reads its schedule once; a changed file is read again.
-_FEE_FILES: dict[tuple[str, int, int], tuple] = {}
+#: Parsed fee files by the file (device and inode, or its absolute path where the file
+#: system has no inode numbers), modification time in ns and size: a batch of a practice's
+#: cases reads its schedule once; a changed file is read again.
+_FEE_FILES: dict[tuple, tuple] = {}
 _FEE_FILES_KEPT = 64
+
+
+def _with(obj: Any, name: str, value: Any) -> Any:
+    """``attrs.evolve(obj, name=value)``, quicker: every other field read at once (in C) and
+    passed in order."""
+    cls = type(obj)
+    how = _EVOLVE.get(cls)
+    if how is None:
+        fields = attrs.fields(cls)
+        if any(f.kw_only or not f.init for f in fields):
+            return attrs.evolve(obj, **{name: value})
+        how = _EVOLVE[cls] = (operator.attrgetter(*(f.name for f in fields)),
+                              {f.name: i for i, f in enumerate(fields)})
+    values = list(how[0](obj))
+    values[how[1][name]] = value
+    return cls(*values)
+
+
+_EVOLVE: dict[type, tuple] = {}
 
 
 # -- Reading and parsing ------------------------------------------------------------------------
@@ -524,19 +320,19 @@ def _read(path: Path, where: str, shown: str | Path) -> str:
     try:
         raw = read_regular(path, MAX_FILE_BYTES)
     except FileNotFoundError:
-        raise _case_error([f"{where}: no such file {name}"]) from None
+        raise case_error([f"{where}: no such file {name}"]) from None
     except FileTooLarge:
-        raise _case_error([f"{where}: {name} is larger than {MAX_FILE_BYTES // 1024} KiB "
+        raise case_error([f"{where}: {name} is larger than {MAX_FILE_BYTES // 1024} KiB "
                            f"(1 MiB), the limit for a case file"]) from None
     except OSError as exc:
-        raise _case_error([f"{where}: cannot read {name} ({exc.strerror or type(exc).__name__})"]
+        raise case_error([f"{where}: cannot read {name} ({exc.strerror or type(exc).__name__})"]
                           ) from None
     except ValueError:  # a NUL in the path
-        raise _case_error([f"{where}: cannot read {name} (not a valid path)"]) from None
+        raise case_error([f"{where}: cannot read {name} (not a valid path)"]) from None
     try:
         return raw.decode("utf-8-sig")  # a byte-order mark some editors write is not the case's
     except UnicodeDecodeError as exc:
-        raise _case_error([f"{where}: cannot read {name} (not UTF-8 text: byte {exc.start + 1} "
+        raise case_error([f"{where}: cannot read {name} (not UTF-8 text: byte {exc.start + 1} "
                            "is invalid)"]) from None
 
 
@@ -594,7 +390,8 @@ def parse_text(text: str, name: str) -> dict:
 
     The data is no deeper than :data:`MAX_DEPTH` and holds no integer of more than
     :data:`MAX_NUMBER_CHARS` digits. TOML is scanned for both before its (recursive,
-    pure-Python) parser runs. JSON goes straight to the C parser, which refuses
+    pure-Python) parser runs, and its data measured after (dotted keys nest tables without
+    a bracket). JSON goes straight to the C parser, which refuses
     runaway nesting itself, with every integer's length checked as it is read, every
     object's keys checked to be different (a key given twice is refused naming its
     path, as TOML refuses it), and the depth of the result checked after; only a JSON
@@ -604,42 +401,41 @@ def parse_text(text: str, name: str) -> dict:
     is_json = name.endswith(".json")
     kind = "JSON" if is_json else "TOML"
     if len(text) > MAX_FILE_BYTES:
-        raise _case_error([f"case: larger than {MAX_FILE_BYTES // 1024} KiB (1 MiB), the limit "
+        raise case_error([f"case: larger than {MAX_FILE_BYTES // 1024} KiB (1 MiB), the limit "
                            "for a case file"])
     if is_json:
         try:
             data = json.loads(text, parse_int=_json_int, object_pairs_hook=_unique_keys)
         except _KeyTwice:
-            raise _case_error(_keys_twice(text)) from None
+            raise case_error(_keys_twice(text)) from None
         except (_LongNumber, RecursionError):
             data = None
         except json.JSONDecodeError as exc:
             problem = _scan(text, kind)  # a number too long, or nesting, found before the error
-            raise _case_error([problem or f"case: not valid JSON ({exc.msg} at line "
+            raise case_error([problem or f"case: not valid JSON ({exc.msg} at line "
                                f"{exc.lineno})"]) from None
-        # brackets inside strings only make the text look deeper than the data: the exact
-        # walk of the data is needed only then
-        if data is not None and (_max_depth(text) <= MAX_DEPTH or _within_depth(data)):
+        if data is not None and _within_depth(data):
             return data
     problem = _scan(text, kind)
     if problem:
-        raise _case_error([problem])
+        raise case_error([problem])
     try:
-        if is_json:
-            return json.loads(text, object_pairs_hook=_unique_keys)
-        return tomllib.loads(text)
+        data = json.loads(text, object_pairs_hook=_unique_keys) if is_json else tomllib.loads(text)
     except _KeyTwice:
-        raise _case_error(_keys_twice(text)) from None
+        raise case_error(_keys_twice(text)) from None
     except json.JSONDecodeError as exc:
-        raise _case_error([f"case: not valid JSON ({exc.msg} at line {exc.lineno})"]) from None
+        raise case_error([f"case: not valid JSON ({exc.msg} at line {exc.lineno})"]) from None
     except tomllib.TOMLDecodeError as exc:
-        raise _case_error([f"case: not valid TOML ({exc})"]) from None
+        raise case_error([f"case: not valid TOML ({exc})"]) from None
     except RecursionError:
-        raise _case_error([f"case: not valid {kind} (nested too deeply: tables and lists "
+        raise case_error([f"case: not valid {kind} (nested too deeply: tables and lists "
                            f"nest at most {MAX_DEPTH} levels)"]) from None
     except ValueError:  # an integer beyond Python's digit limit
-        raise _case_error([f"case: not valid {kind} (a number with too many digits; integers "
+        raise case_error([f"case: not valid {kind} (a number with too many digits; integers "
                            "have at most 9)"]) from None
+    if not _within_depth(data):  # TOML's dotted keys nest tables without a bracket
+        raise _depth_error(_too_deep(data))
+    return data
 
 
 class _LongNumber(Exception):
@@ -683,8 +479,8 @@ def _keys_twice(text: str) -> list[str]:
     while stack:  # iterative: the C parser nests deeper than Python recursion goes
         node, path = stack.pop()
         if isinstance(node, _Table):
-            problems += [f"{path}.{_key(k)}" if path else _key(k) for k in node.twice]
-            items = [(v, f"{path}.{_key(k)}" if path else _key(k)) for k, v in node.items()]
+            problems += [f"{path}.{shown_key(k)}" if path else shown_key(k) for k in node.twice]
+            items = [(v, f"{path}.{shown_key(k)}" if path else shown_key(k)) for k, v in node.items()]
         elif isinstance(node, list):
             items = [(v, f"{path}[{i}]") for i, v in enumerate(node)]
         else:

@@ -172,7 +172,7 @@ def test_printable_text_skips_the_search_for_what_is_refused():
     ``str.isprintable`` refuses too."""
     import sys
 
-    from payerkit.io import _BAD_TEXT
+    from payerkit.converter import _BAD_TEXT
 
     refused = (chr(c) for c in range(sys.maxunicode + 1) if _BAD_TEXT.fullmatch(chr(c)))
     assert not any(char.isprintable() for char in refused)

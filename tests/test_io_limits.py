@@ -20,18 +20,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from payerkit import ClaimRefused
+from payerkit.converter import _PRIVATE, MAX_DEPTH, MAX_FILE_BYTES, MAX_PROBLEMS
 from payerkit.errors import CaseError
 from payerkit.formats import x12_limits
 from payerkit.formats.x12_limits import EARLIEST_DATE, LATEST_DATE
-from payerkit.io import (
-    _PRIVATE,
-    MAX_DEPTH,
-    MAX_FILE_BYTES,
-    MAX_PROBLEMS,
-    load_case,
-    parse_text,
-    structure_case,
-)
+from payerkit.io import load_case, parse_text, structure_case
 from payerkit.model import Case
 from payerkit.rules.money import CENT, MAX_CHARGE, MAX_RATE, line_amount, parse_money
 
