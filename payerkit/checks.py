@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from .claims import WORKERS_COMP
+from .formats import X12_837P
 from .hookspecs import hookimpl
 from .model import Citation, Finding
 from .model.claim import MAX_DIAGNOSES, MAX_MODIFIERS, MAX_POINTERS
@@ -76,7 +77,7 @@ def provider_findings(program, case) -> list[Finding]:
     elif not re.fullmatch(r"\d{10}", p.phone):
         findings.append(_error("PHONE-INVALID", "provider.phone: expected 10 digits",
                                "provider.phone"))
-    if not (case.coverage.payer_id or program.payer_id):
+    if X12_837P in program.claim_formats and not (case.coverage.payer_id or program.payer_id):
         findings.append(_error("NO-PAYER-ID", "coverage.payer_id: the payer's X12 id is "
                                "required (2010BB NM109)", "coverage.payer_id"))
     addresses = [("provider.address", p.address), ("patient.address", case.patient.address)]

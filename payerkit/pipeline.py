@@ -440,7 +440,7 @@ class Run:
             if format_id is None:
                 raise CaseError([f"format: {self.program.id} takes no installed claim format"])
         claim_format = self.pipeline.claim_format(format_id, self.program)
-        if claim_format.id != self.format or self.scrub.errors:
+        if claim_format.id != self.format or self.scrub.errors or claim_format.for_patient:
             self._refuse(claim_format)
         rendering = self.rendered(claim_format)[0]
         plugins = self.route.answered(WRITE)
@@ -451,8 +451,14 @@ class Run:
 
     def _refuse(self, claim_format: ClaimFormat) -> None:
         """Refuse the claim in ``claim_format`` when its scrub finds errors: those of the
-        visits and deadlines first; only when there are none, the format's own."""
+        visits and deadlines first; only when there are none, the format's own. A patient's
+        statement (:attr:`ClaimFormat.for_patient`) is not the payer's claim: the coverage
+        rules' and the filing deadlines' errors do not stop it."""
         errors = self.scrub_for(None).errors
+        if claim_format.for_patient:
+            payers = {f.code for found in self.outcomes for o in found
+                      if (f := o.finding) is not None} | {f.code for f in self.late}
+            errors = [f for f in errors if f.code not in payers]
         if not errors:
             errors = [f for f in self.format_findings(claim_format.id) if f.severity == "error"]
         if errors:

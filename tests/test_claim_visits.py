@@ -349,3 +349,35 @@ def test_cli_visit_and_all_visits_do_not_mix(cli, capsys):
     with pytest.raises(SystemExit) as info:
         cli(copy.deepcopy(BASE_CASE), "claim", "--all-visits", "--visit", "2026-03-12")
     assert info.value.code == 2 and "not allowed with argument" in capsys.readouterr().err
+
+
+def test_a_patient_statement_is_written_through_a_coverage_refusal_not_a_data_error(
+        payerkit_data_dir):
+    """The superbill is the patient's statement (ClaimFormat.for_patient): a visit the program
+    does not cover still gets it, the payer's claim does not; a statement the provider's data
+    cannot make (a bad NPI) is refused like any claim."""
+    import attrs
+
+    from payerkit import ClaimRefused, PayerKit, hookimpl, not_covered
+    from payerkit.model import Citation
+
+    class NotCovered(SampleAdapter):
+        program = attrs.evolve(SampleAdapter.program, claim_formats=("x12-837p", "superbill"))
+
+        @hookimpl
+        def payerkit_outcomes(self):
+            return [not_covered("INVENTED-NOT-COVERED", "the invented plan pays no massage",
+                                Citation("Invented Plan s. 1", "2026"))]
+
+    kit = PayerKit(entry_points=False, plugins=[NotCovered()])
+    ev = kit.evaluate(make_case())
+    assert ev.eligibility.status == "not_covered"
+    assert kit.claim_format_of("superbill").for_patient
+    assert ev.write("superbill").startswith(b"%PDF")
+    with pytest.raises(ClaimRefused) as refused:
+        ev.write("x12-837p")
+    assert [f.code for f in refused.value.findings] == ["INVENTED-NOT-COVERED"]
+    provider = dict(BASE_CASE["provider"], npi="1234567890")  # a bad check digit
+    with pytest.raises(ClaimRefused) as refused:
+        kit.evaluate(make_case(provider=provider)).write("superbill")
+    assert "NPI-INVALID" in {f.code for f in refused.value.findings}

@@ -31,10 +31,11 @@ def _lazy(target: str) -> Callable:
 
 
 def _format(id_: str, name: str, suffix: str, media_type: str, write: str, check: str = "",
-            render: str = "", stream: str = "") -> ClaimFormat:
+            render: str = "", stream: str = "", for_patient: bool = False) -> ClaimFormat:
     """A format record whose functions (``module:function``) are imported on first use."""
     return ClaimFormat(id_, name, suffix, media_type, _lazy(write),
-                       *(_lazy(target) if target else None for target in (check, render, stream)))
+                       *(_lazy(target) if target else None for target in (check, render, stream)),
+                       for_patient=for_patient)
 
 
 PDF = "application/pdf"
@@ -53,10 +54,11 @@ FORMATS = (
             "nf3:write_nf3_rendering", "nf3:check_nf3", render="nf3:render_nf3"),
     _format(SUPERBILL, "Superbill, statement for reimbursement (PDF)", ".pdf", PDF,
             "superbill:write_superbill_rendering", "superbill:check_superbill",
-            render="superbill:render_superbill"),
+            render="superbill:render_superbill", for_patient=True),
     _format(SUPERBILL_HTML, "Superbill, statement for reimbursement (HTML)", ".html",
             "text/html", "superbill:write_superbill_html_rendering",
-            "superbill:check_superbill_html", render="superbill:render_superbill_html"),
+            "superbill:check_superbill_html", render="superbill:render_superbill_html",
+            for_patient=True),
 )
 
 

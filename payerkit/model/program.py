@@ -204,6 +204,12 @@ class ClaimFormat:
     control number of payerkit's counter. Only renderings with equal
     :attr:`Rendering.stream_key` go into one stream. ``payerkit batch`` writes a streaming
     format's claims this way, every other format's one file per case.
+
+    ``for_patient``: the file is the patient's own statement (a superbill), not a claim to
+    the payer. The payer's coverage rules and filing deadlines do not stop it: a visit the
+    program does not cover (Medicare Part B and a massage therapist, say) still gets the
+    statement the patient pays from and may send on; what the statement itself needs (the
+    provider, the codes, the format's own findings) still does.
     """
 
     id: str = field(validator=_record_id)
@@ -214,6 +220,7 @@ class ClaimFormat:
     check: Callable[..., list[tuple[str, str]]] | None = None
     render: Callable[..., Rendering] | None = None
     stream: Callable[..., Any] | None = None
+    for_patient: bool = False
 
     def render_claim(self, claim: Any) -> Rendering:
         """The claim rendered: ``render``'s answer, or for a claim-writing format the
