@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import linecache
+import threading
 import types
 import typing
 from collections.abc import Callable
@@ -104,25 +105,28 @@ def read(data: Any, cls: type, clean: bool = False) -> tuple[Any, int] | None:
 
 _READERS: dict[type, Callable | None] = {}
 _WRITING: set[type] = set()
+_WRITER_LOCK = threading.RLock()  # one thread writes readers at a time (a reader writes others)
 
 
 def reader(cls: type) -> Callable | None:
     """The reader of the attrs class ``cls`` — ``read(table, keys, depth, clean)`` — written on
     first use; ``None`` for a class whose fields this module cannot read (the converter does)."""
-    try:
+    found = _READERS.get(cls, _MISSING)
+    if found is not _MISSING:
+        return found
+    with _WRITER_LOCK:
+        if cls in _READERS:
+            return _READERS[cls]
+        if cls in _WRITING:  # a class that holds itself: read by the converter
+            raise _CannotWrite(cls.__name__)
+        _WRITING.add(cls)
+        try:
+            _READERS[cls] = _Writer(cls).function()
+        except Exception:  # noqa: BLE001 - a field this module cannot read: the converter reads it
+            _READERS[cls] = None
+        finally:
+            _WRITING.discard(cls)
         return _READERS[cls]
-    except KeyError:
-        pass
-    if cls in _WRITING:  # a class that holds itself: read by the converter
-        raise _CannotWrite(cls.__name__)
-    _WRITING.add(cls)
-    try:
-        _READERS[cls] = _Writer(cls).function()
-    except _CannotWrite:
-        _READERS[cls] = None
-    finally:
-        _WRITING.discard(cls)
-    return _READERS[cls]
 
 
 def _remembering(hook: Callable) -> tuple[dict, Callable]:
@@ -255,17 +259,22 @@ class _Writer:
         add = self.add
         args = typing.get_args(type_)
         origin = typing.get_origin(type_)
-        if hook is None:
+        if hook is None:  # the type's own rule: tables, lists and optional values here
             if attrs.has(type_):
                 add(indent, f"{v} = {self._reader(type_)}({v}, keys, depth + {level}, clean)")
-                return
-            if _is_optional(type_):
+            elif _is_optional(type_):
                 inner = next(a for a in args if a is not type(None))
                 add(indent, f"if {v} is not None:")
                 self._value(indent + 1, v, inner, None, limit, level)
-                return
-            hook = CONVERTER.get_structure_hook(type_)
-        if hook in INLINE:
+            elif is_sequence(type_):
+                self._list(indent, v, type_, limit, level)
+            elif type_ is dict:
+                add(indent, f"{v} = _plain_table({v}, keys, depth + {level})")
+            elif origin is dict and len(args) == 2:
+                self._mapping(indent, v, *args, level)
+            else:
+                self._value(indent, v, type_, CONVERTER.get_structure_hook(type_), limit, level)
+        elif hook in INLINE:
             add(indent, f"if not ({INLINE[hook].format(v=v)}):")
             add(indent + 1, f"{v} = {self._call(hook, type_, v)}")
         elif hook in _MEMORIES:  # a list or a table is no key: TypeError, the converter decides
@@ -276,12 +285,6 @@ class _Writer:
             choices = self.name(frozenset(args), "choices")  # not hashable: TypeError, as above
             add(indent, f"if {v} not in {choices}:")
             add(indent + 1, f"{v} = {self._call(hook, type_, v)}")
-        elif is_sequence(type_):
-            self._list(indent, v, type_, limit, level)
-        elif type_ is dict:
-            add(indent, f"{v} = _plain_table({v}, keys, depth + {level})")
-        elif origin is dict and len(args) == 2:
-            self._mapping(indent, v, *args, level)
         else:  # a value the hook reads: never a table or a list read unchecked
             add(indent, f"if type({v}) in _CONTAINERS:")
             add(indent + 1, "raise _Unusual")

@@ -155,6 +155,37 @@ def test_any_value_anywhere_is_read_alike(where, value):
     assert_read_alike(json.dumps(data), "case.json")
 
 
+def _facts_types() -> list[type]:
+    from payerkit import PayerKit
+
+    return [e.program.facts for e in PayerKit().programs() if e.program.facts is not None]
+
+
+FACTS_TYPES = _facts_types()
+FACT_VALUES = st.sampled_from(VALUES) | JSON_TEXT | st.sampled_from(
+    ["named_insured", "insured", "regence", "cms_8_minute", "2026-03-02", 30, True])
+
+
+@FUZZ
+@given(facts_type=st.sampled_from(FACTS_TYPES), data=st.data())
+def test_a_programs_facts_are_read_alike(facts_type, data):
+    import attrs
+
+    from payerkit.converter import structure
+
+    names = [f.name for f in attrs.fields(facts_type)] + ["unknown"]
+    table = data.draw(st.dictionaries(st.sampled_from(names), FACT_VALUES, max_size=4))
+    ours = outcome(lambda: io.structure_facts(copy.deepcopy(table), facts_type, "facts.p"))
+
+    def converter_alone():
+        deep = io._too_deep(table)
+        if deep is not None:
+            raise io._depth_error(f"facts.p.{deep}" if deep else "facts.p")
+        return structure(copy.deepcopy(table), facts_type, "facts.p")
+
+    assert same(ours, outcome(converter_alone))
+
+
 # -- JSON the straight reader must not take as it is ----------------------------------------------
 
 def _first_value(data, key: str):
