@@ -165,6 +165,7 @@ def instructions_per_case(tree: str, cases: Path, scratch: Path, n: int) -> floa
     """The batch's own instructions per case on one side (valgrind's callgrind): a process
     that runs the batch twice, less one that runs it once (what a first run imports or
     sets up is not counted)."""
+    _child(tree, cases, scratch, 1)  # unmeasured: bytecode compiled and cached first
     counts = []
     for repeats in (2, 1):
         found = re.search(r"I\s+refs:\s+([0-9,]+)", _child(tree, cases, scratch, repeats,

@@ -507,7 +507,9 @@ def evaluate_item(kit, item: Item, settings: BatchSettings, numbers=None) -> Eva
     here (:meth:`payerkit.model.Evaluation.write`); ``numbers`` gives its control
     numbers.
     """
-    plan = _plan(kit, settings)
+    plan = _LAST_PLAN[0] if _LAST_PLAN else None
+    if plan is None or plan.kit is not kit or plan.settings is not settings:
+        plan = _plan(kit, settings)
     try:
         ev = kit.evaluate(item.load(), plan.visit, settings.as_of, format=settings.format,
                           written_on=settings.written_on)
@@ -545,10 +547,10 @@ def evaluate_item(kit, item: Item, settings: BatchSettings, numbers=None) -> Eva
     except BaseException as exc:
         return _stopped(item.where(), "failed", ev.program, problems=[
             f"internal error ({type(exc).__name__}); run this case alone with --debug"])
+    allowed: list = []
+    head = _result(item, "written", ev, allowed=allowed)
     charged = cents(claim.total_charge)
-    allowed = [p.total_allowed for p in ev.pricings]
     allowed = None if None in allowed else cents(sum(allowed, Decimal(0)))
-    head = _result(item, "written", ev)
     if isinstance(made, str):
         return Evaluated(head, "written", ev.program, status, None, made, charged, allowed)
     return Evaluated(head, "written", ev.program, status, made, None, charged, allowed)
@@ -569,10 +571,7 @@ _LAST_PLAN: list[_Plan] = []
 
 
 def _plan(kit, settings: BatchSettings) -> _Plan:
-    if _LAST_PLAN:
-        plan = _LAST_PLAN[0]
-        if plan.kit is kit and plan.settings is settings:
-            return plan
+    """The plan of ``kit`` and ``settings``, made now and kept as the last."""
     plan = _Plan(kit, settings, "all" if settings.visits == "all" else None,
                  settings.streams(kit), WriteOptions(None, settings.now, settings.data_dir))
     _LAST_PLAN[:] = [plan]
@@ -602,14 +601,17 @@ _JSON_BYTES = JsonBytes()
 _STATUS = {status: f', "status": "{status}", "program": '.encode() for status in STATUSES}
 
 
-def _result(item: Item, status: str, ev, refused: Sequence = ()) -> bytes:
+def _result(item: Item, status: str, ev, refused: Sequence = (),
+            allowed: list | None = None) -> bytes:
     """A case's result line without its closing brace (the driver adds the claim's place),
     as UTF-8: its place (:meth:`Item.where`), ``status`` and the single commands' JSON
     shapes, the scrub's findings and then those of ``refused`` (the writer's). Written by
     :class:`payerkit.output.JsonBytes`, which keeps what repeats from case to case; a value
     it cannot write (a plugin's list where a string belongs) has the line written from the
-    shapes (:func:`_result_shapes`), which it equals byte for byte."""
+    shapes (:func:`_result_shapes`), which it equals byte for byte. ``allowed``, when
+    given, gets each pricing's total allowed amount (the summary's; written in the line)."""
     write = _JSON_BYTES
+    totals = []
     try:
         out = [b'{"path": ', write.value(item.source)]
         if item.line is not None:
@@ -617,7 +619,7 @@ def _result(item: Item, status: str, ev, refused: Sequence = ()) -> bytes:
         out += (_STATUS[status], write.value(ev.program), b', "eligibility": ')
         write.eligibility(ev.eligibility, out)
         out.append(b', "pricing": ')
-        write.pricing(ev.pricing, out)
+        totals.append(write.pricing(ev.pricing, out))
         out.append(b', "limits": ')
         write.limits(ev.limits, out)
         out.append(b', "payment_terms": ')
@@ -626,13 +628,17 @@ def _result(item: Item, status: str, ev, refused: Sequence = ()) -> bytes:
         write.scrub(ev.scrub, out, refused)
         if len(ev.pricings) > 1:
             out.append(b', "pricings": [')
+            totals.clear()
             for i, pricing in enumerate(ev.pricings):
                 if i:
                     out.append(b", ")
-                write.pricing(pricing, out)
+                totals.append(write.pricing(pricing, out))
             out.append(b"]")
     except TypeError:
-        return _result_shapes(item, status, ev, refused)
+        totals = [p.total_allowed for p in ev.pricings]
+        out = [_result_shapes(item, status, ev, refused)]
+    if allowed is not None:
+        allowed += totals
     return b"".join(out)
 
 
@@ -772,7 +778,9 @@ class _Streams:
         self.numbers = numbers
         self.format = claim_format
         self.owner = owner
-        self.open: dict[tuple, tuple[AtomicFile, object, str, str]] = {}
+        #: Each stream's file, the stream, the file's name, the stream's name, and its
+        #: claims' place as JSON up to the stream's answer (:func:`_place_json`).
+        self.open: dict[tuple, tuple[AtomicFile, object, str, str, bytes]] = {}
         self.names: set[str] = set()
         self.now = settings.now or dt.datetime.now()
 
@@ -788,15 +796,17 @@ class _Streams:
             options = WriteOptions(None, self.now, self.settings.data_dir,
                                    self.settings.claims_per_transaction)
             stream = self._guarded(lambda: self.format.stream(out, self.numbers, options))
-            entry = self.open[key] = (out, stream, name, rendering.stream_name)
-        stream, name = entry[1], entry[2]
+            head = _ascii_json({"format": self.format.id, "file": name})[:-1]
+            entry = self.open[key] = (out, stream, name, rendering.stream_name, head)
+        stream = entry[1]
         try:
             where = stream.add(rendering)
         except (PayerKitError, KeyboardInterrupt):
             raise
         except BaseException as exc:
             raise self._failed(exc) from exc
-        return _place_json(self.format.id, name, where)
+        return _place_json(entry[4], where) or _ascii_json(
+            {"format": self.format.id, "file": entry[2], **(where or {})})
 
     def _guarded(self, write):
         """A stream's own failure is its format's writer's, named by its plugin (a value it
@@ -825,7 +835,7 @@ class _Streams:
 
     def close(self, summary: Summary) -> list[AtomicFile]:
         """End every stream (its trailers written, not yet in place); their files."""
-        for _out, stream, name, stream_name in self.open.values():
+        for _out, stream, name, stream_name, _head in self.open.values():
             done = self._guarded(stream.close)
             summary.interchanges.append(InterchangeFile(
                 name, stream_name, getattr(done, "interchange", None),
@@ -940,26 +950,28 @@ def _ascii_key(text: str) -> bytes:
     return _ascii_json(text)
 
 
-def _place_json(format_id: str, file: str, where) -> bytes:
-    """``_ascii_json({"format": format_id, "file": file, **(where or {})})``: a claim's place
-    in its stream. The answer of a stream is most often a dict of a few strings and
-    integers (the 837P's claim id and control numbers), written here piece by piece."""
-    if where and where.__class__ is dict and "format" not in where and "file" not in where:
-        parts = [b'{"format": ', _ascii_key(format_id), b', "file": ', _ascii_key(file)]
-        for key, value in where.items():
-            if key.__class__ is not str:
-                break
-            if value.__class__ is int:
-                value = b"%d" % value
-            elif value.__class__ is str or value is None:
-                value = _ascii_json(value)
-            else:
-                break
-            parts += (b", ", _ascii_key(key), b": ", value)
+def _place_json(head: bytes, where) -> bytes | None:
+    """``head`` (a claim's format and file, as JSON without its closing brace) and the
+    entries of ``where`` (what its stream answered: most often a dict of a few strings and
+    integers, the 837P's claim id and control numbers), as ``json.dumps`` writes them;
+    ``None`` for an answer written otherwise (:func:`_ascii_json`)."""
+    if not where or where.__class__ is not dict or "format" in where or "file" in where:
+        return None
+    parts = [head]
+    for key, value in where.items():
+        if key.__class__ is not str:
+            return None
+        if value.__class__ is int:
+            value = b"%d" % value
+        elif value.__class__ is str:
+            value = json.encoder.encode_basestring_ascii(value).encode("ascii")
+        elif value is None:
+            value = b"null"
         else:
-            parts.append(b"}")
-            return b"".join(parts)
-    return _ascii_json({"format": format_id, "file": file, **(where or {})})
+            return None
+        parts += (b", ", _ascii_key(key), b": ", value)
+    parts.append(b"}")
+    return b"".join(parts)
 
 
 def _put_in_place(outputs: list[AtomicFile]) -> None:

@@ -250,7 +250,9 @@ class JsonBytes:
                 b', "requirements": ', self.reasons(result.requirements),
                 b', "reasons": ', self.reasons(result.reasons), b"}")
 
-    def pricing(self, result, out: list) -> None:
+    def pricing(self, result, out: list) -> Decimal | None:
+        """Writes the pricing; returns its ``total_allowed`` (written in it), for a caller
+        that needs it too."""
         get, v, money, dates = self._values.get, self.value, self.money, self._dates.get
         out += (b'{"program": ', get(result.program) or v(result.program), b', "lines": [')
         between = b""
@@ -265,9 +267,11 @@ class JsonBytes:
                     b', "charge": ', money(line.charge), b', "allowed": ', money(line.allowed),
                     b', "fee_source": ', get(line.fee_source) or v(line.fee_source), b"}")
             between = b", "
+        allowed = result.total_allowed
         out += (b'], "total_charge": ', money(result.total_charge),
-                b', "total_allowed": ', money(result.total_allowed),
+                b', "total_allowed": ', money(allowed),
                 b', "reasons": ', self.reasons(result.reasons), b"}")
+        return allowed
 
     def number(self, value) -> bytes:
         """``_number(value)``'s JSON: an integer as it is, another number as a string."""

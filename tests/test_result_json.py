@@ -61,8 +61,9 @@ def assert_same(writer: JsonBytes, result) -> None:
     method, shape = shapes_of(result)
     for _ in range(2):  # made, then kept
         out: list[bytes] = []
-        method(writer, result, out)
+        returned = method(writer, result, out)
         assert b"".join(out) == utf8(JSON.encode(shape(result)))
+        assert returned == (result.total_allowed if isinstance(result, Pricing) else None)
 
 
 def citation(i: int) -> Citation:

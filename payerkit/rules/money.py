@@ -76,9 +76,13 @@ def line_amount(rate: Decimal | int, units: int) -> Decimal:
     return MONEY.multiply(amount, units).quantize(CENT, context=MONEY)
 
 
+#: What :func:`total` starts from (made once: a ``Decimal`` never changes).
+_NO_AMOUNT = Decimal("0.00")
+
+
 def total(amounts: Iterable[Decimal]) -> Decimal:
     """The sum of line amounts in the money context (exact within the limits)."""
-    result = Decimal("0.00")
+    result = _NO_AMOUNT
     for amount in amounts:
         result = MONEY.add(result, amount)
     return result
@@ -147,7 +151,7 @@ def parse_written_amount(value: object, *, places: int = RATE_PLACES,
 
 def cents(amount: Decimal) -> Decimal:
     """``amount`` to the cent, as output shows it (:func:`format_money`)."""
-    return amount.quantize(CENT, context=MONEY)
+    return amount.quantize(CENT, None, MONEY)  # (exp, rounding, context): no keywords, quicker
 
 
 def format_money(amount: Decimal | None) -> str | None:
