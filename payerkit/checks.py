@@ -34,6 +34,10 @@ WORKERS_COMP_SUBSCRIBER = Citation(
 ASSIGNMENT = Citation("ASC X12 837P 005010X222A1 CLM08 (benefits assignment certification); "
                       "NUCC 1500 instructions, item 13 (\"Signature on File\", blank when "
                       "there is no signature on file)", confidence="rule")
+MEMBER_ID = Citation("NUCC 1500 Health Insurance Claim Form Reference Instruction Manual, "
+                     "item 1a (the insured's ID number; in workers' compensation, the "
+                     "employee's identifier); ASC X12 837P 005010X222A1 2010BA NM109",
+                     "NUCC manual version 8.0 (7/20)", confidence="rule")
 _PO_BOX = re.compile(r"\bP\.?\s*O\.?\s*BOX\b|\bPOST OFFICE BOX\b|\bLOCKBOX\b", re.I)
 
 
@@ -77,6 +81,18 @@ def provider_findings(program, case) -> list[Finding]:
     elif not re.fullmatch(r"\d{10}", p.phone):
         findings.append(_error("PHONE-INVALID", "provider.phone: expected 10 digits",
                                "provider.phone"))
+    if case.coverage.member_id is None and program.line_of_business != WORKERS_COMP:
+        findings.append(_error("NO-MEMBER-ID", "coverage.member_id: the id the payer gave the "
+                               "insured (on the member's card) is required; only a workers' "
+                               "compensation claim, whose insured is the employer, may leave "
+                               "it out", "coverage.member_id", MEMBER_ID))
+    elif case.coverage.member_id is None:
+        findings.append(Finding(
+            "warning", "NO-MEMBER-ID", "coverage.member_id: not given; workers' compensation "
+            "has no member card, but the claim forms still ask for the identifier the payer "
+            "uses for the employee (CMS-1500 box 1a, left blank; the 837P's 2010BA NM109, "
+            "required, so no 837P is written without it): verify with the payer what it "
+            "expects (the claim number, the employee's id)", "coverage.member_id", MEMBER_ID))
     if X12_837P in program.claim_formats and not (case.coverage.payer_id or program.payer_id):
         findings.append(_error("NO-PAYER-ID", "coverage.payer_id: the payer's X12 id is "
                                "required (2010BB NM109)", "coverage.payer_id"))

@@ -27,17 +27,20 @@ def claim_id(case: Case, visit: Visit | Sequence[Visit]) -> str:
 
     The case may give its own (``claim.claim_id``); otherwise ``PK``, the first date of
     service as ``YYMMDD`` and 6 letters and digits of a digest (base 32) of the program,
-    the member id and the visits' dates: 14 characters, letters and digits only, so box
-    26 (14 characters, no hyphens) holds it exactly as CLM01 says it. The same visits
+    the member id (the claim number in workers' compensation without one) and the visits'
+    dates: 14 characters, letters and digits only, so box 26 (14 characters, no hyphens)
+    holds it exactly as CLM01 says it. The same visits
     always get the same number, and no patient data is readable from it.
     """
     if case.claim.claim_id:
         return case.claim.claim_id
     visits = _visits(visit)
     dates = ",".join(v.date.isoformat() for v in visits)
+    coverage = case.coverage
+    insured = coverage.member_id if coverage.member_id is not None else coverage.claim_number
     # surrogatepass: a lone surrogate (from JSON) must not crash here; the writer refuses it
     digest = hashlib.sha256(
-        f"{case.program}|{case.coverage.member_id}|{dates}".encode("utf-8", "surrogatepass")
+        f"{case.program}|{insured}|{dates}".encode("utf-8", "surrogatepass")
     ).digest()
     # the first 6 characters of the digest in base 32 (RFC 4648): its first 30 bits
     bits = int.from_bytes(digest[:4], "big") >> 2

@@ -40,7 +40,9 @@ marks an item unconfirmed, the NUCC manual's general rule is followed, and said 
 * Qualifiers: 14 ``431`` (onset; DTP*431), 15 ``439`` (accident; DTP*439), 17 ``DN``
   (referring provider, 17b its NPI), 11b ``Y4`` + the property-casualty claim number (auto
   and workers' compensation), 24I/J and 33b ``ZZ`` + taxonomy where the 837P sends it
-  (PRV), written without a separator in 33b as the manual asks.
+  (PRV), written without a separator in 33b as the manual asks; the payer's own id for the
+  practice or the therapist (``payer_assigned_id``, the 837P's ``REF*G2``) takes their
+  place as ``G2`` + id (qualifier G2, provider commercial number).
 * 10a/10b/10c: ``X`` in YES or NO on each line; 10b with the accident's state.
 * 22: resubmission code ``7``/``8`` and the payer's original claim number, only on a
   replacement or void (the manual: not for original claims). A replacement or void of more
@@ -516,7 +518,9 @@ class _Mapper:
         claim = self.claim
         self.carrier()
         self.check(f"1.{insurance_type(claim)}")
-        member = self.ident(claim.member_id, "member_id", "1a", "box 1a")
+        # workers' compensation may have no member id: 1a is left blank (the scrub warns)
+        member = None if claim.member_id is None and claim.employer_is_insured else \
+            self.ident(claim.member_id, "member_id", "1a", "box 1a")
         if member:
             self.put("1a", member)
         self.person_name(claim.patient, "patient", "2", "box 2")
@@ -737,7 +741,12 @@ class _Mapper:
             else:
                 self.put("33.area", digits[:3])
                 self.put("33.phone", digits[3:])
-        if _rendering(claim) is None and billing.taxonomy:
+        if billing.payer_assigned_id is not None:  # the payer's own id for the practice
+            other = self.ident(billing.payer_assigned_id, "billing.payer_assigned_id", "33b",
+                               "box 33b", FIELDS["33b"].width - 2)
+            if other:
+                self.put("33b", "G2" + other)
+        elif _rendering(claim) is None and billing.taxonomy:
             taxonomy = self.ident(billing.taxonomy, "billing.taxonomy", "33b", "box 33b",
                                   FIELDS["33b"].width - 2)
             if taxonomy:
@@ -847,7 +856,13 @@ class _Mapper:
         if rendering is not None:
             self.npi(rendering.npi, "rendering.npi", f"{prefix}.j")
             taxonomy = rendering.taxonomy or claim.billing.taxonomy
-            if taxonomy:
+            if rendering.payer_assigned_id is not None:  # the payer's own id for the therapist
+                text = self.ident(rendering.payer_assigned_id, "rendering.payer_assigned_id",
+                                  f"{prefix}.j.shaded", "box 24J")
+                if text:
+                    self.put(f"{prefix}.i.shaded", "G2")
+                    self.put(f"{prefix}.j.shaded", text)
+            elif taxonomy:
                 field_name = "rendering.taxonomy" if rendering.taxonomy else "billing.taxonomy"
                 text = self.ident(taxonomy, field_name, f"{prefix}.j.shaded", "box 24J")
                 if text:

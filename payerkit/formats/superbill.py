@@ -183,7 +183,8 @@ def statement(claim: Claim, day: dt.date | None, sheet: Sheet, *,
     insurance = [
         ("Insurer", Value(sheet.clean("payer_name", claim.payer_name, box="insurer",
                                       required=True), "payer_name")),
-        ("Member ID", _id(sheet, "member_id", claim.member_id, "member id")),
+        ("Member ID", _id(sheet, "member_id", claim.member_id, "member id",
+                          required=not claim.employer_is_insured)),
         ("Group number", _id(sheet, "group_number", claim.group_number, "group number",
                              required=False)),
     ]

@@ -739,10 +739,18 @@ def _provider_name(name: str | None, last_name: str | None,
 
 
 def _subscriber(claim: Claim) -> list[str]:
-    """2000B after its HL, 2010BA, 2010BB."""
+    """2000B after its HL, 2010BA, 2010BB (with the payer's id for the billing provider,
+    ``REF*G2``, when the payer assigned one)."""
     self_ = claim.patient_is_insured
     out = [_sbr(self_, claim.group_number, claim.filing_indicator)]
-    member_id = _own_ident(claim.member_id, "member_id")
+    if claim.member_id is None:  # workers' compensation may give none: the TR3 needs one
+        member_id = _refuse("member_id", "required: the 837P carries the subscriber's id "
+                            "(2010BA NM109, required by the TR3)" + (
+                                "; in workers' compensation give the identifier the payer uses "
+                                "for the employee (NUCC 1500 item 1a), or send a paper claim"
+                                if claim.employer_is_insured else ""), "XX")
+    else:
+        member_id = _own_ident(claim.member_id, "member_id")
     insured = claim.insured
     if claim.employer_is_insured:
         # Workers' compensation: the employer is the subscriber (X12 RFI 1925), an
@@ -758,6 +766,8 @@ def _subscriber(claim: Claim) -> list[str]:
         out.append(_dmg(insured, "insured", claim))
         _pc_claim_number(out, claim)
     out.append(_payer(claim.payer_id, claim.payer_name))
+    if claim.billing.payer_assigned_id is not None:  # Billing Provider Secondary Identification
+        out.append(f"REF*G2*{_ident(claim.billing.payer_assigned_id, 'billing.payer_assigned_id')}")
     return out
 
 
@@ -911,6 +921,8 @@ def _claim_providers(referring: Practitioner | None, rendering: Practitioner | N
         else:
             taxonomy = _ident(billing_taxonomy, "billing.taxonomy")
         out.append(f"PRV*PE*PXC*{taxonomy}")
+        if rendering.payer_assigned_id is not None:  # Rendering Provider Secondary Id.
+            out.append(f"REF*G2*{_ident(rendering.payer_assigned_id, 'rendering.payer_assigned_id')}")
     return tuple(out)
 
 

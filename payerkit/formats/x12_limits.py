@@ -33,6 +33,7 @@ ID_SIZES = {
     "code": (1, 48),                 # SV101-2
     "control_number": (1, 50),       # REF*6R
     "state": (2, 2),                 # N402
+    "payer_assigned_id": (1, 50),    # REF*G2 (2010BB, 2310B)
 }
 #: Free text (names, addresses), transliterated to the basic set and cut to this many
 #: characters; the scrub warns when either changed what was given (TEXT-TRANSLITERATED,

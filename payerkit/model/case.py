@@ -61,6 +61,9 @@ class Provider:
     #: characters, the NF-3 and the superbill PDF a line or two): used there instead of the
     #: name, never cut; the 837P always carries the name.
     short_name: str | None = None
+    #: The id the payer assigned the billing provider, besides the NPI (Washington L&I's
+    #: provider account number): the 837P's 2010BB ``REF*G2``, CMS-1500 box 33b (``G2``).
+    payer_assigned_id: str | None = None
 
     @property
     def is_organization(self) -> bool:
@@ -82,6 +85,10 @@ class Practitioner:
     license: str | None = None
     #: The rendering therapist's business relationship to the billing provider (NF-3).
     relationship: Literal["employee", "independent_contractor", "other"] | None = None
+    #: The id the payer assigned the rendering therapist, besides the NPI: the 837P's 2310B
+    #: ``REF*G2`` and CMS-1500 box 24I/24J shaded (``G2``), when the rendering provider is
+    #: not the billing provider.
+    payer_assigned_id: str | None = None
 
 
 @frozen
@@ -102,7 +109,9 @@ class Subscriber(Person):
 
 @frozen
 class Coverage:
-    member_id: str
+    #: The id the payer gave the insured. Required, except in workers' compensation, where
+    #: the insured is the employer and the payer may give none (the core's scrub says so).
+    member_id: str | None = None
     group_number: str | None = None
     claim_number: str | None = None
     insurer: str | None = None

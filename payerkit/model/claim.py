@@ -78,7 +78,7 @@ class Claim:
     insured: Person
     patient: Person
     relation: PatientRelation
-    member_id: str
+    member_id: str | None
     payer_name: str
     payer_id: str
     filing_indicator: str

@@ -2,7 +2,8 @@
 
 Every field has a default, so a case may leave any of them out; the rules say what is missing
 and why it matters. The date of injury is the case's ``episode.onset_date``, the L&I claim
-number its ``coverage.claim_number``, the employer its ``coverage.employer``, the attending
+number its ``coverage.claim_number``, the practice's L&I provider account number its
+``provider.payer_assigned_id``, the employer its ``coverage.employer``, the attending
 provider's written order ``episode.prescription`` and an authorization ``episode.authorization``.
 """
 
@@ -29,10 +30,6 @@ def at(name: str) -> str:
 class LniFacts:
     """The program's facts, typed (read by payerkit's converter with path-addressed errors)."""
 
-    #: The practice's L&I provider account number (L&I's id for an enrolled provider). Kept
-    #: here until payerkit's core carries payer-assigned provider ids (837P ``REF*G2``): it is
-    #: checked, not yet written on the claim.
-    provider_account_number: str | None = None
     #: The State Fund, or a self-insured employer (who authorizes and pays its own claims).
     insurer: Insurer = "state_fund"
     #: The day the latest progress report went to the attending provider and to L&I (or the

@@ -1,7 +1,8 @@
 """Who L&I pays, on whose order, with which authorization, and what the bill needs.
 
 * Scope: a worker's industrial injury or occupational disease; anything else is not covered.
-* The L&I claim number (837P ``REF*Y4``) and the practice's L&I provider account number.
+* The L&I claim number (837P ``REF*Y4``) and the practice's L&I provider account number
+  (``provider.payer_assigned_id``: 837P ``REF*G2``, CMS-1500 box 33b).
 * The attending provider's written order (``episode.prescription``): on file, dated on or before
   the visit, not used up.
 * Authorization, counted per claim (the case's visits and ``coverage.visits_used_elsewhere``):
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 
 from payerkit import (
     PRIOR_AUTHORIZATION_REQUIRED,
@@ -38,6 +40,8 @@ from .facts import LniFacts, at
 from .sources import FIGURES
 
 HOME = "12"
+ACCOUNT_PATH = "provider.payer_assigned_id"
+ACCOUNT_NUMBER = re.compile(r"[0-9]{6,7}")
 AUTHORIZATION_ON_FILE = Citation(
     "The authorization as the practice records it in episode.authorization (number, visits, "
     "dates); the 837P carries its number as REF*G1", confidence="practice")
@@ -51,11 +55,11 @@ def outcomes(case: Case, visit: Visit, facts: LniFacts) -> list[Outcome]:
             "injury or occupational disease: this episode is not a work injury (episode.kind is "
             "not \"work_injury\" and it is not marked employment_related)", sources.SCOPE,
             "episode.kind")]
-    return [*numbers(case, facts), *order(case, visit), *authorization(case, visit, facts),
+    return [*numbers(case), *order(case, visit), *authorization(case, visit, facts),
             *progress_report(case, visit, facts), *billing()]
 
 
-def numbers(case: Case, facts: LniFacts) -> list[Outcome]:
+def numbers(case: Case) -> list[Outcome]:
     """The L&I claim number and the practice's L&I provider account number."""
     found = []
     if not case.coverage.claim_number:
@@ -63,11 +67,18 @@ def numbers(case: Case, facts: LniFacts) -> list[Outcome]:
             "WA-LNI-NO-CLAIM-NUMBER", "record the worker's L&I claim number in "
             "coverage.claim_number: it goes at the top right of every page of a bill, and the "
             "837P carries it as REF*Y4", sources.CLAIM_NUMBER, "coverage.claim_number"))
-    if not (facts.provider_account_number or "").strip():
+    account = (case.provider.payer_assigned_id or "").strip()
+    if not account:
         found.append(requirement(
-            "WA-LNI-NO-PROVIDER-ACCOUNT", f"record the practice's L&I provider account number in "
-            f"{at('provider_account_number')}: L&I pays only providers enrolled in its provider "
-            "network", sources.PROVIDER_ACCOUNT, at("provider_account_number")))
+            "WA-LNI-NO-PROVIDER-ACCOUNT", "record the practice's L&I provider account number in "
+            "provider.payer_assigned_id: L&I pays only providers enrolled in its provider "
+            "network, and the claim carries the number (837P REF*G2, CMS-1500 box 33b)",
+            sources.PROVIDER_ACCOUNT, ACCOUNT_PATH))
+    elif not ACCOUNT_NUMBER.fullmatch(account):
+        found.append(caution(
+            "WA-LNI-PROVIDER-ACCOUNT-FORMAT", "provider.payer_assigned_id: L&I's provider "
+            "account number is 6 or 7 digits with no dashes; check the number L&I gave the "
+            "practice", sources.PROVIDER_ACCOUNT_FORMAT, ACCOUNT_PATH))
     return found
 
 

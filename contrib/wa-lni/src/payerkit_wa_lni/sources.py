@@ -52,6 +52,11 @@ PROVIDER_ACCOUNT = Citation(
     "enrolled in L&I's provider network (with an L&I provider account number) may treat injured "
     "workers beyond the initial visit, from January 1, 2013", "lni.wa.gov page, undated copy",
     "medium", LNI)
+PROVIDER_ACCOUNT_FORMAT = Citation(
+    "Washington State Department of Labor & Industries, online payment page: \"The Provider ID "
+    "is the number L&I assigns to you when you begin accepting L&I patients. It is a 6 or "
+    "7-digit number with no dashes.\"", "secure.lni.wa.gov page, current copy", "medium",
+    "https://secure.lni.wa.gov/payabalancedue")
 SELF_INSURED = Citation(
     f"{_THERAPY_PAGE}: self-insured employers authorize their own claims (contact the "
     "self-insured employer); the page's visit counts are the department's (State Fund) rules",

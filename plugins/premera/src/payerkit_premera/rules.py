@@ -108,7 +108,7 @@ def _prescription(case: Case, visit: Visit) -> Outcome:
 def claim_findings(case: Case, visit: Visit) -> list[Finding]:
     """The member ID's card prefix, and no modifier 52 on a timed code."""
     found = []
-    if not MEMBER_ID.match(case.coverage.member_id):
+    if case.coverage.member_id is not None and not MEMBER_ID.match(case.coverage.member_id):
         found.append(Finding("error", "MEMBER-ID-PREFIX", "coverage.member_id: enter the member "
                              "ID exactly as on the Premera card, starting with its 3-character "
                              "prefix (letters or digits, at least one letter) and followed by "
