@@ -12,6 +12,10 @@ from payerkit.rules.fees import FeeSchedule
 from payerkit.rules.units import CPT_MIDPOINT
 
 TEST_CITATION = Citation("payerkit test adapter (invented rules)", confidence="sample")
+#: The test adapter's deadline, graded as a confirmed rule so that a late claim is stopped
+#: (a sample deadline is at most a warning).
+TEST_DEADLINE = Citation("payerkit test adapter (an invented deadline, graded as a rule)",
+                         confidence="rule")
 
 
 class SampleAdapter:
@@ -56,7 +60,7 @@ class SampleAdapter:
     @hookimpl
     def payerkit_filing_deadline(self, case, visit):
         self.calls.append("filing_deadline")
-        return [Deadline("claim submission", "service", visit.date, 90, TEST_CITATION,
+        return [Deadline("claim submission", "service", visit.date, 90, TEST_DEADLINE,
                          path=f"visits[{case.visits.index(visit)}].date")]
 
 

@@ -19,7 +19,10 @@ def late_findings(deadlines: Iterable[Deadline], on: dt.date, excused: bool = Fa
     """One finding per deadline that is past: on the day it was done, else on ``on``.
 
     A deadline whose rule allows an excuse is a warning when ``excused`` (the
-    case gives a written justification) and keeps its own severity otherwise.
+    case gives a written justification) and keeps its own severity otherwise. A
+    deadline whose citation is weak (``low``, ``sample``: a lead or a configurable
+    placeholder) is at most a warning, as a weak rule's outcome is
+    (:func:`payerkit.model.outcome.settle`).
     """
     findings = []
     for d in deadlines:
@@ -32,6 +35,10 @@ def late_findings(deadlines: Iterable[Deadline], on: dt.date, excused: bool = Fa
             f"{d.event} on {d.event_date.isoformat()}); {days_late} day(s) late on {judged.isoformat()}"
         )
         severity = d.late_severity
+        if severity == "error" and d.citation.weak:  # a lead or a sample never stops a claim
+            severity = "warning"
+            message += (f"; the deadline's source is {d.citation.confidence} (not confirmed): "
+                        "verify it with the payer")
         if d.excuse:
             message += f". {d.excuse}"
             if excused:

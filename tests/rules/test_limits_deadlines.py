@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -79,7 +80,7 @@ def test_over_a_limit_in_rvus_keeps_decimals_and_unknown_stays_unknown():
 
 
 def test_deadline_counts_days_after_the_event():
-    cite = Citation("invented rule", confidence="sample")
+    cite = Citation("invented rule", confidence="rule")
     bill = Deadline("bill", "service", D(2026, 3, 1), 45, cite, excuse="Excusable.")
     assert bill.due == D(2026, 4, 15)
     assert late_findings([bill], D(2026, 4, 15)) == []
@@ -90,6 +91,17 @@ def test_deadline_counts_days_after_the_event():
     strict = Deadline("claim", "service", D(2026, 3, 1), 365, cite)
     [late] = late_findings([strict], D(2027, 3, 2), excused=True)
     assert late.severity == "error"
+
+
+@pytest.mark.parametrize("confidence, severity", [
+    ("high", "error"), ("rule", "error"), ("medium", "error"), ("practice", "error"),
+    ("low", "warning"), ("sample", "warning")])
+def test_a_weak_deadline_never_stops_a_claim(confidence, severity):
+    """A lead or a sample deadline is at most a warning, saying it is not confirmed."""
+    bill = Deadline("bill", "service", D(2026, 3, 1), 45, Citation("a rule", confidence=confidence))
+    [late] = late_findings([bill], D(2026, 4, 16))
+    assert late.severity == severity
+    assert ("source is" in late.message) == (severity == "warning")
 
 
 def test_a_done_act_is_judged_on_the_day_it_was_done():
