@@ -113,7 +113,7 @@ def _build(case: Case, program: Program, visits: tuple[Visit, ...],
         place_of_service=place,
         group_number=coverage.group_number,
         property_casualty_claim_number=(
-            coverage.claim_number if program.line_of_business != "commercial" else None),
+            coverage.claim_number if program.line_of_business in ("auto", WORKERS_COMP) else None),
         rendering=rendering,
         referring=episode.prescription.prescriber if episode.prescription else None,
         related_cause=cause,

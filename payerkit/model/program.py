@@ -16,7 +16,7 @@ from attrs import field, frozen, validators
 from ..formats import X12_837P
 from .results import Citation, Finding
 
-LineOfBusiness = Literal["commercial", "auto", "workers_comp"]
+LineOfBusiness = Literal["commercial", "auto", "workers_comp", "medicare"]
 #: How a plan is funded: state insurance law governs fully insured plans; self-funded (ERISA)
 #: plans and Medicare Advantage plans (federal: 42 CFR Part 422) are outside state mandates.
 Funding = Literal["fully_insured", "self_funded", "medicare_advantage"]
@@ -24,8 +24,8 @@ LINES_OF_BUSINESS: tuple[LineOfBusiness, ...] = get_args(LineOfBusiness)
 FUNDINGS: tuple[Funding, ...] = get_args(Funding)
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
-#: X12 claim filing indicator (SBR09) by line of business.
-FILING_INDICATORS = {"commercial": "CI", "auto": "AM", "workers_comp": "WC"}
+#: X12 claim filing indicator (SBR09) by line of business (``MB``: Medicare Part B).
+FILING_INDICATORS = {"commercial": "CI", "auto": "AM", "workers_comp": "WC", "medicare": "MB"}
 
 
 def _record_id(instance, attribute, value) -> None:

@@ -27,7 +27,7 @@ from .sources import MASSAGE_THERAPIST
 PROGRAM = Program(
     id="medicare-part-b",
     name="Medicare Part B (original Medicare)",
-    line_of_business="commercial",
+    line_of_business="medicare",
     states=("US",),
     claim_formats=(SUPERBILL, SUPERBILL_HTML),
     claim_formats_citation=sources.CLAIM_FORMATS,
