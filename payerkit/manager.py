@@ -288,7 +288,8 @@ def owner_of(program: Program, reg: Registered) -> tuple[object, str]:
 def check_facts(facts: type | None) -> None:
     """Raise when a program's facts type cannot be read from every case: an attrs class whose
     every field has a default (a case that gives no ``[facts.<program>]`` table, or leaves a
-    field out, must still load; a rule that needs a fact asks for it as a finding)."""
+    field out, must still load; a rule that needs a fact asks for it as a finding) and whose
+    field types resolve."""
     if facts is None:
         return
     if not (isinstance(facts, type) and attrs.has(facts)):
@@ -299,6 +300,12 @@ def check_facts(facts: type | None) -> None:
         raise PluginError(f"facts field(s) {', '.join(required)} of {facts.__name__} have no "
                           "default, so a case without them could not be read: give each a "
                           "default (None when unknown) and ask for it in a rule")
+    try:  # the case reader needs the fields' types: a name they use must resolve, now
+        attrs.resolve_types(facts)
+    except Exception as exc:
+        raise PluginError(f"the field types of {facts.__name__} cannot be resolved "
+                          f"({type(exc).__name__}: {exc}): import every type a field names "
+                          "in the facts' module") from None
 
 
 def _program_ok(program: Program, reg: Registered, pm: pluggy.PluginManager,

@@ -1,5 +1,6 @@
 """An adapter author's mistakes, each made to a fresh copy of the template (contrib/template)
-and loaded through an entry point as an installed adapter is: each ends in a message that
+and of a community adapter written from it (contrib/wa-lni), and loaded through an entry
+point as an installed adapter is: each ends in a message that
 names the plugin and the hook (or the field, or the program), never payerkit's "internal
 error", and never in a claim.
 
@@ -16,16 +17,34 @@ import shutil
 import sys
 import warnings
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
 from payerkit import PayerKit, load_case
 from payerkit.errors import ClaimRefused, PayerKitError, PluginError, UnknownProgram
 
-TEMPLATE = Path(__file__).resolve().parents[1] / "contrib" / "template"
+CONTRIB = Path(__file__).resolve().parents[1] / "contrib"
+TEMPLATE = CONTRIB / "template"
 PACKAGE = next((TEMPLATE / "src").glob("payerkit_*/plugin.py")).parent
 CASE = sorted((TEMPLATE / "tests" / "cases").glob("*.toml"))[0]
 PROGRAM = "example-adapter"
+
+
+class Adapter(NamedTuple):
+    """An adapter the mistakes are made to: its package, a case it bills, its program."""
+
+    label: str
+    package: Path
+    case: Path
+    program: str
+
+
+ADAPTERS = [
+    Adapter("template", PACKAGE, CASE, PROGRAM),
+    Adapter("wa_lni", CONTRIB / "wa-lni" / "src" / "payerkit_wa_lni",
+            CONTRIB / "wa-lni" / "tests" / "cases" / "wa-lni-covered.toml", "wa-lni"),
+]
 
 #: Appended to plugin.py: what each mistake adds.
 IMPORTS = """
@@ -34,6 +53,7 @@ import datetime as _dt
 from decimal import Decimal as _D
 from payerkit import Citation as _C, Deadline as _Deadline, Finding as _Finding
 from payerkit import Limit as _Limit, PaymentTerm as _Term, hookimpl as _hookimpl, note as _note
+from payerkit.rules.units import CMS_8_MINUTE as _CMS_8_MINUTE
 _CITE = _C("Invented Act s. 1", "2026", confidence="sample")
 """
 
@@ -41,7 +61,7 @@ _CITE = _C("Invented Act s. 1", "2026", confidence="sample")
 #: A change is ("append", code) or ("sub", regex, replacement).
 MISTAKES = [
     ("outcomes-not-marked", ("sub", r"@hookimpl\s*\n(def payerkit_outcomes)", r"\1"),
-     PluginError, ["payerkit_outcomes is not marked @hookimpl", PROGRAM]),
+     PluginError, ["payerkit_outcomes is not marked @hookimpl", "$program"]),
     ("programs-not-marked", ("sub", r"@hookimpl\s*\n(def payerkit_programs)", r"\1"),
      PluginError, ["payerkit_programs is not marked @hookimpl"]),
     ("outcomes-deleted", ("sub", r"@hookimpl\s*\ndef payerkit_outcomes", "def _old_outcomes"),
@@ -76,8 +96,8 @@ MISTAKES = [
                                   "0.8)]\n"),
      PluginError, ["payerkit_payment_terms", "PaymentTerm", "field share", "got float"]),
     ("a-unit-rule-that-raises", ("append", "@_hookimpl\ndef payerkit_units():\n"
-                                 "    return _attrs.evolve(CMS_8_MINUTE, timed=lambda m: 1 / 0)\n"),
-     PluginError, ["failed while payerkit computed", "ZeroDivisionError", PROGRAM]),
+                                 "    return _attrs.evolve(_CMS_8_MINUTE, timed=lambda m: 1 / 0)\n"),
+     PluginError, ["failed while payerkit computed", "ZeroDivisionError", "$program"]),
     ("hook-raises", ("append", "@_hookimpl\ndef payerkit_scrub(case):\n"
                      "    raise KeyError('member')\n"),
      PluginError, ["failed in payerkit_scrub", "KeyError"]),
@@ -87,10 +107,14 @@ MISTAKES = [
     ("facts-field-without-default", ("append", "@_attrs.frozen\nclass _Facts:\n"
                                      "    insurer: str\n"
                                      "PROGRAM = _attrs.evolve(PROGRAM, facts=_Facts)\n"),
-     PluginError, ["insurer", "no default", PROGRAM]),
+     PluginError, ["insurer", "no default", "$program"]),
+    ("facts-type-unresolvable", ("append", "@_attrs.frozen\nclass _Facts:\n"
+                                 "    insurer: 'NoSuchType' = None\n"
+                                 "PROGRAM = _attrs.evolve(PROGRAM, facts=_Facts)\n"),
+     PluginError, ["cannot be resolved", "NoSuchType", "$program"]),
     ("program-id-twice", ("append", "@_hookimpl\ndef payerkit_programs():\n"
                           "    return [PROGRAM, PROGRAM]\n"),
-     PluginError, ["registers", PROGRAM, "2 times"]),
+     PluginError, ["registers", "$program", "2 times"]),
     ("bad-program-id", ("append", "PROGRAM = _attrs.evolve(PROGRAM, id='Example Adapter')\n"),
      PluginError, ["failed to load", "Program.id", "'Example Adapter'"]),
     ("import-error", ("append", "import payerkit_no_such_helper\n"),
@@ -98,10 +122,10 @@ MISTAKES = [
 ]
 
 
-def _mutant(tmp_path: Path, mistake: str, change: tuple) -> str:
-    """A copy of the template's package, changed; its importable name."""
+def _mutant(tmp_path: Path, mistake: str, change: tuple, package: Path = PACKAGE) -> str:
+    """A copy of an adapter's package (the template's), changed; its importable name."""
     name = "mutant_" + re.sub(r"\W", "_", mistake)
-    shutil.copytree(PACKAGE, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(package, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
     plugin = tmp_path / name / "plugin.py"
     text = plugin.read_text(encoding="utf-8")
     if change[0] == "append":
@@ -114,25 +138,26 @@ def _mutant(tmp_path: Path, mistake: str, change: tuple) -> str:
     return name
 
 
-def _kit(tmp_path: Path, monkeypatch, mistake: str, change: tuple) -> PayerKit:
-    """A kit with the changed copy installed under the template's entry-point name."""
-    name = _mutant(tmp_path, mistake, change)
+def _kit(tmp_path: Path, monkeypatch, mistake: str, change: tuple,
+         adapter: Adapter = ADAPTERS[0]) -> PayerKit:
+    """A kit with the changed copy installed under the adapter's entry-point name."""
+    name = _mutant(tmp_path, mistake, change, adapter.package)
     monkeypatch.syspath_prepend(str(tmp_path))
     importlib.invalidate_caches()
-    entry = importlib.metadata.EntryPoint(PROGRAM, f"{name}.plugin", "payerkit")
+    entry = importlib.metadata.EntryPoint(adapter.program, f"{name}.plugin", "payerkit")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return PayerKit(entry_points=[entry])
-    finally:
+    finally:  # the copy's modules stay for the test (facts types resolve their names late)
         for module in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
-            del sys.modules[module]
+            monkeypatch.setitem(sys.modules, module, sys.modules.pop(module))  # gone after
 
 
-def _answer(kit: PayerKit) -> tuple[type, str]:
-    """Check, scrub and claim the template's example: the first error each raises, or the
+def _answer(kit: PayerKit, adapter: Adapter) -> tuple[type, str]:
+    """Check, scrub and claim the adapter's example: the first error each raises, or the
     scrub's findings (then the claim must be refused)."""
-    case = load_case(CASE)
+    case = load_case(adapter.case)
     try:
         kit.check(case)
         kit.scrub(case)
@@ -144,24 +169,29 @@ def _answer(kit: PayerKit) -> tuple[type, str]:
     pytest.fail("a broken adapter's claim was written")
 
 
+@pytest.mark.parametrize("adapter", ADAPTERS, ids=[a.label for a in ADAPTERS])
 @pytest.mark.parametrize(("mistake", "change", "error", "words"), MISTAKES,
                          ids=[m[0] for m in MISTAKES])
 def test_each_mistake_is_named_and_never_billed(tmp_path, monkeypatch, payerkit_data_dir,
-                                                mistake, change, error, words):
-    kit = _kit(tmp_path, monkeypatch, mistake, change)
-    raised, message = _answer(kit)
+                                                adapter, mistake, change, error, words):
+    kit = _kit(tmp_path, monkeypatch, mistake, change, adapter)
+    raised, message = _answer(kit, adapter)
     assert issubclass(raised, error), f"{mistake}: {raised.__name__}: {message}"
     assert "internal error" not in message
     for word in words:
+        word = word.replace("$program", adapter.program)
         assert word in message, f"{mistake}: {word!r} not in {message!r}"
     if issubclass(raised, PluginError):
-        assert f"'{PROGRAM}'" in message or f"mutant_{mistake.replace('-', '_')}" in message, \
+        assert f"'{adapter.program}'" in message or \
+            f"mutant_{mistake.replace('-', '_')}" in message, \
             f"{mistake}: the plugin is not named: {message}"
 
 
-def test_the_unchanged_template_writes_its_claim(tmp_path, monkeypatch, payerkit_data_dir):
-    kit = _kit(tmp_path, monkeypatch, "unchanged", ("append", ""))
-    ev = kit.evaluate(load_case(CASE))
+@pytest.mark.parametrize("adapter", ADAPTERS, ids=[a.label for a in ADAPTERS])
+def test_each_unchanged_adapter_writes_its_claim(tmp_path, monkeypatch, payerkit_data_dir,
+                                                 adapter):
+    kit = _kit(tmp_path, monkeypatch, "unchanged", ("append", ""), adapter)
+    ev = kit.evaluate(load_case(adapter.case))
     assert ev.write(ev.format).startswith(b"ISA*")
 
 
