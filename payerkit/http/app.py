@@ -36,7 +36,7 @@ from starlette.routing import Match, Route
 
 from .. import __version__
 from ..formats import X12_837P
-from ..output import JSON, utf8
+from ..output import JSON, printable, utf8
 from .config import ServeConfig, from_environ
 from .service import (
     CLAIM_QUESTIONS,
@@ -44,6 +44,7 @@ from .service import (
     BadRequest,
     Service,
     TooLarge,
+    Unsupported,
     log_failure,
     parse_date,
     parse_visits,
@@ -80,7 +81,7 @@ async def read_body(request: Request, limit: int, types: tuple[str, ...]) -> byt
     anything is read, and a body that grows past it (chunked) as soon as it does."""
     kind = request.headers.get("content-type", "").partition(";")[0].strip().lower()
     if kind not in types:
-        raise _Unsupported(kind, types)
+        raise _unsupported(kind, types)
     length = request.headers.get("content-length")
     if length is not None:
         if not length.isdigit() or len(length) > 18:
@@ -96,10 +97,10 @@ async def read_body(request: Request, limit: int, types: tuple[str, ...]) -> byt
     return b"".join(chunks)
 
 
-class _Unsupported(BadRequest):
-    def __init__(self, kind: str, types: tuple[str, ...]):
-        super().__init__([f"Content-Type: expected {' or '.join(types)}, got "
-                          f"{kind or 'none'!r}"])
+def _unsupported(kind: str, types: tuple[str, ...]) -> Unsupported:
+    shown = kind if len(kind) <= 60 and kind.isprintable() else kind[:57] + "..."
+    return Unsupported([f"Content-Type: expected {' or '.join(types)}, got "
+                        f"{printable(shown) or 'none'!r}"])
 
 
 def _query(request: Request, allowed: tuple[str, ...]) -> dict[str, list[str]]:

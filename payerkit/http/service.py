@@ -80,6 +80,12 @@ class TooLarge(CaseError):
     """The body is larger than the endpoint's limit: 413."""
 
 
+class Unsupported(CaseError):
+    """The body's ``Content-Type`` is not the one the endpoint takes: 415. Asking for JSON
+    also keeps a web page of another site from posting a case with a plain form (a browser
+    asks the server first before sending JSON across sites, and this server says no)."""
+
+
 @frozen
 class ClaimFile:
     """A claim file as the server sends it: its bytes, media type, a file name (the program
@@ -352,6 +358,8 @@ def problem(exc: BaseException, program: str | None = None) -> tuple[int, dict]:
         return 404, {"error": "not found", "problems": exc.problem_lines()}
     if isinstance(exc, TooLarge):
         return 413, {"error": "too large", "problems": exc.problem_lines()}
+    if isinstance(exc, Unsupported):
+        return 415, {"error": "unsupported media type", "problems": exc.problem_lines()}
     if isinstance(exc, PayerKitError):
         status = 422 if exc.exit_code in (EXIT_INPUT, EXIT_FINDINGS) else 500
         return status, {"error": exc.heading, "problems": [printable(line) for line in
