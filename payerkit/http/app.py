@@ -35,6 +35,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Match, Route
 
 from .. import __version__
+from ..errors import PayerKitError
 from ..formats import X12_837P
 from ..output import JSON, printable, utf8
 from .config import ServeConfig, from_environ
@@ -138,9 +139,13 @@ async def in_thread(service: Service, method, *args):
         except BaseException as exc:  # noqa: B036 - a plugin's, handed back as an answer
             return False, exc
     done, value = await anyio.to_thread.run_sync(run)
-    if not done:
-        raise value
-    return value
+    if done:
+        return value
+    if not isinstance(value, Exception):  # KeyboardInterrupt, SystemExit: this request's end
+        raise PayerKitError(f"the answer was interrupted ({type(value).__name__} raised while "
+                            "answering, in a worker thread: a plugin's, never the server's "
+                            "stop); the server goes on") from None
+    raise value
 
 
 # ---------------------------------------------------------------------------
@@ -173,8 +178,6 @@ def _failed(exc: BaseException, request: Request, program: str | None = None) ->
 
 
 def _expected(exc: BaseException) -> bool:
-    from ..errors import PayerKitError
-
     return isinstance(exc, PayerKitError)
 
 

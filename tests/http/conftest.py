@@ -13,6 +13,7 @@ from payerkit import PayerKit  # noqa: E402
 from payerkit.http.app import create_app  # noqa: E402
 from payerkit.http.config import ServeConfig  # noqa: E402
 
+
 @pytest.fixture(scope="session")
 def installed_kit():
     """The kit over every installed plugin (made once: tests only read it)."""
