@@ -32,7 +32,7 @@ import attrs
 from .. import __version__
 from ..converter import AMOUNT_HOOKS, LIST_LIMITS, MAX_INT, MAX_ITEMS, NOT_READ
 from ..formats.x12_limits import EARLIEST_DATE, LATEST_DATE
-from ..model import Case
+from ..model import Case, Episode, Service, Visit
 
 #: Amounts as the reader takes them: dollars and cents as a string, up to 4 decimals for a
 #: rate; a line's charge and a visit's amount paid to the cent (``parse_written_amount``).
@@ -42,6 +42,10 @@ RATE = {"type": "string", "pattern": r"^[0-9]{0,5}\.[0-9]{1,4}$",
 CHARGE = {**RATE, "pattern": r"^[0-9]{0,5}\.[0-9]{1,2}$"}
 PAID = {**RATE, "pattern": r"^[0-9]{0,7}\.[0-9]{1,2}$"}
 AMOUNT_SCHEMAS = {"strict_charge": CHARGE, "strict_paid": PAID}
+#: Lists that must hold something (``payerkit.io.check_case``: a case without a visit, a
+#: visit without a service, no diagnosis).
+MIN_ITEMS = {(Case, "visits"): 1, (Visit, "services"): 1, (Episode, "diagnoses"): 1,
+             (Service, "diagnoses"): 1}
 DATE = {"type": "string", "format": "date",
         "description": f"a date, YYYY-MM-DD, from {EARLIEST_DATE.isoformat()} to "
         f"{LATEST_DATE.isoformat()}"}
@@ -97,6 +101,8 @@ class SchemaBuilder:
         schema = self.schema(type_)
         if limit is not None and schema.get("type") == "array":
             schema = {**schema, "maxItems": limit[0]}
+        if (cls, name) in MIN_ITEMS and schema.get("type") == "array":
+            schema = {**schema, "minItems": MIN_ITEMS[(cls, name)]}
         return schema
 
     def schema(self, type_: Any) -> dict:
@@ -359,7 +365,7 @@ def openapi(kit, example: dict | None = None, *, max_case_bytes: int, max_batch_
             "summary": "One program: its facts fields and the formats it takes",
             "operationId": "program",
             "parameters": [{"name": "id", "in": "path", "required": True,
-                            "schema": {"type": "string"}}],
+                            "schema": {"type": "string"}, "example": "ny-no-fault"}],
             "responses": {"200": {"description": "the program",
                                   "content": _json("ProgramDetail")},
                           "401": ERRORS["401"],
