@@ -302,11 +302,12 @@ def serve(kit: None, options: ServeOptions) -> int:
         raise ServeError(f"payerkit serve needs the server extra ({', '.join(missing)} not "
                          "installed): pip install 'payerkit[server]' (from a checkout: "
                          "pip install '.[server]')")
-    from .http.config import ServeConfig, token_from_environ
+    from .http.config import ServeConfig, debug_from_environ, token_from_environ
     from .http.server import serve as run_server
 
     return run_server(ServeConfig(options.host, options.port, options.workers,
-                                  options.files_dir, token_from_environ()))
+                                  options.files_dir, token_from_environ(),
+                                  debug=debug_from_environ()))
 
 
 def new_adapter(kit: None, options: NewAdapterOptions) -> int:

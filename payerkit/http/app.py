@@ -173,7 +173,8 @@ async def _answer(request: Request, question: str) -> Response:
 
 def _failed(exc: BaseException, request: Request, program: str | None = None) -> Response:
     if not _expected(exc):
-        log_failure(exc, f"{request.method} {_template(request.app.routes, request.scope)}")
+        log_failure(exc, f"{request.method} {_template(request.app.routes, request.scope)}",
+                    request.app.state.config.debug)
     return error_response(exc, program)
 
 
@@ -248,7 +249,7 @@ async def batch(request: Request) -> Response:
                 yield await in_thread(service, service.batch_line, item, settings)
             except Exception as exc:  # a set-up problem: the stream ends, said in one line
                 if not _expected(exc):
-                    log_failure(exc, "POST /v1/batch")
+                    log_failure(exc, "POST /v1/batch", config.debug)
                 status, data = problem(exc)
                 yield utf8(JSON.encode({**item.where(), "status": "failed", "program": None,
                                         "problems": data["problems"], "claim": None})) + b"\n"
@@ -300,9 +301,10 @@ class Guard:
     """The last word: an exception nothing else caught is a 500 naming its type, logged as
     its type and place; never raised to the server, which would log its traceback."""
 
-    def __init__(self, app, routes: list):
+    def __init__(self, app, routes: list, debug: bool = False):
         self.app = app
         self.routes = routes
+        self.debug = debug
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -319,7 +321,8 @@ class Guard:
         try:
             await self.app(scope, receive, watch)
         except Exception as exc:  # noqa: BLE001 - the boundary
-            log_failure(exc, f"{scope.get('method')} {_template(self.routes, scope)}")
+            log_failure(exc, f"{scope.get('method')} {_template(self.routes, scope)}",
+                        self.debug)
             if not started:
                 await _send_json(send, 500, problem(exc)[1])
 
@@ -433,7 +436,8 @@ def create_app(config: ServeConfig | None = None, kit=None) -> Starlette:
     page = _page_routes(service)
     routes += page if page is not None else [Route("/", home, methods=["GET"])]
     app = Starlette(routes=routes, middleware=[
-        Middleware(Guard, routes=routes), Middleware(AccessLog, routes=routes, enabled=config.access_log),
+        Middleware(Guard, routes=routes, debug=config.debug),
+        Middleware(AccessLog, routes=routes, enabled=config.access_log),
         Middleware(Gate, config=config)],
         exception_handlers={HTTPException: _not_found})
     app.state.service = service

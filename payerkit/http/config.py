@@ -72,6 +72,9 @@ class ServeConfig:
     max_batch_bytes: int = MAX_BATCH_BYTES
     #: One line per request on the ``payerkit.http.access`` logger.
     access_log: bool = True
+    #: An unexpected error's log line carries its traceback (``PAYERKIT_DEBUG=1``): for a
+    #: developer, never in production (a traceback may quote patient data).
+    debug: bool = False
 
     def check(self) -> ServeConfig:
         """Itself, when a server may start with it; else :class:`ServeError` saying why."""
@@ -105,7 +108,7 @@ def to_environ(config: ServeConfig) -> str:
     return json.dumps({"host": config.host, "port": config.port, "workers": config.workers,
                        "files_dir": None if config.files_dir is None else str(config.files_dir),
                        "data_dir": None if config.data_dir is None else str(config.data_dir),
-                       "access_log": config.access_log})
+                       "access_log": config.access_log})  # debug: from the environment too
 
 
 def from_environ() -> ServeConfig:
@@ -113,4 +116,11 @@ def from_environ() -> ServeConfig:
     from :data:`TOKEN_VARIABLE`; the defaults when nothing was handed over."""
     text = os.environ.get(SETTINGS_VARIABLE)
     settings = json.loads(text) if text else {}
-    return ServeConfig(**settings, token=token_from_environ()).check()
+    return ServeConfig(**settings, token=token_from_environ(), debug=debug_from_environ()).check()
+
+
+def debug_from_environ() -> bool:
+    """``PAYERKIT_DEBUG`` (a bad value: exit 2, naming it)."""
+    from ..env import flag
+
+    return flag("PAYERKIT_DEBUG")

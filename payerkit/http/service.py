@@ -368,10 +368,12 @@ def problem(exc: BaseException, program: str | None = None) -> tuple[int, dict]:
         f"internal error ({type(exc).__name__}); the server's log says where"]}
 
 
-def log_failure(exc: BaseException, what: str) -> None:
+def log_failure(exc: BaseException, what: str, debug: bool = False) -> None:
     """One log line for an unexpected error: its type and where it was raised (file, line,
-    function), never its text or a traceback (either may hold patient data)."""
+    function), never its text or a traceback (either may hold patient data); with ``debug``
+    (``PAYERKIT_DEBUG=1`` for the server, a developer's switch) the traceback too."""
     frames = traceback.extract_tb(exc.__traceback__)
     where = f" at {frames[-1].filename}:{frames[-1].lineno} in {frames[-1].name}" if frames \
         else ""
-    log.error("%s: internal error (%s)%s", what, type(exc).__name__, where)
+    log.error("%s: internal error (%s)%s", what, type(exc).__name__, where,
+              exc_info=exc if debug else None)

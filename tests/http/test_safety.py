@@ -336,3 +336,20 @@ def test_a_plugin_raising_keyboard_interrupt_ends_its_request_not_the_server(mak
     assert answer.status_code == 500
     assert answer.json()["problems"][0].startswith("the answer was interrupted (KeyboardInterrupt")
     assert client.get("/v1/programs").status_code == 200
+
+
+def test_with_payerkit_debug_the_log_line_carries_the_traceback(make_client, caplog,
+                                                                monkeypatch):
+    """A developer's switch (docs/http.md, "Logs"): off by default, as the test above shows."""
+    from payerkit.http.service import Service
+
+    def broken(self, *args):
+        raise RuntimeError("where it broke")
+
+    monkeypatch.setattr(Service, "answer", broken)
+    client = make_client(debug=True)
+    caplog.set_level(logging.INFO)
+    assert client.post("/v1/check", content=body(case_json("ny-covered")),
+                       headers=JSON_BODY).status_code == 500
+    (record,) = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert record.exc_info is not None and "where it broke" not in record.getMessage()
