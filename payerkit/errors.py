@@ -117,6 +117,40 @@ class OutputError(PayerKitError):
     was written (the CLI's exit status 3). Raised by :mod:`payerkit.files`."""
 
 
+class RequestError(CaseError):
+    """A request to ``payerkit serve`` that cannot be answered as sent: a body that is not
+    JSON (or not UTF-8), a bad query parameter (HTTP :attr:`status` 400); the subclasses say
+    404, 413 and 415. Its problem lines name the parameter or the body, never patient data."""
+
+    heading = "malformed request"
+    #: The HTTP status of the answer.
+    status = 400
+
+
+class NotFound(RequestError):
+    """What a request's path names does not exist (a program id): 404."""
+
+    heading = "not found"
+    status = 404
+
+
+class TooLarge(RequestError):
+    """A request's body is larger than the endpoint's limit: 413."""
+
+    heading = "too large"
+    status = 413
+
+
+class UnsupportedMediaType(RequestError):
+    """A request's body is not of the type the endpoint takes (``Content-Type``): 415.
+    Asking for JSON also keeps a web page of another site from posting a case with a plain
+    form (a browser asks the server first before sending JSON across sites, and this server
+    never says yes)."""
+
+    heading = "unsupported media type"
+    status = 415
+
+
 class ServeError(PayerKitError):
     """``payerkit serve`` will not start: the extra is not installed, a non-loopback address
     without a token, a ``--files-dir`` that is not a folder. The message says what to do."""

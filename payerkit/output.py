@@ -18,6 +18,7 @@ import sys
 from decimal import Decimal
 
 from .errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, EXIT_PLUGIN  # noqa: F401 (the command's)
+from .paths import facts_path
 from .rules.money import format_money
 
 # ---------------------------------------------------------------------------
@@ -158,7 +159,7 @@ def program_detail_json(entry, formats: list, facts: list[dict]) -> dict:
     program = entry.program
     return {**program_json(entry), "payer_id": program.payer_id,
             "funding": program.funding, "formats": [claim_format_json(f) for f in formats],
-            "facts": {"table": f"facts.{program.id}", "fields": facts}}
+            "facts": {"table": facts_path(program), "fields": facts}}
 
 
 def rule_set_json(rule_set) -> dict:

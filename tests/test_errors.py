@@ -17,12 +17,17 @@ from payerkit.errors import (
     ControlBlockExhausted,
     CounterError,
     FileTooLarge,
+    NotFound,
     NotRegularFile,
     OutputError,
     PayerKitError,
     PluginError,
     ProgramUnavailable,
+    RequestError,
+    ServeError,
+    TooLarge,
     UnknownProgram,
+    UnsupportedMediaType,
 )
 
 
@@ -79,7 +84,8 @@ def test_the_old_import_paths_still_work():
 #: docs/cli.md: 1 the scrub refused the claim, 2 bad input, 3 a plugin or set-up problem.
 EXIT_STATUS = {ClaimRefused: 1, CaseError: 2, UnknownProgram: 2, PayerKitError: 3,
                PluginError: 3, FormatError: 3, OutputError: 3, CounterError: 3,
-               ControlBlockExhausted: 3, ProgramUnavailable: 3}
+               ControlBlockExhausted: 3, ProgramUnavailable: 3, ServeError: 2,
+               RequestError: 2, NotFound: 2, TooLarge: 2, UnsupportedMediaType: 2}
 
 
 def test_every_error_carries_its_exit_status():

@@ -35,24 +35,20 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Match, Route
 
 from .. import __version__
-from ..errors import PayerKitError
+from ..errors import PayerKitError, RequestError, TooLarge, UnsupportedMediaType
 from ..formats import X12_837P
 from ..output import JSON, printable, utf8
 from .config import ServeConfig, from_environ
 from .service import (
     CLAIM_QUESTIONS,
     QUESTIONS,
-    BadRequest,
     Service,
-    TooLarge,
-    Unsupported,
     log_failure,
     parse_date,
     parse_visits,
     problem,
 )
 
-log = logging.getLogger("payerkit.http")
 access = logging.getLogger("payerkit.http.access")
 
 #: Media types a case body may have, and a batch body.
@@ -86,7 +82,7 @@ async def read_body(request: Request, limit: int, types: tuple[str, ...]) -> byt
     length = request.headers.get("content-length")
     if length is not None:
         if not length.isdigit() or len(length) > 18:
-            raise BadRequest(["Content-Length: expected a number of bytes"])
+            raise RequestError(["Content-Length: expected a number of bytes"])
         if int(length) > limit:
             raise TooLarge([f"body: {int(length)} bytes, more than {limit}, the limit here"])
     chunks, size = [], 0
@@ -98,9 +94,9 @@ async def read_body(request: Request, limit: int, types: tuple[str, ...]) -> byt
     return b"".join(chunks)
 
 
-def _unsupported(kind: str, types: tuple[str, ...]) -> Unsupported:
+def _unsupported(kind: str, types: tuple[str, ...]) -> UnsupportedMediaType:
     shown = kind if len(kind) <= 60 and kind.isprintable() else kind[:57] + "..."
-    return Unsupported([f"Content-Type: expected {' or '.join(types)}, got "
+    return UnsupportedMediaType([f"Content-Type: expected {' or '.join(types)}, got "
                         f"{printable(shown) or 'none'!r}"])
 
 
@@ -110,12 +106,12 @@ def _query(request: Request, allowed: tuple[str, ...]) -> dict[str, list[str]]:
     for name, value in request.query_params.multi_items():
         if name not in allowed:
             shown = name if len(name) <= 40 and name.isprintable() else "(a parameter)"
-            raise BadRequest([f"{shown}: unknown query parameter (this endpoint takes "
+            raise RequestError([f"{shown}: unknown query parameter (this endpoint takes "
                               f"{', '.join(allowed) or 'none'})"])
         given.setdefault(name, []).append(value)
     for name, values in given.items():
         if name != "visit" and len(values) > 1:
-            raise BadRequest([f"{name}: given more than once"])
+            raise RequestError([f"{name}: given more than once"])
     return given
 
 
@@ -233,7 +229,7 @@ async def batch(request: Request) -> Response:
         given = _query(request, ("visit", "as_of", "format"))
         every = given.get("visit", []) == ["all"]
         if given.get("visit") and not every:
-            raise BadRequest(["visit: a batch takes 'all' (every visit of each case) or "
+            raise RequestError(["visit: a batch takes 'all' (every visit of each case) or "
                               "nothing (each case's last visit)"])
         as_of = _as_of(given)
         body = await read_body(request, config.max_batch_bytes, JSON_LINES_TYPES)

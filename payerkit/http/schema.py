@@ -31,6 +31,7 @@ import attrs
 
 from .. import __version__
 from ..converter import AMOUNT_HOOKS, LIST_LIMITS, MAX_INT, MAX_ITEMS, NOT_READ
+from ..formats import X12_837P
 from ..formats.x12_limits import EARLIEST_DATE, LATEST_DATE
 from ..model import Case, Episode, Service, Visit
 
@@ -391,7 +392,7 @@ def openapi(kit, example: dict | None = None, *, max_case_bytes: int, max_batch_
         "summary": "The claim file (as `payerkit claim`), or the scrub's findings when it is "
         "refused", "operationId": "claim",
         "parameters": [*_visit_params(True),
-                       _format_param(formats, "x12-837p", "the claim format")],
+                       _format_param(formats, X12_837P, "the claim format")],
         "requestBody": case_body,
         "responses": {"200": {"description": "the claim file, named in Content-Disposition",
                               "content": media},
@@ -409,7 +410,7 @@ def openapi(kit, example: dict | None = None, *, max_case_bytes: int, max_batch_
                         "description": "`all`: bill every visit of each case (default: the "
                         "last)"},
                        _visit_params(False)[1],
-                       _format_param(formats, "x12-837p", "the format each scrub checks")],
+                       _format_param(formats, X12_837P, "the format each scrub checks")],
         "requestBody": {"required": True, "description": f"JSON Lines, one case per line; at "
                         f"most {max_batch_bytes} bytes",
                         "content": {"application/x-ndjson": {"schema": {"type": "string"}}}},

@@ -34,7 +34,16 @@ from pathlib import Path
 from attrs import frozen
 
 from ..batch import BatchSettings, Item, evaluate_item
-from ..errors import EXIT_FINDINGS, EXIT_INPUT, CaseError, ClaimRefused, PayerKitError
+from ..errors import (
+    EXIT_FINDINGS,
+    EXIT_INPUT,
+    CaseError,
+    ClaimRefused,
+    NotFound,
+    PayerKitError,
+    RequestError,
+    TooLarge,
+)
 from ..formats import X12_837P
 from ..formats.builtin import file_ending
 from ..formats.control import ControlNumberSource
@@ -65,25 +74,6 @@ QUESTIONS = ("check", "price", "limits", "terms")
 CLAIM_QUESTIONS = ("scrub", "evaluate")
 #: A control-number block a process reserves at most (a restart leaves the rest as gaps).
 MAX_NUMBER_BLOCK = 64
-
-
-class BadRequest(CaseError):
-    """The request itself is malformed (a body that is not JSON or not UTF-8, an unknown or
-    bad query parameter): 400, with the problem lines."""
-
-
-class NotFound(CaseError):
-    """What the path names does not exist (a program id): 404."""
-
-
-class TooLarge(CaseError):
-    """The body is larger than the endpoint's limit: 413."""
-
-
-class Unsupported(CaseError):
-    """The body's ``Content-Type`` is not the one the endpoint takes: 415. Asking for JSON
-    also keeps a web page of another site from posting a case with a plain form (a browser
-    asks the server first before sending JSON across sites, and this server says no)."""
 
 
 @frozen
@@ -122,16 +112,16 @@ class Visits:
 
 
 def parse_date(name: str, text: str) -> dt.date:
-    """A query parameter's date, as the CLI's options take it; else :class:`BadRequest`."""
+    """A query parameter's date, as the CLI's options take it; else :class:`RequestError`."""
     try:
         day = dt.date.fromisoformat(text) if len(text) <= 10 else None
     except ValueError:
         day = None
     if day is None:
         shown = printable(text if len(text) <= 40 else text[:37] + "...")
-        raise BadRequest([f"{name}: expected a date such as 2026-03-20, got {shown!r}"])
+        raise RequestError([f"{name}: expected a date such as 2026-03-20, got {shown!r}"])
     if not EARLIEST_DATE <= day <= LATEST_DATE:
-        raise BadRequest([f"{name}: expected a date from {EARLIEST_DATE.isoformat()} to "
+        raise RequestError([f"{name}: expected a date from {EARLIEST_DATE.isoformat()} to "
                           f"{LATEST_DATE.isoformat()}, got {day.isoformat()}"])
     return day
 
@@ -142,12 +132,12 @@ def parse_visits(values: list[str], many: bool) -> Visits:
         return Visits()
     if "all" in values:
         if not many:
-            raise BadRequest(["visit: this question is about one visit: give its date"])
+            raise RequestError(["visit: this question is about one visit: give its date"])
         if len(values) > 1:
-            raise BadRequest(["visit: 'all' bills every visit: give it alone"])
+            raise RequestError(["visit: 'all' bills every visit: give it alone"])
         return Visits(every=True)
     if len(values) > 1 and not many:
-        raise BadRequest(["visit: this question is about one visit: give one date"])
+        raise RequestError(["visit: this question is about one visit: give one date"])
     return Visits(tuple(parse_date("visit", v) for v in values))
 
 
@@ -183,19 +173,19 @@ class Service:
 
     def read_case(self, body: bytes):
         """A case from a JSON body, by payerkit's strict reader; its ``fees.file`` only inside
-        ``files_dir``. A body that is not UTF-8 or not JSON is :class:`BadRequest`; a case
+        ``files_dir``. A body that is not UTF-8 or not JSON is :class:`RequestError`; a case
         that is not valid, ``CaseError`` naming each field."""
         if len(body) > MAX_CASE_BYTES:
             raise TooLarge([f"body: larger than {MAX_CASE_BYTES} bytes, the limit for a case"])
         try:
             text = body.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise BadRequest([f"body: not UTF-8 text (byte {exc.start + 1} is invalid)"]) from None
+            raise RequestError([f"body: not UTF-8 text (byte {exc.start + 1} is invalid)"]) from None
         try:
             return case_from_text(text, "case.json", self.files_dir, confined=True)
         except CaseError as exc:
             if _not_json(text):
-                raise BadRequest(exc.problems) from None
+                raise RequestError(exc.problems) from None
             raise
 
     def read_case_data(self, data: dict):
@@ -352,14 +342,8 @@ def problem(exc: BaseException, program: str | None = None) -> tuple[int, dict]:
     if isinstance(exc, ClaimRefused):
         return 422, {"error": "claim refused", "program": program,
                      "findings": [finding_json(f) for f in exc.findings]}
-    if isinstance(exc, BadRequest):
-        return 400, {"error": "malformed request", "problems": exc.problem_lines()}
-    if isinstance(exc, NotFound):
-        return 404, {"error": "not found", "problems": exc.problem_lines()}
-    if isinstance(exc, TooLarge):
-        return 413, {"error": "too large", "problems": exc.problem_lines()}
-    if isinstance(exc, Unsupported):
-        return 415, {"error": "unsupported media type", "problems": exc.problem_lines()}
+    if isinstance(exc, RequestError):
+        return exc.status, {"error": exc.heading, "problems": exc.problem_lines()}
     if isinstance(exc, PayerKitError):
         status = 422 if exc.exit_code in (EXIT_INPUT, EXIT_FINDINGS) else 500
         return status, {"error": exc.heading, "problems": [printable(line) for line in
