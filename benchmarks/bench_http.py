@@ -8,10 +8,12 @@ numbers in a temporary ``PAYERKIT_DATA_DIR``), then from this process with one
 ``httpx.AsyncClient``:
 
 1. 100 requests to warm up; the server's RSS (``/proc/<pid>/status``) after them;
-2. at concurrency 1, ``n`` requests alternating with ``n`` in-process runs of the same work
-   (``Service.ask``: read the case from the same JSON bytes, ``kit.evaluate``, the answer's
-   JSON shape; and ``kit.evaluate`` alone on a case read once), one after the other: the
-   server's overhead per request is the HTTP round trip's median less the in-process median;
+2. at concurrency 1, ``n`` requests alternating with ``n`` requests from a bare socket
+   client and ``n`` in-process runs of the same work (``Service.ask``: read the case from the
+   same JSON bytes, ``kit.evaluate``, the answer's JSON shape; and ``kit.evaluate`` alone on
+   a case read once), one after the other: the overhead per request is a round trip's median
+   less the in-process median (with httpx: the client's cost included; with the bare
+   client: the server's own);
 3. at each other concurrency, ``n`` requests with that many in flight;
 4. requests until the server has answered 10,000 in all; its RSS then.
 
@@ -70,6 +72,29 @@ def rss_mib(pid: int) -> float:
     return total / 1024
 
 
+class RawClient:
+    """HTTP/1.1 over one keep-alive socket, by hand: a client whose own cost is next to
+    nothing, to tell the server's time from httpx's."""
+
+    def __init__(self, port: int):
+        self.sock = socket.create_connection(("127.0.0.1", port))
+        self.file = self.sock.makefile("rb")
+
+    def post(self, path: str, body: bytes) -> bool:
+        self.sock.sendall(b"POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                          b"application/json\r\nContent-Length: %d\r\n\r\n"
+                          % (path.encode(), len(body)) + body)
+        status, length = self.file.readline(), 0
+        while (line := self.file.readline()) not in (b"\r\n", b""):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+        return status.split()[1] == b"200" and len(self.file.read(length)) == length
+
+    def close(self) -> None:
+        self.file.close()
+        self.sock.close()
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -96,7 +121,7 @@ async def run(args) -> None:
     server = subprocess.Popen([sys.executable, "-m", "payerkit.cli", "serve", "--port", str(port),
                                "--files-dir", "examples", "--workers", str(args.workers)],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+                              stderr=open(args.log, "wb") if args.log else subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/v1/evaluate"
     cases = bodies()
     headers = {"content-type": "application/json"}
@@ -137,10 +162,14 @@ async def run(args) -> None:
                 inproc, evaluate_only = [], []
                 began = time.perf_counter()
                 if concurrency == 1:
+                    raw, bare = RawClient(port), []
                     for i in range(args.n):
                         seconds, ok = await one(i)
                         latencies.append(seconds)
                         errors += not ok
+                        t = time.perf_counter()
+                        errors += not raw.post("/v1/evaluate", cases[i % len(cases)])
+                        bare.append(time.perf_counter() - t)
                         t = time.perf_counter()
                         service.ask("evaluate", cases[i % len(cases)], Visits(), None)
                         inproc.append(time.perf_counter() - t)
@@ -148,6 +177,8 @@ async def run(args) -> None:
                         service.kit.evaluate(read[i % len(read)])
                         evaluate_only.append(time.perf_counter() - t)
                     wall = sum(latencies)  # the in-process work between requests not counted
+                    raw.close()
+                    served += args.n
                 else:
                     queue, failed = iter(range(args.n)), []
                     await asyncio.gather(*(drain(one, queue, latencies, failed)
@@ -160,6 +191,7 @@ async def run(args) -> None:
                        "p50_ms": percentile(latencies, 0.5) * 1000,
                        "p99_ms": percentile(latencies, 0.99) * 1000, "errors": errors}
                 if inproc:
+                    row["bare_ms"] = statistics.median(bare) * 1000
                     row["in_process_ms"] = statistics.median(inproc) * 1000
                     row["evaluate_only_ms"] = statistics.median(evaluate_only) * 1000
                     row["overhead_ms"] = row["p50_ms"] - row["in_process_ms"]
@@ -190,6 +222,17 @@ async def run(args) -> None:
               f"{first['p50_ms']:.2f} ms: the server's overhead per request "
               f"{first['overhead_ms']:.2f} ms over Service.ask, "
               f"{first['p50_ms'] - first['evaluate_only_ms']:.2f} ms over kit.evaluate")
+        print(f"the same requests from a bare socket client (one keep-alive connection, no "
+              f"HTTP library), alternating too: p50 {first['bare_ms']:.2f} ms, the server's "
+              f"own overhead {first['bare_ms'] - first['in_process_ms']:.2f} ms over "
+              f"Service.ask; the rest of the httpx figure is the client's")
+    if args.log:
+        times = sorted(float(line.rsplit(" ", 1)[1].removesuffix("ms"))
+                       for line in Path(args.log).read_text().splitlines()
+                       if "payerkit.http.access" in line and "/v1/evaluate" in line)
+        print(f"\nin the server (its access log, every /v1/evaluate): p50 "
+              f"{percentile(times, 0.5):.2f} ms, p99 {percentile(times, 0.99):.2f} ms, "
+              f"max {times[-1]:.1f} ms")
     print(f"\nserver RSS: {rss_100:.1f} MiB after 100 requests, {rss_10k:.1f} MiB after "
           f"{served} ({rss_10k - rss_100:+.1f} MiB)")
 
@@ -200,6 +243,7 @@ def main() -> None:
     parser.add_argument("--concurrency", default="1,8,32",
                         type=lambda t: [int(x) for x in t.split(",")])
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--log", help="write the server's log (its access lines) to this file")
     args = parser.parse_args()
     asyncio.run(run(args))
 
