@@ -35,6 +35,9 @@ ASSIGNMENT = Citation("ASC X12 837P 005010X222A1 CLM08 (benefits assignment cert
                       "NUCC 1500 instructions, item 13 (\"Signature on File\", blank when "
                       "there is no signature on file)", confidence="rule")
 _PO_BOX = re.compile(r"\bP\.?\s*O\.?\s*BOX\b|\bPOST OFFICE BOX\b|\bLOCKBOX\b", re.I)
+_NINE_DIGITS = re.compile(r"\d{9}").fullmatch
+_TEN_DIGITS = re.compile(r"\d{10}").fullmatch
+_ZIP = re.compile(r"\d{5}(\d{4})?").fullmatch
 
 
 def _error(code, message, path, citation=TR3):
@@ -61,10 +64,10 @@ def provider_findings(program, case) -> list[Finding]:
         _npi(findings, case.rendering.npi, "rendering.npi")
     if case.episode.prescription is not None:
         _npi(findings, case.episode.prescription.prescriber.npi, "episode.prescription.prescriber.npi")
-    if not re.fullmatch(r"\d{9}", p.tax_id):
+    if not _NINE_DIGITS(p.tax_id):
         findings.append(_error("TAX-ID-INVALID", "provider.tax_id: expected 9 digits "
                                "(EIN or SSN, no dashes)", "provider.tax_id"))
-    if not re.fullmatch(r"\d{9}", p.address.zip):
+    if not _NINE_DIGITS(p.address.zip):
         findings.append(_error("BILLING-ZIP", "provider.address.zip: the billing provider's "
                                "ZIP must have 9 digits (ZIP+4, no dash)", "provider.address.zip"))
     if _PO_BOX.search(p.address.line1):
@@ -74,7 +77,7 @@ def provider_findings(program, case) -> list[Finding]:
     if not p.phone:
         findings.append(_error("NO-PHONE", "provider.phone: a contact number is required "
                                "for the submitter (1000A PER)", "provider.phone"))
-    elif not re.fullmatch(r"\d{10}", p.phone):
+    elif not _TEN_DIGITS(p.phone):
         findings.append(_error("PHONE-INVALID", "provider.phone: expected 10 digits",
                                "provider.phone"))
     if X12_837P in program.claim_formats and not (case.coverage.payer_id or program.payer_id):
@@ -87,7 +90,7 @@ def provider_findings(program, case) -> list[Finding]:
         addresses.append(("coverage.employer_address", case.coverage.employer_address))
     for path, address in addresses:
         _state(findings, address.state, f"{path}.state")
-        if not re.fullmatch(r"\d{5}(\d{4})?", address.zip):
+        if not _ZIP(address.zip):
             findings.append(_error("ZIP-INVALID", f"{path}.zip: expected 5 or 9 digits",
                                    f"{path}.zip"))
     return findings
