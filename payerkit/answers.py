@@ -73,7 +73,7 @@ def _fast(hint, names: dict, value: str = "v") -> str | None:
         return f"(type({value}) is str and {value} in {key})"
     if isinstance(hint, type) and attrs.has(hint):
         key, inner = f"T{len(names)}", f"C{len(names)}"
-        names[key], names[inner] = hint, _remembered(fits(hint))
+        names[key], names[inner] = hint, _remembered(fits(hint)) if _leaf(hint) else fits(hint)
         return f"(type({value}) is {key} and {inner}({value}) is None)"
     if origin is tuple:
         args = typing.get_args(hint)
@@ -91,6 +91,15 @@ def _fast(hint, names: dict, value: str = "v") -> str | None:
 #: Records inside an answer that were checked, kept by identity (at most this many per
 #: class): a plugin's citations are its constants, the same objects answer after answer.
 REMEMBERED = 256
+
+
+def _leaf(cls: type) -> bool:
+    """Whether no field of ``cls`` holds another record (a citation): the records a plugin
+    keeps as constants; those holding others (a reason, a line) are made afresh each time."""
+    def records(hint) -> bool:
+        return isinstance(hint, type) and attrs.has(hint) or any(
+            records(arg) for arg in typing.get_args(hint))
+    return not any(records(hint) for _, hint in _fields(cls))
 
 
 def _remembered(check: Check) -> Check:
