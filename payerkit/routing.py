@@ -91,11 +91,12 @@ class Route:
             for result in results or ():
                 if result is None:
                     continue
-                if isinstance(result, str | bytes) or not isinstance(result, Iterable):
+                if result.__class__ is not list and result.__class__ is not tuple and (
+                        isinstance(result, str | bytes) or not isinstance(result, Iterable)):
                     raise self.wrong_type(hook, f"an iterable of {kind.__name__}", result,
                                           kwargs, fits)
                 for item in result:
-                    if not isinstance(item, kind):
+                    if item.__class__ is not kind and not isinstance(item, kind):
                         raise self.wrong_type(hook, f"{kind.__name__} items", item, kwargs,
                                               fits)
                     if check(item) is not None:
