@@ -18,7 +18,7 @@ from .formats import X12_837P
 from .hookspecs import hookimpl
 from .model import Citation, Finding
 from .model.claim import MAX_DIAGNOSES, MAX_MODIFIERS, MAX_POINTERS
-from .paths import field_path, visit_index, visit_path
+from .paths import field_path, visit_index
 from .rules import codes
 from .rules.parity import parity_findings
 
@@ -148,10 +148,11 @@ def diagnosis_findings(case) -> list[Finding]:
 
 def visit_findings(case, visit, pricing) -> list[Finding]:
     findings = []
-    base = visit_path(case, visit)
-    if codes.place_of_service_error(visit.place_of_service):
-        findings.append(_error("POS-INVALID", f"{base}.place_of_service: "
-                               f"{codes.place_of_service_error(visit.place_of_service)}",
+    index = visit_index(case, visit)
+    base = field_path("visits", index)
+    pos_problem = codes.place_of_service_error(visit.place_of_service)
+    if pos_problem:
+        findings.append(_error("POS-INVALID", f"{base}.place_of_service: {pos_problem}",
                                f"{base}.place_of_service", codes.POS_CITATION))
     if visit.date < case.episode.onset_date:
         findings.append(_error("SERVICE-BEFORE-ONSET", f"{base}.date: the service date is "
@@ -160,25 +161,32 @@ def visit_findings(case, visit, pricing) -> list[Finding]:
         findings.append(_error("SERVICE-IN-FUTURE", f"{base}.date: the service date is after "
                                "the day the bill is prepared (as_of)", f"{base}.date"))
     n_dx = len(case.episode.diagnoses)
+    most = min(n_dx, MAX_DIAGNOSES)
     for j, (service, line) in enumerate(zip(visit.services, pricing.lines, strict=True)):
-        path = field_path(base, "services", j)
+        modifiers, pointers = service.modifiers, service.diagnoses
         problem = codes.procedure_error(service.code)
+        if not (problem or line.units <= 0 or line.charge <= 0 or len(pointers) > MAX_POINTERS
+                or len(modifiers) > MAX_MODIFIERS
+                or not all(1 <= pointer <= most for pointer in pointers)
+                or any(codes.modifier_error(modifier) for modifier in modifiers)):
+            continue  # nothing to say about the line: its path is not needed
+        path = field_path(base, "services", j)
         if problem:
             findings.append(_error("CODE-INVALID", f"{path}.code: {problem}", f"{path}.code",
                                    codes.PROCEDURE_CITATION))
-        for k, modifier in enumerate(service.modifiers):
+        for k, modifier in enumerate(modifiers):
             if codes.modifier_error(modifier):
                 at = field_path(path, "modifiers", k)
                 findings.append(_error("MODIFIER-INVALID", f"{at}: {codes.modifier_error(modifier)}",
                                        at))
-        if len(service.modifiers) > MAX_MODIFIERS:
+        if len(modifiers) > MAX_MODIFIERS:
             findings.append(_error("TOO-MANY-MODIFIERS", f"{path}.modifiers: at most {MAX_MODIFIERS}",
                                    f"{path}.modifiers"))
-        if len(service.diagnoses) > MAX_POINTERS:
+        if len(pointers) > MAX_POINTERS:
             findings.append(_error("TOO-MANY-POINTERS", f"{path}.diagnoses: at most "
                                    f"{MAX_POINTERS} diagnosis pointers per line", f"{path}.diagnoses"))
-        for k, pointer in enumerate(service.diagnoses):
-            if not 1 <= pointer <= min(n_dx, MAX_DIAGNOSES):
+        for k, pointer in enumerate(pointers):
+            if not 1 <= pointer <= most:
                 at = field_path(path, "diagnoses", k)
                 findings.append(_error("POINTER-INVALID", f"{at}: expected a position in "
                                        f"episode.diagnoses (1 to {n_dx})", at))
@@ -193,7 +201,7 @@ def visit_findings(case, visit, pricing) -> list[Finding]:
     if not any(line.units > 0 for line in pricing.lines):
         findings.append(_error("NOTHING-TO-BILL", f"{base}: no service has a billable unit",
                                f"{base}.services"))
-    findings += parity_findings(case, visit_index(case, visit), pricing)
+    findings += parity_findings(case, index, pricing)
     return findings
 
 
