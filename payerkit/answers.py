@@ -73,7 +73,7 @@ def _fast(hint, names: dict, value: str = "v") -> str | None:
         return f"(type({value}) is str and {value} in {key})"
     if isinstance(hint, type) and attrs.has(hint):
         key, inner = f"T{len(names)}", f"C{len(names)}"
-        names[key], names[inner] = hint, fits(hint)
+        names[key], names[inner] = hint, _remembered(fits(hint)) if _leaf(hint) else fits(hint)
         return f"(type({value}) is {key} and {inner}({value}) is None)"
     if origin is tuple:
         args = typing.get_args(hint)
@@ -86,6 +86,36 @@ def _fast(hint, names: dict, value: str = "v") -> str | None:
         names[key] = hint
         return f"type({value}) is {key}"
     return None
+
+
+#: Records inside an answer that were checked, kept by identity (at most this many per
+#: class): a plugin's citations are its constants, the same objects answer after answer.
+REMEMBERED = 256
+
+
+def _leaf(cls: type) -> bool:
+    """Whether no field of ``cls`` holds another record (a citation): the records a plugin
+    keeps as constants; those holding others (a reason, a line) are made afresh each time."""
+    def records(hint) -> bool:
+        return isinstance(hint, type) and attrs.has(hint) or any(
+            records(arg) for arg in typing.get_args(hint))
+    return not any(records(hint) for _, hint in _fields(cls))
+
+
+def _remembered(check: Check) -> Check:
+    """``check``, told once per object that fits (the object kept, so its id stays its own)."""
+    fitted: dict[int, object] = {}
+
+    def remembered(value: object) -> str | None:
+        if fitted.get(id(value)) is value:
+            return None
+        wrong = check(value)
+        if wrong is None:
+            if len(fitted) >= REMEMBERED:
+                fitted.clear()
+            fitted[id(value)] = value
+        return wrong
+    return remembered
 
 
 def _fields(cls: type) -> list:

@@ -18,7 +18,7 @@ from .formats import X12_837P
 from .hookspecs import hookimpl
 from .model import Citation, Finding
 from .model.claim import MAX_DIAGNOSES, MAX_MODIFIERS, MAX_POINTERS
-from .paths import field_path, visit_index, visit_path
+from .paths import field_path, visit_index
 from .rules import codes
 from .rules.parity import parity_findings
 
@@ -39,6 +39,9 @@ MEMBER_ID = Citation("NUCC 1500 Health Insurance Claim Form Reference Instructio
                      "employee's identifier); ASC X12 837P 005010X222A1 2010BA NM109",
                      "NUCC manual version 8.0 (7/20)", confidence="rule")
 _PO_BOX = re.compile(r"\bP\.?\s*O\.?\s*BOX\b|\bPOST OFFICE BOX\b|\bLOCKBOX\b", re.I)
+_NINE_DIGITS = re.compile(r"\d{9}").fullmatch
+_TEN_DIGITS = re.compile(r"\d{10}").fullmatch
+_ZIP = re.compile(r"\d{5}(\d{4})?").fullmatch
 
 
 def _error(code, message, path, citation=TR3):
@@ -65,10 +68,10 @@ def provider_findings(program, case) -> list[Finding]:
         _npi(findings, case.rendering.npi, "rendering.npi")
     if case.episode.prescription is not None:
         _npi(findings, case.episode.prescription.prescriber.npi, "episode.prescription.prescriber.npi")
-    if not re.fullmatch(r"\d{9}", p.tax_id):
+    if not _NINE_DIGITS(p.tax_id):
         findings.append(_error("TAX-ID-INVALID", "provider.tax_id: expected 9 digits "
                                "(EIN or SSN, no dashes)", "provider.tax_id"))
-    if not re.fullmatch(r"\d{9}", p.address.zip):
+    if not _NINE_DIGITS(p.address.zip):
         findings.append(_error("BILLING-ZIP", "provider.address.zip: the billing provider's "
                                "ZIP must have 9 digits (ZIP+4, no dash)", "provider.address.zip"))
     if _PO_BOX.search(p.address.line1):
@@ -78,7 +81,7 @@ def provider_findings(program, case) -> list[Finding]:
     if not p.phone:
         findings.append(_error("NO-PHONE", "provider.phone: a contact number is required "
                                "for the submitter (1000A PER)", "provider.phone"))
-    elif not re.fullmatch(r"\d{10}", p.phone):
+    elif not _TEN_DIGITS(p.phone):
         findings.append(_error("PHONE-INVALID", "provider.phone: expected 10 digits",
                                "provider.phone"))
     if case.coverage.member_id is None and program.line_of_business != WORKERS_COMP:
@@ -103,7 +106,7 @@ def provider_findings(program, case) -> list[Finding]:
         addresses.append(("coverage.employer_address", case.coverage.employer_address))
     for path, address in addresses:
         _state(findings, address.state, f"{path}.state")
-        if not re.fullmatch(r"\d{5}(\d{4})?", address.zip):
+        if not _ZIP(address.zip):
             findings.append(_error("ZIP-INVALID", f"{path}.zip: expected 5 or 9 digits",
                                    f"{path}.zip"))
     return findings
@@ -161,10 +164,11 @@ def diagnosis_findings(case) -> list[Finding]:
 
 def visit_findings(case, visit, pricing) -> list[Finding]:
     findings = []
-    base = visit_path(case, visit)
-    if codes.place_of_service_error(visit.place_of_service):
-        findings.append(_error("POS-INVALID", f"{base}.place_of_service: "
-                               f"{codes.place_of_service_error(visit.place_of_service)}",
+    index = visit_index(case, visit)
+    base = field_path("visits", index)
+    pos_problem = codes.place_of_service_error(visit.place_of_service)
+    if pos_problem:
+        findings.append(_error("POS-INVALID", f"{base}.place_of_service: {pos_problem}",
                                f"{base}.place_of_service", codes.POS_CITATION))
     if visit.date < case.episode.onset_date:
         findings.append(_error("SERVICE-BEFORE-ONSET", f"{base}.date: the service date is "
@@ -173,25 +177,32 @@ def visit_findings(case, visit, pricing) -> list[Finding]:
         findings.append(_error("SERVICE-IN-FUTURE", f"{base}.date: the service date is after "
                                "the day the bill is prepared (as_of)", f"{base}.date"))
     n_dx = len(case.episode.diagnoses)
+    most = min(n_dx, MAX_DIAGNOSES)
     for j, (service, line) in enumerate(zip(visit.services, pricing.lines, strict=True)):
-        path = field_path(base, "services", j)
+        modifiers, pointers = service.modifiers, service.diagnoses
         problem = codes.procedure_error(service.code)
+        if not (problem or line.units <= 0 or line.charge <= 0 or len(pointers) > MAX_POINTERS
+                or len(modifiers) > MAX_MODIFIERS
+                or not all(1 <= pointer <= most for pointer in pointers)
+                or any(codes.modifier_error(modifier) for modifier in modifiers)):
+            continue  # nothing to say about the line: its path is not needed
+        path = field_path(base, "services", j)
         if problem:
             findings.append(_error("CODE-INVALID", f"{path}.code: {problem}", f"{path}.code",
                                    codes.PROCEDURE_CITATION))
-        for k, modifier in enumerate(service.modifiers):
+        for k, modifier in enumerate(modifiers):
             if codes.modifier_error(modifier):
                 at = field_path(path, "modifiers", k)
                 findings.append(_error("MODIFIER-INVALID", f"{at}: {codes.modifier_error(modifier)}",
                                        at))
-        if len(service.modifiers) > MAX_MODIFIERS:
+        if len(modifiers) > MAX_MODIFIERS:
             findings.append(_error("TOO-MANY-MODIFIERS", f"{path}.modifiers: at most {MAX_MODIFIERS}",
                                    f"{path}.modifiers"))
-        if len(service.diagnoses) > MAX_POINTERS:
+        if len(pointers) > MAX_POINTERS:
             findings.append(_error("TOO-MANY-POINTERS", f"{path}.diagnoses: at most "
                                    f"{MAX_POINTERS} diagnosis pointers per line", f"{path}.diagnoses"))
-        for k, pointer in enumerate(service.diagnoses):
-            if not 1 <= pointer <= min(n_dx, MAX_DIAGNOSES):
+        for k, pointer in enumerate(pointers):
+            if not 1 <= pointer <= most:
                 at = field_path(path, "diagnoses", k)
                 findings.append(_error("POINTER-INVALID", f"{at}: expected a position in "
                                        f"episode.diagnoses (1 to {n_dx})", at))
@@ -206,7 +217,7 @@ def visit_findings(case, visit, pricing) -> list[Finding]:
     if not any(line.units > 0 for line in pricing.lines):
         findings.append(_error("NOTHING-TO-BILL", f"{base}: no service has a billable unit",
                                f"{base}.services"))
-    findings += parity_findings(case, visit_index(case, visit), pricing)
+    findings += parity_findings(case, index, pricing)
     return findings
 
 

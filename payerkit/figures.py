@@ -75,6 +75,11 @@ class _FigureSpec:
     effective_to: dt.date | None = None
 
 
+#: Each figure value's ``Decimal`` (a figure's value is an integer or a string; a Decimal is
+#: immutable, so one serves every rule that reads it).
+_DECIMALS: dict = {}
+
+
 @frozen
 class Figure:
     """A cited value: ``value`` with the ``citation`` and the dates it is in force."""
@@ -97,7 +102,13 @@ class Figure:
     @property
     def decimal(self) -> Decimal:
         """The value as a ``Decimal`` (for RVUs, caps, amounts)."""
-        return Decimal(self.value)
+        value = self.value
+        number = _DECIMALS.get(value)
+        if number is None:
+            number = Decimal(value)
+            if len(_DECIMALS) < 4096 and type(value) in (str, int):
+                _DECIMALS[value] = number
+        return number
 
     @property
     def integer(self) -> int:
@@ -106,22 +117,34 @@ class Figure:
         return self.value
 
 
+_FOUND_KEPT = 4096
+
+
 @attrs.define(frozen=True)
 class Figures:
     """The figures of one file, by name. Look one up with :meth:`get`."""
 
     origin: str
     by_name: Mapping[str, tuple[Figure, ...]]
+    #: What :meth:`find` answered, by (name, day): rules ask for the same few figures on
+    #: the same days case after case (at most :data:`_FOUND_KEPT` kept).
+    _found: dict = attrs.field(factory=dict, init=False, repr=False, eq=False, hash=False)
 
     def find(self, name: str, on: dt.date | None = None) -> Figure | None:
         """The figure ``name`` in force ``on`` a day, or ``None`` when no edition is."""
+        key = (name, on)
+        try:
+            return self._found[key]
+        except KeyError:
+            pass
         editions = self.by_name.get(name)
         if editions is None:
             raise PluginError(f"{self.origin}: no figure {name!r}")
-        for figure in editions:
-            if figure.applies(on):
-                return figure
-        return None
+        found = next((figure for figure in editions if figure.applies(on)), None)
+        if len(self._found) >= _FOUND_KEPT:
+            self._found.clear()
+        self._found[key] = found
+        return found
 
     def get(self, name: str, on: dt.date | None = None) -> Figure:
         """The figure ``name`` in force ``on`` a day (the only one when undated)."""

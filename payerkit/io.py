@@ -197,7 +197,12 @@ def _each_key_once(text: str, keys: int) -> bool:
     quote, or after a space (``"key" : 1``), are counted instead."""
     if text.count(":") == keys:
         return True
-    return text.count('":') + sum(map(text.count, _SPACED_COLONS)) == keys
+    quoted = text.count('":')
+    if quoted > keys:
+        return False
+    # a tab or a line break before a colon only where the text has one (a JSON line has none)
+    return quoted + sum(text.count(spaced) for spaced in _SPACED_COLONS
+                        if spaced[0] == " " or spaced[0] in text) == keys
 
 
 _SPACED_COLONS = (" :", "\t:", "\n:", "\r:")

@@ -56,6 +56,8 @@ class Route:
     #: Single answers already checked, by identity (a plugin's constant unit rule or fee
     #: schedule, checked once, not per visit); kept alive here, so an id is never reused.
     checked: dict[int, object] = field(factory=dict)
+    #: :meth:`answered`, by hook name.
+    answers: dict[str, bool] = field(factory=dict)
 
     def call(self, hook: str, kwargs: dict) -> Any:
         """The hook's answer (pluggy's), a plugin's failure named (:class:`PluginError`)."""
@@ -67,9 +69,14 @@ class Route:
             raise self.failed(hook, exc) from exc
 
     def answered(self, hook: str) -> bool:
-        """Whether any plugin but payerkit's own implements ``hook`` here."""
-        return any(impl.plugin_name not in self.builtins
-                   for impl in getattr(self.pm.hook, hook).get_hookimpls())
+        """Whether any plugin but payerkit's own implements ``hook`` here (a route's plugins
+        are fixed when it is built: told once per hook)."""
+        found = self.answers.get(hook)
+        if found is None:
+            found = self.answers[hook] = any(
+                impl.plugin_name not in self.builtins
+                for impl in getattr(self.pm.hook, hook).get_hookimpls())
+        return found
 
     def many(self, hook: str, results, kind: type, kwargs: dict) -> list:
         """Flatten a hook's answers (each an iterable of ``kind``, or ``None``), checking each
@@ -84,11 +91,12 @@ class Route:
             for result in results or ():
                 if result is None:
                     continue
-                if isinstance(result, str | bytes) or not isinstance(result, Iterable):
+                if result.__class__ is not list and result.__class__ is not tuple and (
+                        isinstance(result, str | bytes) or not isinstance(result, Iterable)):
                     raise self.wrong_type(hook, f"an iterable of {kind.__name__}", result,
                                           kwargs, fits)
                 for item in result:
-                    if not isinstance(item, kind):
+                    if item.__class__ is not kind and not isinstance(item, kind):
                         raise self.wrong_type(hook, f"{kind.__name__} items", item, kwargs,
                                               fits)
                     if check(item) is not None:

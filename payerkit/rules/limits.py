@@ -9,6 +9,7 @@ citation of the rule that sets the limit.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 
 from ..model.results import Citation, Limit
@@ -19,15 +20,28 @@ from ..model.results import Citation, Limit
 VISITS_BEFORE_REVIEW = "visits before review"
 
 
-def _dates(visits: Iterable) -> list[dt.date]:
-    return sorted(v.date if hasattr(v, "date") else v for v in visits)
+#: The visits whose dates were sorted last, and their dates: a case's rules ask about the
+#: same visits (a tuple, the case's) a dozen times a visit. Kept by identity, the tuple held.
+_SORTED: tuple = ((), ())
+
+
+def _dates(visits: Iterable) -> tuple[dt.date, ...]:
+    global _SORTED
+    last = _SORTED
+    if visits is last[0]:
+        return last[1]
+    dates = tuple(sorted(v.date if hasattr(v, "date") else v for v in visits))
+    if type(visits) is tuple:
+        _SORTED = (visits, dates)
+    return dates
 
 
 def count_between(visits: Iterable, start: dt.date | None, end: dt.date | None) -> int:
     """Visits on days from ``start`` to ``end``, both included (``None``: open)."""
-    return sum(
-        1 for d in _dates(visits) if (start is None or start <= d) and (end is None or d <= end)
-    )
+    dates = _dates(visits)
+    first = 0 if start is None else bisect_left(dates, start)
+    after = len(dates) if end is None else bisect_right(dates, end)
+    return after - first if after > first else 0
 
 
 def episode_start(visits: Sequence, on: dt.date, gap_days: int = 90) -> dt.date | None:
