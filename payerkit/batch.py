@@ -91,6 +91,9 @@ CASE_SUFFIXES = (".toml", ".json")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 #: What ``results.jsonl``'s ``status`` says about each case.
 STATUSES = ("written", "refused", "invalid", "failed")
+#: The status of a case whose claim would be written, when no claim is made
+#: (:attr:`BatchSettings.claims` false: ``payerkit serve``'s ``/v1/batch``).
+CLEAN = "clean"
 
 
 @frozen
@@ -150,6 +153,9 @@ class BatchSettings:
     data_dir: Path | None = None
     #: Files the run reads (JSON Lines, named case files): never written over.
     inputs: tuple[str, ...] = field(default=(), converter=tuple)
+    #: ``False``: evaluate only, make no claim (``payerkit serve``'s ``/v1/batch``): a case
+    #: whose scrub found no error is ``clean`` (:data:`CLEAN`), and nothing is written.
+    claims: bool = True
 
     def streams(self, kit) -> bool:
         """Clean claims go into the format's stream (one 837P interchange per payer),
@@ -530,6 +536,8 @@ def evaluate_item(kit, item: Item, settings: BatchSettings, numbers=None) -> Eva
         errors = tuple([f.code for f in ev.scrub.errors])
         return Evaluated(_result(item, "refused", ev), "refused", ev.program, status,
                          errors=errors)
+    if not settings.claims:  # evaluate only: the claim would be written
+        return Evaluated(_result(item, CLEAN, ev), CLEAN, ev.program, status)
     try:
         made = _claim(plan, ev, item, settings, numbers)
     except ClaimRefused as exc:  # the writer refused a value the scrub let through
@@ -598,7 +606,8 @@ def _counter_error(exc: Exception) -> bool:
 #: The JSON of the result lines' shapes (strings, citations, reasons and amounts kept).
 _JSON_BYTES = JsonBytes()
 #: A result line's status, as its JSON begins.
-_STATUS = {status: f', "status": "{status}", "program": '.encode() for status in STATUSES}
+_STATUS = {status: f', "status": "{status}", "program": '.encode()
+           for status in (*STATUSES, CLEAN)}
 
 
 def _result(item: Item, status: str, ev, refused: Sequence = (),

@@ -224,6 +224,19 @@ class NewAdapterOptions:
                                 "(default: ./payerkit-NAME)")
 
 
+@attrs.frozen
+class ServeOptions:
+    host: str = option("--host", default="127.0.0.1",
+                       help="address to listen on (default 127.0.0.1; any address but the "
+                       "loopback needs PAYERKIT_API_TOKEN)")
+    port: int = option("--port", type=_positive(65535), default=8000, help="port (default 8000)")
+    workers: int = option("--workers", type=_positive(64), default=1, metavar="N",
+                          help="worker processes (default 1)")
+    files_dir: str | None = option("--files-dir", metavar="DIR", type=_folder,
+                                   help="the only folder a case may name a file in (fees.file); "
+                                   "without it, a case naming any file is refused")
+
+
 # ------------------------------------------------------------------ the table
 
 
@@ -263,6 +276,8 @@ COMMANDS: dict[str, Command] = {c.name: c for c in [
             DemoOptions, "demo"),
     Command("batch", "Evaluate many cases and write their claims: one 837P interchange per "
             "payer, a result line per case, a summary.", BatchOptions, "batch"),
+    Command("serve", "Serve the HTTP API (needs payerkit[server]); docs/http.md.",
+            ServeOptions, "serve", kit=False),
     Command("new-adapter", "Create a new adapter package: every hook with a worked SAMPLE "
             "example, cited figures, example cases and its conformance test.",
             NewAdapterOptions, "new_adapter", kit=False),

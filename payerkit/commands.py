@@ -21,6 +21,7 @@ from .command_table import (
     NewAdapterOptions,
     Question,
     ScrubOptions,
+    ServeOptions,
 )
 from .errors import CaseError, ClaimRefused
 from .files import OutputError, check_output, make_folder, show, write_atomic
@@ -29,7 +30,6 @@ from .kit import ALL_VISITS, PayerKit
 from .output import (
     EXIT_FINDINGS,
     EXIT_OK,
-    citation_json,
     citation_text,
     eligibility_json,
     emit,
@@ -39,6 +39,7 @@ from .output import (
     payment_terms_json,
     plugin_json,
     pricing_json,
+    program_json,
     reasons_text,
     scrub_json,
     table,
@@ -60,14 +61,7 @@ def run(command: Command, options) -> int:
 
 
 def programs(kit: PayerKit, options: Listing) -> int:
-    entries = kit.programs()
-    data = {"programs": [{
-        "id": e.program.id, "name": e.program.name,
-        "plugin": e.plugin.name, "distribution": e.plugin.distribution,
-        "version": e.plugin.version, "states": list(e.program.states),
-        "line_of_business": e.program.line_of_business,
-        "claim_formats": list(e.program.claim_formats),
-        "sources": [citation_json(c) for c in e.program.sources]} for e in entries]}
+    data = {"programs": [program_json(e) for e in kit.programs()]}
     rows = [[p["id"], p["name"], f"{p['distribution']} {p['version']}", ",".join(p["states"]),
              p["line_of_business"], ",".join(p["claim_formats"])] for p in data["programs"]]
     text = table(rows, ["id", "name", "plugin", "states", "line", "formats"]) if rows else \
@@ -294,6 +288,25 @@ def batch(kit: PayerKit, options: BatchOptions) -> int:
                         "written, and results.jsonl names each case not evaluated"], "stopped")
         return EXIT_PLUGIN
     return EXIT_FINDINGS if summary.failed else EXIT_OK
+
+
+def serve(kit: None, options: ServeOptions) -> int:
+    """``payerkit serve``: needs the ``server`` extra; the server builds its own kit (in each
+    worker process)."""
+    import importlib.util
+
+    from .errors import ServeError
+
+    missing = [name for name in ("starlette", "uvicorn") if importlib.util.find_spec(name) is None]
+    if missing:
+        raise ServeError(f"payerkit serve needs the server extra ({', '.join(missing)} not "
+                         "installed): pip install 'payerkit[server]' (from a checkout: "
+                         "pip install '.[server]')")
+    from .http.config import ServeConfig, token_from_environ
+    from .http.server import serve as run_server
+
+    return run_server(ServeConfig(options.host, options.port, options.workers,
+                                  options.files_dir, token_from_environ()))
 
 
 def new_adapter(kit: None, options: NewAdapterOptions) -> int:

@@ -117,6 +117,14 @@ class OutputError(PayerKitError):
     was written (the CLI's exit status 3). Raised by :mod:`payerkit.files`."""
 
 
+class ServeError(PayerKitError):
+    """``payerkit serve`` will not start: the extra is not installed, a non-loopback address
+    without a token, a ``--files-dir`` that is not a folder. The message says what to do."""
+
+    exit_code = EXIT_INPUT
+    heading = "cannot serve"
+
+
 class CounterError(PayerKitError):
     """The control-number counter cannot be used; the message names the path and the fix.
     The counter is left as it was, and no number was issued (:mod:`payerkit.formats.control`)."""

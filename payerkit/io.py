@@ -110,13 +110,46 @@ def structure_case(data: dict, base_dir: Path | None = None) -> Case:
     return _checked(read[0] if read is not None else _structure(data), base_dir)
 
 
-def case_from_text(text: str, name: str, base_dir: Path | None = None) -> Case:
+def case_from_text(text: str, name: str, base_dir: Path | None = None, *,
+                   confined: bool = False) -> Case:
     """A :class:`Case` from the text of a case file (``name`` ends ``.json`` for JSON, else
-    TOML); relative fee files are read from ``base_dir`` (default: the working folder)."""
+    TOML); relative fee files are read from ``base_dir`` (default: the working folder).
+
+    ``confined``: the case comes from someone who may not read this machine's disk (a
+    request to ``payerkit serve``; ``base_dir`` is its ``--files-dir``): a file it names
+    (``fees.file``) is read only when it lies inside ``base_dir``, links resolved; with no
+    ``base_dir``, a case naming any file is refused. The refusal names the field and the
+    path, before anything is opened."""
     case = _read_plainly(text, name)
     if case is None:
         case = _structure(parse_text(text, name), depth_checked=True)
+    if confined:
+        return _checked(case, _confined_base(case, base_dir))
     return _checked(case, base_dir)
+
+
+def _confined_base(case: Case, base_dir: Path | None) -> Path | None:
+    """``base_dir`` resolved, when every file ``case`` names lies inside it; else a
+    :class:`CaseError` naming the field and the path (checked before the case's own rules:
+    a path outside is refused whatever else is wrong)."""
+    if case.fees is None or not case.fees.file:
+        return base_dir
+    name = case.fees.file
+    shown = repr(name if len(name) <= 200 else name[:197] + "...")
+    if base_dir is None:
+        raise case_error([f"fees.file: {shown}: a case sent to payerkit serve may name no "
+                          "file (the server was started without --files-dir); give the "
+                          "rates in fees.rates"])
+    try:
+        root = os.path.realpath(base_dir)
+        target = os.path.realpath(os.path.join(root, name))
+        inside = os.path.commonpath([root, target]) == root and target != root
+    except ValueError:  # a NUL in the path, or paths on two drives (Windows)
+        inside = False
+    if not inside:
+        raise case_error([f"fees.file: {shown} is outside the server's --files-dir folder; "
+                          "name a file inside it, by a path relative to it"])
+    return Path(root)
 
 
 def _read_plainly(text: str, name: str) -> Case | None:

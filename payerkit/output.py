@@ -121,6 +121,46 @@ def payment_terms_json(result) -> dict:
         for t in result.terms]}
 
 
+def evaluation_json(ev) -> dict:
+    """An evaluation (``kit.evaluate``): the single commands' shapes in one answer, as a
+    batch's result line holds them, and whether the claim may be written (``status``:
+    ``clean`` or ``refused``, the scrub's errors in ``scrub``) in ``format``, the format
+    the scrub checked. ``pricings`` lists each visit's pricing when several are billed."""
+    data = {"program": ev.program, "status": "clean" if ev.clean else "refused",
+            "format": ev.format, "eligibility": eligibility_json(ev.eligibility),
+            "pricing": pricing_json(ev.pricing), "limits": limits_json(ev.limits),
+            "payment_terms": payment_terms_json(ev.payment_terms), "scrub": scrub_json(ev.scrub)}
+    if len(ev.pricings) > 1:
+        data["pricings"] = [pricing_json(p) for p in ev.pricings]
+    return data
+
+
+def program_json(entry) -> dict:
+    """A program with its plugin (``payerkit programs``; ``entry``: a ``ProgramEntry``)."""
+    program, plugin = entry.program, entry.plugin
+    return {"id": program.id, "name": program.name, "plugin": plugin.name,
+            "distribution": plugin.distribution, "version": plugin.version,
+            "states": list(program.states), "line_of_business": program.line_of_business,
+            "claim_formats": list(program.claim_formats),
+            "sources": [citation_json(c) for c in program.sources]}
+
+
+def claim_format_json(claim_format) -> dict:
+    return {"id": claim_format.id, "name": claim_format.name, "media_type": claim_format.media_type,
+            "suffix": claim_format.suffix, "for_patient": claim_format.for_patient}
+
+
+def program_detail_json(entry, formats: list, facts: list[dict]) -> dict:
+    """A program as :func:`program_json`, with the formats it takes (``formats``: its
+    ``ClaimFormat`` records, in its order) and its own case facts (``facts``: one entry per
+    field of its facts type, ``{"name", "required", "default", "schema"}``, read from the
+    case's ``facts.<program id>`` table; empty when it declares none)."""
+    program = entry.program
+    return {**program_json(entry), "payer_id": program.payer_id,
+            "funding": program.funding, "formats": [claim_format_json(f) for f in formats],
+            "facts": {"table": f"facts.{program.id}", "fields": facts}}
+
+
 def rule_set_json(rule_set) -> dict:
     return {"id": rule_set.id, "name": rule_set.name, "applies_to": rule_set.scope,
             "states": list(rule_set.states), "lines_of_business": list(rule_set.lines_of_business),

@@ -1,0 +1,109 @@
+"""Shared by ``payerkit serve``'s tests (tests/http/): example cases as JSON, a free port, a
+live server in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from payerkit import load_case, unstructure_case
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+JSON_BODY = {"content-type": "application/json"}
+#: A token long enough for the server to take.
+TOKEN = "test-token-0123456789abcdef"
+
+
+def case_json(name: str) -> dict:
+    """An example case (``examples/<name>.toml``) as the JSON a billing app would send."""
+    return unstructure_case(load_case(EXAMPLES / f"{name}.toml"))
+
+
+def body(data: dict) -> bytes:
+    return json.dumps(data).encode()
+
+
+def free_port() -> int:
+    """A TCP port free on the loopback now (the OS's choice)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """``payerkit serve`` in a subprocess on a free loopback port, its log in a file; a
+    context manager that waits until it answers and stops it (SIGTERM) afterwards."""
+
+    def __init__(self, *args: str, env: dict | None = None, log: Path, cwd: Path = ROOT,
+                 port: int | None = None):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.args = ["--port", str(self.port), *args]
+        self.env = {**os.environ, **(env or {})}
+        self.log_path = log
+        self.cwd = cwd
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> LiveServer:
+        self.log_file = open(self.log_path, "wb")  # noqa: SIM115 - closed in __exit__
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "payerkit.cli", "serve", *self.args], cwd=self.cwd,
+            env=self.env, stdout=self.log_file, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"payerkit serve ended ({self.process.returncode}): "
+                                   f"{self.log()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return self
+            except OSError:
+                time.sleep(0.1)
+        self.__exit__()
+        raise RuntimeError(f"payerkit serve did not answer in 30 s: {self.log()}")
+
+    def __exit__(self, *exc) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log_file.close()
+
+    def log(self) -> str:
+        self.log_file.flush()
+        return self.log_path.read_text(errors="replace")
+
+
+class AppClient:
+    """Requests to an ASGI app in this process (httpx's ASGI transport), one call at a time,
+    as a billing app would make them: addressed to 127.0.0.1 unless told otherwise."""
+
+    def __init__(self, app, base_url: str = "http://127.0.0.1"):
+        self.app = app
+        self.base_url = base_url
+
+    def request(self, method: str, url: str, **kwargs):
+        import anyio
+        import httpx
+
+        async def call():
+            transport = httpx.ASGITransport(app=self.app)
+            async with httpx.AsyncClient(transport=transport, base_url=self.base_url) as client:
+                return await client.request(method, url, **kwargs)
+
+        return anyio.run(call)
+
+    def get(self, url: str, **kwargs):
+        return self.request("GET", url, **kwargs)
+
+    def post(self, url: str, **kwargs):
+        return self.request("POST", url, **kwargs)
