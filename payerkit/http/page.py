@@ -30,6 +30,7 @@ from ..output import (
     pricing_json,
 )
 from .form import SECTIONS, Field, all_fields, case_data, errors_by_field, facts_fields
+from .service import Visits
 
 #: The largest case file the page takes (an upload); the API's own limit applies to ``/v1``.
 MAX_UPLOAD = 1_000_000
@@ -53,9 +54,10 @@ table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.2rem .5rem;t
 
 
 def routes(service) -> list:
-    """The page's routes, for the server's app. ``service`` gives the kit (``kit``), the case
-    reader with the server's path rules (``read_case(data) -> Case``) and the claim files
-    (``claim_file(evaluation, format) -> (bytes, media type, file name)``)."""
+    """The page's routes, for the server's app (:func:`payerkit.http.app.create_app`):
+    ``service`` is its :class:`~payerkit.http.service.Service` (the kit, the case reader with
+    the server's file rules, the claim files, one evaluation at a time)."""
+    from starlette.concurrency import run_in_threadpool
     from starlette.routing import Route
 
     async def form(request):
@@ -63,19 +65,16 @@ def routes(service) -> list:
         return _html(_form_page(service, program, {}, {}, []))
 
     async def answer(request):
+        refused = _cross_site(request)
+        if refused is not None:
+            return refused
         values = await _values(request)
-        program = _program(service, values.get("program"))
-        if program is None:
-            return _html(_form_page(service, None, values, {},
-                                    ["program: choose the program that pays"]), 422)
-        try:
-            case = service.read_case(case_data(program, values))
-        except CaseError as error:
-            by_field, others = errors_by_field(error.problems, all_fields(program))
-            return _html(_form_page(service, program, values, by_field, others), 422)
-        return _answered(service, program, case, values)
+        return await run_in_threadpool(_answer_form, service, values)
 
     async def upload(request):
+        refused = _cross_site(request)
+        if refused is not None:
+            return refused
         async with request.form(max_files=1, max_fields=10) as form:
             upload = form.get("case")
             if upload is None or not hasattr(upload, "read"):
@@ -86,41 +85,77 @@ def routes(service) -> list:
         if len(data) > MAX_UPLOAD:
             return _html(_form_page(service, None, {}, {}, [
                 f"case: the file is over {MAX_UPLOAD:,} bytes"]), 413)
-        try:
-            text = data.decode("utf-8")
-            case = service.read_case(_parsed(text, name))
-        except UnicodeDecodeError:
-            return _html(_form_page(service, None, {}, {}, ["case: expected UTF-8 text"]), 422)
-        except CaseError as error:
-            return _html(_form_page(service, None, {}, {}, error.problems), 422)
-        program = _program(service, case.program)
-        if program is None:
-            return _html(_form_page(service, None, {}, {}, [
-                f"program: {case.program!r} is not installed here"]), 422)
-        return _answered(service, program, case, {})
+        return await run_in_threadpool(_answer_upload, service, data, name)
 
     async def claim(request):
+        refused = _cross_site(request)
+        if refused is not None:
+            return refused
         values = await _values(request)
-        fmt = request.query_params.get("format", "")
-        try:
-            case = service.read_case(json.loads(values.get("case", "")))
-            evaluation = service.kit.evaluate(case, format=fmt or None)
-            data, media_type, filename = service.claim_file(evaluation, fmt or None)
-        except (ValueError, CaseError) as error:
-            problems = getattr(error, "problems", ["case: the page's case was not readable"])
-            return _html(_form_page(service, None, {}, {}, problems), 422)
-        except ClaimRefused as refused:
-            return _html(_page("Claim refused", _findings_html(
-                "The claim was not written", [f for f in refused.findings])), 422)
-        except PayerKitError as error:
-            return _html(_page("Not written", f"<p class=error>{escape(str(error))}</p>"), 422)
-        from starlette.responses import Response
-
-        return Response(data, media_type=media_type, headers={
-            "Content-Disposition": f'attachment; filename="{filename}"'})
+        return await run_in_threadpool(_claim_file, service, values.get("case", ""),
+                                       request.query_params.get("format", ""))
 
     return [Route("/", form, methods=["GET"]), Route("/", answer, methods=["POST"]),
             Route("/upload", upload, methods=["POST"]), Route("/claim", claim, methods=["POST"])]
+
+
+def _cross_site(request):
+    """A form posted from another site's page (its ``Origin`` is not this server's) is
+    refused: such a page could spend the practice's control numbers or fill its screen."""
+    origin = request.headers.get("origin")
+    if origin is None or origin == "null" and request.headers.get("sec-fetch-site") in (
+            None, "same-origin"):
+        return None
+    host = request.headers.get("host", "")
+    if origin.split("://", 1)[-1] == host:
+        return None
+    return _html(_page("Refused", "<p class=error>This form may only be sent from this "
+                       "server's own page.</p>"), 403)
+
+
+def _answer_form(service, values: dict):
+    program = _program(service, values.get("program"))
+    if program is None:
+        return _html(_form_page(service, None, values, {},
+                                ["program: choose the program that pays"]), 422)
+    try:
+        case = service.read_case_data(case_data(program, values))
+    except CaseError as error:
+        by_field, others = errors_by_field(error.problems, all_fields(program))
+        return _html(_form_page(service, program, values, by_field, others), 422)
+    return _answered(service, program, case, values)
+
+
+def _answer_upload(service, data: bytes, name: str):
+    try:
+        case = service.read_case_text(data.decode("utf-8-sig"), name)
+    except UnicodeDecodeError:
+        return _html(_form_page(service, None, {}, {}, ["case: expected UTF-8 text"]), 422)
+    except CaseError as error:
+        return _html(_form_page(service, None, {}, {}, error.problems), 422)
+    program = _program(service, case.program)
+    if program is None:
+        return _html(_form_page(service, None, {}, {}, [
+            f"program: {case.program!r} is not installed here"]), 422)
+    return _answered(service, program, case, {})
+
+
+def _claim_file(service, case_json: str, fmt: str):
+    from starlette.responses import Response
+
+    try:
+        case = service.read_case_data(json.loads(case_json))
+        made = service.call(service.claim, case, fmt, Visits(), None)
+    except (ValueError, CaseError) as error:
+        problems = getattr(error, "problems", ["case: the page's case was not readable"])
+        return _html(_form_page(service, None, {}, {}, problems), 422)
+    except ClaimRefused as refused:
+        return _html(_page("Claim refused", _findings_html(
+            "The claim was not written", list(refused.findings))), 422)
+    except PayerKitError as error:
+        return _html(_page("Not written", f"<p class=error>{escape(str(error))}</p>"), 422)
+    return Response(made.data, media_type=made.media_type, headers={
+        "Content-Disposition": f'attachment; filename="{made.filename}"'})
 
 
 # ---------------------------------------------------------------------------- reading
@@ -139,13 +174,6 @@ def _program(service, program_id: str | None) -> Program | None:
         if program.id == program_id:
             return program
     return None
-
-
-def _parsed(text: str, name: str) -> dict:
-    """An uploaded case file as data (TOML, or JSON by its name), for the service's reader."""
-    from ..io import parse_text
-
-    return parse_text(text, name)
 
 
 # ---------------------------------------------------------------------------- pages
@@ -238,7 +266,7 @@ def _input(field: Field, value: str, problems: list[str]) -> str:
 
 def _answered(service, program: Program, case, values: dict):
     try:
-        evaluation = service.kit.evaluate(case)
+        evaluation = service.call(service.kit.evaluate, case, None, None)
     except CaseError as error:  # a program's facts, read when asked
         by_field, others = errors_by_field(error.problems, all_fields(program))
         return _html(_form_page(service, program, values, by_field, others), 422)

@@ -16,21 +16,10 @@ from page_support import NY_VISIT
 pytest.importorskip("starlette")
 pytest.importorskip("multipart")
 
-from starlette.testclient import TestClient  # noqa: E402
-
 from payerkit.http.form import case_data, path_parts  # noqa: E402
 from payerkit.paths import field_path  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-
-
-@pytest.fixture(scope="module")
-def client():
-    from payerkit.http.app import create_app
-    from payerkit.http.service import ServeConfig
-
-    with TestClient(create_app(ServeConfig())) as client:
-        yield client
 
 
 def labelled(page: str) -> None:
