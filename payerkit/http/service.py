@@ -188,6 +188,13 @@ class Service:
                 raise RequestError(exc.problems) from None
             raise
 
+    def read_case_text(self, text: str, name: str):
+        """A case from the text of a case file (TOML, or JSON by its ``name``: an upload), by
+        the same reader and file rules as :meth:`read_case`."""
+        if len(text) > MAX_CASE_BYTES:
+            raise TooLarge([f"case: larger than {MAX_CASE_BYTES} bytes, the limit for a case"])
+        return case_from_text(text, name, self.files_dir, confined=True)
+
     def read_case_data(self, data: dict):
         """A case from data as a JSON case file holds it (a form's fields, say): read as its
         JSON text is, by the same reader."""
