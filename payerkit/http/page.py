@@ -57,8 +57,9 @@ def routes(service) -> list:
     """The page's routes, for the server's app (:func:`payerkit.http.app.create_app`):
     ``service`` is its :class:`~payerkit.http.service.Service` (the kit, the case reader with
     the server's file rules, the claim files, one evaluation at a time)."""
-    from starlette.concurrency import run_in_threadpool
     from starlette.routing import Route
+
+    from .app import in_thread  # the API's line: one evaluation at a time, first come first
 
     async def form(request):
         program = _program(service, request.query_params.get("program"))
@@ -69,7 +70,7 @@ def routes(service) -> list:
         if refused is not None:
             return refused
         values = await _values(request)
-        return await run_in_threadpool(_answer_form, service, values)
+        return await in_thread(service, _answer_form, service, values)
 
     async def upload(request):
         refused = _cross_site(request)
@@ -85,15 +86,15 @@ def routes(service) -> list:
         if len(data) > MAX_UPLOAD:
             return _html(_form_page(service, None, {}, {}, [
                 f"case: the file is over {MAX_UPLOAD:,} bytes"]), 413)
-        return await run_in_threadpool(_answer_upload, service, data, name)
+        return await in_thread(service, _answer_upload, service, data, name)
 
     async def claim(request):
         refused = _cross_site(request)
         if refused is not None:
             return refused
         values = await _values(request)
-        return await run_in_threadpool(_claim_file, service, values.get("case", ""),
-                                       request.query_params.get("format", ""))
+        return await in_thread(service, _claim_file, service, values.get("case", ""),
+                               request.query_params.get("format", ""))
 
     return [Route("/", form, methods=["GET"]), Route("/", answer, methods=["POST"]),
             Route("/upload", upload, methods=["POST"]), Route("/claim", claim, methods=["POST"])]
@@ -145,7 +146,7 @@ def _claim_file(service, case_json: str, fmt: str):
 
     try:
         case = service.read_case_data(json.loads(case_json))
-        made = service.call(service.claim, case, fmt, Visits(), None)
+        made = service.claim(case, fmt, Visits(), None)  # in the service's line already
     except (ValueError, CaseError) as error:
         problems = getattr(error, "problems", ["case: the page's case was not readable"])
         return _html(_form_page(service, None, {}, {}, problems), 422)
@@ -266,7 +267,7 @@ def _input(field: Field, value: str, problems: list[str]) -> str:
 
 def _answered(service, program: Program, case, values: dict):
     try:
-        evaluation = service.call(service.kit.evaluate, case, None, None)
+        evaluation = service.kit.evaluate(case, None, None, written_on=service.today())
     except CaseError as error:  # a program's facts, read when asked
         by_field, others = errors_by_field(error.problems, all_fields(program))
         return _html(_form_page(service, program, values, by_field, others), 422)
@@ -358,7 +359,10 @@ def _findings_html(title: str, findings: list[Any]) -> str:
     found = [finding_json(f) for f in findings]
     if not found:
         return f"<h2>{escape(title)}</h2><p>Nothing to fix.</p>"
-    return (f"<h2>{escape(title)}</h2><ul>" + "".join(
+    errors = sum(f["severity"] == "error" for f in found)
+    summary = (f"{errors} error(s): fix them before the claim goes out" if errors else
+               "No errors: the claim can be written; look at the warnings")
+    return (f"<h2>{escape(title)}</h2><p>{summary}</p><ul>" + "".join(
         f"<li><strong>{escape(f['severity'].upper())}</strong> {escape(f['code'])}: "
         f"{escape(f['message'])}{_citation_html(f.get('citation'))}</li>" for f in found)
         + "</ul>")

@@ -206,8 +206,9 @@ def test_an_empty_batch_is_bad_input(client):
 # -- the page's place -----------------------------------------------------------------------
 
 
-def test_without_a_page_the_root_says_where_the_api_is(client):
-    answer = client.get("/")
+def test_without_a_page_the_root_says_where_the_api_is(make_client, monkeypatch):
+    monkeypatch.setattr("payerkit.http.app._page_routes", lambda service: None)
+    answer = make_client().get("/")
     assert answer.status_code == 200
     assert answer.json()["openapi"] == "/v1/openapi.json"
 
