@@ -23,6 +23,7 @@ import attrs
 from attrs import frozen
 
 from ..model.program import Program
+from ..paths import facts_path, field_path
 
 Kind = Literal["text", "date", "number", "choice", "yesno", "list", "pointers", "rates", "money"]
 
@@ -113,11 +114,13 @@ SECTIONS = (
         Field("visits[0].date", "Date of the visit", "date", required=True),
         Field("visits[0].place_of_service", "Place of service", hint="11 office, 12 home"),
         *(field for n in range(SERVICES) for field in (
-            Field(f"visits[0].services[{n}].code", f"Service {n + 1}: code",
+            Field(field_path("visits", 0, "services", n, "code"), f"Service {n + 1}: code",
                   hint="97124 massage, 97140 manual therapy" if n == 0 else ""),
-            Field(f"visits[0].services[{n}].minutes", f"Service {n + 1}: minutes", "number"),
-            Field(f"visits[0].services[{n}].diagnoses", f"Service {n + 1}: diagnoses",
-                  "pointers", hint="which diagnoses, by number: 1, 2"))),
+            Field(field_path("visits", 0, "services", n, "minutes"),
+                  f"Service {n + 1}: minutes", "number"),
+            Field(field_path("visits", 0, "services", n, "diagnoses"),
+                  f"Service {n + 1}: diagnoses", "pointers",
+                  hint="which diagnoses, by number: 1, 2"))),
         Field("visits[0].amount_paid", "Paid by the client at the visit", "money",
               hint="dollars and cents: 25.00"),
     )),
@@ -143,7 +146,7 @@ def facts_fields(program: Program) -> tuple[Field, ...]:
     for item in attrs.fields(program.facts):
         kind, choices = _kind(hints.get(item.name, str))
         label = item.name.replace("_", " ").capitalize()
-        fields.append(Field(f"facts.{program.id}.{item.name}", label, kind, choices))
+        fields.append(Field(facts_path(program, item.name), label, kind, choices))
     return tuple(fields)
 
 
