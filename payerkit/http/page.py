@@ -225,7 +225,7 @@ def _form_page(service, program: Program | None, values: dict, errors: dict,
                  "enctype=multipart/form-data><label for=case-file>Case file (TOML or "
                  "JSON)</label> <input id=case-file type=file name=case "
                  "accept='.toml,.json'> <button type=submit>Get the answer</button></form>")
-    return _page("payerkit", "".join(parts))
+    return _page("Will the insurer pay for this visit?", "".join(parts))
 
 
 def _fieldset(title: str, fields: tuple[Field, ...], values: dict, errors: dict) -> str:

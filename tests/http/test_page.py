@@ -123,3 +123,29 @@ def test_the_form_makes_the_case_file_shape():
        .filter(lambda parts: isinstance(parts[0], str)))
 def test_a_field_path_reads_back_into_its_parts(parts):
     assert path_parts(field_path(*parts)) == parts
+
+
+@pytest.mark.parametrize("how, request_", [
+    ("too many fields", ("post", "/", {"data": {f"x{i}": "1" for i in range(500)}})),
+    ("an unknown program", ("post", "/", {"data": {"program": "nobody-pays"}})),
+    ("a case that is not JSON", ("post", "/claim?format=nf-3", {"data": {"case": "{not"}})),
+    ("a case that is a list", ("post", "/claim?format=nf-3", {"data": {"case": "[]"}})),
+    ("an unknown format", ("post", "/claim?format=zzz", {"data": {"case": "{}"}})),
+    ("huge and odd values", ("post", "/", {"data": {
+        **NY_VISIT, "patient.last_name": "Garcíа\U0001F600",
+        "visits[0].services[0].minutes": "9" * 30}})),
+    ("an upload that is not text", ("post", "/upload", {"files": {"case": ("x.toml",
+                                                                           b"\xff\xfe")}})),
+    ("an upload with no file", ("post", "/upload", {"data": {"nothing": "1"}})),
+    ("a program id of control bytes", ("get", "/?program=%00%ff", {})),
+])
+def test_a_careless_or_hostile_request_is_answered_never_a_5xx(client, how, request_):
+    method, url, kwargs = request_
+    answer = getattr(client, method)(url, **kwargs)
+    assert answer.status_code < 500, answer.text[-300:]
+    assert "Traceback" not in answer.text
+
+
+def test_a_form_from_another_site_is_refused(client):
+    answer = client.post("/", data=NY_VISIT, headers={"origin": "http://elsewhere.example"})
+    assert answer.status_code == 403
