@@ -170,11 +170,7 @@ async def _values(request) -> dict[str, str]:
 def _program(service, program_id: str | None) -> Program | None:
     if not program_id:
         return None
-    for entry in service.kit.programs():
-        program = getattr(entry, "program", entry)
-        if program.id == program_id:
-            return program
-    return None
+    return next((e.program for e in service.kit.programs() if e.program.id == program_id), None)
 
 
 # ---------------------------------------------------------------------------- pages
@@ -194,8 +190,7 @@ def _page(title: str, body: str) -> str:
 
 
 def _programs(service) -> list[Program]:
-    return sorted((getattr(e, "program", e) for e in service.kit.programs()),
-                  key=lambda p: p.id)
+    return sorted((e.program for e in service.kit.programs()), key=lambda p: p.id)
 
 
 def _form_page(service, program: Program | None, values: dict, errors: dict,
@@ -214,9 +209,8 @@ def _form_page(service, program: Program | None, values: dict, errors: dict,
         parts.append(f"<form method=post action='/' novalidate>"
                      f"<input type=hidden name=program value='{escape(program.id)}'>"
                      f"<p>Program: <strong>{escape(program.name)}</strong></p>")
-        sections = list(SECTIONS)
         own = facts_fields(program)
-        for section in sections:
+        for section in SECTIONS:
             parts.append(_fieldset(section.title, section.fields, values, errors))
         if own:
             parts.append(_fieldset(f"{program.name}: its own facts", own, values, errors))
