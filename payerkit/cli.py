@@ -33,13 +33,27 @@ def build_parser() -> argparse.ArgumentParser:
         "visit limits, scrubbing and claims, with reasons and citations.")
     parser.add_argument("--version", action="version", version=f"payerkit {__version__}")
     _add_debug(parser, default=False)
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(dest="_command", required=True, metavar="COMMAND")
+    groups: dict[str, argparse._SubParsersAction] = {}
     for command in COMMANDS.values():
-        p = sub.add_parser(command.name, help=command.help, description=command.help)
+        group, _, name = command.name.rpartition(" ")  # "ledger post": post, of ledger
+        where = sub if not group else groups.get(group) or _group(sub, groups, group)
+        p = where.add_parser(name, help=command.help, description=command.help)
+        p.set_defaults(command=command.name)
         add_arguments(p, command.options)
         # absent unless given: a subparser's default would overwrite ``payerkit --debug``
         _add_debug(p, default=argparse.SUPPRESS)
     return parser
+
+
+def _group(sub, groups: dict, name: str):
+    """The subcommands of ``payerkit <name>`` (``payerkit ledger post``...)."""
+    from .command_table import GROUPS
+
+    p = sub.add_parser(name, help=GROUPS[name], description=GROUPS[name])
+    _add_debug(p, default=argparse.SUPPRESS)
+    groups[name] = p.add_subparsers(dest=f"_{name}", required=True, metavar="COMMAND")
+    return groups[name]
 
 
 def _add_debug(parser: argparse.ArgumentParser, default) -> None:
@@ -51,7 +65,8 @@ def _add_debug(parser: argparse.ArgumentParser, default) -> None:
 def parse(argv: list[str] | None = None) -> tuple[Command, object, bool]:
     """The command ``argv`` names, its options (an instance of its options class) and
     whether ``--debug`` was given; a usage error exits 2 (argparse)."""
-    given = vars(build_parser().parse_args(argv))
+    given = {k: v for k, v in vars(build_parser().parse_args(argv)).items()
+             if not k.startswith("_")}
     debug = given.pop("debug")
     command = COMMANDS[given.pop("command")]
     return command, command.options(**given), debug

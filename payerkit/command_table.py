@@ -20,6 +20,10 @@ from .formats import X12_837P
 from .formats.x12_limits import EARLIEST_DATE, LATEST_DATE, MAX_CLAIMS_PER_TRANSACTION
 from .scaffold.names import AdapterNames
 
+#: A recorded claim's statuses (payerkit.ledger.reports.STATUSES, said here so that parsing
+#: imports no ledger code).
+LEDGER_STATUSES = ("open", "paid", "patient", "denied", "reversed")
+
 _ARGUMENT = "payerkit.argument"
 
 
@@ -123,6 +127,17 @@ def _force_outputs() -> Any:
                   "among the outputs")
 
 
+def _ledger() -> Any:
+    return option("--ledger", action="store_true",
+                  help="record the claims written in the ledger (PAYERKIT_DB, else the default "
+                  "ledger; needs payerkit[ledger])")
+
+
+def _db() -> Any:
+    return option("--db", metavar="URL", help="record the claims written in this ledger "
+                  "(implies --ledger; no password in it)")
+
+
 # ------------------------------------------------------------------ each command's options
 
 
@@ -170,6 +185,8 @@ class ClaimOptions:
     force: bool = option("--force", action="store_true",
                          help="replace a symbolic link (the link itself, never its target) or a "
                          "read-only file at the output path")
+    ledger: bool = _ledger()
+    db: str | None = _db()
 
 
 @attrs.frozen
@@ -212,6 +229,8 @@ class BatchOptions:
     dask: str | None = option("--dask", metavar="SCHEDULER",
                               help="evaluate on a Dask cluster (address such as "
                               "tcp://host:8786; needs payerkit[dask])")
+    ledger: bool = _ledger()
+    db: str | None = _db()
 
 
 @attrs.frozen
@@ -235,6 +254,57 @@ class ServeOptions:
     files_dir: str | None = option("--files-dir", metavar="DIR", type=_folder,
                                    help="the only folder a case may name a file in (fees.file); "
                                    "without it, a case naming any file is refused")
+    ledger: bool = option("--ledger", action="store_true",
+                          help="record the claims /v1/claims writes, and answer /v1/ledger "
+                          "(PAYERKIT_DB, else the default ledger; needs payerkit[ledger])")
+
+
+@attrs.frozen
+class LedgerOptions:
+    """What every ``payerkit ledger`` command takes: the database and JSON."""
+
+    db: str | None = option("--db", metavar="URL", help="the ledger's database: sqlite:///FILE "
+                            "or postgresql://USER@HOST/DB, no password (default: PAYERKIT_DB, "
+                            "else ledger.sqlite3 in payerkit's data folder)")
+    json: bool = _json()
+
+
+@attrs.frozen
+class LedgerPost(LedgerOptions):
+    file: str = option(metavar="FILE", help="an X12 835 (5010) remittance file")
+
+
+@attrs.frozen
+class LedgerAging(LedgerOptions):
+    as_of: dt.date | None = option("--as-of", type=_date, metavar="DATE",
+                                   help="the day to age claims to (default: today)")
+
+
+@attrs.frozen
+class LedgerClaims(LedgerOptions):
+    status: str | None = option("--status", choices=LEDGER_STATUSES,
+                                help="only claims of this status")
+
+
+@attrs.frozen
+class LedgerDenials(LedgerOptions):
+    codes: str | None = option("--codes", metavar="CSV", type=_file,
+                               help="your file of adjustment reason descriptions "
+                               "(code,description); X12 owns their text, so payerkit ships none")
+
+
+@attrs.frozen
+class LedgerStatement(LedgerOptions):
+    patient: str = option(metavar="PATIENT", help="the patient's number in the ledger (P..., "
+                          "as `payerkit ledger claims` shows)")
+    output: str | None = option("-o", "--output", metavar="FILE", type=_file,
+                                help="the statement PDF to write (default: "
+                                "statement-PATIENT.pdf)")
+    on: dt.date | None = option("--on", type=_date, metavar="DATE",
+                                help="the statement's date (default: today)")
+    codes: str | None = option("--codes", metavar="CSV", type=_file,
+                               help="your file of adjustment reason descriptions")
+    force: bool = _force_outputs()
 
 
 # ------------------------------------------------------------------ the table
@@ -245,7 +315,8 @@ class Command:
     """One subcommand, ``payerkit <name>``.
 
     ``options`` is its options class (its fields are its arguments); ``run`` names the
-    function of :mod:`payerkit.commands` that runs it, ``run(kit, options) -> exit status``:
+    function of :mod:`payerkit.commands` that runs it (a dotted name: a function of that
+    module of payerkit, ``ledger.commands.post``), ``run(kit, options) -> exit status``:
     named, not imported, so that parsing (``--help``) loads no plugin machinery. ``kit``
     says whether it needs the installed plugins (``kit`` is ``None`` otherwise).
     """
@@ -256,6 +327,10 @@ class Command:
     run: str
     kit: bool = True
 
+
+#: Commands with subcommands (``payerkit ledger post``): their help.
+GROUPS = {"ledger": "The ledger (needs payerkit[ledger]): claims written, 835 remittances "
+          "posted, aging, denials, underpayments, patient statements; docs/ledger.md."}
 
 COMMANDS: dict[str, Command] = {c.name: c for c in [
     Command("programs", "List installed payer programs.", Listing, "programs"),
@@ -281,4 +356,16 @@ COMMANDS: dict[str, Command] = {c.name: c for c in [
     Command("new-adapter", "Create a new adapter package: every hook with a worked SAMPLE "
             "example, cited figures, example cases and its conformance test.",
             NewAdapterOptions, "new_adapter", kit=False),
+    Command("ledger post", "Post an 835 remittance: checked to balance, matched to claims, "
+            "posted once.", LedgerPost, "ledger.commands.post", kit=False),
+    Command("ledger claims", "The claims recorded, with what was paid.", LedgerClaims,
+            "ledger.commands.claims", kit=False),
+    Command("ledger aging", "Claims awaiting the payer by age, with due dates and interest.",
+            LedgerAging, "ledger.commands.aging", kit=False),
+    Command("ledger denials", "Denied payments by adjustment reason.", LedgerDenials,
+            "ledger.commands.denials", kit=False),
+    Command("ledger underpayments", "Lines paid below the expected allowed amount.",
+            LedgerOptions, "ledger.commands.underpayments", kit=False),
+    Command("ledger statement", "A patient's statement (PDF): billed, paid by the insurer, "
+            "owed by the patient and why.", LedgerStatement, "ledger.commands.statement", kit=False),
 ]}

@@ -57,7 +57,12 @@ def load_case(path):
 def run(command: Command, options) -> int:
     """Run ``command`` (a record of the table) with its ``options``; its exit status."""
     kit = PayerKit() if command.kit else None
-    return globals()[command.run](kit, options)
+    module, _, name = command.run.rpartition(".")
+    if module:  # a command of its own module (payerkit ledger ...)
+        import importlib
+
+        return getattr(importlib.import_module(f".{module}", __package__), name)(kit, options)
+    return globals()[name](kit, options)
 
 
 def programs(kit: PayerKit, options: Listing) -> int:
@@ -145,6 +150,7 @@ def claim(kit: PayerKit, options: ClaimOptions) -> int:
         check_output(options.output, **writing)
     today = dt.date.today()
     visits = ALL_VISITS if options.all_visits else options.visit
+    ledger = _ledger(options)  # opened first: a ledger that cannot be costs no control number
     try:  # one pass: the claim is written from what its scrub checked
         ev = kit.evaluate(case, visits, options.as_of, format=options.format, written_on=today)
         data = ev.write(options.format)
@@ -158,12 +164,37 @@ def claim(kit: PayerKit, options: ClaimOptions) -> int:
         print(findings_text({"program": case.program, "findings": warnings}), file=sys.stderr)
     if options.output:
         write_atomic(options.output, data, **writing)
-        summary = {"program": case.program, "format": options.format, "file": options.output,
-                   "bytes": len(data), "warnings": warnings}
-        emit(summary, options.json, f"wrote {options.output} ({len(data)} bytes, {options.format})")
     else:
         sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    recorded = None
+    if ledger is not None:
+        from .ledger import claim_entry
+        from .ledger.entry import x12_control_numbers
+
+        with ledger:
+            entry = claim_entry(ev, options.format, today).placed(*x12_control_numbers(data))
+            recorded = ledger.record([entry]).json()
+        if not options.output or not options.json:
+            print(f"ledger: {'new' if recorded['new'] else 'already recorded'} "
+                  f"({ledger.where})", file=sys.stderr)
+    if options.output:
+        summary = {"program": case.program, "format": options.format, "file": options.output,
+                   "bytes": len(data), "warnings": warnings}
+        if recorded is not None:
+            summary["ledger"] = recorded
+        emit(summary, options.json, f"wrote {options.output} ({len(data)} bytes, {options.format})")
     return EXIT_OK
+
+
+def _ledger(options):
+    """The ledger a claim-writing command records into (``--ledger``, ``--db``), opened;
+    ``None`` when neither is given."""
+    if not (options.ledger or options.db):
+        return None
+    from .ledger.commands import open_ledger
+
+    return open_ledger(options.db)
 
 
 def demo(kit: PayerKit, options: DemoOptions) -> int:

@@ -194,3 +194,35 @@ class FileTooLarge(OSError):
 
     def __reduce__(self):
         return FileTooLarge, (self.limit,)
+
+
+class LedgerError(PayerKitError):
+    """The ledger cannot be opened or used: a database that cannot be reached, a URL with a
+    password on the command line, a ledger made by a newer payerkit, the ledger extra not
+    installed. Never says a patient value; a URL is shown without its password."""
+
+    heading = "ledger"
+
+
+class LedgerInputError(LedgerError):
+    """A ledger request that names what is not there (a patient, a claim status)."""
+
+    exit_code = EXIT_INPUT
+
+
+class NotPosted(LedgerError):
+    """A remittance file was not posted: it does not balance, or repeats itself; ``problems``
+    lists why, one line each (the posting's findings: the command's exit status 1)."""
+
+    exit_code = EXIT_FINDINGS
+    heading = "not posted"
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+    def __reduce__(self):
+        return NotPosted, (self.problems,)
+
+    def problem_lines(self) -> list[str]:
+        return self.problems

@@ -76,6 +76,7 @@ if TYPE_CHECKING:  # the model imports nothing from here; annotations only
         Deadline,
         Finding,
         Limit,
+        PatientBilling,
         PaymentTerm,
         Pricing,
         Program,
@@ -246,6 +247,27 @@ def payerkit_payment_terms(program: Program, case: Case, visit: Visit, as_of: dt
     All results are collected (owner first, then rule sets, then local plugins).
 
     .. versionadded:: 2
+    """
+
+
+@hookspec(firstresult=True)
+def payerkit_patient_billing(program: Program, case: Case, visit: Visit, as_of: dt.date,
+                             facts: Any) -> PatientBilling | None:
+    """Say what the practice may bill the patient once the payer has decided the claim.
+
+    :return: a :class:`payerkit.model.PatientBilling`: ``responsibility`` (only the
+        amounts the payer's remittance assigns to the patient, 835 CAS group ``PR``) or
+        ``nothing`` (no charge against the patient for these services: NY no-fault's fee
+        schedule, workers' compensation), with its description and citation; ``None`` to
+        leave the answer to others. The ledger (``payerkit ledger statement``) bills the
+        patient only what it allows; with no answer, payerkit bills only ``PR`` amounts and
+        says that the program gave no rule.
+
+    Asked once per claim recorded in the ledger, for its last visit. A later plugin's
+    answer wins (a state's balance-billing law as a rule set over the payer's own).
+
+    .. versionadded:: 2
+       Within contract 2: an addition a plugin may leave unimplemented.
     """
 
 

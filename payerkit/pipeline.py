@@ -53,6 +53,7 @@ from .model import (
     Finding,
     Limit,
     Limits,
+    PatientBilling,
     PaymentTerm,
     PaymentTerms,
     PricedLine,
@@ -64,6 +65,7 @@ from .model import (
     Visit,
 )
 from .model.evaluation import Evaluation
+from .model.results import UNSTATED_PATIENT_BILLING
 from .model.outcome import Outcome, caution, settle, status_of
 from .paths import facts_path, visit_index
 from .routing import Route, Router
@@ -382,6 +384,15 @@ class Run:
         results = route.call("payerkit_payment_terms", kwargs)
         return PaymentTerms(ctx.program.id, route.many(
             "payerkit_payment_terms", list(reversed(results)), PaymentTerm, kwargs))
+
+    @_once
+    def patient_billing(self) -> PatientBilling:
+        """What the patient may be billed once the payer decides (asked for the ledger)."""
+        ctx, route = self.contexts[-1], self.route
+        kwargs = ctx.kwargs()
+        answer = route.one("payerkit_patient_billing",
+                           route.call("payerkit_patient_billing", kwargs), PatientBilling, kwargs)
+        return UNSTATED_PATIENT_BILLING if answer is None else answer
 
     def scrub_for(self, format_id: str | None) -> Scrub:
         """The findings, in order: each visit's rules and scrub hooks, the format's, the

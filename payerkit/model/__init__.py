@@ -28,6 +28,7 @@ from .results import (
     Limit,
     Limits,
     PaymentTerm,
+    PatientBilling,
     PaymentTerms,
     PricedLine,
     Pricing,
@@ -38,7 +39,7 @@ from .results import (
 __all__ = [
     "Address", "Authorization", "Case", "Citation", "Claim", "ClaimFormat", "ClaimLine",
     "Coverage", "Deadline", "Eligibility", "Episode", "Evaluation", "FeeRates", "Finding", "Limit",
-    "Limits", "Outcome", "PaymentTerm", "PaymentTerms", "Person", "PluginInfo", "Practitioner",
+    "Limits", "Outcome", "PatientBilling", "PaymentTerm", "PaymentTerms", "Person", "PluginInfo", "Practitioner",
     "Prescription", "PricedLine",
     "Pricing", "Program", "Provider", "Reason", "Rendering", "RuleSet", "Scrub", "Service", "Subscriber",
     "Submission", "Visit", "caution", "not_covered", "note", "requirement",

@@ -54,6 +54,13 @@ class Evaluation:
         """``True`` when the scrub found no error: the claim may be written."""
         return self.claim is not None
 
+    @property
+    def patient_billing(self):
+        """What the patient may be billed once the payer decides the claim (a
+        :class:`payerkit.model.PatientBilling`): asked of the plugins when first read (the
+        ledger reads it when it records the claim)."""
+        return self._run.patient_billing
+
     def write(self, format: str | None = None, options: Any = None) -> bytes:
         """The claim file's bytes in ``format`` (default: the format the scrub checked).
 

@@ -222,9 +222,46 @@ class PaymentTerm:
     share: Decimal | None = None
     interest_per_month: Decimal | None = None
     interest_after_days: int | None = None
+    #: The least interest a month late (WA L&I: "at least one dollar per month").
+    interest_minimum_per_month: Decimal | None = None
+    #: When the interest is owed only in some cases, what they are, in words (WA: only
+    #: while the carrier misses its prompt-pay standard): the ledger then shows the
+    #: interest as "may be owed", never as owed.
+    interest_condition: str | None = None
+
+
+#: What a practice may bill the patient on a claim the payer has decided:
+#: ``responsibility`` — only what the payer assigned to the patient (835 CAS group ``PR``:
+#: deductible, coinsurance, copay, non-covered services); ``nothing`` — no charge for the
+#: claim's services may be made against the patient.
+PatientBillingRule = Literal["responsibility", "nothing"]
+
+
+@frozen
+class PatientBilling:
+    """What the practice may bill the patient after the payer's decision, and why.
+
+    The ledger's statements and reports bill the patient only what ``rule`` allows;
+    ``description`` says it in words (with any exception, e.g. NY no-fault after benefits
+    are exhausted), ``citation`` gives its source. Answered by the program's owner or a
+    rule set (``payerkit_patient_billing``); when none answers, payerkit uses
+    ``responsibility`` and says the program gave no rule (:data:`UNSTATED_PATIENT_BILLING`).
+    """
+
+    rule: PatientBillingRule = field(validator=validators.in_(get_args(PatientBillingRule)))
+    description: str
+    citation: Citation | None = None
 
 
 @frozen
 class PaymentTerms:
     program: str
     terms: tuple[PaymentTerm, ...] = field(converter=_tuple)
+
+
+#: What payerkit assumes when no plugin says what the patient may be billed: only what the
+#: payer's remittance assigns to the patient (group ``PR``), and it says the rule is unstated.
+UNSTATED_PATIENT_BILLING = PatientBilling(
+    "responsibility",
+    "the program's plugin states no rule on billing the patient; payerkit bills only what "
+    "the payer's remittance assigns to the patient (group PR) — verify with the plan")

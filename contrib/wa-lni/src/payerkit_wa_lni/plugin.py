@@ -8,7 +8,7 @@ practice's copy of the fee schedule, the daily maximum for massage, limits, paym
 
 from __future__ import annotations
 
-from payerkit import PRIOR_AUTHORIZATION_REQUIRED, Program, hookimpl
+from payerkit import PRIOR_AUTHORIZATION_REQUIRED, PatientBilling, Program, hookimpl
 from payerkit.formats import CMS_1500, X12_837P
 
 from . import pricing as prices
@@ -81,3 +81,14 @@ def payerkit_visit_limits(case, visit, facts):
 def payerkit_payment_terms(facts):
     return prices.payment_terms(facts)
 
+
+
+BILLING = PatientBilling(
+    "nothing", "the worker is not billed for treatment of an accepted claim; a payment asked "
+    "while eligibility was questionable is refunded in full once the claim is allowed",
+    sources.NO_BILLING_WORKER)
+
+
+@hookimpl
+def payerkit_patient_billing():
+    return BILLING

@@ -138,5 +138,5 @@ def payment_terms(facts: LniFacts) -> list[PaymentTerm]:
                     f"{rate.decimal:%} a month, at least ${minimum.value} a month; none when the "
                     f"claim is finally rejected or the bill is not allowable{billed}",
                     rate.citation, interest_per_month=rate.decimal,
-                    interest_after_days=days.integer),
+                    interest_after_days=days.integer, interest_minimum_per_month=minimum.decimal),
     ]

@@ -7,7 +7,7 @@ needs, deadlines) and :mod:`.pricing` (units, fees, the daily RVU cap).
 
 from __future__ import annotations
 
-from payerkit import Program, hookimpl
+from payerkit import PatientBilling, PaymentTerm, Program, hookimpl
 from payerkit.formats import CMS_1500, CMS_1500_RED, NF_3, SUPERBILL, SUPERBILL_HTML, X12_837P
 
 from . import sources
@@ -86,3 +86,35 @@ def payerkit_filing_deadline(case, visit):
 def payerkit_scrub(case, visit, pricing):
     return findings(case, visit, pricing)
 
+
+
+def _terms() -> tuple[PaymentTerm, ...]:
+    days, rate = sources.FIGURES.get("payment_days"), sources.FIGURES.get("interest_per_month")
+    return (
+        PaymentTerm("claims paid or denied", f"the insurer pays or denies within {days.value} "
+                    "days after it receives proof of claim and all the verification it asked "
+                    "for (a proven part of a claim is due on its own)", days.citation,
+                    days=days.integer),
+        PaymentTerm("interest on overdue claims", f"{rate.decimal:%} a month, simple, pro rata "
+                    f"on a 30-day month, from day {days.integer + 1} until paid; paid without "
+                    "the provider asking; it stops while the provider does not seek arbitration "
+                    "or sue within 30 days after a denial", rate.citation,
+                    interest_per_month=rate.decimal, interest_after_days=days.integer),
+    )
+
+
+TERMS = _terms()
+BILLING = PatientBilling(
+    "nothing", "no charge against the patient while no-fault benefits are available (the fee "
+    "schedule's amount is the whole charge); after benefits are exhausted, only fee-schedule "
+    "amounts, and only with no other coverage", sources.NO_BALANCE_BILLING)
+
+
+@hookimpl
+def payerkit_payment_terms():
+    return TERMS
+
+
+@hookimpl
+def payerkit_patient_billing():
+    return BILLING

@@ -120,3 +120,13 @@ ELECTRONIC_837P = Citation(
     "Electronic 837P acceptance by NY no-fault carriers is carrier-specific: NOT CONFIRMED; "
     "send an 837P only to a carrier that takes it, else the NF-3 or CMS-1500",
     "no carrier's 837P companion guide seen", "low")
+
+# -- after the bill --------------------------------------------------------------------------
+
+NO_BALANCE_BILLING = Citation(
+    "N.Y. Insurance Law § 5108(c): no provider may demand or request any payment in addition "
+    "to the charges the fee schedule authorizes; DFS OGC Op. 05-05-29: billing the patient the "
+    "difference between usual rates and the fee schedule violates § 5108; DFS OGC Op. 08-07-28: "
+    "after benefits are exhausted the patient may be billed directly, at fee-schedule amounts "
+    "only", "opinions of May 26, 2005 and Jul 30, 2008 (dfs.ny.gov); § 5108(c) as quoted in "
+    "NYLJ, Oct 10, 2018", "high")

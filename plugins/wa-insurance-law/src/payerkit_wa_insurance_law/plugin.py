@@ -34,6 +34,7 @@ from payerkit import (
     PROVIDER_CATEGORY_EXCLUDED,
     Citation,
     Limit,
+    PatientBilling,
     PaymentTerm,
     RuleSet,
     caution,
@@ -74,7 +75,9 @@ def _terms() -> tuple[PaymentTerm, ...]:
                     f"{share.decimal:%} standards above: {rate.decimal:%} a month, simple, on "
                     f"undenied, unpaid clean claims more than {after.value} days old, added "
                     "without the provider asking", rate.citation,
-                    interest_per_month=rate.decimal, interest_after_days=after.integer),
+                    interest_per_month=rate.decimal, interest_after_days=after.integer,
+                    interest_condition=f"only while the carrier misses the {share.decimal:%} "
+                    "prompt-payment standards (WAC 284-170-431)"),
     )
 
 
@@ -182,3 +185,18 @@ def review_window_limit(case, visit):
 @hookimpl
 def payerkit_payment_terms() -> Iterable[PaymentTerm]:
     return TERMS
+
+
+HOLD_HARMLESS = PatientBilling(
+    "responsibility", "a participating (contracted) provider may bill the enrollee only "
+    "deductibles, copayments, coinsurance and services the plan does not cover, never the "
+    "difference between the charge and the plan's payment (the contract's hold-harmless clause; "
+    "a provider without a contract is not bound by it: check yours)", Citation(
+        "WAC 284-170-421(3)(a): every participating provider contract holds the enrollee "
+        "harmless for covered services, except deductibles, copayments, coinsurance and "
+        "payment for non-covered services", "app.leg.wa.gov current copy", "high"))
+
+
+@hookimpl
+def payerkit_patient_billing() -> PatientBilling:
+    return HOLD_HARMLESS
