@@ -156,6 +156,9 @@ class BatchSettings:
     #: ``False``: evaluate only, make no claim (``payerkit serve``'s ``/v1/batch``): a case
     #: whose scrub found no error is ``clean`` (:data:`CLEAN`), and nothing is written.
     claims: bool = True
+    #: Each claim written is recorded in the ledger :func:`run_batch` is given: the workers
+    #: make each claim's :class:`payerkit.ledger.ClaimEntry` beside it.
+    record: bool = False
 
     def streams(self, kit) -> bool:
         """Clean claims go into the format's stream (one 837P interchange per payer),
@@ -188,6 +191,8 @@ class Evaluated(NamedTuple):
     charged: Decimal | None = None
     allowed: Decimal | None = None
     errors: tuple[str, ...] = ()
+    #: The ledger's record of the claim written (``settings.record``), else ``None``.
+    entry: object = None
 
 
 # ---------------------------------------------------------------------------
@@ -559,9 +564,21 @@ def evaluate_item(kit, item: Item, settings: BatchSettings, numbers=None) -> Eva
     head = _result(item, "written", ev, allowed=allowed)
     charged = cents(claim.total_charge)
     allowed = None if None in allowed else cents(sum(allowed, Decimal(0)))
+    entry = None
+    if settings.record:
+        from .ledger import claim_entry
+
+        entry = claim_entry(ev, settings.format, settings.written_on)
+        if isinstance(made, tuple):  # a file of its own: its control numbers
+            made, numbers = made
+            entry = entry.placed(*numbers)
+    elif isinstance(made, tuple):
+        made = made[0]
     if isinstance(made, str):
-        return Evaluated(head, "written", ev.program, status, None, made, charged, allowed)
-    return Evaluated(head, "written", ev.program, status, made, None, charged, allowed)
+        return Evaluated(head, "written", ev.program, status, None, made, charged, allowed,
+                         entry=entry)
+    return Evaluated(head, "written", ev.program, status, made, None, charged, allowed,
+                     entry=entry)
 
 
 class _Plan(NamedTuple):
@@ -703,6 +720,10 @@ def _claim(plan: _Plan, ev, item: Item, settings: BatchSettings, numbers):
     name = claim_file_name(item, settings.format)
     write_atomic(settings.out / name, data, inputs=settings.inputs, force=settings.force,
                  parents=True)
+    if settings.record:
+        from .ledger.entry import x12_control_numbers
+
+        return name, x12_control_numbers(data)
     return name
 
 
@@ -736,6 +757,8 @@ class Summary:
         self.allowed_unknown = 0
         self.interchanges: list[InterchangeFile] = []
         self.claim_files = 0
+        #: What the ledger recorded (``Recorded.json()``), when the run recorded its claims.
+        self.ledger: dict | None = None
 
     def add(self, ev: Evaluated, status: str) -> None:
         self.cases += 1
@@ -774,6 +797,7 @@ class Summary:
                               "interchange": i.interchange, "claims": i.claims,
                               "transactions": i.transactions} for i in self.interchanges],
             "claim_files": self.claim_files,
+            **({"ledger": self.ledger} if self.ledger is not None else {}),
         }
 
 
@@ -792,6 +816,8 @@ class _Streams:
         self.open: dict[tuple, tuple[AtomicFile, object, str, str, bytes]] = {}
         self.names: set[str] = set()
         self.now = settings.now or dt.datetime.now()
+        #: What the stream answered for the last claim added (its place: interchange...).
+        self.placed: dict = {}
 
     def add(self, rendering) -> bytes:
         """Write a rendering into its stream; what the result line says of its place (its
@@ -814,6 +840,7 @@ class _Streams:
             raise
         except BaseException as exc:
             raise self._failed(exc) from exc
+        self.placed = where if isinstance(where, dict) else {}
         return _place_json(entry[4], where) or _ascii_json(
             {"format": self.format.id, "file": entry[2], **(where or {})})
 
@@ -861,7 +888,7 @@ Mapper = Callable[[Iterable[Item]], Iterable[Evaluated]]
 
 def run_batch(items: Iterable[Item], settings: BatchSettings, *, kit=None, jobs: int = 1,
               mapper: Mapper | None = None, progress: Callable[[Evaluated], None] | None = None,
-              ) -> Summary:
+              ledger=None) -> Summary:
     """Evaluate every item and write ``results.jsonl``, the claims and ``summary.json``
     into ``settings.out``; returns the :class:`Summary`.
 
@@ -870,7 +897,9 @@ def run_batch(items: Iterable[Item], settings: BatchSettings, *, kit=None, jobs:
     called after each case. Raises :class:`OutputError` or ``CounterError`` for a
     set-up problem, after removing every output it had begun. The output folder is locked
     for the run (:class:`payerkit.files.FolderLock`): a second run into it at the same time
-    is refused (``OutputError``) before it writes anything.
+    is refused (``OutputError``) before it writes anything. ``ledger`` (an open
+    :class:`payerkit.ledger.Ledger`, with ``settings.record``) records every claim written,
+    in one transaction, just before the files are put in place.
     """
     from .kit import PayerKit
 
@@ -882,7 +911,7 @@ def run_batch(items: Iterable[Item], settings: BatchSettings, *, kit=None, jobs:
                     "wait for it to finish, or choose another folder with -o"):
         for folder in (out, out / "claims"):  # what a killed run left, whatever its target
             remove_stale_temps(folder)
-        return _run(items, settings, kit, out, jobs, mapper, progress)
+        return _run(items, settings, kit, out, jobs, mapper, progress, ledger)
 
 
 def _check_environment(settings: BatchSettings) -> None:
@@ -899,7 +928,8 @@ def _check_environment(settings: BatchSettings) -> None:
         printer_offset()
 
 
-def _run(items, settings: BatchSettings, kit, out: Path, jobs: int, mapper, progress) -> Summary:
+def _run(items, settings: BatchSettings, kit, out: Path, jobs: int, mapper, progress,
+         ledger=None) -> Summary:
     from .formats.control import ControlNumberSource
 
     numbers = ControlNumberSource(settings.data_dir)
@@ -907,6 +937,7 @@ def _run(items, settings: BatchSettings, kit, out: Path, jobs: int, mapper, prog
     claim_format = kit.claim_format_of(settings.format)
     interchanges = _Streams(settings, numbers, claim_format, kit.format_owner(settings.format))
     outputs: list[AtomicFile] = []
+    entries: list = []
     try:
         # both begun now, before any case: a refused summary.json costs no run
         for name in ("results.jsonl", "summary.json"):
@@ -921,6 +952,10 @@ def _run(items, settings: BatchSettings, kit, out: Path, jobs: int, mapper, prog
                 if ev.rendering is not None:
                     try:
                         claim = interchanges.add(ev.rendering)
+                        if ev.entry is not None:
+                            placed = interchanges.placed
+                            entries.append(ev.entry.placed(placed.get("interchange"),
+                                                           placed.get("transaction")))
                     except FormatError as exc:  # written as the scrub checked it: not expected
                         status = "failed"
                         ev = ev._replace(errors=("FORMAT-LIMIT",))
@@ -930,6 +965,8 @@ def _run(items, settings: BatchSettings, kit, out: Path, jobs: int, mapper, prog
                 elif ev.file is not None:
                     claim = _ascii_json({"format": settings.format, "file": ev.file})
                     summary.claim_files += 1
+                    if ev.entry is not None:
+                        entries.append(ev.entry)
                 head = ev.head if status == ev.status else \
                     ev.head.replace(b'"status": "written"', b'"status": "failed"', 1)
                 results.write(b"".join((head, problems, b', "claim": ', claim, b"}\n")))
@@ -939,6 +976,8 @@ def _run(items, settings: BatchSettings, kit, out: Path, jobs: int, mapper, prog
         finally:  # stopped early, the mapper is closed now (its workers stopped), not
             getattr(evaluated, "close", lambda: None)()  # whenever it is collected
         ended = interchanges.close(summary)
+        if ledger is not None:  # recorded before the files are in place: a run that fails
+            summary.ledger = ledger.record(entries).json()  # here leaves neither
         report.write((json.dumps(summary.json(), indent=2) + "\n").encode())
         _put_in_place([*ended, results, report])  # last: a summary.json says the run finished
     except BaseException:

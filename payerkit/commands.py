@@ -282,7 +282,9 @@ def batch(kit: PayerKit, options: BatchOptions) -> int:
     settings = BatchSettings(out, format=options.format, as_of=options.as_of,
                              visits="all" if options.all_visits else "last",
                              per_case=options.per_case, claims_per_transaction=options.per_transaction,
-                             force=options.force, inputs=named)
+                             force=options.force, inputs=named,
+                             record=bool(options.ledger or options.db))
+    ledger = _ledger(options)  # opened before anything is read or written
     with _stop_on_signals():
         # every input checked (and the output folder against them) before a case is read
         items = find_items(options.inputs, out=out, per_case=not settings.streams(kit))
@@ -298,10 +300,12 @@ def batch(kit: PayerKit, options: BatchOptions) -> int:
             gc.freeze()
             with _progress(options.quiet) as bar:
                 summary = run_batch(items, settings, kit=kit, jobs=options.jobs or default_jobs(),
-                                    mapper=mapper, progress=bar)
+                                    mapper=mapper, progress=bar, ledger=ledger)
         finally:
             if client is not None:
                 client.close()
+            if ledger is not None:
+                ledger.close()
     data = {"output": str(out), **summary.json()}
     try:
         # a folder name that is not UTF-8 is shown with escapes, never a failed print
@@ -436,5 +440,9 @@ def _batch_text(data: dict) -> str:
         lines += ["", table(rows, ["interchange", "receiver", "ISA13", "claims", "ST/SE"])]
     if data["claim_files"]:
         lines.append(f"{data['claim_files']} claim file(s) in {data['output']}/claims/")
+    if data.get("ledger"):
+        done = data["ledger"]
+        lines.append(f"ledger: {done['new']} claim(s) recorded, {done['unchanged']} already "
+                     f"recorded, {done['replaced']} replaced, {len(done['kept'])} kept")
     lines.append(f"results: {data['output']}/results.jsonl; summary: {data['output']}/summary.json")
     return "\n".join(lines)

@@ -65,8 +65,8 @@ from .model import (
     Visit,
 )
 from .model.evaluation import Evaluation
-from .model.results import UNSTATED_PATIENT_BILLING
 from .model.outcome import Outcome, caution, settle, status_of
+from .model.results import UNSTATED_PATIENT_BILLING
 from .paths import facts_path, visit_index
 from .routing import Route, Router
 from .rules.deadlines import late_findings

@@ -27,8 +27,8 @@ from .results import (
     Finding,
     Limit,
     Limits,
-    PaymentTerm,
     PatientBilling,
+    PaymentTerm,
     PaymentTerms,
     PricedLine,
     Pricing,
@@ -39,8 +39,8 @@ from .results import (
 __all__ = [
     "Address", "Authorization", "Case", "Citation", "Claim", "ClaimFormat", "ClaimLine",
     "Coverage", "Deadline", "Eligibility", "Episode", "Evaluation", "FeeRates", "Finding", "Limit",
-    "Limits", "Outcome", "PatientBilling", "PaymentTerm", "PaymentTerms", "Person", "PluginInfo", "Practitioner",
-    "Prescription", "PricedLine",
+    "Limits", "Outcome", "PatientBilling", "PaymentTerm", "PaymentTerms", "Person", "PluginInfo",
+    "Practitioner", "Prescription", "PricedLine",
     "Pricing", "Program", "Provider", "Reason", "Rendering", "RuleSet", "Scrub", "Service", "Subscriber",
     "Submission", "Visit", "caution", "not_covered", "note", "requirement",
 ]

@@ -1,0 +1,1 @@
+"""Each migration of the ledger's schema, in order; never changed once released."""
