@@ -44,12 +44,13 @@ def claim_id(case: Case, visit: Visit | Sequence[Visit]) -> str:
     ).digest()
     # the first 6 characters of the digest in base 32 (RFC 4648): its first 30 bits
     bits = int.from_bytes(digest[:4], "big") >> 2
-    letters = "".join(_BASE32[bits >> shift & 31] for shift in (25, 20, 15, 10, 5, 0))
+    letters = "".join(BASE32[bits >> shift & 31] for shift in (25, 20, 15, 10, 5, 0))
     first = visits[0].date
     return f"PK{first.year % 100:02d}{first.month:02d}{first.day:02d}{letters}"
 
 
-_BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+#: RFC 4648's base 32 alphabet: the letters and digits of payerkit's short ids.
+BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
 
 def _visits(visit: Visit | Sequence[Visit]) -> tuple[Visit, ...]:

@@ -57,12 +57,18 @@ def load_case(path):
 def run(command: Command, options) -> int:
     """Run ``command`` (a record of the table) with its ``options``; its exit status."""
     kit = PayerKit() if command.kit else None
-    module, _, name = command.run.rpartition(".")
-    if module:  # a command of its own module (payerkit ledger ...)
-        import importlib
+    return handler(command)(kit, options)
 
-        return getattr(importlib.import_module(f".{module}", __package__), name)(kit, options)
-    return globals()[name](kit, options)
+
+def handler(command: Command):
+    """The function that runs ``command``: named in this module, or by a dotted name in a
+    module of its own (``ledger.commands.post``), imported only now."""
+    module, _, name = command.run.rpartition(".")
+    if not module:
+        return globals()[name]
+    import importlib
+
+    return getattr(importlib.import_module(f".{module}", __package__), name)
 
 
 def programs(kit: PayerKit, options: Listing) -> int:
@@ -150,7 +156,8 @@ def claim(kit: PayerKit, options: ClaimOptions) -> int:
         check_output(options.output, **writing)
     today = dt.date.today()
     visits = ALL_VISITS if options.all_visits else options.visit
-    ledger = _ledger(options)  # opened first: a ledger that cannot be costs no control number
+    # opened first: a ledger that cannot be opened costs no control number
+    ledger = _ledger(options.ledger, options.db)
     try:  # one pass: the claim is written from what its scrub checked
         ev = kit.evaluate(case, visits, options.as_of, format=options.format, written_on=today)
         data = ev.write(options.format)
@@ -187,14 +194,14 @@ def claim(kit: PayerKit, options: ClaimOptions) -> int:
     return EXIT_OK
 
 
-def _ledger(options):
+def _ledger(asked: bool, db: str | None):
     """The ledger a claim-writing command records into (``--ledger``, ``--db``), opened;
     ``None`` when neither is given."""
-    if not (options.ledger or options.db):
+    if not (asked or db):
         return None
     from .ledger.commands import open_ledger
 
-    return open_ledger(options.db)
+    return open_ledger(db)
 
 
 def demo(kit: PayerKit, options: DemoOptions) -> int:
@@ -284,7 +291,7 @@ def batch(kit: PayerKit, options: BatchOptions) -> int:
                              per_case=options.per_case, claims_per_transaction=options.per_transaction,
                              force=options.force, inputs=named,
                              record=bool(options.ledger or options.db))
-    ledger = _ledger(options)  # opened before anything is read or written
+    ledger = _ledger(options.ledger, options.db)  # opened before anything is read or written
     with _stop_on_signals():
         # every input checked (and the output folder against them) before a case is read
         items = find_items(options.inputs, out=out, per_case=not settings.streams(kit))
@@ -342,7 +349,7 @@ def serve(kit: None, options: ServeOptions) -> int:
 
     return run_server(ServeConfig(options.host, options.port, options.workers,
                                   options.files_dir, token_from_environ(),
-                                  debug=debug_from_environ()))
+                                  debug=debug_from_environ(), ledger=options.ledger))
 
 
 def new_adapter(kit: None, options: NewAdapterOptions) -> int:

@@ -26,17 +26,20 @@ PREFACE = DOC.partition("| command | output |")[0]
 #: the positional arguments a command needs to parse (the files need not exist)
 REQUIRED = {"check": ["case.json"], "price": ["case.json"], "limits": ["case.json"],
             "terms": ["case.json"], "scrub": ["case.json"], "claim": ["case.json"],
-            "batch": ["cases"], "new-adapter": ["my-program"]}
+            "batch": ["cases"], "new-adapter": ["my-program"], "ledger post": ["paid.835"],
+            "ledger statement": ["P0123456789"]}
 NAMES = list(COMMANDS)
+#: The commands ``payerkit --help`` lists: each group (``ledger``) once, where it first is.
+TOP = list(dict.fromkeys(name.split()[0] for name in NAMES))
 
 
 def argv_of(name: str) -> list[str]:
-    return [name, *REQUIRED.get(name, [])]
+    return [*name.split(), *REQUIRED.get(name, [])]
 
 
 def help_of(name: str, capsys) -> str:
     with pytest.raises(SystemExit):
-        main([name, "--help"])
+        main([*name.split(), "--help"])
     return capsys.readouterr().out
 
 
@@ -45,8 +48,15 @@ def test_the_parser_offers_exactly_the_commands_of_the_table(capsys):
         main(["--help"])
     # a long name has its help on the next line
     listed = re.findall(r"^    ([\w-]+)(?:  |$)", capsys.readouterr().out, re.MULTILINE)
-    assert listed == NAMES
+    assert listed == TOP
     assert all(isinstance(c, Command) and c.name == name for name, c in COMMANDS.items())
+
+
+def test_a_group_offers_exactly_its_commands(capsys):
+    with pytest.raises(SystemExit):
+        main(["ledger", "--help"])
+    listed = re.findall(r"^    ([\w-]+)(?:  |$)", capsys.readouterr().out, re.MULTILINE)
+    assert listed == [name.split()[1] for name in NAMES if name.startswith("ledger ")]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -96,7 +106,7 @@ def _reads(function) -> set[str]:
 def test_a_handler_reads_exactly_the_options_its_record_declares(name):
     command = COMMANDS[name]
     declared = set(attrs.fields_dict(command.options))
-    assert _reads(getattr(commands, command.run)) == declared
+    assert _reads(commands.handler(command)) == declared
 
 
 def test_the_reader_of_handlers_sees_a_stray_read():

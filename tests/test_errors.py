@@ -17,7 +17,10 @@ from payerkit.errors import (
     ControlBlockExhausted,
     CounterError,
     FileTooLarge,
+    LedgerError,
+    LedgerInputError,
     NotFound,
+    NotPosted,
     NotRegularFile,
     OutputError,
     PayerKitError,
@@ -44,6 +47,8 @@ from payerkit.errors import (
     ControlBlockExhausted("the block 1-4 is used up"),
     NotRegularFile("a FIFO (named pipe)"),
     FileTooLarge(1024),
+    LedgerError("cannot open the ledger at sqlite:///x: disk I/O error"),
+    NotPosted(["the file does not balance", "transaction 1: BPR02 is not the payments' sum"]),
 ], ids=lambda e: type(e).__name__)
 def test_an_error_pickles_with_its_fields(error):
     copy = pickle.loads(pickle.dumps(error))
@@ -85,7 +90,8 @@ def test_the_old_import_paths_still_work():
 EXIT_STATUS = {ClaimRefused: 1, CaseError: 2, UnknownProgram: 2, PayerKitError: 3,
                PluginError: 3, FormatError: 3, OutputError: 3, CounterError: 3,
                ControlBlockExhausted: 3, ProgramUnavailable: 3, ServeError: 2,
-               RequestError: 2, NotFound: 2, TooLarge: 2, UnsupportedMediaType: 2}
+               RequestError: 2, NotFound: 2, TooLarge: 2, UnsupportedMediaType: 2,
+               LedgerError: 3, LedgerInputError: 2, NotPosted: 1}
 
 
 def test_every_error_carries_its_exit_status():

@@ -148,6 +148,43 @@ def test_hooks_get_keyword_arguments_only_they_ask_for(kit, hook):
     kit.price(make_case())
 
 
+def test_hook_payerkit_patient_billing(kit):
+    from payerkit.model import PatientBilling
+    from payerkit.model.results import UNSTATED_PATIENT_BILLING
+
+    class NoBalanceBilling:
+        @hookimpl
+        def payerkit_patient_billing(self):
+            return PatientBilling("nothing", "the law forbids billing the patient", HIGH)
+
+    # no plugin answers: only the payer's PR amounts, and payerkit says the rule is unstated
+    assert kit.evaluate(make_case()).patient_billing is UNSTATED_PATIENT_BILLING
+    assert "verify with the plan" in UNSTATED_PATIENT_BILLING.description
+    kit.register(NoBalanceBilling())
+    answer = kit.evaluate(make_case()).patient_billing
+    assert (answer.rule, answer.citation) == ("nothing", HIGH)
+
+
+def test_a_patient_billing_rule_is_one_of_two():
+    from payerkit.model import PatientBilling
+
+    with pytest.raises(ValueError):
+        PatientBilling("everything", "balance billing", HIGH)
+
+
+def test_a_wrong_patient_billing_answer_names_the_plugin(kit):
+    from payerkit.errors import PluginError
+
+    class Wrong:
+        @hookimpl
+        def payerkit_patient_billing(self):
+            return "nothing"
+
+    kit.register(Wrong(), "wrong-billing")
+    with pytest.raises(PluginError, match="wrong-billing.*payerkit_patient_billing"):
+        kit.evaluate(make_case()).patient_billing  # noqa: B018 - asked when first read
+
+
 def test_hook_payerkit_payment_terms(kit):
     from decimal import Decimal
 

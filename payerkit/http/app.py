@@ -433,7 +433,12 @@ def create_app(config: ServeConfig | None = None, kit=None) -> Starlette:
     from .schema import openapi as make_openapi
 
     config = config or ServeConfig()
-    service = Service(kit, config.files_dir, config.data_dir)
+    ledger = None
+    if config.ledger:  # opened (and migrated) now: a ledger that cannot be stops the start
+        from ..ledger import Ledger
+
+        ledger = Ledger.open()
+    service = Service(kit, config.files_dir, config.data_dir, ledger=ledger)
     routes = [
         Route("/v1/programs", programs, methods=["GET"]),
         Route("/v1/programs/{id}", program, methods=["GET"]),

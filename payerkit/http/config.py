@@ -75,6 +75,9 @@ class ServeConfig:
     #: An unexpected error's log line carries its traceback (``PAYERKIT_DEBUG=1``): for a
     #: developer, never in production (a traceback may quote patient data).
     debug: bool = False
+    #: Record the claims ``/v1/claims`` writes, and answer ``/v1/ledger/...``: the ledger of
+    #: ``PAYERKIT_DB``, else the default one (``payerkit serve --ledger``; docs/ledger.md).
+    ledger: bool = False
 
     def check(self) -> ServeConfig:
         """Itself, when a server may start with it; else :class:`ServeError` saying why."""
@@ -108,7 +111,8 @@ def to_environ(config: ServeConfig) -> str:
     return json.dumps({"host": config.host, "port": config.port, "workers": config.workers,
                        "files_dir": None if config.files_dir is None else str(config.files_dir),
                        "data_dir": None if config.data_dir is None else str(config.data_dir),
-                       "access_log": config.access_log})  # debug: from the environment too
+                       "access_log": config.access_log,
+                       "ledger": config.ledger})  # debug: from the environment too
 
 
 def from_environ() -> ServeConfig:

@@ -156,8 +156,12 @@ class Service:
     """
 
     def __init__(self, kit: PayerKit | None = None, files_dir: Path | None = None,
-                 data_dir: Path | None = None, today: Callable[[], dt.date] = dt.date.today):
+                 data_dir: Path | None = None, today: Callable[[], dt.date] = dt.date.today,
+                 ledger=None):
         self.kit = kit if kit is not None else PayerKit()
+        #: The open :class:`payerkit.ledger.Ledger` the claims written are recorded in, or
+        #: ``None`` (``payerkit serve`` without ``--ledger``).
+        self.ledger = ledger
         self.files_dir = None if files_dir is None else Path(files_dir)
         self.data_dir = data_dir
         self.numbers = ControlNumberSource(data_dir, max_block=MAX_NUMBER_BLOCK)
@@ -257,6 +261,12 @@ class Service:
         ev = self.kit.evaluate(case, visits.billed, as_of, format=format,
                                written_on=self.today())
         data = ev.write(format, self._options(format) if ev.clean else None)
+        if self.ledger is not None:
+            from ..ledger import claim_entry
+            from ..ledger.entry import x12_control_numbers
+
+            self.ledger.record([claim_entry(ev, format, self.today()).placed(
+                *x12_control_numbers(data))])
         last = ev.visits[-1].date.isoformat()
         return ClaimFile(data, media_type(claim_format.media_type),
                          f"{case.program}-{last}{file_ending(format)}",

@@ -23,11 +23,9 @@ from decimal import Decimal
 
 from attrs import frozen
 
+from ..claims import BASE32
 from ..model import Evaluation, PatientBilling, PaymentTerms
 from ..paths import visit_index
-
-_BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
-
 
 @frozen
 class LineEntry:
@@ -109,7 +107,7 @@ def patient_key(first_name: str, last_name: str, birth_date: dt.date) -> str:
     text = f"{last_name.strip().casefold()}|{first_name.strip().casefold()}|{birth_date}"
     digest = int.from_bytes(hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()[:6],
                             "big")
-    return "P" + "".join(_BASE32[digest >> shift & 31] for shift in range(40, -1, -5))
+    return "P" + "".join(BASE32[digest >> shift & 31] for shift in range(40, -1, -5))
 
 
 def due_on(written_on: dt.date, terms: PaymentTerms) -> dt.date | None:

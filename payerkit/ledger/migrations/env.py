@@ -8,8 +8,17 @@ from alembic import context
 
 from payerkit.ledger.tables import metadata
 
-connection = context.config.attributes["connection"]
-context.configure(connection=connection, target_metadata=metadata,
-                  render_as_batch=connection.dialect.name == "sqlite")
-with context.begin_transaction():
-    context.run_migrations()
+
+def run(connection) -> None:
+    context.configure(connection=connection, target_metadata=metadata,
+                      render_as_batch=connection.dialect.name == "sqlite")
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+try:
+    _connection = context.config.attributes["connection"]
+except AttributeError:  # imported outside a migration (a walk over payerkit's modules)
+    _connection = None
+if _connection is not None:
+    run(_connection)

@@ -8,7 +8,7 @@ presumption, Form 43), :mod:`.billing` (who may bill, the referral, what the bil
 
 from __future__ import annotations
 
-from payerkit import Citation, Deadline, PatientBilling, PaymentTerm, Program, hookimpl, visit_path
+from payerkit import Citation, Deadline, PatientBilling, Program, hookimpl, visit_path
 from payerkit.formats import CMS_1500, CMS_1500_RED, X12_837P
 
 from . import billing, liability, pricing, sources
@@ -94,17 +94,9 @@ def payerkit_filing_deadline(case, visit, facts):
         path=visit_path(case, visit, "date"), convention=BILL_DAYS)]
 
 
-#: What a late payment earns: no deadline or interest rule for medical bills was found in
-#: the current fee schedule; only an award under C.G.S. 31-300 (so the ledger shows no due
-#: date and no interest, and says why).
-TERMS = (PaymentTerm(
-    "interest on late payment", "no payment deadline or interest rule for practitioners' bills "
-    "was found in the current fee schedule; interest (12% a year) and attorney's fees for undue "
-    "delay in paying compensation, which includes medical care, are a commissioner's award",
-    Citation("C.G.S. § 31-300 (undue delay: interest at 12% a year and attorney's fees); "
-             "C.G.S. § 31-275 ('compensation' includes medical and surgical aid)",
-             "casetext copy current through 2024; whether a provider may claim it directly is "
-             "not confirmed", "medium")),)
+#: No payment deadline or interest rule for practitioners' bills was found in the current fee
+#: schedule (interest under C.G.S. 31-300 is a commissioner's award): no payment terms, so the
+#: ledger shows no due date for these claims.
 BILLING = PatientBilling(
     "nothing", "no claim may be made against the injured employee for all or part of a fee: "
     "the employer or its carrier alone is responsible", Citation(
@@ -112,11 +104,6 @@ BILLING = PatientBilling(
         "responsibility of the employer or carrier, and no claim will be made against the "
         "injured employee for all or part of a fee", "quoted in WCC Memorandum 2001-07, "
         "Sept 21, 2001 (portal.ct.gov)", "high"))
-
-
-@hookimpl
-def payerkit_payment_terms():
-    return TERMS
 
 
 @hookimpl
