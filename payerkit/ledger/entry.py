@@ -27,6 +27,7 @@ from ..claims import BASE32
 from ..model import Evaluation, PatientBilling, PaymentTerms
 from ..paths import visit_index
 
+
 @frozen
 class LineEntry:
     """A claim line: its number on the claim and its control number (837P REF*6R, which
