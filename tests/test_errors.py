@@ -23,6 +23,7 @@ from payerkit.errors import (
     PayerKitError,
     PluginError,
     ProgramUnavailable,
+    RemittanceError,
     RequestError,
     ServeError,
     TooLarge,
@@ -44,6 +45,7 @@ from payerkit.errors import (
     ControlBlockExhausted("the block 1-4 is used up"),
     NotRegularFile("a FIFO (named pipe)"),
     FileTooLarge(1024),
+    RemittanceError(["segment 14 CLP04: expected an amount, got 'x'"]),
 ], ids=lambda e: type(e).__name__)
 def test_an_error_pickles_with_its_fields(error):
     copy = pickle.loads(pickle.dumps(error))
@@ -85,7 +87,8 @@ def test_the_old_import_paths_still_work():
 EXIT_STATUS = {ClaimRefused: 1, CaseError: 2, UnknownProgram: 2, PayerKitError: 3,
                PluginError: 3, FormatError: 3, OutputError: 3, CounterError: 3,
                ControlBlockExhausted: 3, ProgramUnavailable: 3, ServeError: 2,
-               RequestError: 2, NotFound: 2, TooLarge: 2, UnsupportedMediaType: 2}
+               RequestError: 2, NotFound: 2, TooLarge: 2, UnsupportedMediaType: 2,
+               RemittanceError: 2}
 
 
 def test_every_error_carries_its_exit_status():
