@@ -70,7 +70,7 @@ def payment_file(claims: list, trace: str) -> bytes:
                                         adjustments=(Adjustment("CO", "45", charge - paid),)))
         charge = sum((s.charge for s in lines), Decimal(0))
         paid = sum((s.paid for s in lines), Decimal(0))
-        payments.append(ClaimPayment(entry.claim_id, "1", charge, paid, "CI",
+        payments.append(ClaimPayment(entry.claim_id, "1", charge, paid, "12",
                                      f"PCN{len(payments):010d}", lines=lines))
         total += paid
     remittance = Remittance("000000001", "1", "0001", "I", total, "C", "ACH",
