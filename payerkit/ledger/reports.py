@@ -21,7 +21,8 @@ payerkit counts from the day the claim was written, not the payer's receipt (whi
 not know): a claim mailed or sent later is due later.
 
 **Denials** sum the adjustments of claim payments that paid nothing and left nothing to
-the patient (a deductible is not a denial), by group and reason code. **Underpayments** compare each line the payer decided with its expected allowed
+the patient (a deductible is not a denial), by group and reason code. **Underpayments**
+compare each line the payer decided with its expected allowed
 amount: the payer's allowed amount is what it paid plus what it assigned to the patient
 (group ``PR``); less than expected is an underpayment, by the difference.
 """
