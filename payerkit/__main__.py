@@ -1,0 +1,5 @@
+"""``python -m payerkit``: the ``payerkit`` command."""
+
+from .cli import main
+
+raise SystemExit(main())
