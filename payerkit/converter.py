@@ -30,7 +30,8 @@ from cattrs.gen import make_dict_structure_fn, mapping_structure_factory, overri
 
 from .errors import CaseError
 from .formats.x12_limits import EARLIEST_DATE, LATEST_DATE, MAX_DIAGNOSES, MAX_LINES
-from .model import Case, Episode, FeeRates, Service, Visit
+from .model import Case, Episode, FeeRates, Service, TreatmentPlan, Visit
+from .model.case import Score
 from .rules.money import MAX_CHARGE, parse_written_amount
 
 # -- Limits (docs/case-file.md, "Limits") ------------------------------------------------------
@@ -58,11 +59,29 @@ MAX_ITEMS = 100
 MAX_VISIT_COUNT = 999
 #: Problem lines reported at once; the rest are counted in one last line.
 MAX_PROBLEMS = 100
+#: Treatment plans (``episode.plan``): goals of a plan, outcome measures taken at one visit,
+#: authorizations on file (``episode.authorizations``).
+MAX_GOALS = 20
+MAX_MEASUREMENTS = 30
+MAX_AUTHORIZATIONS = 20
+#: An outcome measure's value (a goal's baseline and target, a measurement): at most
+#: 99,999.99 either side of 0, with at most 2 decimals (``strict_score``); a measure of the
+#: catalogue also within its own range (``payerkit/data/measures.toml``).
+MAX_SCORE = Decimal("99999.99")
+SCORE_PLACES = 2
+#: Text of a plan: a goal's description, the discharge criteria; a measure's id.
+MAX_GOAL_TEXT = 200
+MAX_CRITERIA_TEXT = 1000
+MAX_MEASURE_ID = 40
+#: A plan's ``duration_weeks`` (two years) and ``visits_per_week``.
+MAX_PLAN_WEEKS = 104
+MAX_VISITS_PER_WEEK = 14
 
 #: Fields whose values are personal: their values are never echoed in errors.
 _PRIVATE = ("first_name", "last_name", "birth_date", "line1", "line2", "member_id",
             "claim_number", "group_number", "tax_id", "city", "zip", "sex", "notice_date",
-            "onset_date", "diagnoses", "number", "late_justification")
+            "onset_date", "diagnoses", "number", "late_justification", "description",
+            "discharge_criteria", "baseline", "target", "value")
 
 #: C0 and C1 control characters, the Unicode line and paragraph separators, lone surrogates.
 _BAD_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
@@ -194,6 +213,33 @@ def strict_paid(value: Any, _type) -> Decimal | None:
     return None if value is None else parse_written_amount(value, places=2, maximum=MAX_PAID)
 
 
+def strict_score(value: Any, _type) -> Decimal:
+    """An outcome measure's value: an integer, a number (``6.5``) or a string (``"6.5"``) of
+    at most 2 decimals and at most :data:`MAX_SCORE` either side of 0; never true or false,
+    never infinite or NaN. A number is read as it is written (``repr``), never by its binary
+    value."""
+    kind = type(value)
+    if kind is int:
+        number = Decimal(value)
+    elif kind is float or kind is str:
+        text = repr(value) if kind is float else value.strip()
+        if len(text) > 20 or not _SCORE_TEXT.fullmatch(text):
+            raise ValueError(f"expected a number such as 6 or 6.5, got {_show(value)}")
+        number = Decimal(text)
+    else:
+        raise ValueError(f"expected a number such as 6 or 6.5, got {_show(value)}")
+    if not -MAX_SCORE <= number <= MAX_SCORE:
+        raise ValueError(f"expected a value from {-MAX_SCORE} to {MAX_SCORE}")
+    if number.as_tuple().exponent < -SCORE_PLACES:
+        raise ValueError(f"expected a value with at most {SCORE_PLACES} decimals")
+    return number
+
+
+#: A value as written: digits, a point and digits (``e`` notation, signs of ``+``, ``inf`` and
+#: ``nan`` refused; a leading ``-`` allowed).
+_SCORE_TEXT = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+
 def _sequence(conv: cattrs.Converter, type_, limit: int = MAX_ITEMS, noun: str = "items"):
     """A list only (never a string, a table or another iterable split into items), of at
     most ``limit`` items, checked before any item is read."""
@@ -233,7 +279,10 @@ def _mapping(type_, conv: cattrs.Converter):
 #: :data:`MAX_ITEMS` items).
 LIST_LIMITS = {(Case, "visits"): (MAX_VISITS, "visits"),
                (Visit, "services"): (MAX_LINES, "services"),
-               (Episode, "diagnoses"): (MAX_DIAGNOSES, "diagnoses")}
+               (Episode, "diagnoses"): (MAX_DIAGNOSES, "diagnoses"),
+               (Episode, "authorizations"): (MAX_AUTHORIZATIONS, "authorizations"),
+               (TreatmentPlan, "goals"): (MAX_GOALS, "goals"),
+               (Visit, "measures"): (MAX_MEASUREMENTS, "measurements")}
 #: Amounts with a limit of their own (any other amount is a per-unit rate: :func:`strict_amount`).
 AMOUNT_HOOKS = {(Service, "charge"): strict_charge, (Visit, "amount_paid"): strict_paid}
 #: Fields never read from a file (the fee file's entries: :mod:`payerkit.io` reads the file).
@@ -293,6 +342,7 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(bool, strict_bool)
     conv.register_structure_hook(dt.date, strict_date)
     conv.register_structure_hook(Decimal, strict_amount)
+    conv.register_structure_hook(Score, strict_score)
     conv.register_structure_hook_factory(is_sequence, lambda t, c: _sequence(c, t))
     conv.register_structure_hook_factory(_is_mapping, _mapping)
     conv.register_structure_hook_factory(attrs.has, _table)

@@ -36,11 +36,16 @@ import attrs
 from . import reading
 from .converter import (
     CONVERTER,
+    MAX_CRITERIA_TEXT,
     MAX_DEPTH,
     MAX_FILE_BYTES,
+    MAX_GOAL_TEXT,
+    MAX_MEASURE_ID,
     MAX_MINUTES,
     MAX_NUMBER_CHARS,
+    MAX_PLAN_WEEKS,
     MAX_VISIT_COUNT,
+    MAX_VISITS_PER_WEEK,
     case_error,
     kind_of,
     shown_key,
@@ -264,8 +269,10 @@ def check_case(case: Case) -> list[str]:
         problems += [f"{field_path('visits', i, 'date')}: expected visits in date order"
                      for i in range(1, len(dates)) if dates[i] < dates[i - 1]]
     for i, visit in enumerate(case.visits):
-        if not visit.services:
+        if not visit.services and visit.attendance == "attended":
             problems.append(f"{field_path('visits', i, 'services')}: expected at least one service")
+        if visit.measures:
+            problems += _measurement_problems(i, visit.measures)
         for j, service in enumerate(visit.services):
             minutes, units = service.minutes, service.units
             if (minutes is not None and not 0 <= minutes <= MAX_MINUTES) or not service.diagnoses \
@@ -278,12 +285,95 @@ def check_case(case: Case) -> list[str]:
         counts.append(("episode.prescription.visits", case.episode.prescription.visits))
     if case.episode.authorization is not None:
         counts.append(("episode.authorization.visits", case.episode.authorization.visits))
+    for i, auth in enumerate(case.episode.authorizations):
+        counts.append((field_path("episode.authorizations", i, "visits"), auth.visits))
+    if case.episode.authorizations:
+        problems += _authorization_problems(case.episode)
+    plan = case.episode.plan
+    if plan is not None:
+        counts.append(("episode.plan.visits", plan.visits))
+        problems += _plan_problems(plan)
     for where, count in counts:
         if count is not None and not 0 <= count <= MAX_VISIT_COUNT:
             problems.append(f"{where}: expected a number of visits from 0 to {MAX_VISIT_COUNT}")
     for key, table in case.facts.items():
         if not isinstance(table, dict):
             problems.append(f"{facts_path(shown_key(key))}: expected a table of the program's facts")
+    return problems
+
+
+_MEASURE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*").fullmatch
+
+
+def _measure_problems(where: str, measure_id: str, values: list[tuple[str, object]]) -> list[str]:
+    """A measure's id (its shape and length) and its values within the catalogue's range,
+    each named by ``where`` and the field; the values themselves never shown."""
+    from .rules.measures import measure
+
+    if len(measure_id) > MAX_MEASURE_ID or not _MEASURE_ID(measure_id):
+        return [f"{where}.measure: expected a measure id of 1 to {MAX_MEASURE_ID} letters, "
+                "digits, '_', '-' or '.', starting with a letter or a digit (e.g. 'ndi', "
+                "'rom.cervical_rotation')"]
+    known = measure(measure_id)
+    if known is None:
+        return []
+    return [f"{where}.{name}: expected a value from {known.low} to {known.high} "
+            f"({known.id}: {known.name}, {known.unit})"
+            for name, value in values if not known.contains(value)]
+
+
+def _measurement_problems(i: int, measures) -> list[str]:
+    problems, seen = [], set()
+    for j, m in enumerate(measures):
+        where = field_path("visits", i, "measures", j)
+        problems += _measure_problems(where, m.measure, [("value", m.value)])
+        if m.measure.lower() in seen:
+            problems.append(f"{where}.measure: expected each measure once a visit (this one "
+                            "is given before; name a detail to tell them apart, e.g. "
+                            "'rom.flexion' and 'rom.extension')")
+        seen.add(m.measure.lower())
+    return problems
+
+
+def _authorization_problems(episode) -> list[str]:
+    problems = []
+    numbers = {episode.authorization.number} if episode.authorization is not None else set()
+    for i, auth in enumerate(episode.authorizations):
+        where = field_path("episode.authorizations", i)
+        if auth.start is not None and auth.end is not None and auth.end < auth.start:
+            problems.append(f"{where}.end: expected a date on or after the authorization's start")
+        if auth.number in numbers:
+            problems.append(f"{where}.number: expected each authorization once (this number is "
+                            "given before)")
+        numbers.add(auth.number)
+    return problems
+
+
+def _plan_problems(plan) -> list[str]:
+    problems = []
+    where = "episode.plan"
+    if plan.end is not None and plan.duration_weeks is not None:
+        problems.append(f"{where}.duration_weeks: expected end or duration_weeks, not both")
+    if plan.end is not None and plan.end < plan.start:
+        problems.append(f"{where}.end: expected a date on or after the plan's start")
+    if plan.duration_weeks is not None and not 1 <= plan.duration_weeks <= MAX_PLAN_WEEKS:
+        problems.append(f"{where}.duration_weeks: expected a number of weeks from 1 to "
+                        f"{MAX_PLAN_WEEKS}")
+    if plan.visits_per_week is not None and not 1 <= plan.visits_per_week <= MAX_VISITS_PER_WEEK:
+        problems.append(f"{where}.visits_per_week: expected a number of visits from 1 to "
+                        f"{MAX_VISITS_PER_WEEK}")
+    if plan.reevaluation_date is not None and plan.reevaluation_date < plan.start:
+        problems.append(f"{where}.reevaluation_date: expected a date on or after the plan's start")
+    if plan.discharge_criteria is not None and len(plan.discharge_criteria) > MAX_CRITERIA_TEXT:
+        problems.append(f"{where}.discharge_criteria: expected at most {MAX_CRITERIA_TEXT} "
+                        "characters")
+    for i, goal in enumerate(plan.goals):
+        at = field_path(where, "goals", i)
+        if not goal.description.strip() or len(goal.description) > MAX_GOAL_TEXT:
+            problems.append(f"{at}.description: expected the functional activity in 1 to "
+                            f"{MAX_GOAL_TEXT} characters")
+        problems += _measure_problems(at, goal.measure, [("baseline", goal.baseline),
+                                                         ("target", goal.target)])
     return problems
 
 
@@ -541,10 +631,22 @@ def load_case(path: str | Path) -> Case:
 
 
 def unstructure_case(case: Case) -> dict:
-    """The case as plain data of the case-file shape (dates and amounts as strings)."""
+    """The case as plain data of the case-file shape (dates and amounts as strings).
+
+    The treatment-plan fields are left out where they hold their defaults (no other
+    authorization, no measure, an attended visit), so a case without them is written as it
+    was before they existed (and an older payerkit reads it)."""
     data = CONVERTER.unstructure(case)
     if data.get("fees"):
         data["fees"].pop("entries", None)
+    episode = data.get("episode")
+    if isinstance(episode, dict) and not episode.get("authorizations"):
+        episode.pop("authorizations", None)
+    for visit in data.get("visits") or ():
+        if not visit.get("measures"):
+            visit.pop("measures", None)
+        if visit.get("attendance") == "attended":
+            visit.pop("attendance", None)
     return _drop_none(data)
 
 

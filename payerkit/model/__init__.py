@@ -7,6 +7,8 @@ from .case import (
     Coverage,
     Episode,
     FeeRates,
+    Goal,
+    Measurement,
     Person,
     Practitioner,
     Prescription,
@@ -14,11 +16,13 @@ from .case import (
     Service,
     Submission,
     Subscriber,
+    TreatmentPlan,
     Visit,
 )
 from .claim import Claim, ClaimLine
 from .evaluation import Evaluation
 from .outcome import Outcome, caution, not_covered, note, requirement
+from .plan import AuthorizationUse, GoalProgress, PlanReport, Point, VisitEntry
 from .program import ClaimFormat, PluginInfo, Program, Rendering, RuleSet
 from .results import (
     Citation,
@@ -38,11 +42,12 @@ from .results import (
 from .statement import PatientStatement, StatementLine
 
 __all__ = [
-    "Address", "Authorization", "Case", "Citation", "Claim", "ClaimFormat", "ClaimLine",
-    "Coverage", "Deadline", "Eligibility", "Episode", "Evaluation", "FeeRates", "Finding", "Limit",
-    "Limits", "Outcome", "PatientBilling", "PatientStatement", "PaymentTerm", "PaymentTerms",
-    "Person", "PluginInfo", "Practitioner", "Prescription", "PricedLine",
-    "Pricing", "Program", "Provider", "Reason", "Rendering", "RuleSet", "Scrub", "Service",
-    "StatementLine", "Subscriber",
-    "Submission", "Visit", "caution", "not_covered", "note", "requirement",
+    "Address", "Authorization", "AuthorizationUse", "Case", "Citation", "Claim", "ClaimFormat",
+    "ClaimLine", "Coverage", "Deadline", "Eligibility", "Episode", "Evaluation", "FeeRates",
+    "Finding", "Goal", "GoalProgress", "Limit", "Limits", "Measurement", "Outcome",
+    "PatientBilling", "PatientStatement", "PaymentTerm", "PaymentTerms", "Person", "PlanReport",
+    "PluginInfo", "Point", "Practitioner", "Prescription", "PricedLine", "Pricing", "Program",
+    "Provider", "Reason", "Rendering", "RuleSet", "Scrub", "Service", "StatementLine",
+    "Submission", "Subscriber", "TreatmentPlan", "Visit", "VisitEntry", "caution",
+    "not_covered", "note", "requirement",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NewType
 
 from attrs import field, frozen
 
@@ -26,6 +26,14 @@ ReleaseOfInformation = Literal["Y", "I"]
 #: What a claim is: a first bill, a corrected one that replaces a claim the payer has, or
 #: the cancellation of one (X12 CLM05-3 ``1``/``7``/``8``, CMS-1500 box 22).
 Frequency = Literal["original", "replacement", "void"]
+#: Whether the patient came: ``attended`` (the default), ``no_show`` (a missed appointment) or
+#: ``late_cancel`` (cancelled too late to fill the time). A missed appointment is the patient's
+#: charge, never the insurer's: it is never on a claim (``payerkit.rules.plans``).
+Attendance = Literal["attended", "no_show", "late_cancel"]
+#: A value of an outcome measure (a pain score, a disability index, degrees, minutes): a
+#: ``Decimal`` read from an integer, a number or a string with at most 2 decimals
+#: (``payerkit.converter.strict_score``), never money.
+Score = NewType("Score", Decimal)
 
 
 def _tuple(value):
@@ -148,6 +156,55 @@ class Authorization:
 
 
 @frozen
+class Goal:
+    """A measurable functional goal of a treatment plan.
+
+    ``description`` names the functional activity (``sit through a work meeting``);
+    ``measure`` the outcome measure's id (``payerkit/data/measures.toml``: ``ndi``, ``nprs``,
+    ``rom.cervical_rotation``..., or the practice's own); ``baseline`` the value measured when
+    the plan was made and ``target`` the value the plan aims for.
+    """
+
+    description: str
+    measure: str
+    baseline: Score
+    target: Score
+
+
+@frozen
+class TreatmentPlan:
+    """The plan of care: its dates, the visits it plans, its goals, when it is re-evaluated.
+
+    The plan ends on ``end``, or ``duration_weeks`` weeks after ``start`` (one of the two);
+    ``visits`` is the number of visits planned, ``visits_per_week`` their frequency.
+    ``progress_reports`` are the days progress reports were written.
+    """
+
+    start: dt.date
+    end: dt.date | None = None
+    duration_weeks: int | None = None
+    visits: int | None = None
+    visits_per_week: int | None = None
+    reevaluation_date: dt.date | None = None
+    discharge_criteria: str | None = None
+    goals: tuple[Goal, ...] = field(default=(), converter=_tuple)
+    progress_reports: tuple[dt.date, ...] = field(default=(), converter=_tuple)
+
+    @property
+    def last_day(self) -> dt.date | None:
+        """The plan's last day: ``end``, or the day before ``duration_weeks`` weeks after
+        ``start``; ``None`` for a plan that states no end."""
+        if self.end is not None:
+            return self.end
+        if self.duration_weeks is None:
+            return None
+        try:
+            return self.start + dt.timedelta(weeks=self.duration_weeks, days=-1)
+        except OverflowError:
+            return dt.date.max
+
+
+@frozen
 class Episode:
     """The injury or condition being treated.
 
@@ -155,6 +212,8 @@ class Episode:
     files load: they are aliases of New York no-fault's own facts
     (``[facts.ny-no-fault]``), which new files use instead.
     ``employment_related`` marks an injury at work whatever ``kind`` says.
+    ``authorization`` is the one authorization older files give; ``authorizations`` are the
+    others on file (:attr:`all_authorizations`: every one, that first).
     """
 
     kind: EpisodeKind
@@ -169,6 +228,18 @@ class Episode:
     injured_person: InjuredPerson | None = None
     vehicle: Vehicle | None = None
     motorcycle: bool = False
+    #: The treatment plan (plan of care), when there is one.
+    plan: TreatmentPlan | None = None
+    #: Every authorization on file besides ``authorization``.
+    authorizations: tuple[Authorization, ...] = field(default=(), converter=_tuple)
+
+    @property
+    def all_authorizations(self) -> tuple[Authorization, ...]:
+        """Every authorization on file: ``authorization`` first, when given, then
+        ``authorizations`` in their order."""
+        if self.authorization is None:
+            return self.authorizations
+        return (self.authorization, *self.authorizations)
 
     @property
     def work_related(self) -> bool:
@@ -188,12 +259,29 @@ class Service:
 
 
 @frozen
+class Measurement:
+    """An outcome measure taken at a visit: the measure's id (as in :class:`Goal`) and its value."""
+
+    measure: str
+    value: Score
+
+
+@frozen
 class Visit:
     date: dt.date
     services: tuple[Service, ...] = field(converter=_tuple)
     place_of_service: str = "11"
     #: What the patient paid for this visit (superbill "amount paid", CMS-1500 box 29).
     amount_paid: Decimal | None = None
+    #: The outcome measures taken at the visit (the visit note's objective measurements).
+    measures: tuple[Measurement, ...] = field(default=(), converter=_tuple)
+    #: ``attended``, or a missed appointment: ``no_show`` or ``late_cancel`` (never billed to
+    #: the insurer; not a visit used against a limit).
+    attendance: Attendance = "attended"
+
+    @property
+    def attended(self) -> bool:
+        return self.attendance == "attended"
 
 
 @frozen

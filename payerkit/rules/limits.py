@@ -3,7 +3,9 @@
 All functions take the case's visits (dates in order) and count the visits
 that fall in a window up to and including a given day. They return plain
 counts; adapters wrap them in :class:`payerkit.model.Limit` records with the
-citation of the rule that sets the limit.
+citation of the rule that sets the limit. A missed appointment (a visit whose
+``attendance`` is ``no_show`` or ``late_cancel``) is not a visit used: it is
+never counted.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ def _dates(visits: Iterable) -> tuple[dt.date, ...]:
     last = _SORTED
     if visits is last[0]:
         return last[1]
-    dates = tuple(sorted(v.date if hasattr(v, "date") else v for v in visits))
+    dates = tuple(sorted(v.date if hasattr(v, "date") else v for v in visits
+                         if getattr(v, "attendance", "attended") == "attended"))
     if type(visits) is tuple:
         _SORTED = (visits, dates)
     return dates

@@ -1,0 +1,576 @@
+"""Treatment plans as rules: building blocks a program composes, each citing the program's rule.
+
+Each function reads the case (``episode.plan``, ``episode.authorizations``, the visits'
+``measures`` and ``attendance``) and answers for one visit with payerkit's own result types:
+:class:`~payerkit.model.Outcome` records (already :func:`~payerkit.model.outcome.settle`\\ d: a
+rule whose citation is not confirmed is never a refusal, a ``low`` or ``sample`` one never an
+error), :class:`~payerkit.model.Finding` records and :class:`~payerkit.model.Limit` records.
+The program passes its own citation; payerkit holds no payer's rule here::
+
+    outcomes = [*plans.plan_period(case, visit, PREMERA_POLICY),
+                *plans.maintenance(case, visit, PREMERA_POLICY, visits=6),
+                *plans.missed_appointment(case, visit, CMS_CR_5613)]
+
+Visits counted are attended visits only: a missed appointment (``no_show``,
+``late_cancel``) is not a visit used. Outcome messages name fields, dates, counts and measure
+ids, never a goal's description or a measured value.
+
+:func:`plan_report` gives the plan's state on a day (:class:`~payerkit.model.plan.PlanReport`),
+for the progress report and the ``plan`` command.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from ..model.case import Case, Goal, TreatmentPlan, Visit
+from ..model.outcome import Outcome, caution, not_covered, note, requirement, settle
+from ..model.plan import AuthorizationUse, GoalProgress, PlanReport, Point, VisitEntry
+from ..model.results import Citation, Finding, Limit
+from ..paths import field_path, visit_index
+from . import measures as catalogue
+from .measures import CATALOGUE, Better
+
+PLAN = "episode.plan"
+
+#: Outcome codes of these rules (a program may match them, a rule set override them).
+PLAN_REQUIRED = "PLAN-REQUIRED"
+PLAN_NO_END = "PLAN-NO-END"
+PLAN_ENDED = "PLAN-ENDED"
+PLAN_REEVALUATION_DUE = "PLAN-REEVALUATION-DUE"
+PLAN_VISITS_USED = "PLAN-VISITS-USED"
+PLAN_NO_MEASURABLE_GOAL = "PLAN-NO-MEASURABLE-GOAL"
+PLAN_MEASURE_MISSING = "PLAN-MEASURE-MISSING"
+PLAN_MEASURE_UNKNOWN = "PLAN-MEASURE-UNKNOWN"
+PLAN_NO_PROGRESS = "PLAN-NO-PROGRESS"
+PLAN_PROGRESS = "PLAN-PROGRESS"
+PLAN_GOALS_MET = "PLAN-GOALS-MET"
+PROGRESS_REPORT_DUE = "PROGRESS-REPORT-DUE"
+PROGRESS_REPORT_NEXT = "PROGRESS-REPORT-NEXT"
+AUTHORIZATION_NOT_IN_FORCE = "AUTHORIZATION-NOT-IN-FORCE"
+AUTHORIZATION_VISITS_USED = "AUTHORIZATION-VISITS-USED"
+AUTHORIZATION_ENDING = "AUTHORIZATION-ENDING"
+MISSED_APPOINTMENT_BILLED = "MISSED-APPOINTMENT-BILLED"
+
+NO_MCID = "no published MCID: any measured improvement counts (verify with the plan)"
+OWN_MEASURE = ("not in payerkit's catalogue (the practice's own measure): no MCID, any "
+               "measured improvement counts (verify with the plan)")
+
+
+# -- Small pieces ---------------------------------------------------------------------------------
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus ``months`` calendar months, the day of the month kept where the month has
+    it, else the month's last day (2026-01-31 plus one month is 2026-02-28)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    if year > dt.MAXYEAR:
+        return dt.date.max
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def attended(case: Case, since: dt.date | None = None, until: dt.date | None = None,
+             after: dt.date | None = None) -> list[Visit]:
+    """The attended visits from ``since`` (or after ``after``) to ``until``, both included."""
+    return [v for v in case.visits if v.attendance == "attended"
+            and (since is None or v.date >= since) and (after is None or v.date > after)
+            and (until is None or v.date <= until)]
+
+
+def same_measure(a: str, b: str) -> bool:
+    """Two ids name the same measure (ids are compared without regard to case)."""
+    return a.lower() == b.lower()
+
+
+def measured(case: Case, measure_id: str, since: dt.date | None = None,
+             until: dt.date | None = None) -> list[Point]:
+    """The values of ``measure_id`` taken at attended visits from ``since`` to ``until``."""
+    return [Point(v.date, m.value) for v in attended(case, since, until)
+            for m in v.measures if same_measure(m.measure, measure_id)]
+
+
+def goal_direction(goal: Goal) -> Better | None:
+    """The better direction of ``goal``'s measure: the catalogue's, else baseline → target."""
+    return catalogue.direction(goal.measure, goal.baseline, goal.target)
+
+
+def is_measurable(goal: Goal) -> bool:
+    """A goal is measurable when its measure has a better direction and its target is better
+    than its baseline in that direction."""
+    better = goal_direction(goal)
+    return better is not None and catalogue.improvement(better, goal.baseline, goal.target) > 0
+
+
+def mcid_of(measure_id: str) -> tuple[Decimal | None, str]:
+    """The measure's MCID (``None`` when none is published) and where it comes from, in words."""
+    known = catalogue.measure(measure_id)
+    if known is None:
+        return None, OWN_MEASURE
+    if known.mcid is None:
+        return None, NO_MCID
+    return known.mcid, f"MCID {known.mcid} {known.unit}: {known.citation}"
+
+
+def progressed(measure_id: str, better: Better | None, before: Decimal,
+               after: Decimal | None) -> bool:
+    """``after`` is better than ``before`` by at least the measure's MCID (by anything, when it
+    has none)."""
+    if after is None or better is None:
+        return False
+    change = catalogue.improvement(better, before, after)
+    mcid = mcid_of(measure_id)[0]
+    return change >= mcid if mcid is not None else change > 0
+
+
+def reached(goal: Goal, value: Decimal | None) -> bool:
+    """``value`` meets the goal's target."""
+    if value is None:
+        return False
+    better = goal_direction(goal)
+    if better == "higher":
+        return value >= goal.target
+    if better == "lower":
+        return value <= goal.target
+    return value == goal.target
+
+
+def _settled(outcomes: Iterable[Outcome]) -> list[Outcome]:
+    return [settle(o) for o in outcomes]
+
+
+def _plan_of(case: Case, visit: Visit) -> TreatmentPlan | None:
+    """The plan, when the visit is an attended one (a missed appointment is not judged)."""
+    return case.episode.plan if visit.attendance == "attended" else None
+
+
+def _end_path(plan: TreatmentPlan) -> str:
+    return f"{PLAN}.end" if plan.end is not None else f"{PLAN}.duration_weeks"
+
+
+# -- The plan's dates and visits --------------------------------------------------------------------
+
+def plan_required(case: Case, visit: Visit, citation: Citation,
+                  after_visits: int = 0) -> list[Outcome]:
+    """A requirement when the case has no plan and ``visit`` is past the first
+    ``after_visits`` attended visits (Premera: six visits without a plan on file)."""
+    if case.episode.plan is not None or visit.attendance != "attended":
+        return []
+    number = len(attended(case, until=visit.date))
+    if number <= after_visits:
+        return []
+    allowed = f" (the first {after_visits} need none)" if after_visits else ""
+    return _settled([requirement(
+        PLAN_REQUIRED, f"visit {number} needs a treatment plan on file{allowed}: give "
+        "episode.plan (dates, planned visits, measurable goals)", citation, PLAN)])
+
+
+def plan_period(case: Case, visit: Visit, citation: Citation) -> list[Outcome]:
+    """The visit within the plan: a plan with no end, a visit after its end or past its
+    re-evaluation date, or beyond its planned visits, each a requirement (a new plan or a
+    re-evaluation)."""
+    plan = _plan_of(case, visit)
+    if plan is None:
+        return []
+    found = []
+    last = plan.last_day
+    if last is None:
+        found.append(requirement(
+            PLAN_NO_END, "the treatment plan states no end: give episode.plan.end or "
+            "duration_weeks", citation, f"{PLAN}.end"))
+    elif visit.date > last:
+        found.append(requirement(
+            PLAN_ENDED, f"the visit on {visit.date.isoformat()} is after the treatment plan's "
+            f"end ({last.isoformat()}): a new plan of care (or a re-evaluation extending it) "
+            "is needed", citation, _end_path(plan)))
+    if plan.reevaluation_date is not None and visit.date > plan.reevaluation_date:
+        found.append(requirement(
+            PLAN_REEVALUATION_DUE, f"the visit on {visit.date.isoformat()} is past the plan's "
+            f"re-evaluation date ({plan.reevaluation_date.isoformat()}): re-evaluate and "
+            "record the new date", citation, f"{PLAN}.reevaluation_date"))
+    if plan.visits is not None and visit.date >= plan.start:
+        number = len(attended(case, plan.start, visit.date))
+        if number > plan.visits:
+            found.append(requirement(
+                PLAN_VISITS_USED, f"the visit is visit {number} of a plan of {plan.visits} "
+                "visits: revise the plan for more", citation, f"{PLAN}.visits"))
+    return _settled(found)
+
+
+# -- Goals and measures ------------------------------------------------------------------------------
+
+def measurable_goals(case: Case, visit: Visit, citation: Citation) -> list[Outcome]:
+    """A caution when the plan has no measurable goal: none at all, or none whose target is
+    better than its baseline by a measure with a known better direction."""
+    plan = _plan_of(case, visit)
+    if plan is None or any(is_measurable(g) for g in plan.goals):
+        return []
+    why = "has no goal" if not plan.goals else \
+        "has no goal whose target is a measured improvement over its baseline"
+    return _settled([caution(
+        PLAN_NO_MEASURABLE_GOAL, f"the treatment plan {why}: give each goal a functional "
+        "activity, an outcome measure, a baseline and a better target", citation,
+        f"{PLAN}.goals")])
+
+
+def _matches(measurement_id: str, required: str) -> bool:
+    a, b = measurement_id.lower(), required.lower()
+    return a == b or a.startswith(b + ".")
+
+
+def required_measures(case: Case, visit: Visit, citation: Citation,
+                      measures: Sequence[str] | None = None, any_of: bool = False
+                      ) -> list[Outcome]:
+    """A caution for each required measure the visit's note does not record.
+
+    ``measures``: the ids the program requires (a catalogue id also accepts its detailed ids:
+    ``rom`` is met by ``rom.flexion``); by default the plan's goals' measures. ``any_of``: one
+    of them is enough (Washington L&I's functional modalities: range of motion, sitting or
+    standing tolerance, medication). Only attended visits on or after the plan's start are
+    judged (with ``measures`` given, any attended visit)."""
+    if visit.attendance != "attended":
+        return []
+    plan = case.episode.plan
+    if measures is None:
+        if plan is None:
+            return []
+        measures = list(dict.fromkeys(g.measure.lower() for g in plan.goals))
+    if not measures or (plan is not None and visit.date < plan.start):
+        return []
+    taken = [m.measure for m in visit.measures]
+    missing = [r for r in measures if not any(_matches(t, r) for t in taken)]
+    path = field_path("visits", visit_index(case, visit), "measures")
+    day = visit.date.isoformat()
+    if any_of:
+        if len(missing) < len(measures):
+            return []
+        return _settled([caution(
+            PLAN_MEASURE_MISSING, f"the note of the visit on {day} records none of the "
+            f"measures required ({', '.join(measures)})", citation, path)])
+    return _settled([caution(
+        PLAN_MEASURE_MISSING, f"the note of the visit on {day} does not record the "
+        f"outcome measure '{r}'", citation, path) for r in missing])
+
+
+def measure_findings(case: Case) -> list[Finding]:
+    """A warning for each measure id not in the catalogue (at its first use): the practice's
+    own measure, accepted; its better direction taken from the goal's baseline and target."""
+    found: list[Finding] = []
+    seen: set[str] = set()
+    plan = case.episode.plan
+    named = [(field_path(PLAN, "goals", i, "measure"), g.measure)
+             for i, g in enumerate(plan.goals)] if plan is not None else []
+    named += [(field_path("visits", i, "measures", j, "measure"), m.measure)
+              for i, v in enumerate(case.visits) for j, m in enumerate(v.measures)]
+    for path, measure_id in named:
+        key = measure_id.lower()
+        if key in seen or catalogue.measure(measure_id) is not None:
+            continue
+        seen.add(key)
+        found.append(Finding(
+            "warning", PLAN_MEASURE_UNKNOWN, f"{path}: '{measure_id}' is not in payerkit's "
+            "outcome-measure catalogue: read as the practice's own measure, its better "
+            "direction taken from the goal's baseline and target, with no MCID", path,
+            CATALOGUE))
+    return found
+
+
+# -- Progress ---------------------------------------------------------------------------------------
+
+def _value_before(case: Case, goal: Goal, plan: TreatmentPlan, day: dt.date,
+                  inclusive: bool) -> Decimal:
+    """The goal's value as of ``day`` (the last measured before it, or on it when
+    ``inclusive``), from the plan's start; the baseline when none was measured."""
+    until = day if inclusive else day - dt.timedelta(days=1)
+    points = measured(case, goal.measure, plan.start, until) if until >= plan.start else []
+    return points[-1].value if points else goal.baseline
+
+
+def maintenance(case: Case, visit: Visit, citation: Citation, *, visits: int | None = None,
+                days: int | None = None) -> list[Outcome]:
+    """No measured progress over the program's window: a maintenance-care caution, never
+    silence.
+
+    The window is the last ``visits`` attended visits of the plan up to ``visit``, or the
+    ``days`` days ending on its date (one of the two). Each measurable goal's value before the
+    window (the last measured, else its baseline) is compared with its last value in the window,
+    against its measure's MCID (any improvement where none is published). A note when some goal
+    progressed; a caution when every goal is met (further care may be maintenance: discharge
+    or set new goals), or when none progressed. Nothing until the plan has run one window."""
+    if (visits is None) == (days is None):
+        raise ValueError("maintenance: give the window as visits or as days, one of the two")
+    plan = _plan_of(case, visit)
+    if plan is None or visit.date < plan.start:
+        return []
+    if visits is not None:
+        plan_visits = attended(case, plan.start, visit.date)
+        if len(plan_visits) < visits:
+            return []
+        first, inclusive = plan_visits[-visits].date, False
+        window = f"the last {visits} visits ({first.isoformat()} to {visit.date.isoformat()})"
+    else:
+        first = visit.date - dt.timedelta(days=days)
+        if first < plan.start:
+            return []
+        inclusive = True
+        window = f"the {days} days from {first.isoformat()} to {visit.date.isoformat()}"
+    goals = [(i, g) for i, g in enumerate(plan.goals) if is_measurable(g)]
+    if not goals:
+        return _settled([caution(
+            PLAN_NO_PROGRESS, f"no measured progress can be shown over {window}: the plan has "
+            "no measurable goal; care without measured progress may be maintenance care, "
+            "which is not paid as treatment", citation, f"{PLAN}.goals")])
+    better, met, rules = [], [], []
+    for i, goal in goals:
+        before = _value_before(case, goal, plan, first, inclusive)
+        points = [p for p in measured(case, goal.measure, plan.start, visit.date)
+                  if (p.date > first if inclusive else p.date >= first)]
+        latest = points[-1].value if points else None
+        if reached(goal, latest if latest is not None else before):
+            met.append(i)
+        if progressed(goal.measure, goal_direction(goal), before, latest):
+            better.append(i)
+        rules.append(f"{goal.measure}: {mcid_of(goal.measure)[1]}")
+    if len(met) == len(goals):
+        return _settled([caution(
+            PLAN_GOALS_MET, "every goal of the treatment plan is met: further care may be "
+            "maintenance care; discharge, or re-evaluate and set new goals", citation,
+            f"{PLAN}.goals")])
+    if better:
+        which = ", ".join(f"goal {i + 1}" for i in better)
+        return [note(PLAN_PROGRESS, f"measured progress over {window}: {which}", citation,
+                     f"{PLAN}.goals")]
+    return _settled([caution(
+        PLAN_NO_PROGRESS, f"no goal shows measured progress over {window} "
+        f"({'; '.join(rules)}): care without measured progress may be maintenance care, "
+        "which is not paid as treatment; record the measures, revise the plan or discharge",
+        citation, f"{PLAN}.goals")])
+
+
+# -- Progress reports ---------------------------------------------------------------------------
+
+def progress_report_due(case: Case, on: dt.date, *, visits: int | None = None,
+                        months: int | None = None, days: int | None = None
+                        ) -> tuple[dt.date | None, dt.date, int]:
+    """When the next progress report is due, as of ``on``: after ``visits`` attended visits,
+    or ``months`` calendar months (or ``days`` days), whichever first, since the last report
+    on or before ``on`` (the plan's start when none).
+
+    Returns the due day (``None`` when only the visits say and fewer have been made), the
+    period's first day and how many attended visits the period has had up to ``on``."""
+    plan = case.episode.plan
+    if plan is None:
+        raise LookupError("episode.plan: the case has no treatment plan")
+    reports = [d for d in plan.progress_reports if plan.start <= d <= on]
+    if reports:
+        since = max(reports)
+        made = attended(case, after=since, until=on)
+    else:
+        since = plan.start
+        made = attended(case, since, on)
+    due = []
+    if visits is not None and len(made) >= visits:
+        due.append(made[visits - 1].date)
+    if months is not None:
+        due.append(add_months(since, months))
+    if days is not None:
+        try:
+            due.append(since + dt.timedelta(days=days))
+        except OverflowError:
+            due.append(dt.date.max)
+    return (min(due) if due else None), since, len(made)
+
+
+def progress_report(case: Case, visit: Visit, citation: Citation, *, visits: int | None = None,
+                    months: int | None = None, days: int | None = None) -> list[Outcome]:
+    """The program's progress report: a requirement at a visit after the day it was due with
+    none recorded since (``episode.plan.progress_reports``), a caution at the visit it falls
+    due, else a note naming the next due day. Washington L&I: ``visits=6, months=1``."""
+    plan = _plan_of(case, visit)
+    if plan is None or visit.date < plan.start:
+        return []
+    due, since, made = progress_report_due(case, visit.date, visits=visits, months=months,
+                                           days=days)
+    rule = " or ".join(part for part in (
+        f"{visits} visits" if visits is not None else "",
+        f"{months} month{'s' if months != 1 else ''}" if months is not None else "",
+        f"{days} days" if days is not None else "") if part)
+    since_text = f"since {since.isoformat()}"
+    path = f"{PLAN}.progress_reports"
+    if due is not None and visit.date > due:
+        return _settled([requirement(
+            PROGRESS_REPORT_DUE, f"a progress report was due on {due.isoformat()} (after "
+            f"{rule} {since_text}, whichever first) and none is recorded: write it and add its "
+            "date to episode.plan.progress_reports", citation, path)])
+    if due is not None and visit.date == due:
+        return _settled([caution(
+            PROGRESS_REPORT_DUE, f"a progress report is due on {due.isoformat()}, after this "
+            f"visit ({rule} {since_text}, whichever first)", citation, path)])
+    left = f"; {visits - made} more visit(s) before it" if visits is not None else ""
+    when = f"by {due.isoformat()}" if due is not None else f"after {visits} visits"
+    return [note(PROGRESS_REPORT_NEXT, f"the next progress report is due {when} ({rule} "
+                 f"{since_text}, whichever first{left})", citation, path)]
+
+
+# -- Authorizations -------------------------------------------------------------------------------
+
+def _auth_path(case: Case, index: int) -> str:
+    if case.episode.authorization is not None:
+        if index == 0:
+            return "episode.authorization"
+        index -= 1
+    return field_path("episode.authorizations", index)
+
+
+def authorization_use(case: Case, on: dt.date) -> list[AuthorizationUse]:
+    """Every authorization on file (``episode.all_authorizations``) and its use up to ``on``:
+    the attended visits within its dates."""
+    found = []
+    for i, auth in enumerate(case.episode.all_authorizations):
+        until = on if auth.end is None else min(on, auth.end)
+        used = len(attended(case, auth.start, until))
+        left = None if auth.visits is None else max(auth.visits - used, 0)
+        active = auth.covers(on) and (left is None or left > 0)
+        found.append(AuthorizationUse(i, auth.number, auth.visits, used, left, auth.start,
+                                      auth.end, active))
+    return found
+
+
+def _window(use: AuthorizationUse, on: dt.date) -> str:
+    start = use.start.isoformat() if use.start is not None else "open"
+    end = use.expires
+    if end is None:
+        return f"from {start}, no expiry on file"
+    left = (end - on).days
+    state = f"{left} day(s) left" if left >= 0 else "expired"
+    return f"{start} to {end.isoformat()}; expires {end.isoformat()} ({state} on {on.isoformat()})"
+
+
+def authorization_limits(case: Case, visit: Visit,
+                         citation: Citation | None = None) -> list[Limit]:
+    """One :class:`~payerkit.model.Limit` per authorization on file: visits authorized and
+    used up to ``visit``, what is left (``Limit.remaining``) and, in its window, its dates and
+    expiry. Named ``authorization 1``, ``authorization 2``... in file order (never by number)."""
+    return [Limit(f"authorization {use.index + 1}", "visits", use.visits, use.used,
+                  _window(use, visit.date), citation)
+            for use in authorization_use(case, visit.date)]
+
+
+def authorization_outcomes(case: Case, visit: Visit, citation: Citation,
+                           warn_left: int = 1) -> list[Outcome]:
+    """The visit against the authorizations on file (none on file: nothing to say): a
+    requirement when none covers its date, or when every one that does has no visit left; a
+    caution when ``warn_left`` visits or fewer remain after it."""
+    uses = authorization_use(case, visit.date)
+    if not uses or visit.attendance != "attended":
+        return []
+    day = visit.date.isoformat()
+    covering = [u for u in uses if case.episode.all_authorizations[u.index].covers(visit.date)]
+    if not covering:
+        return _settled([requirement(
+            AUTHORIZATION_NOT_IN_FORCE, f"no authorization on file covers the visit on {day}: "
+            "ask for a new authorization or an extension", citation,
+            "episode.authorizations" if case.episode.authorizations else "episode.authorization")])
+    counted = [u for u in covering if u.visits is not None]
+    if len(counted) == len(covering) and all(u.used > u.visits for u in counted):
+        use = counted[0]
+        return _settled([requirement(
+            AUTHORIZATION_VISITS_USED, f"the visit on {day} is visit {use.used} of "
+            f"{use.visits} authorized (authorization {use.index + 1}): ask for more visits",
+            citation, _auth_path(case, use.index) + ".visits")])
+    if len(counted) < len(covering):
+        return []
+    use = max(counted, key=lambda u: u.visits - u.used)
+    left = use.visits - use.used
+    if left > warn_left:
+        return []
+    expiry = f", expires {use.expires.isoformat()}" if use.expires is not None else ""
+    return _settled([caution(
+        AUTHORIZATION_ENDING, f"{left} visit(s) left on authorization {use.index + 1} after the "
+        f"visit on {day}{expiry}: ask for more visits before the next", citation,
+        _auth_path(case, use.index) + ".visits")])
+
+
+# -- Missed appointments --------------------------------------------------------------------------
+
+def missed_appointment(case: Case, visit: Visit, citation: Citation) -> list[Outcome]:
+    """A missed appointment (``no_show``, ``late_cancel``) with services on the claim: the
+    insurer pays nothing for it; it is the patient's charge, under the practice's
+    missed-appointment policy, never on any claim."""
+    if visit.attendance == "attended" or not visit.services:
+        return []
+    path = field_path("visits", visit_index(case, visit), "attendance")
+    kind = "a no-show" if visit.attendance == "no_show" else "a late cancellation"
+    return _settled([not_covered(
+        MISSED_APPOINTMENT_BILLED, f"the visit on {visit.date.isoformat()} is {kind} with "
+        f"{len(visit.services)} service(s) on the claim: a missed appointment is the patient's "
+        "charge (under the practice's missed-appointment policy), never the insurer's; take "
+        "it off the claim", citation, path)])
+
+
+# -- The plan's state on a day ------------------------------------------------------------------
+
+def _goal_progress(case: Case, plan: TreatmentPlan, i: int, goal: Goal,
+                   on: dt.date) -> GoalProgress:
+    known = catalogue.measure(goal.measure)
+    better = goal_direction(goal)
+    points = measured(case, goal.measure, plan.start, on)
+    latest = points[-1].value if points else None
+    change = None if latest is None else latest - goal.baseline
+    gain = None if latest is None or better is None else \
+        catalogue.improvement(better, goal.baseline, latest)
+    mcid, source = mcid_of(goal.measure)
+    return GoalProgress(
+        i, goal.description, goal.measure, known.name if known else goal.measure,
+        known.unit if known else None, better, goal.baseline, goal.target, points, latest,
+        change, gain, mcid, source, reached(goal, latest),
+        progressed(goal.measure, better, goal.baseline, latest), known is not None)
+
+
+def plan_report(case: Case, as_of: dt.date | None = None, *, report_visits: int | None = None,
+                report_months: int | None = None, report_days: int | None = None) -> PlanReport:
+    """The plan's state on ``as_of`` (default: the case's day): its days and planned visits
+    used and left, the next re-evaluation, each goal's measure over the visits, the
+    authorizations, the visits attended and missed. Given the program's progress-report window
+    (``report_visits``, ``report_months``, ``report_days``), also when the next report is due.
+    A case with no plan: :class:`LookupError`."""
+    plan = case.episode.plan
+    if plan is None:
+        raise LookupError("episode.plan: the case has no treatment plan")
+    on = as_of if as_of is not None else case.today()
+    last = plan.last_day
+    until = on if last is None else min(on, last)
+    days_used = (until - plan.start).days + 1 if until >= plan.start else 0
+    days_total = None if last is None else (last - plan.start).days + 1
+    days_left = None if last is None else days_total if on < plan.start else \
+        max((last - on).days, 0)
+    used = len(attended(case, plan.start, on))
+    left = None if plan.visits is None else max(plan.visits - used, 0)
+    due = None
+    if report_visits is not None or report_months is not None or report_days is not None:
+        due = progress_report_due(case, on, visits=report_visits, months=report_months,
+                                  days=report_days)[0]
+    return PlanReport(
+        on, plan.start, last, last is not None and on > last, days_total, days_used, days_left,
+        plan.visits, used, left, plan.visits_per_week, plan.reevaluation_date,
+        plan.reevaluation_date is not None and on > plan.reevaluation_date, due,
+        plan.discharge_criteria,
+        [_goal_progress(case, plan, i, g, on) for i, g in enumerate(plan.goals)],
+        authorization_use(case, on),
+        [VisitEntry(v.date, v.attendance) for v in case.visits if plan.start <= v.date <= on])
+
+
+__all__ = [
+    "AUTHORIZATION_ENDING", "AUTHORIZATION_NOT_IN_FORCE", "AUTHORIZATION_VISITS_USED",
+    "MISSED_APPOINTMENT_BILLED", "NO_MCID", "OWN_MEASURE", "PLAN_ENDED", "PLAN_GOALS_MET",
+    "PLAN_MEASURE_MISSING", "PLAN_MEASURE_UNKNOWN", "PLAN_NO_END", "PLAN_NO_MEASURABLE_GOAL",
+    "PLAN_NO_PROGRESS", "PLAN_PROGRESS", "PLAN_REEVALUATION_DUE", "PLAN_REQUIRED",
+    "PLAN_VISITS_USED", "PROGRESS_REPORT_DUE", "PROGRESS_REPORT_NEXT", "add_months", "attended",
+    "authorization_limits", "authorization_outcomes", "authorization_use", "goal_direction",
+    "is_measurable", "maintenance", "mcid_of", "measurable_goals", "measure_findings",
+    "measured", "missed_appointment", "plan_period", "plan_report", "plan_required",
+    "progress_report", "progress_report_due", "progressed", "reached", "required_measures",
+    "same_measure",
+]
