@@ -65,9 +65,9 @@ MAX_GOALS = 20
 MAX_MEASUREMENTS = 30
 MAX_AUTHORIZATIONS = 20
 #: An outcome measure's value (a goal's baseline and target, a measurement): at most
-#: 99,999.99 either side of 0, with at most 2 decimals (``strict_score``); a measure of the
+#: 99,999 either side of 0, with at most 2 decimals (``strict_score``); a measure of the
 #: catalogue also within its own range (``payerkit/data/measures.toml``).
-MAX_SCORE = Decimal("99999.99")
+MAX_SCORE = Decimal("99999")
 SCORE_PLACES = 2
 #: Text of a plan: a goal's description, the discharge criteria; a measure's id.
 MAX_GOAL_TEXT = 200
@@ -237,7 +237,7 @@ def strict_score(value: Any, _type) -> Decimal:
 
 #: A value as written: digits, a point and digits (``e`` notation, signs of ``+``, ``inf`` and
 #: ``nan`` refused; a leading ``-`` allowed).
-_SCORE_TEXT = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_SCORE_TEXT = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
 
 
 def _sequence(conv: cattrs.Converter, type_, limit: int = MAX_ITEMS, noun: str = "items"):

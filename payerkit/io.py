@@ -273,6 +273,9 @@ def check_case(case: Case) -> list[str]:
             problems.append(f"{field_path('visits', i, 'services')}: expected at least one service")
         if visit.measures:
             problems += _measurement_problems(i, visit.measures)
+            if visit.attendance != "attended":
+                problems.append(f"{field_path('visits', i, 'measures')}: expected no measures "
+                                "at a missed appointment (attendance is not 'attended')")
         for j, service in enumerate(visit.services):
             minutes, units = service.minutes, service.units
             if (minutes is not None and not 0 <= minutes <= MAX_MINUTES) or not service.diagnoses \

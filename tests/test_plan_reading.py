@@ -123,7 +123,7 @@ def _set(data: dict, path: str, value) -> dict:
     ("episode.plan.goals[0].baseline", "12.345", "episode.plan.goals[0].baseline: expected a "
      "value with at most 2 decimals"),
     ("episode.plan.goals[0].baseline", 10**6, "episode.plan.goals[0].baseline: expected a value "
-     "from -99999.99 to 99999.99"),
+     "from -99999 to 99999"),
     ("episode.plan.goals[0].measure", "", "episode.plan.goals[0].measure: expected a measure id"),
     ("episode.plan.goals[0].measure", "x" * 41, "episode.plan.goals[0].measure: expected a "
      "measure id"),
@@ -153,6 +153,8 @@ def _set(data: dict, path: str, value) -> dict:
     ("visits[2].attendance", "maybe", "visits[2].attendance: expected one of 'attended' | "
      "'no_show' | 'late_cancel'"),
     ("visits[2].services", [], "visits[2].services: expected at least one service"),
+    ("visits[3].measures", [{"measure": "ndi", "value": 30}], "visits[3].measures: expected no "
+     "measures at a missed appointment"),
     ("episode.authorizations[0].end", "2026-03-01", "episode.authorizations[0].end: expected a "
      "date on or after the authorization's start"),
     ("episode.authorizations[0].number", "AUTH-A1", "episode.authorizations[0].number: expected "
@@ -266,3 +268,22 @@ def test_a_case_without_a_plan_is_written_as_before():
     data = unstructure_case(plan_case())
     assert data["visits"][3]["attendance"] == "no_show" and "attendance" not in data["visits"][0]
     assert structure_case(data) == plan_case()
+
+
+def test_the_documented_plan_reads():
+    """docs/case-file.md's "Treatment plans" example, put in a case, reads as it says."""
+    import re
+    import tomllib
+
+    doc = (ROOT / "docs" / "case-file.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## Treatment plans"):doc.index("## Limits")]
+    block = tomllib.loads(re.search(r"```toml\n(.*?)```", section, re.S).group(1))
+    data = plan_data()
+    data["episode"] = {**data["episode"], **block["episode"]}
+    data["visits"] = block["visits"]
+    data["as_of"] = dt.date(2026, 3, 20)
+    case = structure_case(data)
+    assert case.episode.plan.last_day == dt.date(2026, 4, 26)
+    assert [g.measure for g in case.episode.plan.goals] == ["sitting_tolerance", "ndi"]
+    assert [a.number for a in case.episode.all_authorizations] == ["AUTH-A1", "AUTH-B2"]
+    assert case.visits[1].attendance == "no_show" and case.visits[1].services == ()
