@@ -46,6 +46,27 @@ class CaseError(PayerKitError):
         return self.problems
 
 
+class RemittanceError(PayerKitError):
+    """An X12 835 remittance cannot be read: not an 835 (5010 X221), damaged, truncated, or a
+    value that is not what the TR3 says. ``problems`` lists them, each naming the segment's
+    position in the file (1-based), its id and the element (``segment 14 CLP04: expected an
+    amount, got 'x'``) -- never a patient's name or member id (a claim id may appear: it is
+    the practice's own patient control number). Raised by :mod:`payerkit.remittance.reader`."""
+
+    exit_code = EXIT_INPUT
+    heading = "invalid remittance"
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+    def __reduce__(self):
+        return RemittanceError, (self.problems,)
+
+    def problem_lines(self) -> list[str]:
+        return self.problems
+
+
 class PluginError(PayerKitError):
     """A plugin failed to load, registered a bad record, or conflicts with another."""
 

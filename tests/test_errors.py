@@ -26,6 +26,7 @@ from payerkit.errors import (
     PayerKitError,
     PluginError,
     ProgramUnavailable,
+    RemittanceError,
     RequestError,
     ServeError,
     TooLarge,
@@ -49,6 +50,7 @@ from payerkit.errors import (
     FileTooLarge(1024),
     LedgerError("cannot open the ledger at sqlite:///x: disk I/O error"),
     NotPosted(["the file does not balance", "transaction 1: BPR02 is not the payments' sum"]),
+    RemittanceError(["segment 14 CLP04: expected an amount, got 'x'"]),
 ], ids=lambda e: type(e).__name__)
 def test_an_error_pickles_with_its_fields(error):
     copy = pickle.loads(pickle.dumps(error))
@@ -91,7 +93,7 @@ EXIT_STATUS = {ClaimRefused: 1, CaseError: 2, UnknownProgram: 2, PayerKitError: 
                PluginError: 3, FormatError: 3, OutputError: 3, CounterError: 3,
                ControlBlockExhausted: 3, ProgramUnavailable: 3, ServeError: 2,
                RequestError: 2, NotFound: 2, TooLarge: 2, UnsupportedMediaType: 2,
-               LedgerError: 3, LedgerInputError: 2, NotPosted: 1}
+               LedgerError: 3, LedgerInputError: 2, NotPosted: 1, RemittanceError: 2}
 
 
 def test_every_error_carries_its_exit_status():

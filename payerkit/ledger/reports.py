@@ -100,17 +100,12 @@ def interest(terms: list[dict], written_on: dt.date, principal_cents: int,
     return None
 
 
-class _Terms:
-    """Each claim's terms read once per distinct text (a program's are all alike)."""
+def _terms(conn) -> dict[int, list]:
+    """Every ``claim_rules`` row's payment terms, read once (a program's claims share one)."""
+    import sqlalchemy as sa
 
-    def __init__(self):
-        self.cache: dict[str, list] = {}
-
-    def __call__(self, text: str) -> list:
-        found = self.cache.get(text)
-        if found is None:
-            found = self.cache[text] = json.loads(text)
-        return found
+    return {row.id: json.loads(row.terms)
+            for row in conn.execute(sa.select(t.claim_rules.c.id, t.claim_rules.c.terms))}
 
 
 def _claims_query(status: str | None = None):
@@ -120,7 +115,7 @@ def _claims_query(status: str | None = None):
     query = sa.select(c.c.id, c.c.claim_id, c.c.frequency, c.c.program, c.c.payer_id,
                       c.c.payer_name, c.c.written_on, c.c.charge_cents, c.c.expected_cents,
                       c.c.paid_cents, c.c.patient_cents, c.c.status, c.c.due_on, c.c.paid_on,
-                      c.c.terms, c.c.format, c.c.interchange, t.patients.c.patient_key
+                      c.c.rules_id, c.c.format, c.c.interchange, t.patients.c.patient_key
                       ).join(t.patients, t.patients.c.id == c.c.patient_id)
     if status is not None:
         query = query.where(c.c.status == status)
@@ -143,7 +138,7 @@ def claims(conn, status: str | None = None) -> list[dict]:
 
 def aging(conn, as_of: dt.date) -> dict:
     """Claims awaiting the payer, by payer and age, with due dates and interest."""
-    terms = _Terms()
+    terms = _terms(conn)
     payers: dict[tuple[str, str], dict] = {}
     rows = []
     totals = dict.fromkeys(BUCKETS, 0)
@@ -161,7 +156,7 @@ def aging(conn, as_of: dt.date) -> dict:
         totals[where] += outstanding
         principal = (r.expected_cents if r.expected_cents is not None else r.charge_cents) \
             - r.paid_cents
-        owed = interest(terms(r.terms), r.written_on, principal, as_of)
+        owed = interest(terms[r.rules_id], r.written_on, principal, as_of)
         late = None if r.due_on is None or as_of <= r.due_on else (as_of - r.due_on).days
         rows.append({
             "claim_id": r.claim_id, "program": r.program, "payer_id": r.payer_id,
@@ -171,7 +166,7 @@ def aging(conn, as_of: dt.date) -> dict:
             "interest": None if owed is None else {
                 **owed.json(), "principal": money(principal),
                 "month": MONTH},
-            "no_due_date": None if r.due_on else _no_due(terms(r.terms)),
+            "no_due_date": None if r.due_on else _no_due(terms[r.rules_id]),
         })
     return {
         "as_of": as_of.isoformat(), "counted_from": COUNTED_FROM, "buckets": list(BUCKETS),

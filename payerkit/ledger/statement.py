@@ -57,8 +57,10 @@ def statement(conn, patient_key: str, on: dt.date, descriptions: dict[str, str] 
     decided = [r for r in rows if r.practice_id == practice_id and r.status != "open"]
     waiting = sum(1 for r in rows if r.practice_id == practice_id and r.status == "open")
     lines, rules = [], {}
+    billings = {row.id: json.loads(row.patient_billing) for row in conn.execute(
+        sa.select(t.claim_rules.c.id, t.claim_rules.c.patient_billing))}
     for claim in decided:
-        billing = json.loads(claim.patient_billing)
+        billing = billings[claim.rules_id]
         rules[billing["description"]] = billing.get("citation")
         lines += _lines(conn, claim, billing["rule"], descriptions or {})
     notes = []

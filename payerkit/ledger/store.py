@@ -106,36 +106,72 @@ def _failed(what: str, exc: Exception) -> LedgerError:
 
 
 class _Recorder:
+    """Records many claims with few statements: what exists is read in chunks, new claims
+    and their lines are inserted many at a time (``RETURNING`` their ids, in order)."""
+
+    CHUNK = 500
+
     def __init__(self, conn):
         self.conn = conn
-        self.practices: dict[str, int] = {}
-        self.patients: dict[str, int] = {}
 
     def record(self, entries: list[ClaimEntry]) -> Recorded:
-        import sqlalchemy as sa
-
-        new = unchanged = replaced = 0
+        last: dict[tuple, ClaimEntry] = {}
+        unchanged = replaced = 0
+        for entry in entries:  # one call naming a claim twice: the later write is the one
+            key = (entry.claim_id, entry.frequency, entry.program)
+            earlier = last.get(key)
+            if earlier is not None:
+                unchanged += earlier.content == entry.content
+                replaced += earlier.content != entry.content
+            last[key] = entry
+        wanted = list(last.values())
+        practices = self._keyed(t.practices, t.practices.c.npi,
+                                {e.practice_npi: e.practice for e in wanted}, update=True)
+        patients = self._keyed(t.patients, t.patients.c.patient_key,
+                               {e.patient_key: e.patient for e in wanted}, update=True)
+        rules = self._keyed(t.claim_rules, t.claim_rules.c.digest,
+                            {_rules_digest(e): (e.terms, e.patient_billing) for e in wanted})
+        found = self._existing(wanted)
+        new: list[ClaimEntry] = []
         kept: list[str] = []
-        for entry in entries:
-            row = self.conn.execute(
-                sa.select(t.claims.c.id, t.claims.c.content, t.claims.c.paid_cents)
-                .where(t.claims.c.claim_id == entry.claim_id,
-                       t.claims.c.frequency == entry.frequency,
-                       t.claims.c.program == entry.program)).first()
+        c = t.claims
+        for entry in wanted:
+            row = found.get((entry.claim_id, entry.frequency, entry.program))
             if row is None:
-                self._insert(entry)
-                new += 1
+                new.append(entry)
             elif row.content == entry.content:
                 unchanged += 1
             elif self._paid_against(row.id):
                 kept.append(entry.claim_id)
             else:
                 self.conn.execute(t.claim_lines.delete().where(t.claim_lines.c.claim_id == row.id))
-                self.conn.execute(t.claims.update().where(t.claims.c.id == row.id)
-                                  .values(**self._claim_values(entry)))
-                self._lines(row.id, entry)
+                self.conn.execute(c.update().where(c.c.id == row.id).values(
+                    **_values(entry, practices, patients, rules)))
+                self._lines([(row.id, entry)])
                 replaced += 1
-        return Recorded(new, unchanged, replaced, tuple(kept))
+        for start in range(0, len(new), self.CHUNK):
+            chunk = new[start:start + self.CHUNK]
+            ids = self.conn.execute(
+                c.insert().returning(c.c.id, sort_by_parameter_order=True),
+                [dict(claim_id=e.claim_id, frequency=e.frequency, program=e.program,
+                      status="open", paid_cents=0, patient_cents=0,
+                      **_values(e, practices, patients, rules)) for e in chunk]).scalars().all()
+            self._lines(list(zip(ids, chunk, strict=True)))
+        return Recorded(len(new), unchanged, replaced, tuple(kept))
+
+    def _existing(self, entries: list[ClaimEntry]) -> dict[tuple, object]:
+        import sqlalchemy as sa
+
+        c = t.claims
+        found = {}
+        ids = sorted({e.claim_id for e in entries})
+        for start in range(0, len(ids), self.CHUNK):
+            rows = self.conn.execute(
+                sa.select(c.c.id, c.c.claim_id, c.c.frequency, c.c.program, c.c.content)
+                .where(c.c.claim_id.in_(ids[start:start + self.CHUNK])))
+            for row in rows:
+                found[(row.claim_id, row.frequency, row.program)] = row
+        return found
 
     def _paid_against(self, claim: int) -> bool:
         import sqlalchemy as sa
@@ -143,54 +179,62 @@ class _Recorder:
         return self.conn.execute(sa.select(t.claim_payments.c.id).where(
             t.claim_payments.c.claim_id == claim).limit(1)).first() is not None
 
-    def _insert(self, entry: ClaimEntry) -> None:
-        values = self._claim_values(entry)
-        claim = self.conn.execute(t.claims.insert().values(
-            claim_id=entry.claim_id, frequency=entry.frequency, program=entry.program,
-            status="open", paid_cents=0, patient_cents=0, **values)).inserted_primary_key[0]
-        self._lines(claim, entry)
+    def _lines(self, claims: list[tuple[int, ClaimEntry]]) -> None:
+        rows = [dict(claim_id=claim, number=line.number, control_number=line.control_number,
+                     service_date=line.date, code=line.code, modifiers=",".join(line.modifiers),
+                     units=line.units, charge_cents=line.charge_cents,
+                     expected_cents=line.expected_cents, paid_cents=0, patient_cents=0)
+                for claim, entry in claims for line in entry.lines]
+        if rows:
+            self.conn.execute(t.claim_lines.insert(), rows)
 
-    def _claim_values(self, entry: ClaimEntry) -> dict:
-        return dict(
-            payer_id=entry.payer_id, payer_name=entry.payer_name[:120],
-            practice_id=self._practice(entry), patient_id=self._patient(entry),
-            format=entry.format, interchange=entry.interchange, transaction=entry.transaction,
-            written_on=entry.written_on, charge_cents=entry.charge_cents,
-            expected_cents=entry.expected_cents, due_on=entry.due_on, terms=entry.terms,
-            patient_billing=entry.patient_billing, content=entry.content)
-
-    def _lines(self, claim: int, entry: ClaimEntry) -> None:
-        self.conn.execute(t.claim_lines.insert(), [
-            dict(claim_id=claim, number=line.number, control_number=line.control_number,
-                 service_date=line.date, code=line.code, modifiers=",".join(line.modifiers),
-                 units=line.units, charge_cents=line.charge_cents,
-                 expected_cents=line.expected_cents, paid_cents=0, patient_cents=0)
-            for line in entry.lines])
-
-    def _practice(self, entry: ClaimEntry) -> int:
-        return self._upsert(self.practices, t.practices, t.practices.c.npi, entry.practice_npi,
-                            entry.practice)
-
-    def _patient(self, entry: ClaimEntry) -> int:
-        return self._upsert(self.patients, t.patients, t.patients.c.patient_key,
-                            entry.patient_key, entry.patient)
-
-    def _upsert(self, cache: dict, table, key_column, key: str, data: str) -> int:
+    def _keyed(self, table, key_column, wanted: dict, update: bool = False) -> dict:
+        """The ids of ``wanted``'s keys in ``table``, the missing rows inserted (and, with
+        ``update``, a row whose data changed updated: the latest claim's name and address)."""
         import sqlalchemy as sa
 
-        found = cache.get(key)
-        if found is not None:
-            return found
-        row = self.conn.execute(sa.select(table.c.id, table.c.data).where(key_column == key)).first()
-        if row is None:
-            found = self.conn.execute(table.insert().values(
-                {key_column.name: key, "data": data})).inserted_primary_key[0]
-        else:
-            found = row.id
-            if row.data != data:  # the latest claim's name and address
-                self.conn.execute(table.update().where(table.c.id == found).values(data=data))
-        cache[key] = found
-        return found
+        ids: dict = {}
+        keys = sorted(wanted)
+        data_columns = [col for col in table.c if col.name not in ("id", key_column.name)]
+        for start in range(0, len(keys), self.CHUNK):
+            chunk = keys[start:start + self.CHUNK]
+            for row in self.conn.execute(sa.select(table.c.id, key_column, *data_columns)
+                                         .where(key_column.in_(chunk))):
+                key = row[1]
+                ids[key] = row.id
+                if update and tuple(row[2:]) != _data(wanted[key]):
+                    self.conn.execute(table.update().where(table.c.id == row.id).values(
+                        dict(zip([col.name for col in data_columns], _data(wanted[key]),
+                                 strict=True))))
+            missing = [k for k in chunk if k not in ids]
+            if missing:
+                rows = self.conn.execute(
+                    table.insert().returning(table.c.id, sort_by_parameter_order=True),
+                    [{key_column.name: k, **dict(zip([col.name for col in data_columns],
+                                                     _data(wanted[k]), strict=True))}
+                     for k in missing]).scalars().all()
+                ids.update(zip(missing, rows, strict=True))
+        return ids
+
+
+def _data(value) -> tuple:
+    return value if isinstance(value, tuple) else (value,)
+
+
+def _rules_digest(entry: ClaimEntry) -> str:
+    import hashlib
+
+    return hashlib.sha256(f"{entry.terms}\n{entry.patient_billing}".encode()).hexdigest()
+
+
+def _values(entry: ClaimEntry, practices: dict, patients: dict, rules: dict) -> dict:
+    return dict(
+        payer_id=entry.payer_id, payer_name=entry.payer_name[:120],
+        practice_id=practices[entry.practice_npi], patient_id=patients[entry.patient_key],
+        format=entry.format, interchange=entry.interchange, transaction=entry.transaction,
+        written_on=entry.written_on, charge_cents=entry.charge_cents,
+        expected_cents=entry.expected_cents, due_on=entry.due_on,
+        rules_id=rules[_rules_digest(entry)], content=entry.content)
 
 
 def loads(text: str | None):

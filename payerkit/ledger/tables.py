@@ -8,9 +8,10 @@ opened); this module is what the code reads and writes, and a test holds the two
 
 - ``practices``, ``patients``: who billed and for whom (a patient by ``patient_key``, a
   short digest of name and birth date: statements are asked by it).
-- ``claims`` and ``claim_lines``: every claim written, once per (claim id, frequency);
-  what was charged, the expected allowed amount from the pricing, the payment terms (a
-  due date and the interest rule), and running totals kept up to date by posting.
+- ``claims`` and ``claim_lines``: every claim written, once per (claim id, frequency,
+  program); what was charged, the expected allowed amount from the pricing, the due date,
+  and running totals kept up to date by posting; ``claim_rules``: the payment terms and the
+  patient-billing rule the claims were written under (one row per distinct pair).
 - ``remittances`` (one per 835 transaction, unique by its trace number and payer), with
   ``claim_payments`` (CLP), ``line_payments`` (SVC), ``adjustments`` (CAS), ``remarks``
   (LQ) and ``provider_adjustments`` (PLB).
@@ -60,6 +61,15 @@ patients = Table(
     Column("data", Text, nullable=False),
 )
 
+#: What a claim's program said when it was written: its payment terms and what the patient
+#: may be billed (JSON), once per distinct text (a program's claims share one row).
+claim_rules = Table(
+    "claim_rules", metadata, _id(),
+    Column("digest", String(64), nullable=False, unique=True),
+    Column("terms", Text, nullable=False),
+    Column("patient_billing", Text, nullable=False),
+)
+
 claims = Table(
     "claims", metadata, _id(),
     Column("claim_id", String(50), nullable=False),
@@ -75,11 +85,10 @@ claims = Table(
     Column("written_on", Date, nullable=False),
     _cents("charge_cents"),
     _cents("expected_cents", nullable=True),   # None: some line's allowed amount unknown
-    #: The payment terms: the due date (None: no term gives days) and the interest rule.
+    #: The due date (None: no payment term gives days); the terms and the patient-billing
+    #: rule in ``claim_rules``.
     Column("due_on", Date),
-    Column("terms", Text, nullable=False),
-    #: What the patient may be billed (JSON of ``payerkit.model.PatientBilling``).
-    Column("patient_billing", Text, nullable=False),
+    Column("rules_id", ForeignKey("claim_rules.id"), nullable=False),
     #: open, paid, denied, reversed (kept by posting).
     Column("status", String(10), nullable=False, default="open"),
     _cents("paid_cents"),
@@ -175,5 +184,5 @@ provider_adjustments = Table(
     _cents("amount_cents"),
 )
 
-__all__ = ["adjustments", "claim_lines", "claim_payments", "claims", "line_payments",
+__all__ = ["adjustments", "claim_lines", "claim_rules", "claim_payments", "claims", "line_payments",
            "metadata", "patients", "practices", "provider_adjustments", "remarks", "remittances"]

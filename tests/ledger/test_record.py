@@ -48,7 +48,11 @@ def test_every_example_is_recorded_with_its_lines_terms_and_billing_rule(db_url,
     with Ledger.open(db_url) as ledger:
         ledger.record(example_entries.values())
         with ledger.connect() as conn:
-            rows = {r.claim_id: r for r in conn.execute(sa.select(t.claims))}
+            rows = {r.claim_id: r for r in conn.execute(
+                sa.select(t.claims, t.claim_rules.c.terms, t.claim_rules.c.patient_billing)
+                .join(t.claim_rules, t.claim_rules.c.id == t.claims.c.rules_id))}
+            assert conn.execute(sa.select(sa.func.count()).select_from(t.claim_rules)
+                                ).scalar_one() < len(rows)  # a program's claims share theirs
     ny = rows[example_entries["ny-covered"].claim_id]
     assert ny.due_on == example_entries["ny-covered"].written_on.replace(month=5, day=1)
     assert json.loads(ny.patient_billing)["rule"] == "nothing"
