@@ -76,7 +76,8 @@ def post(ledger, data: bytes, posted_on: dt.date | None = None) -> Posted:
     problems = []
     for n, remittance in enumerate(remittances, start=1):
         for problem in check_balance(remittance):
-            problems.append(f"transaction {n} (trace {remittance.trace_number}): {problem}")
+            problems.append(f"transaction {n} (trace {remittance.trace_number}): "
+                            f"{problem.message}")
     if problems:
         raise NotPosted(["the file does not balance, so nothing in it was posted:", *problems])
     digest = hashlib.sha256(data).hexdigest()
