@@ -75,7 +75,8 @@ def payment_file(claims: list, trace: str) -> bytes:
         total += paid
     remittance = Remittance("000000001", "1", "0001", "I", total, "C", "ACH",
                             dt.date(2026, 5, 1), trace, "1999999999", "BENCH PAYER",
-                            "BENCH PRACTICE", payer_id="99999", claims=payments)
+                            "BENCH PRACTICE", payer_id="99999", payee_npi="1234567893",
+                            claims=payments)
     return write_835([remittance])
 
 

@@ -14,8 +14,11 @@ each one before committing it.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
 from PIL import Image, ImageChops
 
 REGEN = os.environ.get("PAYERKIT_REGEN_IMAGES") == "1"
@@ -23,6 +26,18 @@ LEVEL = 64
 TOLERANCE = 0.0002
 #: US Letter at 80 dots per inch.
 PAGE = (680, 880)
+
+
+def render_pages(pdf: bytes, folder: Path) -> list[Path]:
+    """Each page of ``pdf`` as a PNG at 80 dpi, drawn by pdftoppm (the test is skipped where
+    poppler-utils is not installed)."""
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed: apt-get install poppler-utils")
+    source = folder / "form.pdf"
+    source.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "80", str(source), str(folder / "page")],
+                   check=True, capture_output=True, timeout=60)
+    return sorted(folder.glob("page*.png"))
 
 
 def changed_share(new: Image.Image, old: Image.Image) -> float:

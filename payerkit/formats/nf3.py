@@ -214,18 +214,20 @@ class Sheet:
         return tuple(wrapped)
 
     def provider_name(self, billing, width: float, lines: int = 1, *, box: str,
-                      size: float = 8.0, font: str = REGULAR) -> tuple[str, tuple[str, ...]]:
+                      size: float = 8.0, font: str = REGULAR,
+                      prefix: str = "billing") -> tuple[str, tuple[str, ...]]:
         """``(claim field, lines)``: the billing provider's name fitted to its box, or, when
         it does not fit, its name for paper forms (``provider.short_name``); never cut, and
-        without a short name the refusal suggests one."""
-        field_ = "billing.name" if billing.is_organization else "billing.last_name"
+        without a short name the refusal suggests one. ``prefix``: the field the provider
+        is in the record being printed (a claim's ``billing``)."""
+        field_ = f"{prefix}.name" if billing.is_organization else f"{prefix}.last_name"
         name = printable_text(billing.display_name or "")
         wrapped = wrap(name, width, font, size) if name else []
         if wrapped is not None and len(wrapped) <= lines:
             return field_, self.text(field_, billing.display_name, width, lines, box=box,
                                      size=size, font=font, required=True)
         if billing.short_name:
-            return "billing.short_name", self.text("billing.short_name", billing.short_name,
+            return f"{prefix}.short_name", self.text(f"{prefix}.short_name", billing.short_name,
                                                    width, lines, box=box, size=size, font=font,
                                                    required=True)
         self.refuse(field_, f"too long for the {box} box of the {self.form} ({_lines(lines)} of "

@@ -42,7 +42,6 @@ difference, and ``check`` returns a warning on ``amount_paid`` (the scrub names 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from decimal import Decimal
 
 from attrs import evolve, frozen
@@ -56,12 +55,9 @@ from .fonts import wrap
 from .nf3 import (
     BOLD,
     NA,
-    PAGE_HEIGHT,
-    PAGE_WIDTH,
     REGULAR,
     TAXONOMY_TITLES,
     Op,
-    Rect,
     Rule,
     Sheet,
     Text,
@@ -70,7 +66,6 @@ from .nf3 import (
     day_text,
     icd_description,
     person_name,
-    phone_number,
     render_pdf,
     service_description,
     street,
@@ -79,18 +74,35 @@ from .nf3 import (
     writing_day,
 )
 from .options import WriteOptions
+from .page import (
+    BALANCE_DUE,
+    CODE_COLUMN,
+    DATE_COLUMN,
+    LEAD,
+    LEFT,
+    MODIFIERS_COLUMN,
+    RIGHT,
+    ROW,
+    SECOND_COLUMN,
+    SIZE,
+    WIDTH,
+    Block,
+    Table,
+    Value,
+    block,
+    continue_table,
+    date_span,
+    draw_blocks,
+    fit_row,
+    header,
+    number_pages,
+    practice,
+    totals,
+)
 from .x12_limits import DIAGNOSIS_LETTERS, MAX_DIAGNOSES, MAX_MODIFIERS
 
 FORM = "superbill"
 RELATIONS = {"self": "Self", "spouse": "Spouse", "child": "Child", "other": "Other"}
-
-
-@frozen
-class Value:
-    """A printed value and the claim field it comes from (``None``: payerkit's own text)."""
-
-    text: str
-    field: str | None = None
 
 
 @frozen
@@ -136,22 +148,7 @@ def statement(claim: Claim, day: dt.date | None, sheet: Sheet, *,
     the name does not fit it (the HTML wraps the name). ``day``: the statement's date
     (``None``: the day of writing, printed when written)."""
     billing = claim.billing
-    if pdf:
-        name_field, name = sheet.provider_name(billing, COLUMN, 2, box="practice", size=SIZE,
-                                               font=BOLD)
-        name_text = " ".join(name)
-    else:
-        name_field = "billing.name" if billing.is_organization else "billing.last_name"
-        name_text = sheet.clean(name_field, billing.display_name, box="practice", required=True)
-    practice = (
-        Value(name_text, name_field),
-        Value(sheet.clean("billing.address.line1", street(billing.address), box="address",
-                          required=True), "billing.address.line1"),
-        Value(sheet.clean("billing.address.city", city_line(billing.address), box="address",
-                          required=True), "billing.address.city"),
-        Value("Phone " + sheet.identifier("billing.phone", phone_number(billing.phone), None,
-                                          box="phone", required=False), "billing.phone"),
-    )
+    name_field, practice_values = practice(sheet, billing, "billing", fitted=pdf)
     tin_label = "Tax ID (SSN)" if billing.tax_id_type == "ssn" else "Tax ID (EIN)"
     provider_ids = (
         ("NPI", _id(sheet, "billing.npi", billing.npi, "NPI")),
@@ -230,9 +227,7 @@ def statement(claim: Claim, day: dt.date | None, sheet: Sheet, *,
     lines = _service_lines(claim, sheet)
     total = sheet.money("total_charge", claim.total_charge)
     paid, balance_label, balance = _payment(claim, sheet)
-    dates = sorted({line.date for line in claim.lines})
-    span = us_date(dates[0]) if len(dates) == 1 else \
-        f"{us_date(dates[0])} - {us_date(dates[-1])}" if dates else NA
+    span = date_span([line.date for line in claim.lines])
     frequency, original = claim.frequency, claim.original_claim_number
     correction = None
     if frequency in ("7", "8"):
@@ -243,7 +238,7 @@ def statement(claim: Claim, day: dt.date | None, sheet: Sheet, *,
     signer_name = person_name(claim.rendering) if claim.rendering else billing.display_name
     return Statement(
         number=_id(sheet, "id", claim.id, "statement number"),
-        date=day_text(day), correction=correction, practice=practice,
+        date=day_text(day), correction=correction, practice=practice_values,
         provider_ids=provider_ids, treating=treating, patient=patient_items,
         insurance=tuple(insurance), referral=tuple(referral), dates=span,
         diagnoses=tuple(diagnoses), lines=tuple(lines), total=total, paid=paid,
@@ -255,7 +250,6 @@ def statement(claim: Claim, day: dt.date | None, sheet: Sheet, *,
 
 
 NO_PAYMENT = "none recorded"
-BALANCE_DUE = "Balance due"
 CREDIT = "Credit (paid above the charges)"
 
 
@@ -316,28 +310,15 @@ def _service_lines(claim: Claim, sheet: Sheet) -> list[ServiceLine]:
 
 
 # ---------------------------------------------------------------------------------------------
-# PDF
+# PDF (laid out with the pieces of :mod:`.page`, which the patient statement shares)
 # ---------------------------------------------------------------------------------------------
 
-LEFT = 40.0
-WIDTH = PAGE_WIDTH - 2 * LEFT
-RIGHT = LEFT + WIDTH
-TOP = 40.0
-BOTTOM = PAGE_HEIGHT - 36.0
-SIZE = 9.0
-COLUMN = WIDTH / 2 - 6  # a block's column: the provider, the patient...
-LEAD = 11.5
-ROW = 14.0
-#: Each further line of a service row (a place's name or a description that wraps).
-ROW_LEAD = 10.5
-
-#: The services table: (caption, width, right-aligned, attribute of ServiceLine). Modifiers:
-#: four of the widest two-character modifiers ("WW WW WW WW") fit on the line.
+#: The services table: (caption, width, right-aligned, attribute of ServiceLine).
 COLUMNS = (
-    ("Date", 52.0, False, "date"),
+    DATE_COLUMN,
     ("Place", 72.0, False, "place"),
-    ("Code", 34.0, False, "code"),
-    ("Modifiers", 82.0, False, "modifiers"),
+    CODE_COLUMN,
+    MODIFIERS_COLUMN,
     ("Description", 132.0, False, "description"),
     ("Minutes", 36.0, True, "minutes"),
     ("Units", 26.0, True, "units"),
@@ -348,6 +329,7 @@ assert sum(column[1] for column in COLUMNS) == WIDTH
 #: payerkit's own texts in the table, which wrap onto more lines of their row; the claim field
 #: a refusal names (none is expected: a test prints every place and description).
 WRAPPED = {"place": "place_of_service", "description": "code"}
+SERVICES = Table("SERVICES", COLUMNS, wrapped=WRAPPED, indents={"diagnoses": 10.0})
 FOOTER = ("Give this statement to your insurer with its claim form to ask for reimbursement. "
           "Prepared by payerkit from the practice's records.")
 
@@ -386,137 +368,39 @@ def superbill_pages(claim: Claim, day: dt.date) -> list[list[Op]]:
     return sheet.pages
 
 
-def _layout(bill: Statement, sheet: Sheet) -> None:
-    # Every value is fitted first, so a refusal comes before any drawing.
-    blocks = _blocks(bill, sheet)
-    rows = [_fit_row(line, i, sheet) for i, line in enumerate(bill.lines)]
-    page = sheet.new_page()
-    y = _header(page, bill)
-    y = _draw_blocks(page, y, blocks)
-    y = _diagnoses(page, y, bill)
-    chunks = _chunks(rows, _room_below(y), _room_below(_measure_continuation(bill)))
-    for number, chunk in enumerate(chunks, start=1):
-        if number > 1:
-            page = sheet.new_page()
-            y = _header(page, bill)
-            y = _continuation(page, y, bill)
-        y = _services(page, y, chunk, continued=number > 1)
-        if number == len(chunks):
-            _closing(page, y, bill)
-        else:
-            page.append(Text(RIGHT, y + 10, "Continued on the next page", REGULAR, 8, "right"))
-    for number, page in enumerate(sheet.pages, start=1):
-        page.append(Rule(LEFT, BOTTOM + 6, RIGHT, BOTTOM + 6, 0.3))
-        page.append(Text(LEFT, BOTTOM + 15, FOOTER, REGULAR, 6.5))
-        page.append(Text(RIGHT, BOTTOM + 15, f"Page {number} of {len(chunks)}", REGULAR, 6.5,
-                         "right"))
-
-
 #: The totals, the signature line and its caption, below the last page's services.
 CLOSING = 3 * ROW + 60.0
 
 
-def _room_below(top: float) -> tuple[float, float]:
-    """The height left for service rows below ``top``: with the closing below them, and
-    without."""
-    room = BOTTOM - top - 14 - ROW - 16  # the table's title and header; "continued"
-    return room - CLOSING, room
-
-
-def _fitting(rows: list[_Row], room: float) -> int:
-    """How many of the first ``rows`` fit in ``room`` points (at least one)."""
-    used, count = 0.0, 0
-    for row in rows:
-        used += row.height
-        if used > room:
-            break
-        count += 1
-    return max(1, count)
-
-
-def _chunks(rows: list[_Row], first: tuple[float, float],
-            later: tuple[float, float]) -> list[list[_Row]]:
-    """The rows of each page: as many as fit, the last page's leaving room for the closing."""
-    chunks = []
-    room = first
-    while True:
-        with_closing, without = room
-        if sum(row.height for row in rows) <= with_closing or len(rows) <= 1:
-            chunks.append(rows)
-            return chunks
-        take = min(_fitting(rows, without), len(rows) - 1)  # one row at least goes with the
-        chunks.append(rows[:take])                          # closing
-        rows = rows[take:]
-        room = later
+def _layout(bill: Statement, sheet: Sheet) -> None:
+    # Every value is fitted first, so a refusal comes before any drawing.
+    blocks = _blocks(bill, sheet)
+    rows = [fit_row(SERVICES, line, i, sheet) for i, line in enumerate(bill.lines)]
+    page = sheet.new_page()
+    y = _header(page, bill)
+    y = draw_blocks(page, y, blocks)
+    y = _diagnoses(page, y, bill)
+    continue_table(sheet, page, y, SERVICES, rows, header=lambda page: _header(page, bill),
+                   continuation=lambda page, y: _continuation(page, y, bill),
+                   closing=lambda page, y: _closing(page, y, bill), closing_height=CLOSING)
+    number_pages(sheet.pages, FOOTER)
 
 
 def _header(page: list[Op], bill: Statement) -> float:
-    page.append(Text(LEFT, TOP + 14, "SUPERBILL", BOLD, 18))
-    page.append(Text(LEFT, TOP + 27, "Statement of services for insurance reimbursement",
-                     REGULAR, 9))
-    page.append(Text(RIGHT, TOP + 10, f"Statement date  {bill.date}", REGULAR, 8.5, "right"))
-    page.append(Text(RIGHT, TOP + 21, f"Statement no.  {bill.number.text}", REGULAR, 8.5, "right"))
-    page.append(Text(RIGHT, TOP + 32, f"Dates of service  {bill.dates}", REGULAR, 8.5, "right"))
-    y = TOP + 38
-    if bill.correction:
-        page.append(Rect(LEFT, y, WIDTH, 15, width=1.2))
-        page.append(Text(PAGE_WIDTH / 2, y + 10.5, bill.correction, BOLD, 9, "center"))
-        y += 18
-    page.append(Rule(LEFT, y, RIGHT, y, 1.0))
-    return y + 6
+    return header(page, "SUPERBILL", "Statement of services for insurance reimbursement",
+                  (f"Statement date  {bill.date}", f"Statement no.  {bill.number.text}",
+                   f"Dates of service  {bill.dates}"), bill.correction)
 
 
-@frozen
-class _Block:
-    title: str
-    x: float
-    width: float
-    lines: tuple[tuple[str, str, str], ...]  # (label, text, font) one printed line each
-
-
-def _blocks(bill: Statement, sheet: Sheet) -> list[list[_Block]]:
+def _blocks(bill: Statement, sheet: Sheet) -> list[list[Block]]:
     """The provider and patient blocks, two columns a row, every value fitted to its column."""
-    half = COLUMN
-    label_width = 92.0
-
-    def block(title: str, x: float, items, plain: Sequence[Value] = ()) -> _Block:
-        lines = []
-        for k, value in enumerate(plain):
-            font = BOLD if k == 0 else REGULAR
-            for text in sheet.fit(value.field or "", value.text, half, 2, box=title.lower(),
-                                  size=SIZE, font=font):
-                lines.append(("", text, font))
-        for label, value in items:
-            for j, text in enumerate(sheet.fit(value.field or "", value.text,
-                                               half - label_width, 2, box=label.lower(),
-                                               size=SIZE)):
-                lines.append((label if j == 0 else "", text, REGULAR))
-        return _Block(title, x, half, tuple(lines))
-
-    right = LEFT + WIDTH / 2 + 6
-    rows = [[block("Provider", LEFT, (), bill.practice),
-             block("Identifiers", right, (*bill.provider_ids, *bill.treating))],
-            [block("Patient", LEFT, bill.patient), block("Insurance", right, bill.insurance)]]
+    rows = [[block(sheet, "Provider", LEFT, (), bill.practice),
+             block(sheet, "Identifiers", SECOND_COLUMN, (*bill.provider_ids, *bill.treating))],
+            [block(sheet, "Patient", LEFT, bill.patient),
+             block(sheet, "Insurance", SECOND_COLUMN, bill.insurance)]]
     if bill.referral:
-        rows.append([block("Referral and injury", LEFT, bill.referral)])
+        rows.append([block(sheet, "Referral and injury", LEFT, bill.referral)])
     return rows
-
-
-def _draw_blocks(page: list[Op], y: float, rows: list[list[_Block]]) -> float:
-    for row in rows:
-        height = max(len(block.lines) for block in row) * LEAD + 16
-        for block in row:
-            page.append(Text(block.x, y + 10, block.title.upper(), BOLD, 7.5))
-            page.append(Rule(block.x, y + 13, block.x + block.width, y + 13, 0.4))
-            for i, (label, text, font) in enumerate(block.lines):
-                baseline = y + 13 + (i + 1) * LEAD
-                if label:
-                    page.append(Text(block.x, baseline, label, REGULAR, 7.5))
-                    page.append(Text(block.x + 92, baseline, text, font, SIZE))
-                else:
-                    page.append(Text(block.x, baseline, text, font, SIZE))
-        y += height + 4
-    return y
 
 
 def _diagnoses(page: list[Op], y: float, bill: Statement) -> float:
@@ -545,86 +429,10 @@ def _shorten(text: str, width: float) -> str:
     return " ".join(words) + " ..."
 
 
-@frozen
-class _Row:
-    """A service row: each column's lines of text."""
-
-    cells: tuple[tuple[str, ...], ...]
-
-    @property
-    def height(self) -> float:
-        return ROW + (max(len(lines) for lines in self.cells) - 1) * ROW_LEAD
-
-
-def _fit_row(line: ServiceLine, index: int, sheet: Sheet) -> _Row:
-    cells = []
-    for _, width, _, attribute in COLUMNS:
-        value = getattr(line, attribute)
-        text, field = (value.text, value.field) if isinstance(value, Value) else (value, None)
-        room = width - 3 - _indent(attribute)
-        if attribute in WRAPPED:
-            lines = wrap(text, room, REGULAR, SIZE, break_after="/-")
-            if lines is None:
-                sheet.refuse(f"lines[{index}].{WRAPPED[attribute]}",
-                             f"too wide for the {attribute} column of the superbill")
-            cells.append(tuple(lines or [text]))
-            continue
-        if field is not None:
-            sheet.fit(field, text, room, 1, box=attribute, size=SIZE)
-        elif text_width(text, REGULAR, SIZE) > room:
-            sheet.refuse(f"lines[{index}].{attribute}", f"too wide for the {attribute} column")
-        cells.append((text,))
-    return _Row(tuple(cells))
-
-
-
-
-def _services(page: list[Op], y: float, rows: Sequence[_Row], *, continued: bool) -> float:
-    page.append(Text(LEFT, y + 10, "SERVICES" + (" (CONTINUED)" if continued else ""), BOLD,
-                     7.5))
-    y += 14
-    page.append(Rect(LEFT, y, WIDTH, ROW, width=0, fill=0.9))
-    x = LEFT
-    for caption, width, right, attribute in COLUMNS:
-        if right:
-            page.append(Text(x + width - 3, y + 9.8, caption, BOLD, 7.5, "right"))
-        else:
-            page.append(Text(x + _indent(attribute), y + 9.8, caption, BOLD, 7.5))
-        x += width
-    y += ROW
-    for row in rows:
-        x = LEFT
-        for (_, width, right, attribute), lines in zip(COLUMNS, row.cells, strict=True):
-            for k, text in enumerate(lines):
-                baseline = y + 10 + k * ROW_LEAD
-                if right:
-                    page.append(Text(x + width - 3, baseline, text, REGULAR, SIZE, "right"))
-                else:
-                    page.append(Text(x + _indent(attribute), baseline, text, REGULAR, SIZE))
-            x += width
-        y += row.height
-        page.append(Rule(LEFT, y, RIGHT, y, 0.3))
-    return y
-
-
-def _indent(attribute: str) -> float:
-    return 10.0 if attribute == "diagnoses" else 3.0
-
-
-#: The width of the totals' amounts ("none recorded" among them), right of their labels.
-TOTALS_WIDTH = 70.0
-
-
 def _closing(page: list[Op], y: float, bill: Statement) -> None:
-    label_x = RIGHT - TOTALS_WIDTH - 6
-    for k, (label, amount) in enumerate((("Total charges", bill.total),
-                                         ("Amount paid", bill.paid),
-                                         (bill.balance_label, bill.balance))):
-        bold = BOLD if k != 1 else REGULAR
-        page.append(Text(label_x, y + 12 + k * ROW, label, bold, SIZE, "right"))
-        page.append(Text(RIGHT - 3, y + 12 + k * ROW, amount, bold, SIZE, "right"))
-    page.append(Rule(label_x - 150, y + 3 * ROW + 2, RIGHT, y + 3 * ROW + 2, 0.6))
-    y += 3 * ROW + 48
+    y = totals(page, y, (("Total charges", bill.total, BOLD), ("Amount paid", bill.paid, REGULAR),
+                         (bill.balance_label, bill.balance, BOLD)))
+    y += 48
     page.append(Rule(LEFT, y, LEFT + 280, y, 0.8))
     page.append(Rule(LEFT + 310, y, LEFT + 430, y, 0.8))
     page.append(Text(LEFT, y + 10, f"Provider signature: {bill.signer.text}", REGULAR, 7.5))
@@ -636,10 +444,6 @@ def _continuation(page: list[Op], y: float, bill: Statement) -> float:
     page.append(Text(LEFT, y + 10, f"{bill.practice[0].text}  -  patient {patient}, born "
                      f"{bill.patient[1][1].text}", REGULAR, SIZE))
     return y + 16
-
-
-def _measure_continuation(bill: Statement) -> float:
-    return _continuation([], _header([], bill), bill)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -98,6 +98,13 @@ def post(ledger, data: bytes, posted_on: dt.date | None = None) -> Posted:
 
 
 class _Poster:
+    """Posts a file's transactions with few statements: the claims and their lines read
+    in chunks, payments, lines, adjustments and remarks inserted many at a time
+    (``RETURNING`` their ids, in order), the claims' and lines' totals updated many at a
+    time."""
+
+    CHUNK = 500
+
     def __init__(self, conn, digest: str, posted_on: dt.date):
         self.conn, self.digest, self.posted_on = conn, digest, posted_on
 
@@ -107,31 +114,114 @@ class _Poster:
         posted, already, unmatched = [], [], []
         claims = matched = 0
         paid = Decimal(0)
+        todo = []
         for remittance in remittances:
             found = self.conn.execute(sa.select(t.remittances.c.id).where(
                 t.remittances.c.trace == remittance.trace_number,
                 t.remittances.c.originator == remittance.originator_id)).first()
-            if found is not None:
+            if found is not None or any(r.trace_number == remittance.trace_number and
+                                        r.originator_id == remittance.originator_id
+                                        for r in todo):
                 already.append(remittance.trace_number)
                 continue
+            todo.append(remittance)
+        known = self._claims({p.claim_id for r in todo for p in r.claims})
+        lines = self._lines({row.id for row in known.values()})
+        totals: dict[int, list] = {}  # claim row: [paid cents, patient cents, last code, paid on]
+        line_totals: dict[int, list] = {}  # claim line row: [paid cents, patient cents]
+        for remittance in todo:
             remit_id = self._remittance(remittance)
-            for payment in remittance.claims:
+            payment_ids = self._insert(t.claim_payments, [dict(
+                remittance_id=remit_id,
+                claim_id=known[p.claim_id].id if p.claim_id in known else None,
+                patient_control=p.claim_id, status_code=p.status,
+                charge_cents=to_cents(p.charge), paid_cents=to_cents(p.paid),
+                patient_cents=None if p.patient_responsibility is None
+                else to_cents(p.patient_responsibility),
+                payer_claim_number=p.payer_claim_number) for p in remittance.claims])
+            adjustments, remarks, services = [], [], []
+            for payment, payment_id in zip(remittance.claims, payment_ids, strict=True):
                 claims += 1
-                if self._claim_payment(remit_id, remittance, payment):
-                    matched += 1
-                else:
+                claim = known.get(payment.claim_id)
+                adjustments += _adjustment_rows(payment_id, None, payment.adjustments)
+                patient = _patient_share(payment.adjustments)
+                taken = [dict(line, taken=False) for line in lines.get(claim.id, [])] \
+                    if claim is not None else []
+                for service in payment.lines:
+                    line = _match(taken, service)
+                    services.append((payment_id, service, None if line is None else line["id"]))
+                    share = _patient_share(service.adjustments)
+                    patient += share
+                    if line is not None:
+                        add = line_totals.setdefault(line["id"], [0, 0])
+                        add[0] += to_cents(service.paid)
+                        add[1] += to_cents(share)
+                if claim is None:
                     unmatched.append(Unmatched(payment.claim_id, payment.payer_claim_number,
                                                payment.paid, remittance.trace_number))
-            if remittance.provider_adjustments:
-                self.conn.execute(t.provider_adjustments.insert(), [
-                    dict(remittance_id=remit_id, reason=adj.reason, reference=adj.reference,
-                         amount_cents=to_cents(adj.amount))
-                    for adj in remittance.provider_adjustments])
+                    continue
+                matched += 1
+                total = totals.setdefault(claim.id, [claim.paid_cents, claim.patient_cents,
+                                                     None, None])
+                total[0] += to_cents(payment.paid)
+                total[1] += to_cents(patient)
+                total[2], total[3] = payment.status, remittance.paid_on
+            line_ids = self._insert(t.line_payments, [dict(
+                claim_payment_id=payment_id, claim_line_id=line_id,
+                control_number=service.control_number, code=service.code,
+                service_date=service.date, units=str(service.units),
+                charge_cents=to_cents(service.charge), paid_cents=to_cents(service.paid))
+                for payment_id, service, line_id in services])
+            for (payment_id, service, _), line_payment in zip(services, line_ids, strict=True):
+                adjustments += _adjustment_rows(payment_id, line_payment, service.adjustments)
+                remarks += [dict(claim_payment_id=payment_id, line_payment_id=line_payment,
+                                 code=code) for code in service.remarks]
+            for table, rows in ((t.adjustments, adjustments), (t.remarks, remarks),
+                                (t.provider_adjustments, [dict(
+                                    remittance_id=remit_id, reason=adj.reason,
+                                    reference=adj.reference, amount_cents=to_cents(adj.amount))
+                                    for adj in remittance.provider_adjustments])):
+                if rows:
+                    self.conn.execute(table.insert(), rows)
             posted.append(remittance.trace_number)
             paid += remittance.total_paid if remittance.credit_debit != "D" \
                 else -remittance.total_paid
+        self._update_totals(totals, line_totals)
         return Posted(len(remittances), tuple(posted), tuple(already), claims, matched,
                       tuple(unmatched), paid)
+
+    def _claims(self, claim_ids: set[str]) -> dict:
+        """The claim each CLP01 names: the latest recorded with that id."""
+        import sqlalchemy as sa
+
+        c, found = t.claims, {}
+        ids = sorted(claim_ids)
+        for start in range(0, len(ids), self.CHUNK):
+            for row in self.conn.execute(
+                    sa.select(c.c.id, c.c.claim_id, c.c.paid_cents, c.c.patient_cents)
+                    .where(c.c.claim_id.in_(ids[start:start + self.CHUNK])).order_by(c.c.id)):
+                found[row.claim_id] = row
+        return found
+
+    def _lines(self, claims: set[int]) -> dict[int, list[dict]]:
+        import sqlalchemy as sa
+
+        lines, found = t.claim_lines, {}
+        ids = sorted(claims)
+        for start in range(0, len(ids), self.CHUNK):
+            for row in self.conn.execute(
+                    sa.select(lines.c.id, lines.c.claim_id, lines.c.control_number, lines.c.code,
+                              lines.c.service_date, lines.c.charge_cents)
+                    .where(lines.c.claim_id.in_(ids[start:start + self.CHUNK]))
+                    .order_by(lines.c.claim_id, lines.c.number)):
+                found.setdefault(row.claim_id, []).append(dict(row._mapping))
+        return found
+
+    def _insert(self, table, rows: list[dict]) -> list[int]:
+        if not rows:
+            return []
+        return list(self.conn.execute(
+            table.insert().returning(table.c.id, sort_by_parameter_order=True), rows).scalars())
 
     def _remittance(self, remittance) -> int:
         return self.conn.execute(t.remittances.insert().values(
@@ -142,72 +232,29 @@ class _Poster:
             paid_on=remittance.paid_on, posted_on=self.posted_on,
             file_digest=self.digest)).inserted_primary_key[0]
 
-    def _claim_payment(self, remit_id: int, remittance, payment) -> bool:
-        """Post one CLP; whether it matched a claim."""
+    def _update_totals(self, totals: dict, line_totals: dict) -> None:
         import sqlalchemy as sa
 
-        claim = self.conn.execute(
-            sa.select(t.claims.c.id, t.claims.c.paid_cents, t.claims.c.patient_cents)
-            .where(t.claims.c.claim_id == payment.claim_id)
-            .order_by(t.claims.c.id.desc()).limit(1)).first()
-        claim_row = None if claim is None else claim.id
-        payment_id = self.conn.execute(t.claim_payments.insert().values(
-            remittance_id=remit_id, claim_id=claim_row, patient_control=payment.claim_id,
-            status_code=payment.status, charge_cents=to_cents(payment.charge),
-            paid_cents=to_cents(payment.paid),
-            patient_cents=None if payment.patient_responsibility is None
-            else to_cents(payment.patient_responsibility),
-            payer_claim_number=payment.payer_claim_number)).inserted_primary_key[0]
-        self._adjustments(payment_id, None, payment.adjustments)
-        patient = _patient_share(payment.adjustments)
-        lines = self._claim_lines(claim_row) if claim_row is not None else []
-        for service in payment.lines:
-            line = _match(lines, service)
-            line_id = None if line is None else line["id"]
-            line_payment = self.conn.execute(t.line_payments.insert().values(
-                claim_payment_id=payment_id, claim_line_id=line_id,
-                control_number=service.control_number, code=service.code,
-                service_date=service.date, units=str(service.units),
-                charge_cents=to_cents(service.charge),
-                paid_cents=to_cents(service.paid))).inserted_primary_key[0]
-            self._adjustments(payment_id, line_payment, service.adjustments)
-            if service.remarks:
-                self.conn.execute(t.remarks.insert(), [
-                    dict(claim_payment_id=payment_id, line_payment_id=line_payment, code=code)
-                    for code in service.remarks])
-            share = _patient_share(service.adjustments)
-            patient += share
-            if line is not None:
-                self.conn.execute(t.claim_lines.update().where(t.claim_lines.c.id == line_id)
-                                  .values(paid_cents=t.claim_lines.c.paid_cents
-                                          + to_cents(service.paid),
-                                          patient_cents=t.claim_lines.c.patient_cents
-                                          + to_cents(share)))
-        if claim is None:
-            return False
-        paid_cents = claim.paid_cents + to_cents(payment.paid)
-        patient_cents = claim.patient_cents + to_cents(patient)
-        self.conn.execute(t.claims.update().where(t.claims.c.id == claim.id).values(
-            paid_cents=paid_cents, patient_cents=patient_cents,
-            status=_status(payment.status, paid_cents, patient_cents),
-            paid_on=remittance.paid_on))
-        return True
+        c, lines = t.claims, t.claim_lines
+        if totals:
+            self.conn.execute(
+                c.update().where(c.c.id == sa.bindparam("row")).values(
+                    paid_cents=sa.bindparam("paid"), patient_cents=sa.bindparam("patient"),
+                    status=sa.bindparam("status"), paid_on=sa.bindparam("on")),
+                [dict(row=row, paid=paid, patient=patient, status=_status(code, paid, patient),
+                      on=on) for row, (paid, patient, code, on) in totals.items()])
+        if line_totals:
+            self.conn.execute(
+                lines.update().where(lines.c.id == sa.bindparam("row")).values(
+                    paid_cents=lines.c.paid_cents + sa.bindparam("paid"),
+                    patient_cents=lines.c.patient_cents + sa.bindparam("patient")),
+                [dict(row=row, paid=paid, patient=patient)
+                 for row, (paid, patient) in line_totals.items()])
 
-    def _claim_lines(self, claim: int) -> list[dict]:
-        import sqlalchemy as sa
 
-        rows = self.conn.execute(sa.select(
-            t.claim_lines.c.id, t.claim_lines.c.control_number, t.claim_lines.c.code,
-            t.claim_lines.c.service_date, t.claim_lines.c.charge_cents)
-            .where(t.claim_lines.c.claim_id == claim).order_by(t.claim_lines.c.number))
-        return [dict(row._mapping, taken=False) for row in rows]
-
-    def _adjustments(self, payment_id: int, line_payment: int | None, adjustments) -> None:
-        if adjustments:
-            self.conn.execute(t.adjustments.insert(), [
-                dict(claim_payment_id=payment_id, line_payment_id=line_payment,
-                     group_code=adj.group, reason=adj.reason, amount_cents=to_cents(adj.amount))
-                for adj in adjustments])
+def _adjustment_rows(payment_id: int, line_payment: int | None, adjustments) -> list[dict]:
+    return [dict(claim_payment_id=payment_id, line_payment_id=line_payment, group_code=adj.group,
+                 reason=adj.reason, amount_cents=to_cents(adj.amount)) for adj in adjustments]
 
 
 def _patient_share(adjustments) -> Decimal:

@@ -20,8 +20,9 @@ while the carrier misses its prompt-pay standard) is shown as "may be owed", nev
 payerkit counts from the day the claim was written, not the payer's receipt (which it does
 not know): a claim mailed or sent later is due later.
 
-**Denials** sum the adjustments of claim payments that paid nothing, by group and reason
-code. **Underpayments** compare each line the payer decided with its expected allowed
+**Denials** sum the adjustments of claim payments that paid nothing and left nothing to
+the patient (a deductible is not a denial), by group and reason code. **Underpayments**
+compare each line the payer decided with its expected allowed
 amount: the payer's allowed amount is what it paid plus what it assigned to the patient
 (group ``PR``); less than expected is an underpayment, by the difference.
 """
@@ -190,10 +191,13 @@ def denials(conn, descriptions: dict[str, str] | None = None) -> dict:
     import sqlalchemy as sa
 
     a, p = t.adjustments, t.claim_payments
+    pr = a.alias("pr")
+    shared = sa.select(pr.c.id).where(pr.c.claim_payment_id == p.c.id, pr.c.group_code == "PR")
     query = (sa.select(a.c.group_code, a.c.reason, sa.func.count(sa.distinct(p.c.id)),
                        sa.func.sum(a.c.amount_cents))
              .join(p, p.c.id == a.c.claim_payment_id)
-             .where(p.c.paid_cents == 0, p.c.status_code != "22")
+             .where(p.c.paid_cents == 0, p.c.status_code != "22",
+                    ~shared.correlate(p).exists())
              .group_by(a.c.group_code, a.c.reason)
              .order_by(sa.func.sum(a.c.amount_cents).desc(), a.c.group_code, a.c.reason))
     descriptions = descriptions or {}

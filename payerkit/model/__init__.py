@@ -35,12 +35,14 @@ from .results import (
     Reason,
     Scrub,
 )
+from .statement import PatientStatement, StatementLine
 
 __all__ = [
     "Address", "Authorization", "Case", "Citation", "Claim", "ClaimFormat", "ClaimLine",
     "Coverage", "Deadline", "Eligibility", "Episode", "Evaluation", "FeeRates", "Finding", "Limit",
-    "Limits", "Outcome", "PatientBilling", "PaymentTerm", "PaymentTerms", "Person", "PluginInfo",
-    "Practitioner", "Prescription", "PricedLine",
-    "Pricing", "Program", "Provider", "Reason", "Rendering", "RuleSet", "Scrub", "Service", "Subscriber",
+    "Limits", "Outcome", "PatientBilling", "PatientStatement", "PaymentTerm", "PaymentTerms",
+    "Person", "PluginInfo", "Practitioner", "Prescription", "PricedLine",
+    "Pricing", "Program", "Provider", "Reason", "Rendering", "RuleSet", "Scrub", "Service",
+    "StatementLine", "Subscriber",
     "Submission", "Visit", "caution", "not_covered", "note", "requirement",
 ]

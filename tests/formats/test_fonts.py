@@ -19,6 +19,7 @@ import pdfplumber
 import pytest
 from pdfminer.pdftypes import resolve1
 from PIL import Image, ImageChops
+from statement_samples import wa_statement
 
 from payerkit import PayerKit, load_case
 from payerkit.formats import fonts
@@ -26,6 +27,7 @@ from payerkit.formats.cms1500_pdf import write_cms1500
 from payerkit.formats.cms1500_red import alignment_page, write_cms1500_red
 from payerkit.formats.nf3 import printable_text, write_nf3
 from payerkit.formats.options import WriteOptions
+from payerkit.formats.patient_statement import write_patient_statement
 from payerkit.formats.superbill import write_superbill
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,6 +48,7 @@ PDFS = {
     "cms-1500-red-alignment": lambda: alignment_page((0.0, 0.0)),
     "nf-3": lambda: write_nf3(claim("ny-covered"), OPTIONS),
     "superbill": lambda: write_superbill(claim("premera-covered"), OPTIONS),
+    "patient-statement": lambda: write_patient_statement(wa_statement()),
 }
 
 
@@ -182,7 +185,8 @@ def test_the_mono_font_has_couriers_pitch_exactly():
 def test_the_fonts_are_read_only_when_a_pdf_is_laid_out():
     probe = ("import sys\nimport payerkit, payerkit.kit, payerkit.formats.nf3, "
              "payerkit.formats.superbill, payerkit.formats.cms1500_pdf, "
-             "payerkit.formats.cms1500_red\n"
+             "payerkit.formats.cms1500_red, payerkit.formats.page, "
+             "payerkit.formats.patient_statement\n"
              "from reportlab.pdfbase import pdfmetrics\n"
              "from payerkit.formats import fonts\n"
              "print(fonts.SANS in pdfmetrics.getRegisteredFontNames())\n"

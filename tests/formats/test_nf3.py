@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -465,13 +463,9 @@ def test_the_same_claim_gives_the_same_bytes(ny_claim):
 
 
 def render_png(pdf: bytes, folder: Path) -> list[Path]:
-    if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm (poppler-utils) is not installed: apt-get install poppler-utils")
-    source = folder / "form.pdf"
-    source.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "80", str(source), str(folder / "page")],
-                   check=True, capture_output=True, timeout=60)
-    return sorted(folder.glob("page*.png"))
+    from doc_images import render_pages
+
+    return render_pages(pdf, folder)
 
 
 def assert_looks_like(rendered: Path, committed: Path) -> None:
