@@ -111,8 +111,10 @@ class AppClient:
 
 # -- 835 remittances for the ledger's door (/v1/ledger) ----------------------------------------
 
-#: The 835 docs/http.md posts: the payer of examples/http/ny-covered.json pays its claim
-#: (PK2603124BXARX, as /v1/claims writes it), the 97140 line below the fee schedule.
+#: The 835 docs/http.md posts, for the claims of examples/http/ny-covered.json and
+#: regence-covered.json as /v1/claims writes them (PK2603124BXARX, PK260316SNYD2E): New
+#: York pays the 97140 line below the fee schedule; Regence allows its 97124 below the
+#: contracted rate and leaves the patient her coinsurance.
 DOC_835 = EXAMPLES / "http" / "payment.835"
 
 
@@ -166,13 +168,22 @@ def remittance(trace: str, payer: str, payer_id: str, claims, *, st02: str = "00
         payee_name="INVENTED MASSAGE CLINIC", payee_npi="1234567893", claims=claims)
 
 
-def doc_remittance():
-    """The remittance of :data:`DOC_835`."""
+def doc_remittances() -> list:
+    """The remittances of :data:`DOC_835`, one per payer."""
     import datetime as dt
 
-    day = dt.date(2026, 3, 12)
-    return remittance("CHK100200", "EXAMPLE AUTO INSURANCE CO", "98765", [claim_payment(
-        "PK2603124BXARX", "1", [
-            service_line("1", "97124", day, 2, "37.58", "37.58"),
-            service_line("2", "97140", day, 1, "30.33", "25.00", ("CO", "45", "5.33"))],
-        "NF20251220A", filing="AM")])
+    ny, regence = dt.date(2026, 3, 12), dt.date(2026, 3, 16)
+    return [
+        remittance("CHK100200", "EXAMPLE AUTO INSURANCE CO", "98765", [claim_payment(
+            "PK2603124BXARX", "1", [
+                service_line("1", "97124", ny, 2, "37.58", "37.58"),
+                service_line("2", "97140", ny, 1, "30.33", "25.00", ("CO", "45", "5.33"))],
+            "NF20251220A", filing="AM")]),
+        remittance("EFT7700", "REGENCE BLUESHIELD", "00932", [claim_payment(
+            "PK260316SNYD2E", "1", [
+                service_line("1", "97124", regence, 3, "90.00", "48.00", ("CO", "45", "30.00"),
+                             ("PR", "2", "12.00")),
+                service_line("2", "97140", regence, 1, "35.00", "21.60", ("CO", "45", "8.00"),
+                             ("PR", "2", "5.40"))],
+            "REG0000001")], st02="0002"),
+    ]

@@ -116,8 +116,8 @@ def test_the_curl_examples_of_the_doc_run_against_a_live_server(tmp_path, payerk
     if "ledger" in logs:
         assert (work / "statement.pdf").read_bytes().startswith(b"%PDF-")
         assert '"GET /v1/ledger/statements/{patient}" 200' in logs["ledger"]
-        for value in (*PATIENT, "PEQ3H55NBM", "PAAAAAAAAA", "2027-02-01", "status=",
-                      "Traceback"):
+        for value in (*PATIENT, "Okafor", "1982-04-14", "PVJZ2V2DW2", "PAAAAAAAAA",
+                      "2027-02-01", "status=", "Traceback"):
             assert value not in logs["ledger"]
 
 
