@@ -356,8 +356,8 @@ def _data_dir(directory: Path) -> None:
         if not stat.S_ISDIR(st.st_mode):
             raise _error(directory, "(the data folder) is not a folder", f"move it away, or {fix}")
         return
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
+    try:  # its owner's only: the ledger (patient data) lives here by default too
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
         raise _error(directory, f"(the data folder) cannot be created: {_strerror(exc)}",
                      fix) from exc

@@ -64,6 +64,9 @@ def statement(conn, patient_key: str, on: dt.date, descriptions: dict[str, str] 
         rules[billing["description"]] = billing.get("citation")
         lines += _lines(conn, claim, billing["rule"], descriptions or {})
     notes = []
+    others = {r.practice_id for r in rows} - {practice_id}
+    if others:
+        notes.append(f"claims with {len(others)} other practice(s) are on their own statements")
     if waiting:
         notes.append(f"{waiting} claim(s) still with the insurer are not on this statement")
     if not decided:
@@ -75,8 +78,14 @@ def statement(conn, patient_key: str, on: dt.date, descriptions: dict[str, str] 
         statement_date=on, number=f"{patient_key}-{on:%Y%m%d}", lines=lines,
         payments_by_patient=Decimal(0),
         rule="; ".join(rules) or "no claim decided yet",
-        citation="; ".join(c["source"] for c in citations) or None,
+        citation="; ".join(dict.fromkeys(_short(c["source"]) for c in citations)) or None,
         notes=tuple(notes) + ("payments you made at your visits are not shown: ask the practice",))
+
+
+def _short(source: str) -> str:
+    """A citation as the statement names it: the law or page, without the explanation
+    (payerkit's citations read ``WAC 284-170-421(3)(a): every participating ...``)."""
+    return source.partition(": ")[0]
 
 
 def _lines(conn, claim, rule: str, descriptions: dict[str, str]) -> list:

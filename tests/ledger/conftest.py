@@ -59,20 +59,28 @@ def db_url(request, tmp_path):
 
 
 @pytest.fixture(scope="session")
-def example_entries():
-    """The ledger entries of the shipped examples whose claim is clean, written on WRITTEN;
-    of examples that bill the same claim (the same program, member and dates: one claim id)
-    the ``-covered`` one, else the first by name."""
+def every_example_entry():
+    """The ledger entry of every shipped example whose claim is clean, written on WRITTEN,
+    by name, in name order (as ``payerkit batch examples`` records them)."""
     import payerkit
     from payerkit.ledger import claim_entry
 
     kit = payerkit.PayerKit()
     entries = {}
-    for path in sorted(EXAMPLES.glob("*.toml"),
-                       key=lambda p: (not p.stem.endswith("-covered"), p.stem)):
+    for path in sorted(EXAMPLES.glob("*.toml")):
         ev = kit.evaluate(payerkit.load_case(path), format="x12-837p", written_on=WRITTEN)
         if ev.clean:
-            entry = claim_entry(ev, "x12-837p", WRITTEN)
-            if all(e.claim_id != entry.claim_id for e in entries.values()):
-                entries[path.stem] = entry
+            entries[path.stem] = claim_entry(ev, "x12-837p", WRITTEN)
     return entries
+
+
+@pytest.fixture(scope="session")
+def example_entries(every_example_entry):
+    """Of examples that bill the same claim (the same program, member and dates: one claim
+    id), the ``-covered`` one, else the first by name."""
+    chosen = {}
+    for stem in sorted(every_example_entry, key=lambda s: (not s.endswith("-covered"), s)):
+        entry = every_example_entry[stem]
+        if all(e.claim_id != entry.claim_id for e in chosen.values()):
+            chosen[stem] = entry
+    return chosen
