@@ -167,7 +167,13 @@ def _config(connection):
 
 
 def migrate(engine, on_migrate: Callable[[str], None] | None = None) -> None:
-    """Bring the ledger's schema to this payerkit's (the migrations' head), once."""
+    """Bring the ledger's schema to this payerkit's (the migrations' head), once. A ledger
+    already at :data:`~payerkit.ledger.migrations.HEAD` is told by one query, without
+    loading Alembic (a test holds ``HEAD`` equal to the migrations' own head)."""
+    from .migrations import HEAD
+
+    if _revision(engine) == HEAD:
+        return
     from alembic import command
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
@@ -191,3 +197,14 @@ def migrate(engine, on_migrate: Callable[[str], None] | None = None) -> None:
                 on_migrate(f"ledger: applying migration {rev.revision} "
                            f"({rev.doc.strip().splitlines()[0]})")
         command.upgrade(config, "head")
+
+
+def _revision(engine) -> str | None:
+    """The ledger's schema revision (``None``: a new ledger, or one Alembic must look at)."""
+    import sqlalchemy as sa
+
+    with engine.connect() as connection:
+        if not sa.inspect(connection).has_table("alembic_version"):
+            return None
+        versions = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    return versions[0][0] if len(versions) == 1 else None

@@ -121,7 +121,27 @@ def due_on(written_on: dt.date, terms: PaymentTerms) -> dt.date | None:
         return None
 
 
+#: The JSON of the last payment terms and billing rules seen, by the identity of their
+#: records (a plugin's constants: the same objects case after case), holding the records
+#: so that an id is never reused while it is a key.
+_SAID: dict[tuple, tuple[object, str]] = {}
+
+
+def _said(records: tuple, make) -> str:
+    key = tuple(map(id, records))
+    found = _SAID.get(key)
+    if found is None:
+        if len(_SAID) > 256:
+            _SAID.clear()
+        found = _SAID[key] = (records, make())
+    return found[1]
+
+
 def terms_json(terms: PaymentTerms) -> str:
+    return _said(terms.terms, lambda: _terms_json(terms))
+
+
+def _terms_json(terms: PaymentTerms) -> str:
     return json.dumps([{
         "name": t.name, "description": t.description, "days": t.days,
         "interest_per_month": _text(t.interest_per_month),
@@ -132,6 +152,10 @@ def terms_json(terms: PaymentTerms) -> str:
 
 
 def billing_json(billing: PatientBilling) -> str:
+    return _said((billing,), lambda: _billing_json(billing))
+
+
+def _billing_json(billing: PatientBilling) -> str:
     return json.dumps({"rule": billing.rule, "description": billing.description,
                        "citation": _citation(billing.citation)})
 

@@ -39,6 +39,12 @@ PUBLIC: dict[str, set[str] | None] = {
     "payerkit.cli": {"main"},
     "payerkit.formats.cms1500_pdf": {"write_cms1500"},
     "payerkit.formats.cms1500_red": {"alignment_page", "write_cms1500_red"},
+    "payerkit.formats.patient_statement": {"write_patient_statement", "check_patient_statement"},
+    "payerkit.ledger": {"ClaimEntry", "Ledger", "LineEntry", "Posted", "Recorded", "Unmatched",
+                        "claim_entry", "patient_key", "post"},
+    "payerkit.ledger.reports": {"aging", "claims", "denials", "underpayments", "interest"},
+    "payerkit.ledger.statement": {"statement"},
+    "payerkit.remittance": None,
 }
 
 

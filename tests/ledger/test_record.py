@@ -149,3 +149,27 @@ def test_patient_keys_are_stable_and_tell_nothing():
     assert key == patient_key(" maria ", "GARCIA", dt.date(1975, 7, 22))
     assert key != patient_key("Maria", "Garcia", dt.date(1975, 7, 23))
     assert len(key) == 10 and key[0] == "P" and "Garcia" not in key
+
+
+def test_head_is_the_migrations_head():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from payerkit.ledger.database import _config
+    from payerkit.ledger.migrations import HEAD
+
+    config = Config()
+    config.set_main_option("script_location", _config(None).get_main_option("script_location"))
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD
+
+
+def test_an_up_to_date_ledger_opens_without_alembic(db_url):
+    import subprocess
+    import sys
+
+    Ledger.open(db_url).close()
+    code = ("import sys; from payerkit.ledger import Ledger; Ledger.open(sys.argv[1]).close(); "
+            "print('alembic' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code, db_url], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "False"
