@@ -318,10 +318,10 @@ def ledger_answers() -> dict[str, dict]:
                              code=STR, date=day, expected_allowed=MONEY,
                              allowed_by_payer=MONEY, paid=MONEY, short=MONEY),
         "Underpayments": _obj(lines=_array(_ref("Underpayment")), total_short=MONEY),
-        "UnmatchedPayment": _obj(claim_id=STR, payer_claim_number=NSTR, paid=decimal,
+        "UnmatchedPayment": _obj(claim_id=STR, payer_claim_number=NSTR, paid=MONEY,
                                  trace_number=STR),
         "Posted": _obj(transactions=INT, posted=_array(STR), already_posted=_array(STR),
-                       claim_payments=INT, matched=INT, paid=decimal,
+                       claim_payments=INT, matched=INT, paid=MONEY,
                        unmatched=_array(_ref("UnmatchedPayment"))),
     }
 

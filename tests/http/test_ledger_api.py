@@ -184,7 +184,7 @@ def test_posting_matches_the_claims_and_the_reports_follow(ledger_client, db):
         "transactions": 4, "posted": ["CHK100200", "EFT7700", "EFT8800", "CHK9900"],
         "already_posted": [], "claim_payments": 5, "matched": 4, "paid": "159.58",
         "unmatched": [{"claim_id": "PKNOSUCHCLAIM1", "payer_claim_number": "PAYER0001",
-                       "paid": "10", "trace_number": "CHK100200"}]}
+                       "paid": "10.00", "trace_number": "CHK100200"}]}
     status = {c["claim_id"]: c["status"] for c in
               ledger_client.get("/v1/ledger/claims").json()["claims"]}
     assert status == {NY: "paid", REGENCE: "paid", PREMERA: "patient", CT: "denied",
@@ -233,7 +233,7 @@ def test_the_same_835_posted_twice_posts_once(ledger_client, db, tmp_path, capsy
     again = post(ledger_client, data, {"content-type": "text/plain; charset=us-ascii"})
     assert again.status_code == 200
     assert again.json() == {**first, "posted": [], "already_posted": first["posted"],
-                            "claim_payments": 0, "matched": 0, "paid": "0", "unmatched": []}
+                            "claim_payments": 0, "matched": 0, "paid": "0.00", "unmatched": []}
     assert ledger_client.get("/v1/ledger/claims").json() == claims
     # the CLI, posting the same file to the same ledger, says the same
     (tmp_path / "payment.835").write_bytes(data)
