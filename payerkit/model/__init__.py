@@ -19,6 +19,7 @@ from .case import (
 from .claim import Claim, ClaimLine
 from .evaluation import Evaluation
 from .outcome import Outcome, caution, not_covered, note, requirement
+from .plan_report import AuthorizationState, GoalProgress, PlanReport
 from .program import ClaimFormat, PluginInfo, Program, Rendering, RuleSet
 from .results import (
     Citation,
@@ -38,11 +39,11 @@ from .results import (
 from .statement import PatientStatement, StatementLine
 
 __all__ = [
-    "Address", "Authorization", "Case", "Citation", "Claim", "ClaimFormat", "ClaimLine",
-    "Coverage", "Deadline", "Eligibility", "Episode", "Evaluation", "FeeRates", "Finding", "Limit",
-    "Limits", "Outcome", "PatientBilling", "PatientStatement", "PaymentTerm", "PaymentTerms",
-    "Person", "PluginInfo", "Practitioner", "Prescription", "PricedLine",
-    "Pricing", "Program", "Provider", "Reason", "Rendering", "RuleSet", "Scrub", "Service",
-    "StatementLine", "Subscriber",
-    "Submission", "Visit", "caution", "not_covered", "note", "requirement",
+    "Address", "Authorization", "AuthorizationState", "Case", "Citation", "Claim", "ClaimFormat",
+    "ClaimLine", "Coverage", "Deadline", "Eligibility", "Episode", "Evaluation", "FeeRates",
+    "Finding", "GoalProgress", "Limit", "Limits", "Outcome", "PatientBilling", "PatientStatement",
+    "PaymentTerm", "PaymentTerms", "Person", "PlanReport", "PluginInfo", "Practitioner",
+    "Prescription", "PricedLine", "Pricing", "Program", "Provider", "Reason", "Rendering",
+    "RuleSet", "Scrub", "Service", "StatementLine", "Subscriber", "Submission", "Visit", "caution",
+    "not_covered", "note", "requirement",
 ]
