@@ -17,7 +17,7 @@ PATIENT = Person("Maria", "Garcia", dt.date(1975, 7, 22), "F",
                  Address("12 Elm St", "Seattle", "WA", "98102"))
 VISITS = tuple(dt.date(2026, 1, 5) + dt.timedelta(days=d)
                for d in (0, 3, 7, 10, 14, 17, 21, 28, 35, 42))
-NDI_SOURCE = "Young et al., J Orthop Sports Phys Ther 2019 (NDI MCID 7.5 points, neck pain)"
+NDI_SOURCE = "J Orthop Sports Phys Ther 2014;44(8):560-564 (NDI: 14 points)"
 DUE = ("Progress report due 03/02/2026 (WAC 296-23-250: after six visits or one month)",
        "Re-evaluation due 03/16/2026 (plan of care)",
        "Authorization PA-2026-0107 has 2 visits left and expires 03/31/2026")
@@ -30,7 +30,7 @@ def ndi_goal() -> GoalProgress:
         measure="NDI", measure_name="Neck Disability Index", unit="points", better="lower",
         baseline=Decimal(42), target=Decimal(20),
         points=tuple(zip(VISITS, (Decimal(v) for v in values), strict=True)),
-        mcid=Decimal("7.5"), mcid_source=NDI_SOURCE)
+        mcid=Decimal(14), mcid_source=NDI_SOURCE)
 
 
 def rotation_goal() -> GoalProgress:
@@ -45,7 +45,7 @@ def rotation_goal() -> GoalProgress:
 
 def wa_report() -> PlanReport:
     return PlanReport(
-        practice=PRACTICE, patient=PATIENT, program="Premera Blue Cross (Washington)",
+        practice=PRACTICE, patient=PATIENT, program="Washington L&I workers' compensation",
         start=dt.date(2026, 1, 5), end=dt.date(2026, 3, 27), planned_visits=16,
         visits_per_week=2, re_evaluation=dt.date(2026, 3, 16),
         discharge=("Discharge when the NDI is 20 or less and right rotation reaches 70 "

@@ -272,7 +272,7 @@ def test_many_visits_keep_the_date_labels_apart(report):
 
 def test_the_plan_the_visits_and_the_authorizations_are_in_their_places(pdf):
     page = pages(pdf)[0]
-    assert beside(page, "Program") == "Premera Blue Cross (Washington)"
+    assert beside(page, "Program") == "Washington L&I workers' compensation"
     assert beside(page, "Plan dates") == "01/05/2026 - 03/27/2026"
     assert beside(page, "Frequency") == "2 visits a week"
     assert beside(page, "Planned visits") == "16"
@@ -303,7 +303,7 @@ def test_the_goals_their_progress_and_what_is_due_read_back(pdf):
             "target 20 points.") in text
     assert ("Latest 26 points on 02/16/2026 (change -16): better than the baseline by 16 "
             "points. Target 20 points not yet met.") in text
-    assert ("The improvement of 16 points is at least the measure's MCID of 7.5 points: "
+    assert ("The improvement of 16 points is at least the measure's MCID of 14 points: "
             "clinically important progress.") in text
     assert f"MCID source: {NDI_SOURCE}" in text
     assert ("Latest 62 degrees on 02/16/2026 (change +17): better than the baseline by 17 "
@@ -312,9 +312,9 @@ def test_the_goals_their_progress_and_what_is_due_read_back(pdf):
 
 
 @pytest.mark.parametrize(("values", "words"), [
-    (("42", "40", "38"), "The improvement of 4 points is less than the measure's MCID of 7.5 "
+    (("42", "40", "38"), "The improvement of 4 points is less than the measure's MCID of 14 "
                          "points: no clinically important progress yet."),
-    (("42", "44", "45"), "No improvement, against the measure's MCID of 7.5 points"),
+    (("42", "44", "45"), "No improvement, against the measure's MCID of 14 points"),
     (("42", "30", "19.5"), "Target met."),
 ])
 def test_the_change_is_judged_against_the_mcid_in_words(report, values, words):
@@ -467,7 +467,7 @@ def with_authorization(report: PlanReport, i: int, **changes) -> PlanReport:
     (lambda r: with_goal(r, 0, unit="points on a scale of zero to fifty, doubled"),
      "goals[0].unit", "too long"),
     (lambda r: with_goal(r, 0, mcid=Decimal("-7.5")), "goals[0].mcid", "above zero"),
-    (lambda r: with_goal(r, 0, mcid_source="Young et al. " * 40), "goals[0].mcid_source",
+    (lambda r: with_goal(r, 0, mcid_source="J Orthop Sports Phys Ther " * 40), "goals[0].mcid_source",
      "too long"),
     (lambda r: with_authorization(r, 0, number=""), "authorizations[0].number", "required"),
     (lambda r: with_authorization(r, 1, used=-1), "authorizations[1].used", "0 or more"),
@@ -522,9 +522,9 @@ def test_the_goal_says_whether_it_is_met_and_has_progressed():
         (Decimal(62), Decimal(17), False, True)
     met = attrs.evolve(rotation, points=[(VISITS[0], Decimal(70))])
     assert met.met and met.change == Decimal(25)
-    short = attrs.evolve(goal, points=[(VISITS[0], Decimal("34.5"))])  # 7.5 better: the MCID
+    short = attrs.evolve(goal, points=[(VISITS[0], Decimal(28))])  # 14 better: the MCID
     assert short.progressed is True
-    assert attrs.evolve(goal, points=[(VISITS[0], Decimal("34.6"))]).progressed is False
+    assert attrs.evolve(goal, points=[(VISITS[0], Decimal("28.1"))]).progressed is False
     assert attrs.evolve(goal, points=[(VISITS[0], Decimal(50))]).progressed is False
     empty = attrs.evolve(goal, points=[])
     assert (empty.latest, empty.change, empty.met, empty.progressed) == \
