@@ -385,36 +385,68 @@ def test_a_missed_appointment_on_a_claim_is_an_error(attendance):
 def test_a_missed_appointment_is_not_a_visit_used():
     case = plan_case()
     assert limits.count_between(case.visits, None, None) == 8  # nine visits, one a no-show
-    assert plans.plan_report(case).visits_used == 8
+    assert plans.plan_report(case).visits_attended == 8
 
 
-# -- The plan report ----------------------------------------------------------------------------
+# -- The plan report (the progress report's record) ----------------------------------------------
 
 def test_the_plan_report():
     case = plan_case()
-    report = plans.plan_report(case, report_visits=6, report_months=1)
+    report = plans.plan_report(case, program="Invented Plan", report_visits=6, report_months=1,
+                               report_citation=RULE)
     assert isinstance(report, PlanReport)
-    assert (report.as_of, report.start, report.end, report.ended) == (
-        D(2026, 4, 10), D(2026, 3, 2), D(2026, 4, 26), False)
-    assert (report.days_total, report.days_used, report.days_left) == (56, 40, 16)
-    assert (report.visits_planned, report.visits_used, report.visits_left) == (12, 8, 4)
-    assert (report.next_reevaluation, report.reevaluation_overdue) == (D(2026, 4, 13), False)
-    assert report.progress_report_due == D(2026, 3, 24)
+    assert (report.practice, report.patient, report.program) == (
+        case.provider, case.patient, "Invented Plan")
+    assert (report.as_of, report.start, report.end) == (D(2026, 4, 10), D(2026, 3, 2),
+                                                        D(2026, 4, 26))
+    assert (report.planned_visits, report.visits_per_week, report.re_evaluation) == (
+        12, 2, D(2026, 4, 13))
+    assert report.discharge.startswith("Sits through")
+    assert (report.visits_attended, report.visits_missed, report.visits_left,
+            report.days_left) == (8, 1, 4, 16)
     sitting, ndi = report.goals
-    assert [p.value for p in ndi.points] == [Decimal(v) for v in (42, 36, 30, 26, 24, 22)]
-    assert ndi.points[0].date == D(2026, 3, 3)
+    assert [v for _, v in ndi.points] == [Decimal(v) for v in (42, 36, 30, 26, 24, 22)]
+    assert ndi.points[0][0] == D(2026, 3, 3)
     assert (ndi.latest, ndi.change, ndi.improvement, ndi.mcid) == (
         Decimal(22), Decimal(-20), Decimal(20), Decimal(14))
-    assert ndi.progressed and not ndi.met and ndi.better == "lower" and ndi.known_measure
-    assert "560-564" in ndi.mcid_source
-    assert sitting.mcid is None and sitting.mcid_source == plans.NO_MCID and sitting.progressed
-    assert [(a.number, a.used, a.left, a.expires, a.active) for a in report.authorizations] == [
-        ("AUTH-A1", 6, 0, D(2026, 3, 31), False), ("AUTH-B2", 2, 4, D(2026, 4, 30), True)]
-    assert report.missed[0].date == D(2026, 3, 13) and report.missed[0].attendance == "no_show"
-    assert len(report.attended) == 8
+    assert ndi.progressed and not ndi.met and ndi.better == "lower"
+    assert (ndi.measure_name, ndi.unit) == ("Neck Disability Index", "percent")
+    assert ndi.mcid_source == ("MCID 14 points (Neck Disability Index): J Orthop Sports Phys "
+                               "Ther 2014;44(8):560-564 [medium]")
+    assert sitting.mcid is None and sitting.mcid_source == plans.NO_MCID
+    assert sitting.progressed is None and sitting.improvement == Decimal(30)  # no MCID to judge by
+    assert [(a.number, a.used, a.left, a.end) for a in report.authorizations] == [
+        ("AUTH-A1", 6, 0, D(2026, 3, 31)), ("AUTH-B2", 2, 4, D(2026, 4, 30))]
+    assert report.due == (
+        "Re-evaluation due on 04/13/2026.",
+        "Progress report due on 03/24/2026 (after 6 visits or 1 month since 03/02/2026, "
+        f"whichever first; {RULE}).")
+    assert report.notes == ("Visit missed on 03/13/2026 (no-show; not billed to the insurer).",)
+
+
+def test_the_plan_report_later_and_earlier():
+    case = plan_case()
     later = plans.plan_report(case, D(2026, 5, 1))
-    assert later.ended and later.days_left == 0 and later.days_used == 56
-    assert plans.plan_report(case, D(2026, 3, 1)).days_used == 0
+    assert later.days_left == 0 and later.program == "test-plan"
+    assert later.due[:2] == ("A new plan of care: the plan ended on 04/26/2026.",
+                             "Re-evaluation overdue since 04/13/2026.")
+    earlier = plans.plan_report(case, D(2026, 3, 1))
+    assert earlier.days_left == 56 and earlier.visits_attended == 0 and earlier.goals[1].points == ()
+    data = plan_data()
+    data["episode"]["authorizations"][0]["visits"] = 3
+    assert plans.plan_report(plan_case(data)).due[-1] == (
+        "Authorization AUTH-B2 has 1 visit(s) left and expires 04/30/2026.")
+
+
+def test_the_report_draws_as_a_progress_report_pdf(tmp_path):
+    """The record the builder fills is the one the progress report is drawn from."""
+    pytest.importorskip("reportlab")
+    from payerkit.formats.progress_report import check_progress_report, write_progress_report
+
+    report = plans.plan_report(plan_case(), program="Invented Plan", report_visits=6,
+                               report_months=1, report_citation=RULE)
+    assert check_progress_report(report) == []
+    assert write_progress_report(report)[:5] == b"%PDF-"
 
 
 def test_a_case_without_a_plan_has_no_report():
@@ -431,9 +463,11 @@ def test_an_unknown_measure_in_the_report():
         for m in v.get("measures", []):
             if m["measure"] == "sitting_tolerance":
                 m["measure"] = "grip_kg"
-    goal = plans.plan_report(plan_case(data)).goals[0]
-    assert (goal.known_measure, goal.better, goal.unit, goal.mcid_source) == (
-        False, "higher", None, plans.OWN_MEASURE)
+    report = plans.plan_report(plan_case(data))
+    goal = report.goals[0]
+    assert (goal.better, goal.unit, goal.mcid, goal.mcid_source) == (
+        "higher", None, None, plans.OWN_MEASURE)
+    assert report.notes[0].startswith("Goal 1: grip_kg is the practice's own measure")
 
 
 # -- Invented cases, examples-style, each with its expected outcome ------------------------------------
@@ -522,6 +556,6 @@ def test_the_plans_end_and_reevaluation_by_date(start, weeks, by_end, reevaluate
     assert ("PLAN-ENDED" in found) == (day > last_day)
     assert ("PLAN-REEVALUATION-DUE" in found) == (day > plan["reevaluation_date"])
     report = plans.plan_report(case, day)
-    assert report.ended == (day > last_day) and report.days_total == 7 * weeks
-    assert report.days_used + report.days_left == report.days_total
-    assert report.days_used == (0 if day < start else min((day - start).days + 1, 7 * weeks))
+    assert report.end == last_day
+    assert report.days_left == (7 * weeks if day < start else max((last_day - day).days, 0))
+    assert any(d.startswith("A new plan of care") for d in report.due) == (day > last_day)

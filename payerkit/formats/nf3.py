@@ -135,7 +135,18 @@ class Rect:
     fill: float | None = None
 
 
-Op = Text | Rule | Rect
+@frozen(eq=False)
+class Graphic:
+    """A drawing of reportlab's graphics (a :class:`reportlab.graphics.shapes.Drawing`, drawn
+    in the embedded fonts: its ``initialFontName`` one of them), its top-left corner at
+    ``x``, ``y`` from the top of the page."""
+
+    x: float
+    y: float
+    drawing: object
+
+
+Op = Text | Rule | Rect | Graphic
 
 
 @frozen
@@ -414,6 +425,10 @@ def render_pdf(pages: Sequence[Sequence[Op]], title: str) -> bytes:
                     canvas.drawCentredString(op.x, y, op.text)
                 else:
                     canvas.drawString(op.x, y, op.text)
+            elif isinstance(op, Graphic):
+                from reportlab.graphics import renderPDF
+
+                renderPDF.draw(op.drawing, canvas, op.x, PAGE_HEIGHT - op.y - op.drawing.height)
             elif isinstance(op, Rule):
                 canvas.setLineWidth(op.width)
                 canvas.line(op.x1, PAGE_HEIGHT - op.y1, op.x2, PAGE_HEIGHT - op.y2)

@@ -1,5 +1,6 @@
-"""The letter page payerkit's statements share: the superbill (:mod:`.superbill`) and the
-patient statement (:mod:`.patient_statement`) are laid out with these pieces, on the page
+"""The letter page payerkit's statements share: the superbill (:mod:`.superbill`), the
+patient statement (:mod:`.patient_statement`) and the progress report
+(:mod:`.progress_report`) are laid out with these pieces, on the page
 model of :mod:`.nf3` (:class:`~.nf3.Text`, :class:`~.nf3.Rule`, :class:`~.nf3.Rect`, the
 :class:`~.nf3.Sheet` that refuses what cannot be printed), in the embedded fonts of
 :mod:`.fonts`, drawn by :func:`.nf3.render_pdf`.
@@ -10,7 +11,10 @@ printed; blocks of lines in two columns, each value fitted to its column (never 
 a table whose cells wrap onto more lines of their row (and may carry lines of notes
 below them), continued over as many pages as the rows need, each page repeating the
 header and a line saying whose statement it is, the last page keeping room for the
-closing; the totals; the footer with the page numbers.
+closing; the totals; the footer with the page numbers. A document made of sections
+rather than one long table (the progress report) lays them out with :class:`Flow`, which
+starts a new page, with the header and whose document it is, when the next section does
+not fit, and continues a table over pages the same way.
 
 What a statement says, and which rows and blocks it has, belong to its own module; the
 drawing is here once, so the two statements look alike and a change to one is a change
@@ -167,13 +171,20 @@ def block(sheet: Sheet, title: str, x: float, items: Sequence[tuple[str, Value]]
     return Block(title, x, COLUMN, tuple(lines))
 
 
+def heading(page: list[Op], x: float, y: float, width: float, title: str) -> float:
+    """A section's title in capitals with a rule under it, ``width`` points wide; the rule's
+    height (what follows starts a line below it)."""
+    page.append(Text(x, y + 10, title.upper(), BOLD, 7.5))
+    page.append(Rule(x, y + 13, x + width, y + 13, 0.4))
+    return y + 13
+
+
 def draw_blocks(page: list[Op], y: float, rows: Sequence[Sequence[Block]]) -> float:
     """Rows of blocks side by side; the top of what follows."""
     for row in rows:
         height = max(len(block.lines) for block in row) * LEAD + 16
         for block in row:
-            page.append(Text(block.x, y + 10, block.title.upper(), BOLD, 7.5))
-            page.append(Rule(block.x, y + 13, block.x + block.width, y + 13, 0.4))
+            heading(page, block.x, y, block.width, block.title)
             for i, (label, text, font) in enumerate(block.lines):
                 baseline = y + 13 + (i + 1) * LEAD
                 if label:
@@ -339,6 +350,60 @@ def continue_table(sheet: Sheet, page: list[Op], y: float, table: Table, rows: S
     return len(pages)
 
 
+class Flow:
+    """Sections laid out one under another on as many pages as they need, for a document
+    whose sections (not one table) make its length: a section that does not fit above the
+    footer starts a new page, which opens with ``header`` and ``continuation`` (whose
+    document it is). ``page`` and ``y``: where the next section goes."""
+
+    def __init__(self, sheet: Sheet, header: Callable[[list[Op]], float],
+                 continuation: Callable[[list[Op], float], float]):
+        self.sheet = sheet
+        self._header = header
+        self._continuation = continuation
+        self.page = sheet.new_page()
+        self.y = header(self.page)
+        self.fresh = True  # nothing drawn below the header yet
+
+    def new_page(self) -> None:
+        self.page = self.sheet.new_page()
+        self.y = self._continuation(self.page, self._header(self.page))
+        self.fresh = True
+
+    def need(self, height: float) -> None:
+        """Room for a section of ``height`` points: on this page if it fits above the
+        footer, else on a new one."""
+        if self.y + height > BOTTOM and not self.fresh:
+            self.new_page()
+        self.fresh = False
+
+    def advance(self, y: float) -> None:
+        self.y = y
+        self.fresh = False
+
+    def table(self, table: Table, rows: Sequence[Row], gap: float = 6.0) -> None:
+        """The table's rows from here, as many on each page as fit, continued on new pages
+        (the title saying so) with "Continued on the next page" under each page's last row."""
+        continued = False
+        while rows:
+            _, room = room_below(self.y, 0.0)
+            if sum(row.height for row in rows) <= room + 16:
+                take = len(rows)  # the last page needs no "continued" line
+            elif rows[0].height > room and not self.fresh:
+                self.new_page()
+                continue
+            else:
+                take = fitting(rows, room)
+            y = draw_table(self.page, self.y, table, rows[:take], continued=continued)
+            rows = rows[take:]
+            continued = True
+            if rows:
+                self.page.append(Text(RIGHT, y + 10, CONTINUED, REGULAR, 8, "right"))
+                self.new_page()
+            else:
+                self.advance(y + gap)
+
+
 def number_pages(pages: Sequence[list[Op]], footer: str) -> None:
     """The footer and "Page n of N" at the foot of every page."""
     for number, page in enumerate(pages, start=1):
@@ -361,6 +426,6 @@ def totals(page: list[Op], y: float, items: Sequence[tuple[str, str, str]]) -> f
 
 
 __all__ = ["BOTTOM", "COLUMN", "LEAD", "LEFT", "RIGHT", "ROW", "ROW_LEAD", "SIZE", "TOP",
-           "TOTALS_WIDTH", "WIDTH", "Block", "Column", "Row", "Table", "Value", "block",
+           "TOTALS_WIDTH", "WIDTH", "Block", "Column", "Flow", "Row", "Table", "Value", "block",
            "chunks", "continue_table", "draw_blocks", "draw_table", "fit_row", "header",
-           "number_pages", "practice", "room_below", "totals"]
+           "heading", "number_pages", "practice", "room_below", "totals"]

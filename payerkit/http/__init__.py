@@ -11,6 +11,8 @@ Needs the ``payerkit[server]`` extra (Starlette, uvicorn). The modules:
   classes and the case reader's limits.
 - :mod:`payerkit.http.app`: the Starlette app (``create_app``): routes, the token, the body
   limits, the access log without bodies or query values.
+- :mod:`payerkit.http.ledger`: the ledger's routes, ``/v1/ledger`` (``payerkit serve
+  --ledger``): the reports, 835 posting and patient statements of ``payerkit ledger``.
 - :mod:`payerkit.http.server`: starting uvicorn (``payerkit serve``).
 
 Nothing here is imported by ``import payerkit``.

@@ -12,6 +12,10 @@ evaluation at a time per process); around them, from the outside in:
 - :class:`Gate`: the token (``Authorization: Bearer``) when the server has one, else only
   requests addressed to a loopback name (no DNS rebinding).
 
+The ledger's routes (``/v1/ledger/...``) are :mod:`payerkit.http.ledger`'s; they answer 404
+unless the server was started with ``--ledger``, and the OpenAPI document lists them only
+then.
+
 A module ``payerkit.http.page`` with ``routes(service)`` (the practice page) is mounted at
 ``/``; without it ``/`` says where the API is.
 """
@@ -430,6 +434,7 @@ def create_app(config: ServeConfig | None = None, kit=None) -> Starlette:
     """The app for ``config`` (default: loopback, no token, no files), over ``kit`` (default:
     the installed plugins). Its ``state`` holds ``service`` (:class:`Service`), ``config``
     and ``openapi`` (the document's bytes)."""
+    from .ledger import routes as ledger_routes
     from .schema import openapi as make_openapi
 
     config = config or ServeConfig()
@@ -446,6 +451,7 @@ def create_app(config: ServeConfig | None = None, kit=None) -> Starlette:
           for name in (*QUESTIONS, *CLAIM_QUESTIONS)),
         Route("/v1/claims", claims, methods=["POST"]),
         Route("/v1/batch", batch, methods=["POST"]),
+        *ledger_routes(),  # each 404 without a ledger, saying how to open one
         Route("/v1/openapi.json", openapi, methods=["GET"]),
     ]
     page = _page_routes(service)
@@ -458,7 +464,9 @@ def create_app(config: ServeConfig | None = None, kit=None) -> Starlette:
     app.state.service = service
     app.state.config = config
     document = make_openapi(service.kit, _example_case(), max_case_bytes=config.max_case_bytes,
-                            max_batch_bytes=config.max_batch_bytes, token=bool(config.token))
+                            max_batch_bytes=config.max_batch_bytes, token=bool(config.token),
+                            ledger=ledger is not None,
+                            max_remittance_bytes=config.max_remittance_bytes)
     app.state.openapi = utf8(JSON.encode(document))
     return app
 

@@ -11,7 +11,8 @@
 - **Files.** ``--files-dir`` is the only folder a case may name a file in (``fees.file``);
   without it, a case naming any file is refused (``payerkit.io``'s ``confined`` reading).
 - **Limits.** A case body at most :data:`MAX_CASE_BYTES` (the case-file limit, 1 MiB); a
-  batch body at most :data:`MAX_BATCH_BYTES`.
+  batch body at most :data:`MAX_BATCH_BYTES`; an 835 posted to the ledger at most
+  :data:`MAX_REMITTANCE_BYTES`.
 
 With ``--workers N`` uvicorn starts N processes, each importing the app: the settings travel
 to them in the environment (:func:`to_environ`, :func:`from_environ`), the token in its own
@@ -40,6 +41,9 @@ MIN_TOKEN = 16
 MAX_CASE_BYTES = MAX_FILE_BYTES
 #: A batch body (JSON Lines): 16 MiB, read whole before the first result line is sent.
 MAX_BATCH_BYTES = 16 * 1024 * 1024
+#: An 835 posted to ``/v1/ledger/remittances``: 16 MiB, read whole before it is posted (an
+#: 835 of 10,000 claim payments is about 3 MiB); ``payerkit ledger post`` reads larger files.
+MAX_REMITTANCE_BYTES = 16 * 1024 * 1024
 #: Host names (without port) a server with no token answers.
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1", "[::1]")
 
@@ -70,6 +74,7 @@ class ServeConfig:
     data_dir: Path | None = field(default=None, converter=lambda p: None if p is None else Path(p))
     max_case_bytes: int = MAX_CASE_BYTES
     max_batch_bytes: int = MAX_BATCH_BYTES
+    max_remittance_bytes: int = MAX_REMITTANCE_BYTES
     #: One line per request on the ``payerkit.http.access`` logger.
     access_log: bool = True
     #: An unexpected error's log line carries its traceback (``PAYERKIT_DEBUG=1``): for a

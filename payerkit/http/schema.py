@@ -275,6 +275,57 @@ ANSWERS["ProgramDetail"] = {
                                     facts=_obj(table=STR, fields=_array(_ref("FactsField"))))]}
 
 
+
+def ledger_answers() -> dict[str, dict]:
+    """The answers of ``/v1/ledger``: the shapes of ``payerkit ledger ... --json``
+    (docs/ledger.md). Made only for a server with a ledger (the ledger extra is there)."""
+    from ..ledger.reports import BUCKETS, STATUSES
+
+    day, nday = {"type": "string", "format": "date"}, {"type": ["string", "null"],
+                                                       "format": "date"}
+    status = {"enum": list(STATUSES)}
+    # a sum of the 835's amounts as the reader gives them ("0", "100", "12.5")
+    decimal = {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}
+    buckets = {**_obj(**dict.fromkeys(BUCKETS, MONEY)), "additionalProperties": False}
+    return {
+        "LedgerCitation": _obj(source=STR, edition=NSTR, confidence=STR),
+        "LedgerClaim": _obj(claim_id=STR, frequency=STR, program=STR, payer_id=STR,
+                            payer_name=STR, patient=STR, written_on=day, format=STR,
+                            interchange=NSTR, status=status, charge=MONEY,
+                            expected_allowed=NMONEY, paid=MONEY, patient_responsibility=MONEY,
+                            due_on=nday, paid_on=nday),
+        "LedgerClaims": _obj(claims=_array(_ref("LedgerClaim"))),
+        "AgingBuckets": buckets,
+        "AgingPayer": _obj(payer_id=STR, payer_name=STR, claims=INT,
+                           buckets=_ref("AgingBuckets"), total=MONEY),
+        "LateInterest": _obj(**{
+            "amount": MONEY, "owed": {"enum": ["owed", "may be owed"]}, "condition": NSTR,
+            "rate_per_month": decimal, "from": day, "days": INT, "term": STR,
+            "citation": {"anyOf": [_ref("LedgerCitation"), {"type": "null"}]},
+            "principal": MONEY, "month": STR}),
+        "AgingClaim": _obj(claim_id=STR, program=STR, payer_id=STR, written_on=day,
+                           age_days=INT, bucket={"enum": list(BUCKETS)}, outstanding=MONEY,
+                           status=status, due_on=nday, days_late=NINT,
+                           interest={"anyOf": [_ref("LateInterest"), {"type": "null"}]},
+                           no_due_date=NSTR),
+        "Aging": _obj(as_of=day, counted_from=STR, buckets=_array({"enum": list(BUCKETS)}),
+                      payers=_array(_ref("AgingPayer")), totals=_ref("AgingBuckets"),
+                      total=MONEY, claims=_array(_ref("AgingClaim"))),
+        "DenialReason": _obj(group=STR, reason=STR, code=STR, description=NSTR, claims=INT,
+                             amount=MONEY),
+        "Denials": _obj(reasons=_array(_ref("DenialReason"))),
+        "Underpayment": _obj(claim_id=STR, program=STR, payer_id=STR, payer_name=STR, line=INT,
+                             code=STR, date=day, expected_allowed=MONEY,
+                             allowed_by_payer=MONEY, paid=MONEY, short=MONEY),
+        "Underpayments": _obj(lines=_array(_ref("Underpayment")), total_short=MONEY),
+        "UnmatchedPayment": _obj(claim_id=STR, payer_claim_number=NSTR, paid=MONEY,
+                                 trace_number=STR),
+        "Posted": _obj(transactions=INT, posted=_array(STR), already_posted=_array(STR),
+                       claim_payments=INT, matched=INT, paid=MONEY,
+                       unmatched=_array(_ref("UnmatchedPayment"))),
+    }
+
+
 # ---------------------------------------------------------------------------
 # The document.
 # ---------------------------------------------------------------------------
@@ -324,10 +375,75 @@ def _format_param(formats: list[str], default: str | None, what: str) -> dict:
             "description": what}
 
 
+def ledger_paths(max_remittance_bytes: int) -> dict:
+    """The ``/v1/ledger`` operations (docs/http.md), for a server with a ledger."""
+    from ..ledger.reports import STATUSES
+
+    def report(summary: str, operation: str, answer: str, *params: dict) -> dict:
+        return {"get": {"summary": summary, "operationId": operation,
+                        "parameters": list(params),
+                        "responses": {"200": {"description": "the report",
+                                              "content": _json(answer)},
+                                      "400": ERRORS["400"], "401": ERRORS["401"]}}}
+
+    def day(name: str, description: str) -> dict:
+        return {"name": name, "in": "query", "required": False, "schema": DATE,
+                "description": description}
+
+    pdf = {"application/pdf": {"schema": {"type": "string",
+                                          "contentMediaType": "application/pdf"}}}
+    x12 = {"schema": {"type": "string"}}
+    return {
+        "/v1/ledger/claims": report(
+            "The claims recorded, with what was paid (as `payerkit ledger claims --json`)",
+            "ledgerClaims", "LedgerClaims",
+            {"name": "status", "in": "query", "required": False,
+             "schema": {"type": "string", "enum": list(STATUSES)},
+             "description": "only the claims of this status"}),
+        "/v1/ledger/aging": report(
+            "Claims awaiting the payer by payer and age, with due dates and interest (as "
+            "`payerkit ledger aging --json`)", "ledgerAging", "Aging",
+            day("as_of", "the day to age the claims to (default: today)")),
+        "/v1/ledger/denials": report(
+            "Payments of nothing by adjustment group and reason code (as `payerkit ledger "
+            "denials --json`; codes only)", "ledgerDenials", "Denials"),
+        "/v1/ledger/underpayments": report(
+            "Lines the payer allowed less for than expected (as `payerkit ledger "
+            "underpayments --json`)", "ledgerUnderpayments", "Underpayments"),
+        "/v1/ledger/remittances": {"post": {
+            "summary": "Post an X12 835 remittance (as `payerkit ledger post --json`): "
+            "checked to balance, matched to the claims, posted once (the same 835 again is "
+            "`already_posted`)", "operationId": "ledgerPost",
+            "requestBody": {"required": True, "description": f"the 835 (5010); at most "
+                            f"{max_remittance_bytes} bytes",
+                            "content": {"application/edi-x12": x12, "text/plain": x12}},
+            "responses": {"200": {"description": "what was posted", "content": _json("Posted")},
+                          **{k: ERRORS[k] for k in ("400", "401", "413", "415")},
+                          "422": _error("the 835 cannot be read (each problem names its "
+                                        "segment and element), or it does not balance "
+                                        "(nothing in it was posted)"),
+                          "500": ERRORS["500"]}}},
+        "/v1/ledger/statements/{patient}": {"get": {
+            "summary": "A patient's statement PDF: billed, paid by the insurer, owed by the "
+            "patient and why (as `payerkit ledger statement`)", "operationId": "ledgerStatement",
+            "parameters": [{"name": "patient", "in": "path", "required": True,
+                            "schema": {"type": "string"},
+                            "description": "the patient's number in the ledger (`P` and nine "
+                            "letters and digits, as the claims list it)"},
+                           day("on", "the statement's date (default: today)")],
+            "responses": {"200": {"description": "the statement", "content": pdf},
+                          "400": ERRORS["400"], "401": ERRORS["401"],
+                          "404": _error("no patient of that number in the ledger")}}},
+    }
+
+
 def openapi(kit, example: dict | None = None, *, max_case_bytes: int, max_batch_bytes: int,
-            token: bool = False) -> dict:
+            token: bool = False, ledger: bool = False,
+            max_remittance_bytes: int | None = None) -> dict:
     """The OpenAPI 3.1 document for ``kit``'s installed programs and formats. ``example``: a
-    case (as JSON data) shown with each case endpoint."""
+    case (as JSON data) shown with each case endpoint. ``ledger``: the server has a ledger
+    (``--ledger``), and the ``/v1/ledger`` operations are documented; an 835 posted to it is
+    at most ``max_remittance_bytes``."""
     builder = SchemaBuilder()
     builder.ref(Case)
     facts = {}
@@ -418,6 +534,12 @@ def openapi(kit, example: dict | None = None, *, max_case_bytes: int, max_batch_
                               "content": {"application/x-ndjson": {
                                   "schema": {"type": "string"}}}},
                       **ERRORS}}}
+    answers = dict(ANSWERS)
+    if ledger:
+        from .config import MAX_REMITTANCE_BYTES
+
+        paths.update(ledger_paths(max_remittance_bytes or MAX_REMITTANCE_BYTES))
+        answers.update(ledger_answers())
     paths["/v1/openapi.json"] = {"get": {
         "summary": "This document", "operationId": "openapi",
         "responses": {"200": {"description": "the OpenAPI 3.1 document",
@@ -430,7 +552,7 @@ def openapi(kit, example: dict | None = None, *, max_case_bytes: int, max_batch_
                  "prices, visit limits, scrubbing and claims, with reasons and citations "
                  "(docs/http.md)."},
         "paths": paths,
-        "components": {"schemas": {**builder.components, **ANSWERS}},
+        "components": {"schemas": {**builder.components, **answers}},
     }
     if token:
         document["components"]["securitySchemes"] = {"bearer": {"type": "http",

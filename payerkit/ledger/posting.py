@@ -30,6 +30,7 @@ from decimal import Decimal
 from attrs import frozen
 
 from ..errors import LedgerError, NotPosted
+from ..rules.money import format_money
 from . import tables as t
 from .entry import to_cents
 
@@ -60,9 +61,9 @@ class Posted:
     def json(self) -> dict:
         return {"transactions": self.transactions, "posted": list(self.posted),
                 "already_posted": list(self.already), "claim_payments": self.claims,
-                "matched": self.matched, "paid": str(self.paid),
+                "matched": self.matched, "paid": format_money(self.paid),
                 "unmatched": [{"claim_id": u.claim_id, "payer_claim_number": u.payer_claim_number,
-                               "paid": str(u.paid), "trace_number": u.trace_number}
+                               "paid": format_money(u.paid), "trace_number": u.trace_number}
                               for u in self.unmatched]}
 
 

@@ -22,7 +22,7 @@ from .case import (
 from .claim import Claim, ClaimLine
 from .evaluation import Evaluation
 from .outcome import Outcome, caution, not_covered, note, requirement
-from .plan import AuthorizationUse, GoalProgress, PlanReport, Point, VisitEntry
+from .plan_report import AuthorizationState, GoalProgress, PlanReport
 from .program import ClaimFormat, PluginInfo, Program, Rendering, RuleSet
 from .results import (
     Citation,
@@ -42,12 +42,12 @@ from .results import (
 from .statement import PatientStatement, StatementLine
 
 __all__ = [
-    "Address", "Authorization", "AuthorizationUse", "Case", "Citation", "Claim", "ClaimFormat",
-    "ClaimLine", "Coverage", "Deadline", "Eligibility", "Episode", "Evaluation", "FeeRates",
-    "Finding", "Goal", "GoalProgress", "Limit", "Limits", "Measurement", "Outcome",
+    "Address", "Authorization", "AuthorizationState", "Case", "Citation", "Claim",
+    "ClaimFormat", "ClaimLine", "Coverage", "Deadline", "Eligibility", "Episode", "Evaluation",
+    "FeeRates", "Finding", "Goal", "GoalProgress", "Limit", "Limits", "Measurement", "Outcome",
     "PatientBilling", "PatientStatement", "PaymentTerm", "PaymentTerms", "Person", "PlanReport",
-    "PluginInfo", "Point", "Practitioner", "Prescription", "PricedLine", "Pricing", "Program",
+    "PluginInfo", "Practitioner", "Prescription", "PricedLine", "Pricing", "Program",
     "Provider", "Reason", "Rendering", "RuleSet", "Scrub", "Service", "StatementLine",
-    "Submission", "Subscriber", "TreatmentPlan", "Visit", "VisitEntry", "caution",
-    "not_covered", "note", "requirement",
+    "Submission", "Subscriber", "TreatmentPlan", "Visit", "caution", "not_covered", "note",
+    "requirement",
 ]

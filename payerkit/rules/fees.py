@@ -116,8 +116,30 @@ def practice_schedule(fees, citation: Citation | None = None,
     if fees is None:
         return None
     citation = citation or Citation(fees.source, confidence=fees.confidence)
+    notes = tuple(notes)
+    try:
+        key = (id(fees.entries), tuple(fees.rates.items()), citation, notes)
+        made = _MADE.get(key)
+    except TypeError:  # an unhashable value: made every time
+        key = made = None
+    if made is not None and made[0] is fees.entries:
+        return made[1]
     rates = [FeeEntry(code, parse_money(amount)) for code, amount in fees.rates.items()]
-    return FeeSchedule(citation, [*fees.entries, *rates], notes)
+    schedule = FeeSchedule(citation, [*fees.entries, *rates], notes)
+    if key is not None:
+        if len(_MADE) >= _MADE_KEPT:
+            _MADE.clear()
+        _MADE[key] = (fees.entries, schedule)
+    return schedule
+
+
+#: The schedules :func:`practice_schedule` made, by what each is made of: the fee file's
+#: entries (one tuple for every case that names the file: it is read once,
+#: :mod:`payerkit.io`), by identity, the rates, the citation and the notes. A practice's
+#: cases give the same ``[fees]``, so its schedule is made (and indexed, and checked as a
+#: plugin's answer) once, and the same frozen object answers for each case.
+_MADE: dict[tuple, tuple[tuple, FeeSchedule]] = {}
+_MADE_KEPT = 64
 
 
 def parse_fee_rows(text: str, name: str = "fee schedule") -> list[FeeEntry]:

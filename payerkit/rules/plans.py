@@ -15,8 +15,8 @@ Visits counted are attended visits only: a missed appointment (``no_show``,
 ``late_cancel``) is not a visit used. Outcome messages name fields, dates, counts and measure
 ids, never a goal's description or a measured value.
 
-:func:`plan_report` gives the plan's state on a day (:class:`~payerkit.model.plan.PlanReport`),
-for the progress report and the ``plan`` command.
+:func:`plan_report` fills the :class:`~payerkit.model.PlanReport` the progress report is drawn
+from (``payerkit.formats.progress_report``): the plan's state on a day.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from decimal import Decimal
 
 from ..model.case import Case, Goal, TreatmentPlan, Visit
 from ..model.outcome import Outcome, caution, not_covered, note, requirement, settle
-from ..model.plan import AuthorizationUse, GoalProgress, PlanReport, Point, VisitEntry
+from ..model.plan_report import AuthorizationState, GoalProgress, PlanReport
 from ..model.results import Citation, Finding, Limit
 from ..paths import field_path, visit_index
 from . import measures as catalogue
@@ -85,10 +85,15 @@ def same_measure(a: str, b: str) -> bool:
     return a.lower() == b.lower()
 
 
+#: A measurement of a goal's measure: the visit's date and the value (``GoalProgress.points``).
+Point = tuple[dt.date, Decimal]
+
+
 def measured(case: Case, measure_id: str, since: dt.date | None = None,
              until: dt.date | None = None) -> list[Point]:
-    """The values of ``measure_id`` taken at attended visits from ``since`` to ``until``."""
-    return [Point(v.date, m.value) for v in attended(case, since, until)
+    """The ``(date, value)`` of ``measure_id`` taken at attended visits from ``since`` to
+    ``until``."""
+    return [(v.date, m.value) for v in attended(case, since, until)
             for m in v.measures if same_measure(m.measure, measure_id)]
 
 
@@ -111,7 +116,10 @@ def mcid_of(measure_id: str) -> tuple[Decimal | None, str]:
         return None, OWN_MEASURE
     if known.mcid is None:
         return None, NO_MCID
-    return known.mcid, f"MCID {known.mcid} {known.unit}: {known.citation}"
+    cited = known.citation
+    return known.mcid, (f"MCID {known.mcid} points ({known.name}): "
+                        f"{(cited.edition or cited.source).partition(',')[0]} "
+                        f"[{cited.confidence}]")
 
 
 def progressed(measure_id: str, better: Better | None, before: Decimal,
@@ -285,7 +293,7 @@ def _value_before(case: Case, goal: Goal, plan: TreatmentPlan, day: dt.date,
     ``inclusive``), from the plan's start; the baseline when none was measured."""
     until = day if inclusive else day - dt.timedelta(days=1)
     points = measured(case, goal.measure, plan.start, until) if until >= plan.start else []
-    return points[-1].value if points else goal.baseline
+    return points[-1][1] if points else goal.baseline
 
 
 def maintenance(case: Case, visit: Visit, citation: Citation, *, visits: int | None = None,
@@ -326,8 +334,8 @@ def maintenance(case: Case, visit: Visit, citation: Citation, *, visits: int | N
     for i, goal in goals:
         before = _value_before(case, goal, plan, first, inclusive)
         points = [p for p in measured(case, goal.measure, plan.start, visit.date)
-                  if (p.date > first if inclusive else p.date >= first)]
-        latest = points[-1].value if points else None
+                  if (p[0] > first if inclusive else p[0] >= first)]
+        latest = points[-1][1] if points else None
         if reached(goal, latest if latest is not None else before):
             met.append(i)
         if progressed(goal.measure, goal_direction(goal), before, latest):
@@ -424,23 +432,22 @@ def _auth_path(case: Case, index: int) -> str:
     return field_path("episode.authorizations", index)
 
 
-def authorization_use(case: Case, on: dt.date) -> list[AuthorizationUse]:
-    """Every authorization on file (``episode.all_authorizations``) and its use up to ``on``:
-    the attended visits within its dates."""
+def authorization_use(case: Case, on: dt.date) -> list[AuthorizationState]:
+    """Every authorization on file (``episode.all_authorizations``, in that order) and its use
+    up to ``on``: the attended visits within its dates, and what is left."""
     found = []
-    for i, auth in enumerate(case.episode.all_authorizations):
+    for auth in case.episode.all_authorizations:
         until = on if auth.end is None else min(on, auth.end)
         used = len(attended(case, auth.start, until))
         left = None if auth.visits is None else max(auth.visits - used, 0)
-        active = auth.covers(on) and (left is None or left > 0)
-        found.append(AuthorizationUse(i, auth.number, auth.visits, used, left, auth.start,
-                                      auth.end, active))
+        found.append(AuthorizationState(auth.number, auth.visits, used, left, auth.start,
+                                        auth.end))
     return found
 
 
-def _window(use: AuthorizationUse, on: dt.date) -> str:
+def _window(use: AuthorizationState, on: dt.date) -> str:
     start = use.start.isoformat() if use.start is not None else "open"
-    end = use.expires
+    end = use.end
     if end is None:
         return f"from {start}, no expiry on file"
     left = (end - on).days
@@ -453,9 +460,9 @@ def authorization_limits(case: Case, visit: Visit,
     """One :class:`~payerkit.model.Limit` per authorization on file: visits authorized and
     used up to ``visit``, what is left (``Limit.remaining``) and, in its window, its dates and
     expiry. Named ``authorization 1``, ``authorization 2``... in file order (never by number)."""
-    return [Limit(f"authorization {use.index + 1}", "visits", use.visits, use.used,
+    return [Limit(f"authorization {i + 1}", "visits", use.visits, use.used,
                   _window(use, visit.date), citation)
-            for use in authorization_use(case, visit.date)]
+            for i, use in enumerate(authorization_use(case, visit.date))]
 
 
 def authorization_outcomes(case: Case, visit: Visit, citation: Citation,
@@ -463,34 +470,35 @@ def authorization_outcomes(case: Case, visit: Visit, citation: Citation,
     """The visit against the authorizations on file (none on file: nothing to say): a
     requirement when none covers its date, or when every one that does has no visit left; a
     caution when ``warn_left`` visits or fewer remain after it."""
-    uses = authorization_use(case, visit.date)
+    uses = list(enumerate(authorization_use(case, visit.date)))
     if not uses or visit.attendance != "attended":
         return []
     day = visit.date.isoformat()
-    covering = [u for u in uses if case.episode.all_authorizations[u.index].covers(visit.date)]
+    every = case.episode.all_authorizations
+    covering = [(i, u) for i, u in uses if every[i].covers(visit.date)]
     if not covering:
         return _settled([requirement(
             AUTHORIZATION_NOT_IN_FORCE, f"no authorization on file covers the visit on {day}: "
             "ask for a new authorization or an extension", citation,
             "episode.authorizations" if case.episode.authorizations else "episode.authorization")])
-    counted = [u for u in covering if u.visits is not None]
-    if len(counted) == len(covering) and all(u.used > u.visits for u in counted):
-        use = counted[0]
+    counted = [(i, u) for i, u in covering if u.visits is not None]
+    if len(counted) == len(covering) and all(u.used > u.visits for _, u in counted):
+        i, use = counted[0]
         return _settled([requirement(
             AUTHORIZATION_VISITS_USED, f"the visit on {day} is visit {use.used} of "
-            f"{use.visits} authorized (authorization {use.index + 1}): ask for more visits",
-            citation, _auth_path(case, use.index) + ".visits")])
+            f"{use.visits} authorized (authorization {i + 1}): ask for more visits",
+            citation, _auth_path(case, i) + ".visits")])
     if len(counted) < len(covering):
         return []
-    use = max(counted, key=lambda u: u.visits - u.used)
+    i, use = max(counted, key=lambda iu: iu[1].visits - iu[1].used)
     left = use.visits - use.used
     if left > warn_left:
         return []
-    expiry = f", expires {use.expires.isoformat()}" if use.expires is not None else ""
+    expiry = f", expires {use.end.isoformat()}" if use.end is not None else ""
     return _settled([caution(
-        AUTHORIZATION_ENDING, f"{left} visit(s) left on authorization {use.index + 1} after the "
+        AUTHORIZATION_ENDING, f"{left} visit(s) left on authorization {i + 1} after the "
         f"visit on {day}{expiry}: ask for more visits before the next", citation,
-        _auth_path(case, use.index) + ".visits")])
+        _auth_path(case, i) + ".visits")])
 
 
 # -- Missed appointments --------------------------------------------------------------------------
@@ -510,56 +518,97 @@ def missed_appointment(case: Case, visit: Visit, citation: Citation) -> list[Out
         "it off the claim", citation, path)])
 
 
-# -- The plan's state on a day ------------------------------------------------------------------
+# -- The plan's state on a day: the progress report's record -----------------------------------
 
-def _goal_progress(case: Case, plan: TreatmentPlan, i: int, goal: Goal,
-                   on: dt.date) -> GoalProgress:
+_MISSED = {"no_show": "no-show", "late_cancel": "late cancellation"}
+#: Dates in the report's words (what is due, notes) as the progress report prints its dates.
+US_DATE = "%m/%d/%Y"
+
+
+def _goal_progress(case: Case, plan: TreatmentPlan, i: int, goal: Goal, on: dt.date,
+                   notes: list[str]) -> GoalProgress:
     known = catalogue.measure(goal.measure)
     better = goal_direction(goal)
-    points = measured(case, goal.measure, plan.start, on)
-    latest = points[-1].value if points else None
-    change = None if latest is None else latest - goal.baseline
-    gain = None if latest is None or better is None else \
-        catalogue.improvement(better, goal.baseline, latest)
+    if better is None:  # the practice's own measure, its target equal to its baseline
+        better = "higher"
+        notes.append(f"Goal {i + 1}: its measure ({goal.measure}) is the practice's own and its "
+                     "target equals its baseline, so no direction of progress can be told.")
+    elif known is None:
+        notes.append(f"Goal {i + 1}: {goal.measure} is the practice's own measure (not in "
+                     "payerkit's catalogue): progress is read from baseline to target, with "
+                     "no MCID.")
     mcid, source = mcid_of(goal.measure)
     return GoalProgress(
-        i, goal.description, goal.measure, known.name if known else goal.measure,
-        known.unit if known else None, better, goal.baseline, goal.target, points, latest,
-        change, gain, mcid, source, reached(goal, latest),
-        progressed(goal.measure, better, goal.baseline, latest), known is not None)
+        goal.description, goal.measure, known.name if known else goal.measure,
+        known.unit if known else None, better, goal.baseline, goal.target,
+        measured(case, goal.measure, plan.start, on), mcid, source)
 
 
-def plan_report(case: Case, as_of: dt.date | None = None, *, report_visits: int | None = None,
-                report_months: int | None = None, report_days: int | None = None) -> PlanReport:
-    """The plan's state on ``as_of`` (default: the case's day): its days and planned visits
-    used and left, the next re-evaluation, each goal's measure over the visits, the
-    authorizations, the visits attended and missed. Given the program's progress-report window
-    (``report_visits``, ``report_months``, ``report_days``), also when the next report is due.
-    A case with no plan: :class:`LookupError`."""
+def _due(case: Case, plan: TreatmentPlan, on: dt.date, window: dict, citation: Citation | None,
+         authorizations: list[AuthorizationState], warn_left: int) -> list[str]:
+    due = []
+    last = plan.last_day
+    if last is None:
+        due.append("The plan states no end: a plan of care with an end date.")
+    elif on > last:
+        due.append(f"A new plan of care: the plan ended on {last.strftime(US_DATE)}.")
+    if plan.reevaluation_date is not None:
+        when = plan.reevaluation_date.strftime(US_DATE)
+        due.append(f"Re-evaluation overdue since {when}." if on > plan.reevaluation_date
+                   else f"Re-evaluation due on {when}.")
+    if any(v is not None for v in window.values()):
+        day, since, _made = progress_report_due(case, on, **window)
+        rule = " or ".join(f"{n} {unit if n != 1 else unit[:-1]}" for unit, n in window.items()
+                           if n is not None)
+        source = f"; {citation}" if citation is not None else ""
+        when = f"on {day.strftime(US_DATE)}" if day is not None else f"after {window['visits']} visits"
+        due.append(f"Progress report due {when} (after {rule} since {since.strftime(US_DATE)}, "
+                   f"whichever first{source}).")
+    for auth, use in zip(case.episode.all_authorizations, authorizations, strict=True):
+        if use.left is not None and auth.covers(on) and use.left <= warn_left:
+            expiry = f" and expires {use.end.strftime(US_DATE)}" if use.end is not None else ""
+            due.append(f"Authorization {use.number} has {use.left} visit(s) left{expiry}.")
+    return due
+
+
+def plan_report(case: Case, as_of: dt.date | None = None, *, program: str | None = None,
+                report_visits: int | None = None, report_months: int | None = None,
+                report_days: int | None = None, report_citation: Citation | None = None,
+                warn_left: int = 1) -> PlanReport:
+    """The progress report's record (:class:`~payerkit.model.PlanReport`): the plan on
+    ``as_of`` (default: the case's day) — its dates, visits attended, missed and left, days
+    left, each goal with its measure over the visits and its MCID (with its source), every
+    authorization with what is left, and what is due.
+
+    ``program``: the program's name as the report shows it (default: the case's program id).
+    Given the program's progress-report window (``report_visits``, ``report_months``,
+    ``report_days``, cited by ``report_citation``), what is due names the next progress
+    report. A case with no plan: :class:`LookupError`."""
     plan = case.episode.plan
     if plan is None:
         raise LookupError("episode.plan: the case has no treatment plan")
     on = as_of if as_of is not None else case.today()
     last = plan.last_day
-    until = on if last is None else min(on, last)
-    days_used = (until - plan.start).days + 1 if until >= plan.start else 0
-    days_total = None if last is None else (last - plan.start).days + 1
-    days_left = None if last is None else days_total if on < plan.start else \
-        max((last - on).days, 0)
-    used = len(attended(case, plan.start, on))
-    left = None if plan.visits is None else max(plan.visits - used, 0)
-    due = None
-    if report_visits is not None or report_months is not None or report_days is not None:
-        due = progress_report_due(case, on, visits=report_visits, months=report_months,
-                                  days=report_days)[0]
+    days_left = None if last is None else (last - plan.start).days + 1 if on < plan.start \
+        else max((last - on).days, 0)
+    period = [v for v in case.visits if plan.start <= v.date <= on]
+    used = sum(v.attendance == "attended" for v in period)
+    notes: list[str] = []
+    goals = [_goal_progress(case, plan, i, g, on, notes) for i, g in enumerate(plan.goals)]
+    notes += [f"Visit missed on {v.date.strftime(US_DATE)} ({_MISSED[v.attendance]}; not billed to "
+              "the insurer)." for v in period if v.attendance != "attended"]
+    authorizations = authorization_use(case, on)
+    window = {"visits": report_visits, "months": report_months, "days": report_days}
     return PlanReport(
-        on, plan.start, last, last is not None and on > last, days_total, days_used, days_left,
-        plan.visits, used, left, plan.visits_per_week, plan.reevaluation_date,
-        plan.reevaluation_date is not None and on > plan.reevaluation_date, due,
-        plan.discharge_criteria,
-        [_goal_progress(case, plan, i, g, on) for i, g in enumerate(plan.goals)],
-        authorization_use(case, on),
-        [VisitEntry(v.date, v.attendance) for v in case.visits if plan.start <= v.date <= on])
+        practice=case.provider, patient=case.patient, program=program or case.program,
+        start=plan.start, end=last, planned_visits=plan.visits,
+        visits_per_week=plan.visits_per_week, re_evaluation=plan.reevaluation_date,
+        discharge=plan.discharge_criteria, as_of=on, visits_attended=used,
+        visits_missed=len(period) - used,
+        visits_left=None if plan.visits is None else max(plan.visits - used, 0),
+        days_left=days_left, goals=goals, authorizations=authorizations,
+        due=_due(case, plan, on, window, report_citation, authorizations, warn_left),
+        notes=notes)
 
 
 __all__ = [

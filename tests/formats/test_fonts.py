@@ -19,6 +19,7 @@ import pdfplumber
 import pytest
 from pdfminer.pdftypes import resolve1
 from PIL import Image, ImageChops
+from plan_report_samples import wa_report
 from statement_samples import wa_statement
 
 from payerkit import PayerKit, load_case
@@ -28,6 +29,7 @@ from payerkit.formats.cms1500_red import alignment_page, write_cms1500_red
 from payerkit.formats.nf3 import printable_text, write_nf3
 from payerkit.formats.options import WriteOptions
 from payerkit.formats.patient_statement import write_patient_statement
+from payerkit.formats.progress_report import write_progress_report
 from payerkit.formats.superbill import write_superbill
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,6 +51,7 @@ PDFS = {
     "nf-3": lambda: write_nf3(claim("ny-covered"), OPTIONS),
     "superbill": lambda: write_superbill(claim("premera-covered"), OPTIONS),
     "patient-statement": lambda: write_patient_statement(wa_statement()),
+    "progress-report": lambda: write_progress_report(wa_report()),
 }
 
 

@@ -44,16 +44,17 @@ def test_a_short_token_or_a_missing_folder_refuses_to_start(monkeypatch):
     assert done.returncode == 2 and "is not a folder" in done.stderr
 
 
-def _doc_examples() -> list[tuple[str, int, bool]]:
-    """Each curl line of docs/http.md's bash blocks: (command, expected status, needs the
-    token server)."""
+def _doc_examples() -> list[tuple[str, int, str]]:
+    """Each curl line of docs/http.md's bash blocks: (command, expected status, the server
+    it needs: ``plain``, ``token`` or ``ledger``, as the block's ``# server:`` line says)."""
     examples = []
     for block in re.findall(r"```bash\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S):
         status = re.search(r"^# status: (\d+)$", block, re.M)
-        token = re.search(r"^# server: token$", block, re.M) is not None
+        server = re.search(r"^# server: (token|ledger)$", block, re.M)
         for line in block.splitlines():
             if line.startswith("curl "):
-                examples.append((line, int(status.group(1)) if status else 200, token))
+                examples.append((line, int(status.group(1)) if status else 200,
+                                 server.group(1) if server else "plain"))
     return examples
 
 
@@ -61,42 +62,65 @@ def test_the_doc_has_an_example_of_every_endpoint():
     commands = " ".join(command for command, _, _ in _doc_examples())
     for path in ("/v1/programs", "/v1/programs/ny-no-fault", "/v1/check", "/v1/price",
                  "/v1/limits", "/v1/terms", "/v1/scrub", "/v1/evaluate", "/v1/claims",
-                 "/v1/batch", "/v1/openapi.json"):
+                 "/v1/batch", "/v1/openapi.json", "/v1/ledger/claims", "/v1/ledger/aging",
+                 "/v1/ledger/denials", "/v1/ledger/underpayments", "/v1/ledger/remittances",
+                 "/v1/ledger/statements/"):
         assert f"8000{path}" in commands, path
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
 def test_the_curl_examples_of_the_doc_run_against_a_live_server(tmp_path, payerkit_data_dir):
     """Every ``curl`` line of docs/http.md, run by a shell in a folder whose ``examples`` is the
-    repository's, against ``payerkit serve --files-dir examples`` (and, for the token's
-    example, a second server with a token), gets the status the doc says (200 unless it says
-    ``# status: N``), and what it answers is what the doc says it is."""
+    repository's, against ``payerkit serve --files-dir examples`` (for the token's example, a
+    second server with a token; for the ledger's, a third with ``--ledger`` on a ledger of
+    its own), gets the status the doc says (200 unless it says ``# status: N``), and what it
+    answers is what the doc says it is."""
+    import contextlib
+    import importlib.util
+
+    # the ledger's examples need payerkit[ledger] (tox's core environment has it)
+    kinds = ("plain", "token", "ledger") if importlib.util.find_spec("sqlalchemy") else \
+        ("plain", "token")
+    examples = [e for e in _doc_examples() if e[2] in kinds]
     work = tmp_path / "work"
     work.mkdir()
     (work / "examples").symlink_to(EXAMPLES)
     env = {"PAYERKIT_DATA_DIR": str(payerkit_data_dir), "PAYERKIT_API_TOKEN": ""}
-    token_env = {**env, "PAYERKIT_API_TOKEN": TOKEN}
-    with LiveServer("--files-dir", "examples", env=env, log=tmp_path / "plain.log") as plain, \
-            LiveServer(env=token_env, log=tmp_path / "token.log") as guarded:
-        for command, status, token in _doc_examples():
-            server = guarded if token else plain
-            line = command.replace("http://127.0.0.1:8000", server.url)
+    envs = {"plain": env, "token": {**env, "PAYERKIT_API_TOKEN": TOKEN},
+            "ledger": {**env, "PAYERKIT_DB": f"sqlite:///{tmp_path / 'ledger.sqlite3'}"}}
+    args = {"plain": ("--files-dir", "examples"), "token": (),
+            "ledger": ("--ledger", "--files-dir", "examples")}
+    with contextlib.ExitStack() as stack:
+        servers = {kind: stack.enter_context(LiveServer(*args[kind], env=envs[kind],
+                                                        log=tmp_path / f"{kind}.log"))
+                   for kind in kinds}
+        for command, status, kind in examples:
+            line = command.replace("http://127.0.0.1:8000", servers[kind].url)
             done = subprocess.run(["bash", "-c", "curl -w '\\n%{http_code}' " + line[5:]],
                                   cwd=work, capture_output=True, timeout=60,
-                                  env={"PATH": "/usr/bin:/bin", **(token_env if token else env)})
+                                  env={"PATH": "/usr/bin:/bin", **envs[kind]})
             assert done.returncode == 0, (command, done.stderr)
             *_, code = done.stdout.rsplit(b"\n", 1)
             assert int(code) == status, (command, done.stdout[-500:])
-        log = plain.log()
+    # read once the servers have stopped: an access line is written after its answer is sent
+    logs = {kind: server.log_path.read_text(errors="replace") for kind, server in
+            servers.items()}
     # what the claims wrote, under the names the server gave
     assert (work / "ny-no-fault-2026-03-12.837").read_bytes().startswith(b"ISA*00*")
     assert (work / "ny-no-fault-2026-03-12.nf-3.pdf").read_bytes().startswith(b"%PDF-")
     # the access log: one line per request, routes as declared, no patient data or query value
-    access = [line for line in log.splitlines() if "payerkit.http.access" in line]
-    assert len(access) == len([e for e in _doc_examples() if not e[2]])
-    assert any('"GET /v1/programs/{id}" 200' in line for line in access)
+    for kind in [k for k in ("plain", "ledger") if k in logs]:
+        access = [line for line in logs[kind].splitlines() if "payerkit.http.access" in line]
+        assert len(access) == len([e for e in examples if e[2] == kind]), kind
+    assert '"GET /v1/programs/{id}" 200' in logs["plain"]
     for value in (*PATIENT, "2026-03-06", "as_of", "nf-3", "Traceback"):
-        assert value not in log
+        assert value not in logs["plain"]
+    if "ledger" in logs:
+        assert (work / "statement.pdf").read_bytes().startswith(b"%PDF-")
+        assert '"GET /v1/ledger/statements/{patient}" 200' in logs["ledger"]
+        for value in (*PATIENT, "Okafor", "1982-04-14", "PVJZ2V2DW2", "PAAAAAAAAA",
+                      "2027-02-01", "status=", "Traceback"):
+            assert value not in logs["ledger"]
 
 
 def test_the_doc_says_what_a_file_outside_files_dir_answers(client):
