@@ -167,6 +167,20 @@ class ScrubOptions(Question):
 
 
 @attrs.frozen
+class PlanOptions:
+    """``plan``: the treatment plan's state, and its progress report."""
+
+    case: str = _case()
+    as_of: dt.date | None = _as_of()
+    json: bool = _json()
+    output: str | None = option("-o", "--output", metavar="FILE", type=_file,
+                                help="also write the progress report (PDF) to FILE")
+    force: bool = option("--force", action="store_true",
+                         help="replace a symbolic link (the link itself) or a read-only file at "
+                         "the output path")
+
+
+@attrs.frozen
 class ClaimOptions:
     case: str = _case()
     visit: list[dt.date] | None = option(  # a claim may bill several visits
@@ -345,6 +359,8 @@ COMMANDS: dict[str, Command] = {c.name: c for c in [
             Question, "terms"),
     Command("scrub", "Problems with the claim before it goes out (exit 1 on errors).",
             ScrubOptions, "scrub"),
+    Command("plan", "The treatment plan: days and visits left, progress on each goal, what "
+            "is due; -o writes the progress report.", PlanOptions, "plan"),
     Command("claim", "Write the claim file (refused when the scrub finds errors).",
             ClaimOptions, "claim"),
     Command("demo", "Run every example case: decision, price, findings and claim files.",

@@ -19,6 +19,7 @@ from .command_table import (
     DemoOptions,
     Listing,
     NewAdapterOptions,
+    PlanOptions,
     Question,
     ScrubOptions,
     ServeOptions,
@@ -37,6 +38,8 @@ from .output import (
     findings_text,
     limits_json,
     payment_terms_json,
+    plan_json,
+    plan_text,
     plugin_json,
     pricing_json,
     program_json,
@@ -145,6 +148,23 @@ def scrub(kit: PayerKit, options: ScrubOptions) -> int:
     data = scrub_json(result)
     emit(data, options.json, findings_text(data))
     return EXIT_FINDINGS if result.errors else EXIT_OK
+
+
+def plan(kit: PayerKit, options: PlanOptions) -> int:
+    case = load_case(options.case)
+    if options.output:  # checked first: a refused path writes nothing
+        check_output(options.output, inputs=[options.case], force=options.force)
+    report = kit.plan(case, options.as_of)
+    data = plan_json(report)
+    if options.output:
+        from .formats.progress_report import write_progress_report
+
+        write_atomic(options.output, write_progress_report(report), inputs=[options.case],
+                     force=options.force)
+        data["file"] = options.output
+    emit(data, options.json, plan_text(data)
+         + (f"\n\nwrote the progress report to {options.output}" if options.output else ""))
+    return EXIT_OK
 
 
 def claim(kit: PayerKit, options: ClaimOptions) -> int:

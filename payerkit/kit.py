@@ -34,7 +34,7 @@ from typing import Any
 import attrs
 from attrs import frozen
 
-from .errors import PluginError
+from .errors import CaseError, PluginError
 from .formats import X12_837P
 from .formats.options import WriteOptions
 from .manager import (
@@ -221,6 +221,19 @@ class PayerKit:
         """What the payer owes on the claim for a visit, and by when (prompt pay, interest)."""
         with self._pipeline.unchanged(case):
             return self._one(case, visit, as_of).payment_terms
+
+    def plan(self, case: Case, as_of: dt.date | None = None):
+        """The treatment plan's state on ``as_of`` (default: the case's day), as the progress
+        report shows it (a :class:`payerkit.model.PlanReport`): its dates, visits attended,
+        missed and left, each goal's measurements against its baseline, target and the
+        measure's MCID, every authorization with what is left, and what is due. A case without
+        ``episode.plan`` is a :class:`CaseError`."""
+        from .rules.plans import plan_report
+
+        if case.episode.plan is None:
+            raise CaseError(["episode.plan: the case has no treatment plan (docs/case-file.md, "
+                             "\"Treatment plans\")"])
+        return plan_report(case, as_of, program=self.program(case.program).name)
 
     def scrub(self, case: Case, visit: object = None, as_of: dt.date | None = None,
               written_on: dt.date | None = None, format: str | None = None) -> Scrub:

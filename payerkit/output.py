@@ -395,6 +395,63 @@ def citation_text(citation: dict | None) -> str:
     return f"\n      source: {printable(citation['source'] + edition)} [{citation['confidence']}]"
 
 
+def plan_json(report) -> dict:
+    """``payerkit plan --json``: the treatment plan's state (a ``PlanReport``)."""
+    def day(value):
+        return None if value is None else value.isoformat()
+
+    def number(value):
+        return None if value is None else str(value)
+
+    return {
+        "program": report.program, "as_of": day(report.as_of), "start": day(report.start),
+        "end": day(report.end), "planned_visits": report.planned_visits,
+        "visits_per_week": report.visits_per_week, "re_evaluation": day(report.re_evaluation),
+        "discharge": report.discharge, "visits_attended": report.visits_attended,
+        "visits_missed": report.visits_missed, "visits_left": report.visits_left,
+        "days_left": report.days_left,
+        "goals": [{"description": g.description, "measure": g.measure,
+                   "measure_name": g.measure_name, "unit": g.unit, "better": g.better,
+                   "baseline": number(g.baseline), "target": number(g.target),
+                   "points": [{"date": day(d), "value": number(v)} for d, v in g.points],
+                   "latest": number(g.latest), "change": number(g.change),
+                   "mcid": number(g.mcid), "mcid_source": g.mcid_source, "met": g.met,
+                   "progressed": g.progressed} for g in report.goals],
+        "authorizations": [{"number": a.number, "visits": a.visits, "used": a.used,
+                            "left": a.left, "start": day(a.start), "end": day(a.end)}
+                           for a in report.authorizations],
+        "due": list(report.due), "notes": list(report.notes),
+    }
+
+
+def plan_text(data: dict) -> str:
+    """``payerkit plan``'s text: the plan, each goal's progress, what is due."""
+    left = "-" if data["visits_left"] is None else data["visits_left"]
+    days = "-" if data["days_left"] is None else data["days_left"]
+    lines = [f"{data['program']}: plan {data['start']} to {data['end'] or 'no end given'} "
+             f"(on {data['as_of']}): {data['visits_attended']} visit(s) attended, "
+             f"{data['visits_missed']} missed, {left} planned visit(s) and {days} day(s) left"]
+    if data["re_evaluation"]:
+        lines.append(f"re-evaluation: {data['re_evaluation']}")
+    rows = [[g["measure"], g["baseline"], g["latest"] or "-", g["target"], g["change"] or "-",
+             g["mcid"] or "none published",
+             "met" if g["met"] else {True: "progressed", False: "not yet",
+                                     None: "verify"}[g["progressed"]]] for g in data["goals"]]
+    if rows:
+        lines += ["", table(rows, ["measure", "baseline", "latest", "target", "change", "MCID",
+                                   "progress"])]
+    rows = [[a["number"], a["visits"] if a["visits"] is not None else "-", a["used"],
+             a["left"] if a["left"] is not None else "-", a["end"] or "-"]
+            for a in data["authorizations"]]
+    if rows:
+        lines += ["", table(rows, ["authorization", "visits", "used", "left", "expires"])]
+    if data["due"]:
+        lines += ["", "due:"] + [f"  - {item}" for item in data["due"]]
+    if data["notes"]:
+        lines += ["", "notes:"] + [f"  - {item}" for item in data["notes"]]
+    return "\n".join(lines)
+
+
 def table(rows: list[list[str]], header: list[str]) -> str:
     rows = [[printable(str(x)) for x in row] for row in rows]
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=True)]

@@ -26,6 +26,7 @@ PREFACE = DOC.partition("| command | output |")[0]
 #: the positional arguments a command needs to parse (the files need not exist)
 REQUIRED = {"check": ["case.json"], "price": ["case.json"], "limits": ["case.json"],
             "terms": ["case.json"], "scrub": ["case.json"], "claim": ["case.json"],
+            "plan": ["case.json"],
             "batch": ["cases"], "new-adapter": ["my-program"], "ledger post": ["paid.835"],
             "ledger statement": ["P0123456789"]}
 NAMES = list(COMMANDS)

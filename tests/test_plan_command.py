@@ -1,0 +1,58 @@
+"""``payerkit plan`` and ``PayerKit.plan``: the treatment plan's state and its progress report,
+on the example plan (examples/plans/); a case without a plan is one clear error."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+import payerkit
+from payerkit.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAN = ROOT / "examples" / "plans" / "premera-neck-plan.toml"
+
+
+def run(argv, capsys):
+    code = main(argv)
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def test_the_api_answers_the_plans_state():
+    report = payerkit.PayerKit().plan(payerkit.load_case(PLAN))
+    assert report.program == "Premera Blue Cross (Washington)"
+    assert (report.visits_attended, report.visits_missed, report.visits_left) == (9, 1, 3)
+    ndi = report.goals[0]
+    assert (ndi.measure, ndi.latest, ndi.mcid, ndi.progressed) == ("NDI", 32, 14, False)
+    assert any("Re-evaluation overdue" in item for item in report.due)
+
+
+def test_plan_json_and_the_progress_report(tmp_path, capsys):
+    pdf = tmp_path / "report.pdf"
+    code, out, _ = run(["plan", str(PLAN), "--json", "-o", str(pdf)], capsys)
+    assert code == 0
+    data = json.loads(out)
+    assert data["file"] == str(pdf) and data["days_left"] == 0
+    assert [g["measure"] for g in data["goals"]] == ["NDI", "sitting_tolerance"]
+    assert data["goals"][1]["mcid"] is None and data["goals"][1]["progressed"] is None
+    assert data["goals"][0]["points"][0] == {"date": "2026-02-17", "value": "42"}
+    with pdfplumber.open(pdf) as document:
+        text = "\n".join(page.extract_text() for page in document.pages)
+    assert "Neck Disability Index" in text and "Garcia" in text and "Re-evaluation" in text
+
+
+def test_as_of_moves_the_plan(capsys):
+    code, out, _ = run(["plan", str(PLAN), "--as-of", "2026-03-01", "--json"], capsys)
+    data = json.loads(out)
+    assert code == 0 and data["days_left"] > 0 and data["visits_attended"] == 4
+
+
+@pytest.mark.parametrize("case", ["ny-covered.toml", "premera-covered.toml"])
+def test_a_case_without_a_plan_is_exit_2(case, capsys):
+    code, _, err = run(["plan", str(ROOT / "examples" / case)], capsys)
+    assert code == 2 and "episode.plan" in err
