@@ -243,4 +243,22 @@ def payerkit_scrub(program, case, visit, pricing):
                                    "episode.state"))
         else:
             _state(findings, case.episode.state, "episode.state", allow_canada=True)
-    return findings + visit_findings(case, visit, pricing)
+    return findings + visit_findings(case, visit, pricing) + missed_findings(case, visit)
+
+
+#: Why a missed appointment is on no claim, whatever the payer (research pass 4 §A7).
+MISSED_APPOINTMENT = Citation(
+    "payerkit: a missed appointment is not a service and is the patient's charge under the "
+    "practice's missed-appointment policy, never the insurer's; Medicare, the model most payers "
+    "follow, pays nothing for one (Medicare Claims Processing Manual ch. 1 §30.3.13, CR 5613)",
+    "effective 2007-10-01", "rule")
+
+
+def missed_findings(case, visit) -> list[Finding]:
+    """A no-show or late cancellation with services on the claim: an error, every program."""
+    from .rules.plans import missed_appointment
+
+    if visit.attendance == "attended":
+        return []
+    return [o.finding for o in missed_appointment(case, visit, MISSED_APPOINTMENT)
+            if o.finding is not None]

@@ -56,3 +56,21 @@ def test_as_of_moves_the_plan(capsys):
 def test_a_case_without_a_plan_is_exit_2(case, capsys):
     code, _, err = run(["plan", str(ROOT / "examples" / case)], capsys)
     assert code == 2 and "episode.plan" in err
+
+
+@pytest.mark.parametrize("example", ["ny-covered.toml", "premera-covered.toml",
+                                     "ct-wc-covered.toml", "regence-covered.toml"])
+@pytest.mark.parametrize("attendance", ["no_show", "late_cancel"])
+def test_a_missed_appointment_is_on_no_claim_whatever_the_program(example, attendance):
+    import attrs
+
+    kit = payerkit.PayerKit()
+    case = payerkit.load_case(ROOT / "examples" / example)
+    missed = attrs.evolve(case.visits[-1], attendance=attendance)
+    case = attrs.evolve(case, visits=(*case.visits[:-1], missed))
+    ev = kit.evaluate(case)
+    [finding] = [f for f in ev.scrub.errors if f.code == "MISSED-APPOINTMENT-BILLED"]
+    assert finding.path == f"visits[{len(case.visits) - 1}].attendance"
+    assert "patient's charge" in finding.message and not ev.clean
+    with pytest.raises(payerkit.ClaimRefused):
+        ev.write("x12-837p")
