@@ -21,6 +21,8 @@ from payerkit.testing.expectations import check_expected, expectations
 from payerkit.testing.x12 import semantic_errors_837p, validate_with_pyx12
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.toml"))
+#: Treatment plans (issue 18), a folder of their own (the demo runs the top folder).
+EXAMPLES += sorted((Path(__file__).resolve().parent.parent / "examples" / "plans").glob("*.toml"))
 
 
 @pytest.fixture(scope="module")

@@ -27,9 +27,25 @@ def test_the_api_answers_the_plans_state():
     report = payerkit.PayerKit().plan(payerkit.load_case(PLAN))
     assert report.program == "Premera Blue Cross (Washington)"
     assert (report.visits_attended, report.visits_missed, report.visits_left) == (9, 1, 3)
-    ndi = report.goals[0]
-    assert (ndi.measure, ndi.latest, ndi.mcid, ndi.progressed) == ("NDI", 32, 14, False)
-    assert any("Re-evaluation overdue" in item for item in report.due)
+    ndi, sitting = report.goals
+    assert (ndi.measure, ndi.latest, ndi.mcid, ndi.progressed) == ("NDI", 28, 14, True)
+    assert (sitting.mcid, sitting.progressed) == (None, None)  # no published MCID: verify
+    assert report.due == ("Re-evaluation due on 04/13/2026.",)
+
+
+@pytest.mark.parametrize(("example", "warning", "due"), [
+    ("premera-plan-no-progress", "PLAN-NO-PROGRESS", None),
+    ("premera-plan-note-without-measure", "PLAN-MEASURE-MISSING", None),
+    ("premera-plan-authorization-ending", None, "has 1 visit(s) left and expires 04/30/2026"),
+])
+def test_each_plan_example_says_what_it_is_for(example, warning, due):
+    kit = payerkit.PayerKit()
+    case = payerkit.load_case(ROOT / "examples" / "plans" / f"{example}.toml")
+    if warning is not None:
+        found = [f for f in kit.evaluate(case).scrub.findings if f.code == warning]
+        assert found and all(f.severity == "warning" and f.citation for f in found)
+    if due is not None:
+        assert any(due in item for item in kit.plan(case).due)
 
 
 def test_plan_json_and_the_progress_report(tmp_path, capsys):
@@ -37,19 +53,19 @@ def test_plan_json_and_the_progress_report(tmp_path, capsys):
     code, out, _ = run(["plan", str(PLAN), "--json", "-o", str(pdf)], capsys)
     assert code == 0
     data = json.loads(out)
-    assert data["file"] == str(pdf) and data["days_left"] == 0
+    assert data["file"] == str(pdf) and data["days_left"] == 23
     assert [g["measure"] for g in data["goals"]] == ["NDI", "sitting_tolerance"]
     assert data["goals"][1]["mcid"] is None and data["goals"][1]["progressed"] is None
     assert data["goals"][0]["points"][0] == {"date": "2026-02-17", "value": "42"}
     with pdfplumber.open(pdf) as document:
         text = "\n".join(page.extract_text() for page in document.pages)
-    assert "Neck Disability Index" in text and "Garcia" in text and "Re-evaluation" in text
+    assert "Neck Disability Index" in text and "Garcia" in text and "re-evaluation" in text.lower()
 
 
 def test_as_of_moves_the_plan(capsys):
     code, out, _ = run(["plan", str(PLAN), "--as-of", "2026-03-01", "--json"], capsys)
     data = json.loads(out)
-    assert code == 0 and data["days_left"] > 0 and data["visits_attended"] == 4
+    assert code == 0 and data["days_left"] == 42 and data["visits_attended"] == 4
 
 
 @pytest.mark.parametrize("case", ["ny-covered.toml", "premera-covered.toml"])

@@ -33,6 +33,7 @@ from payerkit import (
     note,
     requirement,
 )
+from payerkit.rules import plans
 from payerkit.rules.limits import count_between
 
 from . import sources
@@ -56,7 +57,22 @@ def outcomes(case: Case, visit: Visit, facts: LniFacts) -> list[Outcome]:
             "not \"work_injury\" and it is not marked employment_related)", sources.SCOPE,
             "episode.kind")]
     return [*numbers(case), *order(case, visit), *authorization(case, visit, facts),
-            *progress_report(case, visit, facts), *billing()]
+            *progress_report(case, visit, facts), *plan_outcomes(case, visit), *billing()]
+
+
+#: The functional modalities WAC 296-23-250 names, as payerkit's measure ids.
+FUNCTIONAL = ("rom", "sitting_tolerance", "standing_tolerance", "medication")
+
+
+def plan_outcomes(case: Case, visit: Visit) -> list[Outcome]:
+    """The treatment plan (when the case has one): each visit measures at least one functional
+    modality, and six visits without measured functional improvement is a maintenance caution
+    (L&I authorizes more only on substantiated improvement)."""
+    if case.episode.plan is None:
+        return []
+    return [*plans.required_measures(case, visit, sources.FUNCTIONAL_MEASURES, FUNCTIONAL,
+                                     any_of=True),
+            *plans.maintenance(case, visit, sources.FUNCTIONAL_MEASURES, visits=6)]
 
 
 def numbers(case: Case) -> list[Outcome]:

@@ -101,3 +101,11 @@ CLAIM_FORMATS = Citation(
     f"{BILL_FORM.source}; payerkit writes the X12 837P (SBR09 WC) and the CMS-1500: verify with "
     "L&I's billing manual which one it takes from a massage therapist",
     BILL_FORM.edition, "medium")
+
+#: What a plan of care must show: improvement in functional terms (WAC 296-23-250).
+FUNCTIONAL_MEASURES = Citation(
+    "WAC 296-23-250: massage beyond the initial six visits is authorized only upon "
+    "substantiation of improvement in the worker's condition in terms of functional modalities, "
+    "i.e. range of motion, sitting and standing tolerance, reduction in medication, with the "
+    "proposed treatment, its expected restoration goals and length",
+    "WSR 08-09-120, eff. 2008-07-01 (lawfilesext copy)", "high")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import attrs
 from payerkit import Deadline, Limit, Program, Reason, hookimpl, visit_path
 from payerkit.formats import CMS_1500, CMS_1500_RED, SUPERBILL, SUPERBILL_HTML, X12_837P
+from payerkit.rules import plans
 from payerkit.rules.fees import FeeSchedule, practice_schedule
 from payerkit.rules.limits import count_between
 from payerkit.rules.units import CPT_MIDPOINT
@@ -65,7 +66,17 @@ def payerkit_programs():
 
 @hookimpl
 def payerkit_outcomes(case, visit):
-    return [*rules.outcomes(case, visit), *review.outcomes(case, visit)]
+    return [*rules.outcomes(case, visit), *review.outcomes(case, visit),
+            *plan_outcomes(case, visit)]
+
+
+def plan_outcomes(case, visit):
+    """The treatment plan (when the case has one): within its own dates and visits; measurable
+    goals (8.03.502's measurable improvement); no measured progress is a maintenance caution."""
+    return [*plans.plan_period(case, visit, src.PLAN_OF_CARE),
+            *plans.measurable_goals(case, visit, src.PLAN_OF_CARE),
+            *plans.required_measures(case, visit, src.PLAN_OF_CARE),
+            *plans.maintenance(case, visit, src.MAINTENANCE_WINDOW, visits=6)]
 
 
 @hookimpl

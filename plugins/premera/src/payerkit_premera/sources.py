@@ -85,3 +85,20 @@ EVICORE_EXCLUSIONS = Citation(
     '"EVICORE-MASSAGE-THERAPY"): excludes preventive and maintenance care and auto- or '
     "workers'-compensation-related services; which Premera plans use it is unknown",
     edition="undated summary", confidence="low")
+
+# -- treatment plans ------------------------------------------------------------------------------
+
+PLAN_OF_CARE = Citation(
+    "Premera Medical Policy 8.03.502: care must carry a reasonable expectation of achieving "
+    "measurable improvement in a reasonable and predictable period; Premera's treatment-plan "
+    "review (eviCore) looks at the condition, progress and treatment goals "
+    "(premera.com outpatient-rehabilitation page); the policy's 'Documentation Requirements' "
+    "text and any plan validity period were not seen",
+    edition="8.03.502 editions eff. 2018-02-01 and 2020-12-01 seen only in part",
+    confidence="medium")
+#: No progress window is published: payerkit's sample (Premera reviews care after the first six
+#: visits of an episode), a warning only.
+MAINTENANCE_WINDOW = Citation(
+    "payerkit's sample progress window of 6 visits (Premera reviews visits after the first six "
+    "of an episode; no progress window is published), against each measure's MCID "
+    "(J Orthop Sports Phys Ther 2014;44(8):560-564)", confidence="sample")

@@ -30,6 +30,7 @@ from payerkit import (
     visit_path,
 )
 from payerkit.formats import SUPERBILL, SUPERBILL_HTML, X12_837P
+from payerkit.rules import plans
 from payerkit.rules.limits import count_in_benefit_year
 
 from . import common, notification
@@ -95,6 +96,7 @@ def outcomes(program: Program, case: Case, visit: Visit, as_of: dt.date, facts: 
         case, visit, guide, "REGENCE", "Regence requires a physician's prescription of "
         "rehabilitation therapy for the diagnosed condition, on file in your office"))
     found += notification.outcomes(program, case, as_of, facts)
+    found += plan_outcomes(case, visit)
     found.append(_rehab_outcome(program, case, visit, facts, guide))
     found.append(common.payer_id(program, case))
     bluecard = _bluecard(program, case)
@@ -261,3 +263,13 @@ def limits(program: Program, case: Case, visit: Visit, facts: RegenceFacts,
                        f"{visit.date.isoformat()} (this visit; units by the {rule.name}; the "
                        "cap's scope is not confirmed)", cited))
     return found + common.prescribed_visits(case, visit)
+
+
+def plan_outcomes(case: Case, visit: Visit) -> list[Outcome]:
+    """The treatment plan (when the case has one), as eviCore reviews it: within its own
+    dates and visits, measurable goals and their measures at each visit, and no measured
+    progress as a maintenance caution (eviCore excludes maintenance care)."""
+    return [*plans.plan_period(case, visit, src.EVICORE_MASSAGE),
+            *plans.measurable_goals(case, visit, src.EVICORE_MASSAGE),
+            *plans.required_measures(case, visit, src.EVICORE_MASSAGE),
+            *plans.maintenance(case, visit, src.MAINTENANCE_WINDOW, visits=6)]

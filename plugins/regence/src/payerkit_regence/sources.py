@@ -137,3 +137,18 @@ UMP_PRESCRIPTION = Citation(
     "clinical-practices); later certificates' wording not seen",
     edition="2020 plan documents as quoted in 2020", confidence="medium",
     url="https://www.mywsmta.org/clinical-practices")
+
+# -- treatment plans ------------------------------------------------------------------------------
+
+EVICORE_MASSAGE = Citation(
+    "eviCore Clinical Guidelines, Massage Therapy (V1.0, eff. 2020-02-14; 2021 edition): "
+    "'services for preventive, maintenance, or wellness care' are excluded; the 2021 edition "
+    "asks for recommended standardized assessments (MT-2.2, MT-3.2); Regence uses eviCore for "
+    "its physical medicine program (a Regence-branded massage edition was not found)",
+    edition="2020 and 2021 editions as copied on document sites; assessment names not seen",
+    confidence="medium")
+#: No progress window is published: payerkit's sample, a warning only.
+MAINTENANCE_WINDOW = Citation(
+    "payerkit's sample progress window of 6 visits (no eviCore or Regence progress window was "
+    "found), against each measure's MCID (J Orthop Sports Phys Ther 2014;44(8):560-564)",
+    confidence="sample")
