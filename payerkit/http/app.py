@@ -440,9 +440,9 @@ def create_app(config: ServeConfig | None = None, kit=None) -> Starlette:
     config = config or ServeConfig()
     ledger = None
     if config.ledger:  # opened (and migrated) now: a ledger that cannot be stops the start
-        from ..ledger import Ledger
+        from ..ledger.commands import open_ledger
 
-        ledger = Ledger.open()
+        ledger = open_ledger(None)
     service = Service(kit, config.files_dir, config.data_dir, ledger=ledger)
     routes = [
         Route("/v1/programs", programs, methods=["GET"]),

@@ -10,14 +10,28 @@ program's prompt-pay interest, denials, underpayments and patient statements.
 
 SQLAlchemy 2 Core on SQLite (the default, a file in payerkit's data folder) or PostgreSQL
 (psycopg 3); migrations by Alembic, applied on open. docs/ledger.md has the tables, the
-rules and the commands. Imports nothing heavy until a ledger is opened.
+rules and the commands. Names are imported when first used (PEP 562): ``claim_entry`` needs
+no database library, ``Ledger`` and ``post`` need the extra.
 """
 
 from __future__ import annotations
 
-from .entry import ClaimEntry, LineEntry, claim_entry, patient_key
-from .posting import Posted, Unmatched, post
-from .store import Ledger, Recorded
+import importlib
 
-__all__ = ["ClaimEntry", "Ledger", "LineEntry", "Posted", "Recorded", "Unmatched", "claim_entry",
-           "patient_key", "post"]
+_HOMES = {"ClaimEntry": "entry", "LineEntry": "entry", "claim_entry": "entry",
+          "patient_key": "entry", "Posted": "posting", "Unmatched": "posting", "post": "posting",
+          "Ledger": "store", "Recorded": "store"}
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str):
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'payerkit.ledger' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{home}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOMES})

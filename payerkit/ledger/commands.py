@@ -15,14 +15,20 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from ..errors import EXIT_OK, LedgerInputError
+from ..errors import EXIT_OK, LedgerError, LedgerInputError
 from ..output import emit, table
-from .store import Ledger
 
 MAX_835_BYTES = 64 * 1024 * 1024
 
 
-def open_ledger(db: str | None) -> Ledger:
+def open_ledger(db: str | None):
+    """The ledger ``--db`` (else ``PAYERKIT_DB``, else the default) names, opened and migrated
+    (saying so on stderr); the extra not installed is a :class:`LedgerError` saying how."""
+    try:
+        from .store import Ledger
+    except ImportError:
+        raise LedgerError("the ledger needs its extra: pip install 'payerkit[ledger]' (from a "
+                          "checkout: pip install '.[ledger]')") from None
     return Ledger.open(db, from_command_line=True,
                        on_migrate=lambda message: print(message, file=sys.stderr))
 
@@ -36,10 +42,10 @@ def _descriptions(path: str | None) -> dict[str, str]:
 
 
 def post(kit, options) -> int:
-    from .posting import post as post_data
-
     data = read_835_bytes(options.file)
     with open_ledger(options.db) as ledger:
+        from .posting import post as post_data  # the extra is there: the ledger opened
+
         done = post_data(ledger, data)
     result = done.json()
     lines = [f"posted {len(done.posted)} of {done.transactions} payment(s) ({done.paid:.2f}), "
@@ -70,9 +76,9 @@ def read_835_bytes(path: str) -> bytes:
 
 
 def claims(kit, options) -> int:
-    from .reports import claims as listed
-
     with open_ledger(options.db) as ledger, ledger.connect() as conn:
+        from .reports import claims as listed
+
         found = listed(conn, options.status)
     rows = [[c["claim_id"], c["program"], c["patient"], c["written_on"], c["status"], c["charge"],
              c["expected_allowed"] or "-", c["paid"], c["patient_responsibility"],
@@ -84,11 +90,11 @@ def claims(kit, options) -> int:
 
 
 def aging(kit, options) -> int:
-    from .reports import BUCKETS
-    from .reports import aging as aged
-
     as_of = options.as_of or dt.date.today()
     with open_ledger(options.db) as ledger, ledger.connect() as conn:
+        from .reports import BUCKETS
+        from .reports import aging as aged
+
         report = aged(conn, as_of)
     rows = [[p["payer_name"], p["payer_id"], p["claims"], *(p["buckets"][b] for b in BUCKETS),
              p["total"]] for p in report["payers"]]
@@ -112,10 +118,10 @@ def aging(kit, options) -> int:
 
 
 def denials(kit, options) -> int:
-    from .reports import denials as denied
-
     descriptions = _descriptions(options.codes)
     with open_ledger(options.db) as ledger, ledger.connect() as conn:
+        from .reports import denials as denied
+
         report = denied(conn, descriptions)
     rows = [[r["code"], r["description"] or "-", r["claims"], r["amount"]]
             for r in report["reasons"]]
@@ -125,9 +131,9 @@ def denials(kit, options) -> int:
 
 
 def underpayments(kit, options) -> int:
-    from .reports import underpayments as short
-
     with open_ledger(options.db) as ledger, ledger.connect() as conn:
+        from .reports import underpayments as short
+
         report = short(conn)
     rows = [[r["claim_id"], r["line"], r["code"], r["date"], r["payer_name"],
              r["expected_allowed"], r["allowed_by_payer"], r["short"]] for r in report["lines"]]
@@ -140,12 +146,13 @@ def underpayments(kit, options) -> int:
 def statement(kit, options) -> int:
     from ..files import check_output, write_atomic
     from ..formats.patient_statement import write_patient_statement
-    from .statement import statement as make
 
     output = options.output or f"statement-{_safe(options.patient)}.pdf"
     check_output(output, force=options.force)
     descriptions = _descriptions(options.codes)
     with open_ledger(options.db) as ledger, ledger.connect() as conn:
+        from .statement import statement as make
+
         bill = make(conn, options.patient, options.on or dt.date.today(), descriptions)
     write_atomic(output, write_patient_statement(bill), force=options.force)
     summary = {"patient": options.patient, "file": str(Path(output)), "lines": len(bill.lines),

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import signal
 import subprocess
 import sys
 import textwrap
 import time
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -216,3 +218,16 @@ def test_interest_is_cents_never_negative_and_grows_with_time(principal, days, m
         assert later is not None and later.amount >= owed.amount
     if principal == 0:
         assert owed is None
+
+
+def test_without_the_extra_the_ledger_says_how_to_install_it(tmp_path):
+    """SQLAlchemy hidden (as on a machine without payerkit[ledger]): one line, exit 3."""
+    code = ("import sys; sys.modules['sqlalchemy'] = None; from payerkit.cli import main; "
+            "sys.exit(main(sys.argv[1:]))")
+    for argv in (["ledger", "claims"], ["claim", "examples/ny-covered.toml", "--ledger"]):
+        done = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True,
+                              text=True, cwd=Path(__file__).resolve().parents[2],
+                              env={**os.environ, "PAYERKIT_DATA_DIR": str(tmp_path)})
+        assert done.returncode == 3, done.stderr
+        assert "pip install 'payerkit[ledger]'" in done.stderr
+        assert "Traceback" not in done.stderr and not done.stdout
