@@ -35,7 +35,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from attrs import frozen
 
-from ..rules.money import MONEY
+from ..rules.money import MONEY, format_money
 from . import tables as t
 
 BUCKETS = ("0-30", "31-60", "61-90", "90+")
@@ -48,7 +48,8 @@ MONTH = ("a month is 30 days: New York no-fault's rule (11 NYCRR 65-3.9(a)); for
 
 
 def money(cents: int | None) -> str | None:
-    return None if cents is None else str((Decimal(cents) / 100).quantize(Decimal("0.01")))
+    """Integer cents as output shows money (:func:`payerkit.rules.money.format_money`)."""
+    return None if cents is None else format_money(Decimal(cents) / 100)
 
 
 def bucket(age: int) -> str:

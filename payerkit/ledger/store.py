@@ -17,8 +17,6 @@ post it at the same moment.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from collections.abc import Callable, Iterable
 
 from attrs import frozen
@@ -235,11 +233,3 @@ def _values(entry: ClaimEntry, practices: dict, patients: dict, rules: dict) -> 
         written_on=entry.written_on, charge_cents=entry.charge_cents,
         expected_cents=entry.expected_cents, due_on=entry.due_on,
         rules_id=rules[_rules_digest(entry)], content=entry.content)
-
-
-def loads(text: str | None):
-    return None if text is None else json.loads(text)
-
-
-def today() -> dt.date:
-    return dt.date.today()

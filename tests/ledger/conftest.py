@@ -1,7 +1,8 @@
 """The ledger's tests run on SQLite and, when a server is given, on PostgreSQL.
 
 ``PAYERKIT_TEST_POSTGRES`` names a PostgreSQL server (a URL to a database the tests may
-create databases from, e.g. ``postgresql://postgres@/postgres?host=/tmp/pg&port=54329``);
+create databases from, e.g. ``postgresql://postgres@/postgres?host=SOCKET_DIR&port=PORT``, a
+Unix-socket server as ``.ci/run`` starts one);
 each test gets a database of its own, dropped after it. Without it the PostgreSQL cases are
 skipped, saying so; with ``PAYERKIT_POSTGRES_TESTS=required`` (CI) they fail instead.
 """
