@@ -198,29 +198,24 @@ class PayerKit:
     def outcomes(self, case: Case, visit: object = None,
                  as_of: dt.date | None = None) -> tuple[Outcome, ...]:
         """Every rule's outcome for a visit, settled by confidence (owner's first)."""
-        with self._pipeline.unchanged(case):
-            return self._one(case, visit, as_of).outcomes[-1]
+        return self._one(case, visit, as_of).outcomes[-1]
 
     def check(self, case: Case, visit: object = None, as_of: dt.date | None = None) -> Eligibility:
         """Will the program pay for this care (a visit, default the last), and on what conditions?"""
-        with self._pipeline.unchanged(case):
-            return self._one(case, visit, as_of).eligibility
+        return self._one(case, visit, as_of).eligibility
 
     def price(self, case: Case, visit: object = None, as_of: dt.date | None = None) -> Pricing:
         """Units, charge and allowed amount for each service of a visit (default: the last)."""
-        with self._pipeline.unchanged(case):
-            return self._one(case, visit, as_of).pricings[-1]
+        return self._one(case, visit, as_of).pricings[-1]
 
     def limits(self, case: Case, visit: object = None, as_of: dt.date | None = None) -> Limits:
         """Visits or units used and left under the program's limits, as of a visit."""
-        with self._pipeline.unchanged(case):
-            return self._one(case, visit, as_of).limits
+        return self._one(case, visit, as_of).limits
 
     def payment_terms(self, case: Case, visit: object = None,
                       as_of: dt.date | None = None) -> PaymentTerms:
         """What the payer owes on the claim for a visit, and by when (prompt pay, interest)."""
-        with self._pipeline.unchanged(case):
-            return self._one(case, visit, as_of).payment_terms
+        return self._one(case, visit, as_of).payment_terms
 
     def plan(self, case: Case, as_of: dt.date | None = None):
         """The treatment plan's state on ``as_of`` (default: the case's day), as the progress
@@ -250,14 +245,12 @@ class PayerKit:
         ``written_on``: the day the claim is written and sent, when later than
         ``as_of``; the scrub then also says what is late on that day.
         """
-        with self._pipeline.unchanged(case):
-            return self._claim_run(case, visit, as_of, format, written_on).scrub
+        return self._claim_run(case, visit, as_of, format, written_on).scrub
 
     def build_claim(self, case: Case, visit: object = None,
                     as_of: dt.date | None = None) -> Claim:
         """The :class:`payerkit.model.Claim` for the visits :meth:`claim` would bill (no scrub)."""
-        with self._pipeline.unchanged(case):
-            return self._claim_run(case, visit, as_of).claim
+        return self._claim_run(case, visit, as_of).claim
 
     def evaluate(self, case: Case, visit: object = None, as_of: dt.date | None = None, *,
                  format: str | None = None, written_on: dt.date | None = None) -> Evaluation:
@@ -272,10 +265,7 @@ class PayerKit:
         :meth:`~payerkit.model.Evaluation.write` makes the claim file from the
         rendering the scrub checked, without asking again.
         """
-        with self._pipeline.unchanged(case) as before:
-            run = self._claim_run(case, visit, as_of, format, written_on)
-            run.before = before
-            return run.evaluation()
+        return self._claim_run(case, visit, as_of, format, written_on).evaluation()
 
     def claim(self, case: Case, format: str = X12_837P, visit: object = None,
               options: WriteOptions | None = None, as_of: dt.date | None = None, *,
@@ -297,8 +287,7 @@ class PayerKit:
         if evaluation is not None:
             raise TypeError("PayerKit.claim(case, format, evaluation=ev) is replaced by "
                             "ev.write(format, options): an evaluation writes its own claim")
-        with self._pipeline.unchanged(case):
-            return self._claim_run(case, visit, as_of, format).write(format, options)
+        return self._claim_run(case, visit, as_of, format).write(format, options)
 
 
 __all__ = ["ALL_VISITS", "Context", "PayerKit", "PluginEntry", "PluginLoadWarning", "ProgramEntry"]

@@ -22,8 +22,7 @@ asked once per visit billed. Program facts are read once per run.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -40,7 +39,6 @@ from .errors import (
     ProgramUnavailable,
     UnknownProgram,
 )
-from .fingerprint import fingerprint, first_change
 from .formats.options import WriteOptions
 from .manager import Failure, Registered, describe
 from .model import (
@@ -249,41 +247,6 @@ class Pipeline:
             format = program.claim_formats[0] if program.claim_formats else None
         return Run(self, case, contexts, format, written_on, as_of)
 
-    @contextmanager
-    def unchanged(self, case: Case) -> Iterator[list]:
-        """Answer only if the case is as it was before the plugins read it.
-
-        The model is frozen, but ``object.__setattr__`` or an item put in one of the
-        case's dicts still changes it, and the claim would be written from what a
-        plugin made of it. Such a change is a :class:`PluginError` naming the field
-        (never its value) and the plugins asked; nothing is answered or written. It
-        costs two fingerprints of the case per run (:mod:`payerkit.fingerprint`),
-        not one per hook: the plugin is not told apart from the others asked.
-        Yields the fingerprint taken before.
-        """
-        before = fingerprint(case)
-        try:
-            yield before
-        except ClaimRefused as refused:  # findings are an answer too
-            if fingerprint(case) != before:
-                raise self.case_changed(case, before) from refused
-            raise
-        if fingerprint(case) != before:
-            raise self.case_changed(case, before)
-
-    def case_changed(self, case: Case, before: list) -> PluginError:
-        try:
-            program = self.program(case.program)
-            asked = self.router.route(program, case.coverage.funding or
-                                      program.funding).plugins_asked()
-        except Exception:  # the case is no longer what it was: say what we can
-            asked = []
-        return PluginError(f"a plugin changed {first_change(case, before, 'case')} of the case "
-                           "it was asked about; the case is frozen: a plugin reads it, never "
-                           "sets it (object.__setattr__, an item put in one of its dicts). "
-                           "Nothing was answered or written. Plugins asked: "
-                           f"{', '.join(asked) or 'unknown'}")
-
 
 class Run:
     """One pass over a case: each answer computed once, when first asked, and kept.
@@ -305,9 +268,6 @@ class Run:
         self.visits = tuple(c.visit for c in contexts)
         self.route: Route = pipeline.router.route(
             first.program, first.case.coverage.funding or first.program.funding)
-        #: The case's fingerprint before the run (set by the door that guards it): a claim
-        #: written later by a plugin of its own is checked against it.
-        self.before: list | None = None
         self._renderings: dict[str, tuple[Rendering, list[Finding]]] = {}
 
     # -- the parts, each once -----------------------------------------------------------
@@ -454,11 +414,7 @@ class Run:
         if claim_format.id != self.format or self.scrub.errors or claim_format.for_patient:
             self._refuse(claim_format)
         rendering = self.rendered(claim_format)[0]
-        plugins = self.route.answered(WRITE)
-        data = self._write(claim_format, rendering, options or WriteOptions(), stream)
-        if plugins and self.before is not None and fingerprint(self.case) != self.before:
-            raise self.pipeline.case_changed(self.case, self.before)
-        return data
+        return self._write(claim_format, rendering, options or WriteOptions(), stream)
 
     def _refuse(self, claim_format: ClaimFormat) -> None:
         """Refuse the claim in ``claim_format`` when its scrub finds errors: those of the

@@ -52,6 +52,7 @@ from .converter import (
     strict_str,
 )
 from .model import Case
+from .model.frozendict import FrozenDict
 
 #: Hooks whose common case is checked inline: a value passing the check (``{v}`` stands for
 #: it) is one the hook returns unchanged. ``clean`` says every string of the data is known to
@@ -69,7 +70,9 @@ REMEMBERED_STRINGS = 4096
 #: What a program's facts table may hold, passed through as it is (the converter's rule for a
 #: bare table): these values, and tables and lists of them.
 _PLAIN_VALUES = frozenset({str, float, bool, type(None), dt.date, dt.datetime, dt.time})
-_CONTAINERS = frozenset({dict, list, tuple})
+#: Tables: parsed ones, and a case's own (read again as a program's facts).
+_TABLES = frozenset({dict, FrozenDict})
+_CONTAINERS = _TABLES | {list, tuple}
 _MISSING = object()
 
 
@@ -152,7 +155,7 @@ def _plain(node: Any, keys: list[int], depth: int) -> None:
     :data:`MAX_DEPTH` levels, of plain values and integers of at most 9 digits; count its keys."""
     if depth > MAX_DEPTH:
         raise _Unusual
-    if type(node) is dict:
+    if type(node) in _TABLES:
         keys[0] += len(node)
         for key in node:
             if type(key) is not str:
@@ -170,7 +173,7 @@ def _plain(node: Any, keys: list[int], depth: int) -> None:
 
 
 def _plain_table(value: Any, keys: list[int], depth: int) -> dict:
-    if type(value) is not dict:
+    if type(value) not in _TABLES:
         raise _Unusual
     _plain(value, keys, depth)
     return dict(value)  # the converter's copy of a bare table
@@ -189,7 +192,8 @@ class _Writer:
         self.cls = cls
         self.lines: list[str] = []
         self.names: dict[str, Any] = {"_Unusual": _Unusual, "_MISSING": _MISSING,
-                                      "_CONTAINERS": _CONTAINERS, "_plain_table": _plain_table,
+                                      "_CONTAINERS": _CONTAINERS, "_TABLES": _TABLES,
+                                      "_plain_table": _plain_table,
                                       "MAX_DEPTH": MAX_DEPTH}
 
     def name(self, value: Any, hint: str) -> str:
@@ -208,7 +212,7 @@ class _Writer:
         attrs.resolve_types(cls)
         fields = [f for f in attrs.fields(cls) if f.init]
         required = sum(f.default is attrs.NOTHING for f in fields if (cls, f.name) not in NOT_READ)
-        self.add(1, "if type(o) is not dict or depth > MAX_DEPTH:")
+        self.add(1, "if type(o) not in _TABLES or depth > MAX_DEPTH:")
         self.add(2, "raise _Unusual")
         self.add(1, "n = len(o)")
         self.add(1, "keys[0] += n")
@@ -335,7 +339,7 @@ class _Writer:
             raise _CannotWrite(repr(key))
         k, x, m = f"k{level}", f"x{level}", f"m{level}"
         add = self.add
-        add(indent, f"if type({v}) is not dict:")
+        add(indent, f"if type({v}) not in _TABLES:")
         add(indent + 1, "raise _Unusual")
         add(indent, f"keys[0] += len({v})")
         add(indent, f"{m} = {{}}")

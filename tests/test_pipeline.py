@@ -350,32 +350,6 @@ def test_a_plugins_own_837p_applies_in_batch_as_in_claim(jobs, tmp_path, payerki
     assert text.count("CLM*") == 2 and semantic_errors_837p(text) == []
 
 
-def test_one_evaluation_takes_two_fingerprints_and_its_write_none(kit, monkeypatch):
-    """The changed-case guard walks the case before and after a pass, not per question, and
-    the claim written from the evaluation walks it again only when a plugin writes it."""
-    from case_samples import make_case
-
-    from payerkit import pipeline
-
-    walks = []
-    real = pipeline.fingerprint
-
-    def fingerprint(case):
-        walks.append(case)
-        return real(case)
-
-    monkeypatch.setattr(pipeline, "fingerprint", fingerprint)
-    case = make_case()
-    ev = kit.evaluate(case)
-    assert len(walks) == 2
-    ev.write(options=WriteOptions(ControlNumbers(1, 1, 1)))
-    assert len(walks) == 2
-    kit.register(Rewriter())
-    ev = kit.evaluate(case)
-    ev.write(options=WriteOptions(ControlNumbers(1, 1, 1)))
-    assert len(walks) == 5  # the plugin wrote the claim: the case is checked after it
-
-
 @settings(max_examples=200, deadline=None)
 @given(member=st.text(min_size=1, max_size=20),
        days=st.lists(st.dates(dt.date(1900, 1, 1), dt.date(2099, 12, 31)), min_size=1,

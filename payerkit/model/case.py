@@ -13,6 +13,7 @@ from typing import Literal, NewType
 
 from attrs import field, frozen
 
+from .frozendict import FrozenDict, frozen_dict, frozen_tables
 from .program import Funding
 
 Sex = Literal["F", "M", "U"]
@@ -64,7 +65,7 @@ class Provider:
     license: str | None = None
     phone: str | None = None
     networks: tuple[str, ...] = field(default=(), converter=_tuple)
-    cash_rates: dict[str, Decimal] = field(factory=dict)
+    cash_rates: dict[str, Decimal] = field(factory=FrozenDict, converter=frozen_dict)
     #: The name for paper forms whose box cannot hold the name (CMS-1500 box 33 holds 29
     #: characters, the NF-3 and the superbill PDF a line or two): used there instead of the
     #: name, never cut; the 837P always carries the name.
@@ -294,7 +295,7 @@ class FeeRates:
     """
 
     source: str
-    rates: dict[str, Decimal] = field(factory=dict)
+    rates: dict[str, Decimal] = field(factory=FrozenDict, converter=frozen_dict)
     file: str | None = None
     #: ``practice`` (the practice's own figures: a contract, its fee) or ``sample`` (invented
     #: figures for a demonstration): a sample schedule is said to be one in every price.
@@ -344,7 +345,7 @@ class Case:
     claim: Submission = field(factory=Submission)
     #: Program-specific facts, one table per program id (``[facts.ny-no-fault]``); the kit
     #: reads the case program's table into that program's own ``facts`` type.
-    facts: dict[str, dict] = field(factory=dict)
+    facts: dict[str, dict] = field(factory=FrozenDict, converter=frozen_tables)
 
     @property
     def insured(self) -> Person:
