@@ -253,7 +253,7 @@ def demo(kit: PayerKit, options: DemoOptions) -> int:
     make_folder(out / PLANS if plans else out)
     rows, summary = [], []
     for path in cases:
-        result, ev = _demo_case(kit, path, out, inputs, options)
+        result, ev = _demo_case(kit, path, out, inputs, options.as_of, force)
         _write_decision(out, path, result, inputs, force)
         summary.append(result)
         rows.append(_demo_row(path, ev, result))
@@ -262,7 +262,8 @@ def demo(kit: PayerKit, options: DemoOptions) -> int:
         f"{sum(len(r['claim_files']) for r in summary)} claim file(s) to {out}/"
     data: dict = {"output": str(out), "cases": summary}
     if plans:
-        data["plans"], text = _demo_plans(kit, plans, out / PLANS, inputs, options, text)
+        data["plans"], text = _demo_plans(kit, plans, out / PLANS, inputs, options.as_of,
+                                          force, text)
     emit(data, options.json, text)
     return EXIT_OK
 
@@ -276,14 +277,14 @@ def _case_files(folder: Path) -> list[Path]:
 
 
 def _demo_case(kit: PayerKit, path: Path, out: Path, inputs: list[Path],
-               options: DemoOptions) -> tuple[dict, object]:
+               as_of: dt.date | None, force: bool) -> tuple[dict, object]:
     """One example: its decision file and every claim its program takes (one pass)."""
     try:
         case = load_case(path)
     except CaseError as exc:  # name the file: the demo reads many
         raise CaseError([f"{path.name}: {problem}" for problem in exc.problems]) from None
     program = kit.program(case.program)
-    ev = kit.evaluate(case, as_of=options.as_of, written_on=dt.date.today())  # one pass
+    ev = kit.evaluate(case, as_of=as_of, written_on=dt.date.today())  # one pass
     result = {"case": path.name,
               "eligibility": eligibility_json(ev.eligibility),
               "pricing": pricing_json(ev.pricing),
@@ -297,7 +298,7 @@ def _demo_case(kit: PayerKit, path: Path, out: Path, inputs: list[Path],
         except ClaimRefused:
             continue  # refused (by the scrub, or by this format): that file is not written
         claim_files.append(write_atomic(out / _demo_name(path, fmt), data, inputs=inputs,
-                                        force=options.force).name)
+                                        force=force).name)
     result["claim_file"] = claim_files[0] if claim_files else None
     result["claim_files"] = claim_files
     return result, ev
@@ -311,7 +312,7 @@ def _demo_row(path: Path, ev, result: dict) -> list:
 
 
 def _demo_plans(kit: PayerKit, plans: list[Path], out: Path, inputs: list[Path],
-                options: DemoOptions, text: str) -> tuple[list[dict], str]:
+                as_of: dt.date | None, force: bool, text: str) -> tuple[list[dict], str]:
     """The treatment-plan examples: each as every other example (decision file, claims),
     plus the plan's state in its decision file, its progress report, and whether its
     ``# expect-`` comments hold; a table of their own after the demo's."""
@@ -319,13 +320,13 @@ def _demo_plans(kit: PayerKit, plans: list[Path], out: Path, inputs: list[Path],
 
     results, rows = [], []
     for path in plans:
-        result, ev = _demo_case(kit, path, out, inputs, options)
+        result, ev = _demo_case(kit, path, out, inputs, as_of, force)
         if ev.case.episode.plan is not None:
             report = ev.plan
             result["plan"] = plan_json(report)
             result["progress_report"] = write_atomic(
                 out / _demo_name(path, PROGRESS_REPORT), ev.write(PROGRESS_REPORT),
-                inputs=inputs, force=options.force).name
+                inputs=inputs, force=force).name
         else:
             result["plan"] = result["progress_report"] = None
         expect = _expectations(path)
@@ -339,11 +340,11 @@ def _demo_plans(kit: PayerKit, plans: list[Path], out: Path, inputs: list[Path],
                                      and written == (expect["claim"] == "yes"))
         else:
             result["as_expected"] = None
-        _write_decision(out, path, result, inputs, options.force)
+        _write_decision(out, path, result, inputs, force)
         results.append(result)
         plan = result["plan"]
-        rows.append([*_demo_row(path, ev, result)[:3], _demo_row(path, ev, result)[5],
-                     result["claim_file"] or "refused",
+        case, program, status, *_, errors, claim = _demo_row(path, ev, result)
+        rows.append([case, program, status, errors, claim,
                      "-" if plan is None or plan["visits_left"] is None else plan["visits_left"],
                      len(plan["due"]) if plan else "-",
                      {True: "yes", False: "NO", None: "-"}[result["as_expected"]],
