@@ -200,6 +200,19 @@ class Evaluated(NamedTuple):
 # ---------------------------------------------------------------------------
 
 
+def batch_format(kit, format_id: str):
+    """The installed format a batch writes (or judges) its claims in; unknown is bad input,
+    and so is a format that draws the treatment plan rather than the claim (the progress
+    report: ``payerkit plan -o``, ``payerkit claim --format``, ``payerkit demo``): a batch
+    counts claims, their charges and why they were refused."""
+    fmt = kit.claim_format_of(format_id)  # unknown: CaseError
+    if fmt.renders == "plan":
+        raise CaseError([f"format: {format_id} draws a case's treatment plan, not its claim: "
+                         "a batch writes claims; write a progress report with payerkit plan "
+                         "CASE -o FILE or payerkit claim CASE --format " + format_id])
+    return fmt
+
+
 def find_items(inputs: Sequence[str], stdin=None, *, out: str | os.PathLike | None = None,
                per_case: bool = False) -> Iterator[Item]:
     """The cases named by ``inputs``, in order: a folder (its ``.toml`` and ``.json``

@@ -26,6 +26,7 @@ from .command_table import (
 )
 from .errors import CaseError, ClaimRefused
 from .files import OutputError, check_output, make_folder, show, write_atomic
+from .formats import PROGRESS_REPORT
 from .formats.builtin import FILE_ENDINGS, file_ending
 from .kit import ALL_VISITS, PayerKit
 from .output import (
@@ -154,13 +155,14 @@ def plan(kit: PayerKit, options: PlanOptions) -> int:
     case = load_case(options.case)
     if options.output:  # checked first: a refused path writes nothing
         check_output(options.output, inputs=[options.case], force=options.force)
-    report = kit.plan(case, options.as_of)
+    if options.output:  # one pass: the report, and the PDF drawn from it, as claim writes it
+        ev = kit.evaluate(case, as_of=options.as_of, format=PROGRESS_REPORT)
+        report, pdf = ev.plan, ev.write(PROGRESS_REPORT)
+    else:
+        report = kit.plan(case, options.as_of)
     data = plan_json(report)
     if options.output:
-        from .formats.progress_report import write_progress_report
-
-        write_atomic(options.output, write_progress_report(report), inputs=[options.case],
-                     force=options.force)
+        write_atomic(options.output, pdf, inputs=[options.case], force=options.force)
         data["file"] = options.output
     emit(data, options.json, plan_text(data)
          + (f"\n\nwrote the progress report to {options.output}" if options.output else ""))
@@ -176,6 +178,7 @@ def claim(kit: PayerKit, options: ClaimOptions) -> int:
         check_output(options.output, **writing)
     today = dt.date.today()
     visits = ALL_VISITS if options.all_visits else options.visit
+    _no_plan_in_ledger(kit, options.format, options.ledger or options.db)
     # opened first: a ledger that cannot be opened costs no control number
     ledger = _ledger(options.ledger, options.db)
     try:  # one pass: the claim is written from what its scrub checked
@@ -188,6 +191,9 @@ def claim(kit: PayerKit, options: ClaimOptions) -> int:
         return EXIT_FINDINGS
     warnings = [finding_json(f) for f in ev.scrub.findings]
     if warnings and not options.json:
+        if ev.scrub.errors and kit.claim_format_of(options.format).renders == "plan":
+            print(f"{options.format} is about the treatment plan, not a claim: the claim's "
+                  "errors below do not stop it", file=sys.stderr)
         print(findings_text({"program": case.program, "findings": warnings}), file=sys.stderr)
     if options.output:
         write_atomic(options.output, data, **writing)
@@ -214,6 +220,14 @@ def claim(kit: PayerKit, options: ClaimOptions) -> int:
     return EXIT_OK
 
 
+def _no_plan_in_ledger(kit: PayerKit, format_id: str, ledger: object) -> None:
+    """A plan's document (the progress report) is no claim: asking to record it in the
+    ledger is refused before anything is written."""
+    if ledger and kit.claim_format_of(format_id).renders == "plan":
+        raise CaseError([f"--ledger: {format_id} is a document about the treatment plan, not a "
+                         "claim: there is nothing to record in the ledger"])
+
+
 def _ledger(asked: bool, db: str | None):
     """The ledger a claim-writing command records into (``--ledger``, ``--db``), opened;
     ``None`` when neither is given."""
@@ -226,48 +240,136 @@ def _ledger(asked: bool, db: str | None):
 
 def demo(kit: PayerKit, options: DemoOptions) -> int:
     folder, out = Path(options.examples), Path(options.output)
-    cases = sorted(p for p in folder.glob("*") if p.suffix in {".toml", ".json"})
+    cases = _case_files(folder)
     if not cases:
         raise CaseError([f"examples: no .toml or .json case files in {str(folder)!r}"])
+    # treatment plans (issue 18): a folder of their own, examples/plans, written to OUT/plans
+    plans = _case_files(folder / PLANS) if (folder / PLANS).is_dir() else []
     force = options.force
-    _demo_outputs(cases, out, force)  # refusals before anything is written
+    inputs = cases + plans
+    _demo_outputs(cases, out, force, inputs)  # refusals before anything is written
+    if plans:
+        _demo_outputs(plans, out / PLANS, force, inputs)
+    make_folder(out / PLANS if plans else out)
     rows, summary = [], []
     for path in cases:
-        try:
-            case = load_case(path)
-        except CaseError as exc:  # name the file: the demo reads many
-            raise CaseError([f"{path.name}: {problem}" for problem in exc.problems]) from None
-        program = kit.program(case.program)
-        ev = kit.evaluate(case, as_of=options.as_of, written_on=dt.date.today())  # one pass
-        result = {"case": path.name,
-                  "eligibility": eligibility_json(ev.eligibility),
-                  "pricing": pricing_json(ev.pricing),
-                  "limits": limits_json(ev.limits),
-                  "payment_terms": payment_terms_json(ev.payment_terms),
-                  "scrub": scrub_json(ev.scrub)}
-        claim_files = []
-        for fmt in program.claim_formats:  # every format the program takes, paper included
-            try:
-                data = ev.write(fmt)
-            except ClaimRefused:
-                continue  # refused (by the scrub, or by this format): that file is not written
-            claim_files.append(write_atomic(out / _demo_name(path, fmt), data, inputs=cases,
-                                            force=force).name)
-        result["claim_file"] = claim_files[0] if claim_files else None
-        result["claim_files"] = claim_files
-        write_atomic(out / f"{path.stem}.json", (json.dumps(result, indent=2) + "\n").encode(),
-                     inputs=cases, force=force)
-        errors = sum(f["severity"] == "error" for f in result["scrub"]["findings"])
+        result, ev = _demo_case(kit, path, out, inputs, options.as_of, force)
+        _write_decision(out, path, result, inputs, force)
         summary.append(result)
-        rows.append([path.name, case.program, result["eligibility"]["status"],
-                     result["pricing"]["total_charge"],
-                     result["pricing"]["total_allowed"] or "-", errors,
-                     result["claim_file"] or "refused"])
-    emit({"output": str(out), "cases": summary}, options.json,
-         table(rows, ["case", "program", "status", "charge", "allowed", "errors", "claim"])
-         + f"\n\nwrote {len(cases)} decision file(s) and "
-         f"{sum(len(r['claim_files']) for r in summary)} claim file(s) to {out}/")
+        rows.append(_demo_row(path, ev, result))
+    text = table(rows, ["case", "program", "status", "charge", "allowed", "errors", "claim"]) \
+        + f"\n\nwrote {len(cases)} decision file(s) and " \
+        f"{sum(len(r['claim_files']) for r in summary)} claim file(s) to {out}/"
+    data: dict = {"output": str(out), "cases": summary}
+    if plans:
+        data["plans"], text = _demo_plans(kit, plans, out / PLANS, inputs, options.as_of,
+                                          force, text)
+    emit(data, options.json, text)
     return EXIT_OK
+
+
+#: The examples' folder of treatment plans, and the demo's output folder for them.
+PLANS = "plans"
+
+
+def _case_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*") if p.suffix in {".toml", ".json"})
+
+
+def _demo_case(kit: PayerKit, path: Path, out: Path, inputs: list[Path],
+               as_of: dt.date | None, force: bool) -> tuple[dict, object]:
+    """One example: its decision file and every claim its program takes (one pass)."""
+    try:
+        case = load_case(path)
+    except CaseError as exc:  # name the file: the demo reads many
+        raise CaseError([f"{path.name}: {problem}" for problem in exc.problems]) from None
+    program = kit.program(case.program)
+    ev = kit.evaluate(case, as_of=as_of, written_on=dt.date.today())  # one pass
+    result = {"case": path.name,
+              "eligibility": eligibility_json(ev.eligibility),
+              "pricing": pricing_json(ev.pricing),
+              "limits": limits_json(ev.limits),
+              "payment_terms": payment_terms_json(ev.payment_terms),
+              "scrub": scrub_json(ev.scrub)}
+    claim_files = []
+    for fmt in program.claim_formats:  # every format the program takes, paper included
+        try:
+            data = ev.write(fmt)
+        except ClaimRefused:
+            continue  # refused (by the scrub, or by this format): that file is not written
+        claim_files.append(write_atomic(out / _demo_name(path, fmt), data, inputs=inputs,
+                                        force=force).name)
+    result["claim_file"] = claim_files[0] if claim_files else None
+    result["claim_files"] = claim_files
+    return result, ev
+
+
+def _demo_row(path: Path, ev, result: dict) -> list:
+    errors = sum(f["severity"] == "error" for f in result["scrub"]["findings"])
+    return [path.name, ev.program, result["eligibility"]["status"],
+            result["pricing"]["total_charge"], result["pricing"]["total_allowed"] or "-", errors,
+            result["claim_file"] or "refused"]
+
+
+def _demo_plans(kit: PayerKit, plans: list[Path], out: Path, inputs: list[Path],
+                as_of: dt.date | None, force: bool, text: str) -> tuple[list[dict], str]:
+    """The treatment-plan examples: each as every other example (decision file, claims),
+    plus the plan's state in its decision file, its progress report, and whether its
+    ``# expect-`` comments hold; a table of their own after the demo's."""
+    from .testing.expectations import expected_errors
+
+    results, rows = [], []
+    for path in plans:
+        result, ev = _demo_case(kit, path, out, inputs, as_of, force)
+        if ev.case.episode.plan is not None:
+            report = ev.plan
+            result["plan"] = plan_json(report)
+            result["progress_report"] = write_atomic(
+                out / _demo_name(path, PROGRESS_REPORT), ev.write(PROGRESS_REPORT),
+                inputs=inputs, force=force).name
+        else:
+            result["plan"] = result["progress_report"] = None
+        expect = _expectations(path)
+        if expect is not None:
+            errors = {f["code"] for f in result["scrub"]["findings"] if f["severity"] == "error"}
+            wanted = expected_errors(expect)
+            first = kit.program(ev.program).claim_formats[:1]
+            written = bool(first) and _demo_name(path, first[0]) in result["claim_files"]
+            result["as_expected"] = (result["eligibility"]["status"] == expect["status"]
+                                     and wanted <= errors and bool(wanted or not errors)
+                                     and written == (expect["claim"] == "yes"))
+        else:
+            result["as_expected"] = None
+        _write_decision(out, path, result, inputs, force)
+        results.append(result)
+        plan = result["plan"]
+        case, program, status, *_, errors, claim = _demo_row(path, ev, result)
+        rows.append([case, program, status, errors, claim,
+                     "-" if plan is None or plan["visits_left"] is None else plan["visits_left"],
+                     len(plan["due"]) if plan else "-",
+                     {True: "yes", False: "NO", None: "-"}[result["as_expected"]],
+                     result["progress_report"] or "-"])
+    text += "\n\ntreatment plans (" + PLANS + "/):\n" + table(
+        rows, ["case", "program", "status", "errors", "claim", "visits left", "due",
+               "as expected", "progress report"]) + \
+        f"\n\nwrote {len(plans)} decision file(s), " \
+        f"{sum(len(r['claim_files']) for r in results)} claim file(s) and " \
+        f"{sum(r['progress_report'] is not None for r in results)} progress report(s) to {out}/"
+    return results, text
+
+
+def _expectations(path: Path) -> dict | None:
+    """The example's ``# expect-`` comments, when it states all three."""
+    from .testing.expectations import KEYS, LINE
+
+    found = dict(LINE.findall(path.read_text(encoding="utf-8")))
+    return found if all(key in found for key in KEYS) else None
+
+
+def _write_decision(out: Path, path: Path, result: dict, inputs: list[Path],
+                    force: bool) -> None:
+    write_atomic(out / f"{path.stem}.json", (json.dumps(result, indent=2) + "\n").encode(),
+                 inputs=inputs, force=force)
 
 
 def _demo_name(path: Path, fmt: str) -> str:
@@ -275,11 +377,11 @@ def _demo_name(path: Path, fmt: str) -> str:
     return path.stem + file_ending(fmt)
 
 
-def _demo_outputs(cases: list[Path], out: Path, force: bool) -> None:
+def _demo_outputs(cases: list[Path], out: Path, force: bool, inputs: list[Path]) -> None:
     """Refuse the demo's outputs before writing any: an output folder that is the examples
     folder (its decisions would be read as cases next time), an output that is an input, two
     cases writing one file, or a target ``write_atomic`` would refuse. The demo creates its
-    output folder (and missing parents) itself."""
+    output folder (and missing parents) itself, once every output is checked."""
     folder = cases[0].parent
     if out.is_dir() and os.path.samefile(out, folder):
         raise OutputError(f"cannot write the demo into {show(out)}: it is the examples folder, "
@@ -289,21 +391,17 @@ def _demo_outputs(cases: list[Path], out: Path, force: bool) -> None:
     for path in cases:
         names = [f"{path.stem}.json", *(_demo_name(path, fmt) for fmt in FILE_ENDINGS)]
         for target in (out / name for name in names):
-            check_output(target, inputs=cases, force=force, parents=True)
+            check_output(target, inputs=inputs, force=force, parents=True)
             other = writers.setdefault(os.path.normcase(target.name), path)
             if other != path:
                 raise OutputError(f"cannot write {show(target)} for both {show(other.name)} and "
                                   f"{show(path.name)}; rename one of the case files")
-    make_folder(out)
 
 
 def batch(kit: PayerKit, options: BatchOptions) -> int:
-    from .batch import BatchSettings, default_jobs, find_items, run_batch
+    from .batch import BatchSettings, batch_format, default_jobs, find_items, run_batch
 
-    known = [f.id for f in kit.claim_formats()]
-    if options.format not in known:
-        raise CaseError([f"format: unknown claim format {options.format!r} "
-                         f"(installed: {', '.join(known) or 'none'})"])
+    batch_format(kit, options.format)  # unknown, or no claim (a plan's report): bad input
     out = Path(options.output)
     named = [p for p in options.inputs if p != "-" and os.path.isfile(p)]
     settings = BatchSettings(out, format=options.format, as_of=options.as_of,

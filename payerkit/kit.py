@@ -34,7 +34,7 @@ from typing import Any
 import attrs
 from attrs import frozen
 
-from .errors import CaseError, PluginError
+from .errors import PluginError
 from .formats import X12_837P
 from .formats.options import WriteOptions
 from .manager import (
@@ -222,13 +222,13 @@ class PayerKit:
         report shows it (a :class:`payerkit.model.PlanReport`): its dates, visits attended,
         missed and left, each goal's measurements against its baseline, target and the
         measure's MCID, every authorization with what is left, and what is due. A case without
-        ``episode.plan`` is a :class:`CaseError`."""
-        from .rules.plans import plan_report
+        ``episode.plan`` is a :class:`CaseError`.
 
-        if case.episode.plan is None:
-            raise CaseError(["episode.plan: the case has no treatment plan (docs/case-file.md, "
-                             "\"Treatment plans\")"])
-        return plan_report(case, as_of, program=self.program(case.program).name)
+        A run of the pipeline asked for the plan alone (no hook is asked): the report
+        :meth:`evaluate`'s ``plan`` gives and the progress report
+        (``claim(case, "progress-report")``) draws."""
+        with self._pipeline.unchanged(case):
+            return self._one(case, None, as_of).plan_report
 
     def scrub(self, case: Case, visit: object = None, as_of: dt.date | None = None,
               written_on: dt.date | None = None, format: str | None = None) -> Scrub:

@@ -54,6 +54,7 @@ from .model import (
     PatientBilling,
     PaymentTerm,
     PaymentTerms,
+    PlanReport,
     PricedLine,
     Pricing,
     Program,
@@ -65,11 +66,13 @@ from .model import (
 from .model.evaluation import Evaluation
 from .model.outcome import Outcome, caution, settle, status_of
 from .model.results import UNSTATED_PATIENT_BILLING
-from .paths import facts_path, visit_index
+from .paths import facts_path, field_path, visit_index
 from .routing import Route, Router
 from .rules.deadlines import late_findings
 from .rules.fees import FeeSchedule
 from .rules.money import line_amount
+from .rules.plans import PLAN as PLAN_PATH
+from .rules.plans import plan_report, same_measure
 from .rules.units import CMS_8_MINUTE, UnitRule
 
 SEVERITY_ORDER = {"error": 0, "warning": 1}
@@ -86,6 +89,8 @@ ERISA = Citation("ERISA § 514(a)-(b), 29 U.S.C. § 1144: state insurance laws d
                  "MA plans", confidence="medium")
 JUDGED_DAY = Citation("payerkit: a claim's deadlines are judged on the day it is sent; the "
                       "case's as_of is the day it was judged", confidence="rule")
+NO_PLAN = (f"{PLAN_PATH}: the case has no treatment plan (docs/case-file.md, \"Treatment "
+           "plans\")")
 #: ``visit=ALL_VISITS`` bills every visit of the case on one claim.
 ALL_VISITS = "all"
 WRITE = "payerkit_format_claim"
@@ -183,7 +188,9 @@ class Pipeline:
 
     def claim_format(self, format_id: str, program: Program) -> ClaimFormat:
         """The format asked for: unknown is bad input; one the program does not take, a finding."""
-        self.format_of(format_id)
+        fmt = self.format_of(format_id)
+        if fmt.renders == "plan":  # a document about the plan, not a claim: every program's
+            return fmt
         if format_id not in program.claim_formats:
             raise ClaimRefused([Finding(
                 "error", "FORMAT-NOT-ACCEPTED", f"{program.id} does not take {format_id!r} "
@@ -291,6 +298,16 @@ class Run:
         return build_claim(ctx.case, ctx.program, self.visits, self.pricings)
 
     @_once
+    def plan_report(self) -> PlanReport:
+        """The treatment plan's state on the run's day (:class:`PlanReport`): what
+        ``PayerKit.plan`` answers and a plan format (the progress report) draws. A case
+        without ``episode.plan``: :class:`CaseError` naming it."""
+        ctx = self.contexts[-1]
+        if ctx.case.episode.plan is None:
+            raise CaseError([NO_PLAN])
+        return plan_report(ctx.case, ctx.as_of, program=self.program.name)
+
+    @_once
     def visit_findings(self) -> list[Finding]:
         """Each visit's findings: its coverage rules' and its scrub hooks'."""
         route = self.route
@@ -366,18 +383,26 @@ class Run:
 
     def format_findings(self, format_id: str | None) -> list[Finding]:
         """What the format finds in the whole claim (all its visits), named by case field."""
-        if format_id is None or not self.claim.lines:
+        if format_id is None:
             return []
-        return self.rendered(self.pipeline.formats[format_id][0])[1]
+        fmt = self.pipeline.formats[format_id][0]
+        if fmt.renders != "plan" and not self.claim.lines:
+            return []
+        return self.rendered(fmt)[1]
 
     def rendered(self, fmt: ClaimFormat) -> tuple[Rendering, list[Finding]]:
-        """The claim as ``fmt`` renders it (once), and its findings named by case field."""
+        """The claim (or, for a plan format, the plan's report) as ``fmt`` renders it
+        (once), and its findings named by case field."""
         done = self._renderings.get(fmt.id)
         if done is None:
-            rendering = _render(self.pipeline, fmt, self.claim)
             ctx = self.contexts[0]
-            found = [_case_finding(fmt, f, ctx.case, self.visits, self.claim)
-                     for f in rendering.findings]
+            if fmt.renders == "plan":
+                rendering = _render(self.pipeline, fmt, self.plan_report)
+                found = [_plan_finding(fmt, f, ctx.case) for f in rendering.findings]
+            else:
+                rendering = _render(self.pipeline, fmt, self.claim)
+                found = [_case_finding(fmt, f, ctx.case, self.visits, self.claim)
+                         for f in rendering.findings]
             done = self._renderings[fmt.id] = (rendering, found)
         return done
 
@@ -411,7 +436,8 @@ class Run:
             if format_id is None:
                 raise CaseError([f"format: {self.program.id} takes no installed claim format"])
         claim_format = self.pipeline.claim_format(format_id, self.program)
-        if claim_format.id != self.format or self.scrub.errors or claim_format.for_patient:
+        if claim_format.id != self.format or claim_format.for_patient or \
+                claim_format.renders == "plan" or self.scrub.errors:
             self._refuse(claim_format)
         rendering = self.rendered(claim_format)[0]
         return self._write(claim_format, rendering, options or WriteOptions(), stream)
@@ -420,7 +446,14 @@ class Run:
         """Refuse the claim in ``claim_format`` when its scrub finds errors: those of the
         visits and deadlines first; only when there are none, the format's own. A patient's
         statement (:attr:`ClaimFormat.for_patient`) is not the payer's claim: the coverage
-        rules' and the filing deadlines' errors do not stop it."""
+        rules' and the filing deadlines' errors do not stop it. A plan's document
+        (:attr:`ClaimFormat.renders` ``"plan"``: the progress report) is no claim at all: only
+        its own findings stop it."""
+        if claim_format.renders == "plan":
+            errors = [f for f in self.format_findings(claim_format.id) if f.severity == "error"]
+            if errors:
+                raise ClaimRefused(errors)
+            return
         errors = self.scrub_for(None).errors
         if claim_format.for_patient:
             payers = {f.code for found in self.outcomes for o in found
@@ -633,6 +666,87 @@ def _case_finding(fmt: ClaimFormat, found, case: Case, visits: tuple[Visit, ...]
                        found.citation)
     field, problem, *severity = found
     return _format_finding(fmt, field, problem, case, visits, claim, *severity)
+
+
+def _plan_finding(fmt: ClaimFormat, found, case: Case) -> Finding:
+    """A plan format's finding about a field of the report (``goals[1].points[3]``), about the
+    case field behind it (``visits[4].measures[0].value``)."""
+    if isinstance(found, Finding):
+        if found.path is None:
+            return found
+        path = plan_case_path(found.path, case)
+        return Finding(found.severity, found.code, f"{path}: {found.message}", path,
+                       found.citation)
+    field, problem, *severity = found
+    path = plan_case_path(field, case)
+    level = severity[0] if severity else "error"
+    return Finding(level, "FORMAT-LIMIT" if level == "error" else "FORMAT-WARNING",
+                   f"{path}: {problem} ({fmt.name})", path, Citation(fmt.name, confidence="rule"))
+
+
+#: A plan report's fields that come from the plan under another name, or from its dates.
+_PLAN_FIELDS = {"start": "start", "end": "end", "planned_visits": "visits",
+                "visits_per_week": "visits_per_week", "re_evaluation": "reevaluation_date",
+                "discharge": "discharge_criteria"}
+#: A goal's fields the report takes from the plan's goal as they are; the others (the
+#: measure's name, unit, direction and MCID) come from the goal's measure.
+_GOAL_FIELDS = ("description", "measure", "baseline", "target")
+
+
+def plan_case_path(report_field: str, case: Case) -> str:
+    """The case field behind a field of the plan's report (:class:`PlanReport`):
+    ``practice.name`` → ``provider.name``, ``goals[1].target`` → ``episode.plan.goals[1].target``,
+    ``goals[0].points[2]`` → the measurement it was read from (``visits[5].measures[0].value``),
+    ``authorizations[1].number`` → ``episode.authorizations[0].number`` when the case also has
+    ``episode.authorization``; what the report computes (the visits left, what is due, the
+    notes) names the plan."""
+    plan = case.episode.plan
+    head, dot, rest = report_field.partition(".")
+    name, _, index = head.partition("[")
+    position = int(index.rstrip("]")) if index.rstrip("]").isdigit() else None
+    if name == "practice":
+        return field_path("provider", rest) if rest else "provider"
+    if name == "patient":
+        return report_field
+    if name == "program":
+        return "program"
+    if name in _PLAN_FIELDS and plan is not None:
+        if name == "end" and plan.end is None and plan.duration_weeks is not None:
+            return field_path(PLAN_PATH, "duration_weeks")
+        return field_path(PLAN_PATH, _PLAN_FIELDS[name])
+    if name == "authorizations" and position is not None:
+        on_file = case.episode.all_authorizations
+        if position < len(on_file):
+            at = position - (case.episode.authorization is not None)
+            base = "episode.authorization" if at < 0 else field_path(
+                "episode.authorizations", at)
+            return field_path(base, rest) if rest else base
+    if name == "goals" and position is not None and plan is not None \
+            and position < len(plan.goals):
+        goal = field_path(PLAN_PATH, "goals", position)
+        point, _, point_index = rest.partition("[")
+        if point == "points" and point_index.rstrip("]").isdigit():
+            return _measurement_path(case, plan.start, plan.goals[position].measure,
+                                     int(point_index.rstrip("]"))) or goal
+        if rest in _GOAL_FIELDS:
+            return field_path(goal, rest)
+        return field_path(goal, "measure")
+    return PLAN_PATH
+
+
+def _measurement_path(case: Case, since: dt.date, measure: str, k: int) -> str | None:
+    """The ``k``-th measurement of ``measure`` at the attended visits from ``since`` (the
+    report's points, in order): its case field."""
+    n = 0
+    for i, visit in enumerate(case.visits):
+        if visit.attendance != "attended" or visit.date < since:
+            continue
+        for j, measurement in enumerate(visit.measures):
+            if same_measure(measurement.measure, measure):
+                if n == k:
+                    return field_path("visits", i, "measures", j, "value")
+                n += 1
+    return None
 
 
 def _format_finding(fmt: ClaimFormat, field: str, problem: str, case: Case,

@@ -25,6 +25,19 @@ def case_json(name: str) -> dict:
     return unstructure_case(load_case(EXAMPLES / f"{name}.toml"))
 
 
+#: The treatment-plan examples (examples/plans).
+PLANS = sorted((EXAMPLES / "plans").glob("*.toml"))
+
+
+def plan_json(path: Path) -> dict:
+    """A plan example as a billing app sends it: its fee file named inside ``--files-dir``
+    (the examples folder), as the server confines it."""
+    data = unstructure_case(load_case(path))
+    if data.get("fees", {}).get("file"):
+        data["fees"]["file"] = Path(data["fees"]["file"]).name
+    return data
+
+
 def body(data: dict) -> bytes:
     return json.dumps(data).encode()
 

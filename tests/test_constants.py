@@ -83,7 +83,8 @@ def test_payerkit_format_ids_are_written_once():
     ``payerkit.formats``; no other module of the core spells one."""
     ids = {fmt.id for fmt in FORMATS}
     assert ids == {formats.X12_837P, formats.CMS_1500, formats.CMS_1500_RED, formats.NF_3,
-                   formats.SUPERBILL, formats.SUPERBILL_HTML} == set(FILE_ENDINGS)
+                   formats.SUPERBILL, formats.SUPERBILL_HTML,
+                   formats.PROGRESS_REPORT} == set(FILE_ENDINGS)
     spelled = []
     for path in sorted(CORE.rglob("*.py")):
         if path == CORE / "formats" / "__init__.py":

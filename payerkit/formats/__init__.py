@@ -16,9 +16,12 @@ NF_3 = "nf-3"
 #: The superbill a patient submits, as PDF and as HTML.
 SUPERBILL = "superbill"
 SUPERBILL_HTML = "superbill-html"
+#: A treatment plan's progress report (PDF), for the payer's reviewer and the client: drawn
+#: from the case's plan (``episode.plan``), not from the claim, and taken for every program.
+PROGRESS_REPORT = "progress-report"
 
-__all__ = ["CMS_1500", "CMS_1500_RED", "NF_3", "SUPERBILL", "SUPERBILL_HTML", "X12_837P",
-           "ControlNumbers", "WriteOptions"]
+__all__ = ["CMS_1500", "CMS_1500_RED", "NF_3", "PROGRESS_REPORT", "SUPERBILL", "SUPERBILL_HTML",
+           "X12_837P", "ControlNumbers", "WriteOptions"]
 
 
 def __getattr__(name: str):

@@ -1,5 +1,6 @@
 """payerkit's built-in formats plugin: registers the X12 837P writer, the CMS-1500 (drawn, and
-data for the red form), the NY NF-3 and the superbill (PDF and HTML).
+data for the red form), the NY NF-3, the superbill (PDF and HTML) and a treatment plan's progress
+report (PDF; a format that draws the case's plan, not the claim: ``ClaimFormat.renders``).
 
 Each writer's module (and reportlab or lxml with it) is imported when a claim is first
 written or checked in that format, never when payerkit starts.
@@ -12,7 +13,7 @@ from collections.abc import Callable
 
 from ..hookspecs import hookimpl
 from ..model import ClaimFormat
-from . import CMS_1500, CMS_1500_RED, NF_3, SUPERBILL, SUPERBILL_HTML, X12_837P
+from . import CMS_1500, CMS_1500_RED, NF_3, PROGRESS_REPORT, SUPERBILL, SUPERBILL_HTML, X12_837P
 
 
 def _lazy(target: str) -> Callable:
@@ -31,11 +32,12 @@ def _lazy(target: str) -> Callable:
 
 
 def _format(id_: str, name: str, suffix: str, media_type: str, write: str, check: str = "",
-            render: str = "", stream: str = "", for_patient: bool = False) -> ClaimFormat:
+            render: str = "", stream: str = "", for_patient: bool = False,
+            renders: str = "claim") -> ClaimFormat:
     """A format record whose functions (``module:function``) are imported on first use."""
     return ClaimFormat(id_, name, suffix, media_type, _lazy(write),
                        *(_lazy(target) if target else None for target in (check, render, stream)),
-                       for_patient=for_patient)
+                       for_patient=for_patient, renders=renders)
 
 
 PDF = "application/pdf"
@@ -59,12 +61,18 @@ FORMATS = (
             "text/html", "superbill:write_superbill_html_rendering",
             "superbill:check_superbill_html", render="superbill:render_superbill_html",
             for_patient=True),
+    # drawn from the case's treatment plan (a PlanReport), not the claim; every program's
+    _format(PROGRESS_REPORT, "Treatment plan progress report (PDF)", ".pdf", PDF,
+            "progress_report:write_progress_report_rendering",
+            "progress_report:check_progress_report",
+            render="progress_report:render_progress_report", renders="plan"),
 )
 
 
 #: How a claim file's name ends, by format (``ny-covered.nf-3.pdf``): the demo's and the batch's.
 FILE_ENDINGS = {X12_837P: ".837", CMS_1500: ".cms-1500.pdf", CMS_1500_RED: ".cms-1500-red.pdf",
-                NF_3: ".nf-3.pdf", SUPERBILL: ".superbill.pdf", SUPERBILL_HTML: ".superbill.html"}
+                NF_3: ".nf-3.pdf", SUPERBILL: ".superbill.pdf", SUPERBILL_HTML: ".superbill.html",
+                PROGRESS_REPORT: ".progress-report.pdf"}
 
 
 def file_ending(format_id: str) -> str:

@@ -37,6 +37,8 @@ from decimal import Decimal
 from attrs import frozen
 
 from ..model.plan_report import AuthorizationState, GoalProgress, PlanReport
+from ..model.program import Rendering
+from . import PROGRESS_REPORT
 from .chart import (
     LABEL_SIZE,
     LEFT_ROOM,
@@ -415,6 +417,24 @@ def write_progress_report(report: PlanReport) -> bytes:
     return render_pdf(progress_report_pages(report), TITLE_PDF)
 
 
+def render_progress_report(report: PlanReport) -> Rendering:
+    """The report as the format ``progress-report`` renders it (the pipeline's, for
+    ``payerkit claim --format progress-report``, ``payerkit plan -o`` and the HTTP doors):
+    every problem (:func:`check_progress_report`) and, when none stops it, the laid-out pages
+    :func:`write_progress_report_rendering` draws. The report has no day of writing: the same
+    plan on the same day gives the same bytes from every door."""
+    found = check_progress_report(report)
+    if any(len(problem) == 2 for problem in found):
+        return Rendering(PROGRESS_REPORT, None, found)
+    return Rendering(PROGRESS_REPORT, progress_report_pages(report), found)
+
+
+def write_progress_report_rendering(rendering: Rendering, options: object = None) -> bytes:
+    """A rendered report (:func:`render_progress_report`) as its PDF: what
+    :func:`write_progress_report` gives for the same report."""
+    return render_pdf(rendering.content, TITLE_PDF)
+
+
 def check_progress_report(report: PlanReport) -> list[tuple[str, ...]]:
     """Every problem that would stop :func:`write_progress_report`, as ``(field, problem)``."""
     sheet = Sheet(FORM, dry_run=True)
@@ -518,4 +538,5 @@ def _continuation(page: list[Op], y: float, texts: _Texts) -> float:
 
 
 __all__ = ["CHART_HEIGHT", "check_progress_report", "progress_report_pages",
-           "write_progress_report"]
+           "render_progress_report", "write_progress_report",
+           "write_progress_report_rendering"]

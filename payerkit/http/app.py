@@ -43,6 +43,7 @@ from starlette.routing import Match, Route
 from .. import __version__
 from ..errors import PayerKitError, RequestError, TooLarge, UnsupportedMediaType
 from ..formats import X12_837P
+from ..formats.builtin import PDF
 from ..output import JSON, printable, utf8
 from .config import ServeConfig, from_environ
 from .service import (
@@ -236,6 +237,51 @@ async def claims(request: Request) -> Response:
                                visits, as_of)
     except Exception as exc:
         return _failed(exc, request, case.program)
+    return Response(made.data, 200, media_type=made.media_type, headers={
+        "Content-Disposition": f'attachment; filename="{made.filename}"',
+        "Payerkit-Warnings": str(len(made.warnings))})
+
+
+def _accepts(request: Request, media_type: str) -> bool:
+    """Whether the request's ``Accept`` prefers ``media_type`` to JSON: named with a higher
+    quality, or the same quality and first (no ``Accept``, ``*/*``: JSON)."""
+    ranked = {}
+    for i, part in enumerate(request.headers.get("accept", "").split(",")):
+        kind, _, params = part.partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        ranked.setdefault(kind.strip().lower(), (quality, -i))
+    wanted = ranked.get(media_type, (0.0, 0))
+    return wanted[0] > 0 and wanted > ranked.get("application/json", (0.0, 0))
+
+
+async def plan(request: Request) -> Response:
+    """The treatment plan's state (``payerkit plan --json``), or with ``format`` (or
+    ``Accept: application/pdf``) its progress report, the bytes ``payerkit claim --format
+    progress-report`` writes."""
+    service, config = _service(request), request.app.state.config
+    try:
+        given = _query(request, ("as_of", "format"))
+        as_of, fmt = _as_of(given), _one(given, "format")
+        if fmt is None and _accepts(request, PDF):
+            fmt = next((f.id for f in service.kit.claim_formats()
+                        if f.renders == "plan" and f.media_type.lower() == PDF), None)
+        body = await read_body(request, config.max_case_bytes, JSON_TYPES)
+        case = await in_thread(service, service.read_case, body)
+    except Exception as exc:
+        return _failed(exc, request)
+    try:
+        made = await in_thread(service, service.plan, case, as_of, fmt)
+    except Exception as exc:
+        return _failed(exc, request, case.program)
+    if isinstance(made, dict):
+        return json_response(made)
     return Response(made.data, 200, media_type=made.media_type, headers={
         "Content-Disposition": f'attachment; filename="{made.filename}"',
         "Payerkit-Warnings": str(len(made.warnings))})
@@ -450,6 +496,7 @@ def create_app(config: ServeConfig | None = None, kit=None) -> Starlette:
         *(Route(f"/v1/{name}", _question(name), methods=["POST"])
           for name in (*QUESTIONS, *CLAIM_QUESTIONS)),
         Route("/v1/claims", claims, methods=["POST"]),
+        Route("/v1/plan", plan, methods=["POST"]),
         Route("/v1/batch", batch, methods=["POST"]),
         *ledger_routes(),  # each 404 without a ledger, saying how to open one
         Route("/v1/openapi.json", openapi, methods=["GET"]),

@@ -269,6 +269,26 @@ ANSWERS: dict[str, dict] = {
     "Refused": _obj(error=STR, program=STR, findings=_array(_ref("Finding"))),
 }
 ANSWERS["Evaluation"]["properties"]["pricings"] = _array(_ref("Pricing"))
+NDATE = {"type": ["string", "null"], "format": "date"}
+DECIMAL = {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}
+NDECIMAL = {"anyOf": [DECIMAL, {"type": "null"}]}
+ANSWERS["GoalProgress"] = _obj(
+    description=STR, measure=STR, measure_name=STR, unit=NSTR,
+    better={"enum": ["lower", "higher"]}, baseline=DECIMAL, target=DECIMAL,
+    points=_array(_obj(date={"type": "string", "format": "date"}, value=DECIMAL)),
+    latest=NDECIMAL, change=NDECIMAL, mcid=NDECIMAL, mcid_source=NSTR, met=BOOL,
+    progressed={"type": ["boolean", "null"]})
+ANSWERS["AuthorizationState"] = _obj(number=STR, visits=NINT, used=INT, left=NINT,
+                                     start=NDATE, end=NDATE)
+ANSWERS["Plan"] = {**_obj(
+    program=STR, as_of={"type": "string", "format": "date"},
+    start={"type": "string", "format": "date"}, end=NDATE, planned_visits=NINT,
+    visits_per_week=NINT, re_evaluation=NDATE, discharge=NSTR, visits_attended=INT,
+    visits_missed=INT, visits_left=NINT, days_left=NINT, goals=_array(_ref("GoalProgress")),
+    authorizations=_array(_ref("AuthorizationState")), due=_array(STR), notes=_array(STR)),
+    "description": "the treatment plan's state (as `payerkit plan --json`): its dates, the "
+    "visits attended, missed and left, each goal's measurements against its baseline, target "
+    "and the measure's MCID, every authorization with what is left, what is due"}
 ANSWERS["ProgramDetail"] = {
     "allOf": [_ref("Program"), _obj(payer_id=NSTR, funding=NSTR,
                                     formats=_array(_ref("ClaimFormat")),
@@ -457,6 +477,8 @@ def openapi(kit, example: dict | None = None, *, max_case_bytes: int, max_batch_
         "additionalProperties": {"type": "object"},
         "description": "each program's own facts, under its id (`facts.ny-no-fault`)"}
     formats = [f.id for f in kit.claim_formats()]
+    #: The formats that draw a claim (a batch's): not those that draw the plan.
+    claim_formats = [f.id for f in kit.claim_formats() if f.renders == "claim"]
     case_body = {"required": True, "description": f"a case, as a JSON case file "
                  f"(docs/case-file.md); at most {max_case_bytes} bytes",
                  "content": {"application/json": {"schema": _ref("Case")}}}
@@ -517,6 +539,31 @@ def openapi(kit, example: dict | None = None, *, max_case_bytes: int, max_batch_
                               "claim is refused (`findings`)",
                               "content": {"application/json": {"schema": {"anyOf": [
                                   _ref("Problems"), _ref("Refused")]}}}}}}}
+    plan_formats = [f.id for f in kit.claim_formats() if f.renders == "plan"]
+    plan_media = {}
+    for claim_format in kit.claim_formats():
+        if claim_format.renders == "plan":
+            plan_media.setdefault(claim_format.media_type.lower(), {"schema": {
+                "type": "string", "contentMediaType": claim_format.media_type.lower()}})
+    paths["/v1/plan"] = {"post": {
+        "summary": "The treatment plan's state (as `payerkit plan --json`); with `format`, or "
+        "`Accept: application/pdf`, its progress report (the bytes `payerkit claim --format "
+        "progress-report` writes: the claim's errors do not stop it)", "operationId": "plan",
+        "parameters": [_visit_params(False)[1],
+                       _format_param(plan_formats, None, "a document about the plan to write "
+                                     "instead of its state (default: the state, as JSON; "
+                                     "`Accept: application/pdf` asks for the progress "
+                                     "report)")],
+        "requestBody": case_body,
+        "responses": {"200": {"description": "the plan's state, or its document (named in "
+                              "Content-Disposition)",
+                              "content": {**_json("Plan"), **plan_media}},
+                      **ERRORS,
+                      "422": {"description": "the case is not valid, or has no treatment plan "
+                              "(`problems`, naming `episode.plan`), or the report cannot print "
+                              "a value (`findings`)",
+                              "content": {"application/json": {"schema": {"anyOf": [
+                                  _ref("Problems"), _ref("Refused")]}}}}}}}
     paths["/v1/batch"] = {"post": {
         "summary": "Many cases, JSON Lines in (one case per line), the batch's result lines "
         "streamed out (docs/batch.md); no claim is written: a case whose claim would be "
@@ -526,7 +573,8 @@ def openapi(kit, example: dict | None = None, *, max_case_bytes: int, max_batch_
                         "description": "`all`: bill every visit of each case (default: the "
                         "last)"},
                        _visit_params(False)[1],
-                       _format_param(formats, X12_837P, "the format each scrub checks")],
+                       _format_param(claim_formats, X12_837P,
+                                     "the format each scrub checks")],
         "requestBody": {"required": True, "description": f"JSON Lines, one case per line; at "
                         f"most {max_batch_bytes} bytes",
                         "content": {"application/x-ndjson": {"schema": {"type": "string"}}}},

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from attrs import frozen
 
-from ..batch import BatchSettings, Item, evaluate_item
+from ..batch import BatchSettings, Item, batch_format, evaluate_item
 from ..errors import (
     EXIT_FINDINGS,
     EXIT_INPUT,
@@ -57,6 +57,7 @@ from ..output import (
     finding_json,
     limits_json,
     payment_terms_json,
+    plan_json,
     pricing_json,
     printable,
     program_detail_json,
@@ -261,7 +262,7 @@ class Service:
         ev = self.kit.evaluate(case, visits.billed, as_of, format=format,
                                written_on=self.today())
         data = ev.write(format, self._options(format) if ev.clean else None)
-        if self.ledger is not None:
+        if self.ledger is not None and claim_format.renders != "plan":  # a report is no claim
             from ..ledger import claim_entry
             from ..ledger.entry import x12_control_numbers
 
@@ -284,6 +285,28 @@ class Service:
         value = self.numbers()
         return WriteOptions(ControlNumbers(value, value, value), None, self.data_dir)
 
+    # -- the treatment plan ---------------------------------------------------------------
+
+    def plan(self, case, as_of: dt.date | None, format: str | None = None) -> dict | ClaimFile:
+        """The plan's state on ``as_of`` as ``payerkit plan --json`` gives it; with ``format``
+        (a format that draws the plan: ``progress-report``), its file as ``payerkit claim
+        --format`` writes it (:meth:`claim`: the same pass, the same bytes). A case without
+        ``episode.plan``: :class:`CaseError` naming it."""
+        if format is None:
+            return plan_json(self.kit.plan(case, as_of))
+        if self.kit.claim_format_of(format).renders != "plan":  # unknown: CaseError
+            raise RequestError([f"format: {printable(format)} is a claim format: /v1/plan "
+                                "writes the plan's documents (" + ", ".join(self.plan_formats())
+                                + "); a claim is /v1/claims"])
+        made = self.claim(case, format, Visits(), as_of)
+        day = (as_of or case.today()).isoformat()
+        return ClaimFile(made.data, made.media_type,
+                         f"{case.program}-{day}{file_ending(format)}", made.warnings)
+
+    def plan_formats(self) -> list[str]:
+        """The installed formats that draw a case's treatment plan (the progress report)."""
+        return [f.id for f in self.kit.claim_formats() if f.renders == "plan"]
+
     # -- batch ---------------------------------------------------------------------------
 
     def batch_items(self, body: bytes) -> list[Item]:
@@ -300,7 +323,7 @@ class Service:
     def batch_settings(self, format: str, every: bool, as_of: dt.date | None) -> BatchSettings:
         """What each case of a batch does: evaluated, judged as ``format``'s claim, no claim
         made (``clean`` when it would be written)."""
-        self.kit.claim_format_of(format)  # unknown: CaseError, before any line
+        batch_format(self.kit, format)  # unknown, or a plan's report: CaseError, before any line
         return BatchSettings(Path("."), format=format, visits="all" if every else "last",
                              as_of=as_of, written_on=self.today(), claims=False)
 

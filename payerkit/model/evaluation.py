@@ -61,6 +61,14 @@ class Evaluation:
         ledger reads it when it records the claim)."""
         return self._run.patient_billing
 
+    @property
+    def plan(self):
+        """The treatment plan's state on the evaluation's day (a
+        :class:`payerkit.model.PlanReport`, as ``PayerKit.plan`` answers it), made when first
+        read: what the progress report (``write("progress-report")``) draws. A case without
+        ``episode.plan``: :class:`payerkit.errors.CaseError` naming it."""
+        return self._run.plan_report
+
     def write(self, format: str | None = None, options: Any = None) -> bytes:
         """The claim file's bytes in ``format`` (default: the format the scrub checked).
 

@@ -22,6 +22,9 @@ LineOfBusiness = Literal["commercial", "auto", "workers_comp", "medicare"]
 Funding = Literal["fully_insured", "self_funded", "medicare_advantage"]
 LINES_OF_BUSINESS: tuple[LineOfBusiness, ...] = get_args(LineOfBusiness)
 FUNDINGS: tuple[Funding, ...] = get_args(Funding)
+#: What a claim format draws: the claim, or the case's treatment plan (a progress report).
+Renders = Literal["claim", "plan"]
+RENDERS: tuple[Renders, ...] = get_args(Renders)
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 #: X12 claim filing indicator (SBR09) by line of business (``MB``: Medicare Part B).
@@ -210,6 +213,16 @@ class ClaimFormat:
     program does not cover (Medicare Part B and a massage therapist, say) still gets the
     statement the patient pays from and may send on; what the statement itself needs (the
     provider, the codes, the format's own findings) still does.
+
+    ``renders``: what the format draws. ``"claim"`` (every claim format): the
+    :class:`~payerkit.model.Claim`, as above. ``"plan"``: the case's treatment plan — a
+    document for the payer's reviewer and the client (the progress report), not a bill:
+    ``render(report)`` gets the :class:`~payerkit.model.PlanReport` of the plan on the run's
+    day (the one ``PayerKit.plan`` answers) and its findings name the report's fields
+    (``goals[1].points[3]``), which the kit names by case field. Such a format is taken for
+    every program (it is no claim to the payer: ``claim_formats`` need not list it); the
+    claim's findings do not stop it, only its own; a case without ``episode.plan`` is a
+    :class:`~payerkit.errors.CaseError` naming that field.
     """
 
     id: str = field(validator=_record_id)
@@ -221,6 +234,7 @@ class ClaimFormat:
     render: Callable[..., Rendering] | None = None
     stream: Callable[..., Any] | None = None
     for_patient: bool = False
+    renders: Renders = field(default="claim", validator=validators.in_(RENDERS))
 
     def render_claim(self, claim: Any) -> Rendering:
         """The claim rendered: ``render``'s answer, or for a claim-writing format the

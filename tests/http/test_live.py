@@ -62,7 +62,7 @@ def test_the_doc_has_an_example_of_every_endpoint():
     commands = " ".join(command for command, _, _ in _doc_examples())
     for path in ("/v1/programs", "/v1/programs/ny-no-fault", "/v1/check", "/v1/price",
                  "/v1/limits", "/v1/terms", "/v1/scrub", "/v1/evaluate", "/v1/claims",
-                 "/v1/batch", "/v1/openapi.json", "/v1/ledger/claims", "/v1/ledger/aging",
+                 "/v1/plan", "/v1/batch", "/v1/openapi.json", "/v1/ledger/claims", "/v1/ledger/aging",
                  "/v1/ledger/denials", "/v1/ledger/underpayments", "/v1/ledger/remittances",
                  "/v1/ledger/statements/"):
         assert f"8000{path}" in commands, path
@@ -108,6 +108,7 @@ def test_the_curl_examples_of_the_doc_run_against_a_live_server(tmp_path, payerk
     # what the claims wrote, under the names the server gave
     assert (work / "ny-no-fault-2026-03-12.837").read_bytes().startswith(b"ISA*00*")
     assert (work / "ny-no-fault-2026-03-12.nf-3.pdf").read_bytes().startswith(b"%PDF-")
+    assert (work / "premera-wa-2026-03-20.progress-report.pdf").read_bytes().startswith(b"%PDF-")
     # the access log: one line per request, routes as declared, no patient data or query value
     for kind in [k for k in ("plain", "ledger") if k in logs]:
         access = [line for line in logs[kind].splitlines() if "payerkit.http.access" in line]

@@ -7,7 +7,7 @@ import json
 
 import attrs
 import pytest
-from serve_samples import EXAMPLES, JSON_BODY, body, case_json
+from serve_samples import EXAMPLES, JSON_BODY, PLANS, body, case_json, plan_json
 
 from payerkit.converter import NOT_READ
 from payerkit.model import Case
@@ -92,6 +92,24 @@ def test_every_answer_matches_its_schema(client, document, name):
         _validator(document, "ProgramDetail").validate(client.get(f"/v1/programs/{program}").json())
 
 
+def test_the_plan_answers_match_their_schema(client, document):
+    for path in PLANS:
+        answer = client.post("/v1/plan", content=body(plan_json(path)), headers=JSON_BODY)
+        _validator(document, "Plan").validate(answer.json())
+    operation = document["paths"]["/v1/plan"]["post"]
+    assert set(operation["responses"]["200"]["content"]) == {"application/json",
+                                                             "application/pdf"}
+    assert [p["schema"]["enum"] for p in operation["parameters"] if p["name"] == "format"] == \
+        [["progress-report"]]
+    # a batch counts claims: no plan format among its formats; /v1/claims takes every one
+    [batch_format] = [p for p in document["paths"]["/v1/batch"]["post"]["parameters"]
+                      if p["name"] == "format"]
+    assert "progress-report" not in batch_format["schema"]["enum"]
+    [claims_format] = [p for p in document["paths"]["/v1/claims"]["post"]["parameters"]
+                       if p["name"] == "format"]
+    assert "progress-report" in claims_format["schema"]["enum"]
+
+
 def test_the_document_s_example_case_is_answered_by_every_case_endpoint(client, document):
     example = document["paths"]["/v1/check"]["post"]["requestBody"]["content"][
         "application/json"]["example"]
@@ -134,7 +152,7 @@ def _operations():
     return [("GET", "/v1/programs"), ("GET", "/v1/programs/{id}"), ("POST", "/v1/check"),
             ("POST", "/v1/price"), ("POST", "/v1/limits"), ("POST", "/v1/terms"),
             ("POST", "/v1/scrub"), ("POST", "/v1/evaluate"), ("POST", "/v1/claims"),
-            ("POST", "/v1/batch"), ("GET", "/v1/openapi.json")]
+            ("POST", "/v1/plan"), ("POST", "/v1/batch"), ("GET", "/v1/openapi.json")]
 
 
 def test_the_operations_tested_are_the_document_s(document):
