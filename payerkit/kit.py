@@ -227,8 +227,7 @@ class PayerKit:
         A run of the pipeline asked for the plan alone (no hook is asked): the report
         :meth:`evaluate`'s ``plan`` gives and the progress report
         (``claim(case, "progress-report")``) draws."""
-        with self._pipeline.unchanged(case):
-            return self._one(case, None, as_of).plan_report
+        return self._one(case, None, as_of).plan_report
 
     def scrub(self, case: Case, visit: object = None, as_of: dt.date | None = None,
               written_on: dt.date | None = None, format: str | None = None) -> Scrub:
