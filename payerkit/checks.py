@@ -16,8 +16,9 @@ import re
 from .claims import WORKERS_COMP
 from .formats import X12_837P
 from .hookspecs import hookimpl
-from .model import Citation, Finding
+from .model import Citation, Finding, Limit
 from .model.claim import MAX_DIAGNOSES, MAX_MODIFIERS, MAX_POINTERS
+from .model.outcome import PRIOR_AUTHORIZATION_REQUIRED
 from .paths import field_path, visit_index
 from .rules import codes
 from .rules.parity import parity_findings
@@ -262,3 +263,55 @@ def missed_findings(case, visit) -> list[Finding]:
         return []
     return [o.finding for o in missed_appointment(case, visit, MISSED_APPOINTMENT)
             if o.finding is not None]
+
+
+# -- Authorizations on file, every program -------------------------------------------------------
+# The pipeline adds these to every program's answers (payerkit_visit_limits stops at its first
+# answer, so they are not a hook): one limit per authorization on file, and a warning when an
+# authorization's visits or dates run out. One voice per authorization: a program's plugin that
+# gives the same rows (payerkit.rules.plans.authorization_limits, named "authorization 1"...,
+# with its own rule's citation) keeps them and payerkit adds none of its own for them; a program
+# whose coverage rules judge the visit's authorization (an outcome on episode.authorization(s),
+# or PRIOR-AUTHORIZATION-REQUIRED) is not second-guessed by payerkit's warning.
+
+
+def authorization_limits(case, visit, limits: list[Limit]) -> list[Limit]:
+    """``limits`` (the program's), then a limit for each authorization on file the program did
+    not give: visits authorized and used up to ``visit``, what is left, its dates and expiry."""
+    every = case.episode.all_authorizations
+    if not every:
+        return limits
+    given = {limit.name for limit in limits}
+    if all(f"authorization {i + 1}" in given for i in range(len(every))):
+        return limits  # the program's own rows, every one
+    from .rules.plans import AUTHORIZATIONS_ON_FILE
+    from .rules.plans import authorization_limits as rows
+
+    return [*limits, *(row for row in rows(case, visit, AUTHORIZATIONS_ON_FILE)
+                       if row.name not in given)]
+
+
+def _speaks_of_authorization(outcome) -> bool:
+    return outcome.code == PRIOR_AUTHORIZATION_REQUIRED or \
+        (outcome.path or "").startswith("episode.authorization")
+
+
+def authorization_findings(case, visit, outcomes) -> list[Finding]:
+    """A warning when the authorizations on file run out for ``visit`` (an attended one): its
+    visits used (``AUTHORIZATION-VISITS-USED``), its dates ended with none covering the visit
+    (``AUTHORIZATION-NOT-IN-FORCE``), or one visit left (``AUTHORIZATION-ENDING``), as
+    :func:`payerkit.rules.plans.authorization_outcomes` says them. A warning, never an error:
+    whether the program needs an authorization is its own rule. Nothing when the program's
+    coverage rules (``outcomes``) already speak of the visit's authorization, nor for a visit
+    before every authorization's start (not a running out: the program says whether the visit
+    needed one)."""
+    auths = case.episode.all_authorizations
+    if not auths or visit.attendance != "attended" or \
+            any(_speaks_of_authorization(o) for o in outcomes):
+        return []
+    from .rules import plans
+
+    ended = any(a.end is not None and a.end < visit.date for a in auths)
+    return [Finding("warning", o.code, o.message, o.path, o.citation)
+            for o in plans.authorization_outcomes(case, visit, plans.AUTHORIZATIONS_ON_FILE)
+            if o.finding is not None and (o.code != plans.AUTHORIZATION_NOT_IN_FORCE or ended)]

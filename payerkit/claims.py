@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from .model import Case, Claim, ClaimLine, Pricing, Program, Visit
+from .model.claim import MissedCharge
 from .paths import field_path, visit_index, visit_path
 from .rules.codes import normalize_icd
 from .rules.money import total
@@ -81,18 +82,24 @@ def _build(case: Case, program: Program, visits: tuple[Visit, ...],
     rendering = case.rendering
     if rendering is not None and rendering.npi == case.provider.npi:
         rendering = None
-    auth = episode.authorization
-    billed = [(visit_index(case, v), v, j, line)
+    priced = [(visit_index(case, v), v, j, line)
               for v, p in sorted(zip(visits, pricings, strict=True), key=lambda vp: vp[0].date)
               for j, line in enumerate(p.lines) if line.units > 0]
+    # a missed appointment's services are the patient's charge: kept apart, never a line
+    billed = [b for b in priced if b[1].attendance == "attended"]
+    missed = [MissedCharge(line.date, v.attendance, line.code, line.charge, index, j)
+              for index, v, j, line in priced if v.attendance != "attended"]
+    claim_auth, line_auths = _authorizations(case, visits, [v for _, v, _, _ in billed])
     lines = [
         ClaimLine(line.date, line.code, line.units, line.charge, line.diagnoses, line.modifiers,
-                  v.place_of_service, str(i), j, index, line.minutes)
-        for i, (index, v, j, line) in enumerate(billed, start=1)
+                  v.place_of_service, str(i), j, index, line.minutes, auth)
+        for i, ((index, v, j, line), auth) in enumerate(zip(billed, line_auths, strict=True),
+                                                        start=1)
     ]
     # the claim's place (CLM05-1) is its lines' most common; each line keeps its own (SV105)
     places = Counter(line.place_of_service for line in lines).most_common(1)
     place = places[0][0] if places else min(visits, key=lambda v: v.date).place_of_service
+    attended = [v for v in visits if v.attendance == "attended"]
     workers_comp = program.line_of_business == WORKERS_COMP
     if workers_comp:  # the employer is the insured; a [subscriber] has no place in the claim
         relation = "employee"
@@ -123,8 +130,7 @@ def _build(case: Case, program: Program, visits: tuple[Visit, ...],
         # accident or injury, also the accident's date (DTP*439, box 15)
         accident_date=episode.onset_date if cause is not None else None,
         onset_date=episode.onset_date,
-        prior_authorization=auth.number if auth is not None and any(
-            auth.covers(v.date) for v in visits) else None,
+        prior_authorization=claim_auth,
         sender_id=sub.sender_id or case.provider.npi,
         receiver_id=sub.receiver_id or payer_id,
         receiver_name=sub.receiver_name or payer_name,
@@ -138,14 +144,39 @@ def _build(case: Case, program: Program, visits: tuple[Visit, ...],
         frequency=FREQUENCY.get(sub.frequency, sub.frequency),
         original_claim_number=sub.original_claim_number if sub.frequency != "original" else None,
         payer_address=coverage.insurer_address,
-        amount_paid=_paid(visits),
+        amount_paid=_paid(attended),
         visit_payments=[(index, v.amount_paid) for index, v in sorted(
-            ((visit_index(case, v), v) for v in visits), key=lambda iv: iv[1].date)
+            ((visit_index(case, v), v) for v in attended), key=lambda iv: iv[1].date)
             if v.amount_paid is not None],
+        missed=missed,
         first_visit_date=case.visits[0].date,
         employer=coverage.employer if workers_comp else None,
         employer_address=coverage.employer_address if workers_comp else None,
     )
+
+
+def _authorizations(case: Case, visits: tuple[Visit, ...], billed: list[Visit]
+                    ) -> tuple[str | None, list[str | None]]:
+    """The claim's authorization, and each billed line's (by its visit).
+
+    Each visit's is the one on file covering its date
+    (:func:`payerkit.rules.plans.covering_authorization`). One authorization among the
+    claim's visits: the claim carries it (837P 2300 ``REF*G1``), the lines none. Several: the
+    claim none, each line its visit's (2400 ``REF*G1``: the TR3 wants it where a line's
+    differs from the claim's)."""
+    if not case.episode.all_authorizations:
+        return None, [None] * len(billed)
+    from .rules.plans import covering_authorization
+
+    found = {v.date: covering_authorization(case, v.date) for v in visits}
+    per_line = [None if found[v.date] is None else found[v.date].number for v in billed]
+    on_lines = list(dict.fromkeys(n for n in per_line if n is not None))
+    if len(on_lines) > 1:
+        return None, per_line
+    numbers = list(dict.fromkeys(a.number for a in found.values() if a is not None))
+    if len(numbers) > 1:  # the others' visits have no billed line
+        numbers = on_lines
+    return (numbers[0] if numbers else None), [None] * len(billed)
 
 
 def _paid(visits) -> Decimal | None:
@@ -219,6 +250,9 @@ def case_path(claim_path: str, case: Case, visit: Visit | Sequence[Visit],
             return "visits"
         if rest in ("date", "place_of_service"):
             return field_path(at, rest)
+        if rest == "prior_authorization":  # the authorization covering the line's visit
+            return _authorization_path(case, claim.lines[line].prior_authorization
+                                       if known else None)
         base = field_path(at, "services")
         rest = _LINE_FIELDS.get(rest, rest)
         if known and claim.lines[line].service is not None:
@@ -233,9 +267,22 @@ def case_path(claim_path: str, case: Case, visit: Visit | Sequence[Visit],
     elif head == "amount_paid":  # the sum of the visits' payments: the one that records it
         paying = [v for v in visits if v.amount_paid is not None] or visits
         return visit_path(case, paying[0], "amount_paid") if len(paying) == 1 else "visits"
+    elif head == "prior_authorization" and claim is not None:
+        return _authorization_path(case, claim.prior_authorization)
     elif head in _FALLBACKS and not dot:
         table, name, fallback = _FALLBACKS[head]
         return f"{table}.{name}" if getattr(getattr(case, table), name) else fallback
     else:
         base = _CASE_FIELDS.get(head, head)
     return f"{base}{bracket}{index}{dot}{rest}"
+
+
+def _authorization_path(case: Case, number: str | None) -> str:
+    """The case field of the authorization numbered ``number`` (its ``number``)."""
+    from .rules.plans import authorization_path
+
+    for auth in case.episode.all_authorizations:
+        if auth.number == number:
+            return authorization_path(case, auth) + ".number"
+    return "episode.authorization.number" if case.episode.authorization is not None or \
+        not case.episode.authorizations else "episode.authorizations"

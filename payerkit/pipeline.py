@@ -29,6 +29,7 @@ from typing import Any
 import attrs
 from attrs import frozen
 
+from .checks import authorization_findings, authorization_limits
 from .claims import build_claim, case_path
 from .errors import (
     CaseError,
@@ -317,6 +318,7 @@ class Run:
             "plugin", "program", NO_RULES)]
         for ctx, pricing, found in zip(self.contexts, self.pricings, self.outcomes, strict=True):
             findings += [o.finding for o in found if o.finding is not None]
+            findings += authorization_findings(ctx.case, ctx.visit, found)
             kwargs = {**ctx.kwargs(), "pricing": pricing}
             findings += route.many("payerkit_scrub", route.call("payerkit_scrub", kwargs),
                                    Finding, kwargs)
@@ -352,7 +354,9 @@ class Run:
         ctx, route = self.contexts[-1], self.route
         kwargs = ctx.kwargs()
         result = route.call("payerkit_visit_limits", kwargs)
-        return Limits(ctx.program.id, route.many("payerkit_visit_limits", [result], Limit, kwargs))
+        found = route.many("payerkit_visit_limits", [result], Limit, kwargs)
+        # every authorization on file, in every program (payerkit's own rows, checks.py)
+        return Limits(ctx.program.id, authorization_limits(ctx.case, ctx.visit, found))
 
     @_once
     def payment_terms(self) -> PaymentTerms:
@@ -446,7 +450,8 @@ class Run:
         """Refuse the claim in ``claim_format`` when its scrub finds errors: those of the
         visits and deadlines first; only when there are none, the format's own. A patient's
         statement (:attr:`ClaimFormat.for_patient`) is not the payer's claim: the coverage
-        rules' and the filing deadlines' errors do not stop it. A plan's document
+        rules' and the filing deadlines' errors do not stop it, nor a missed appointment's
+        charge (the statement lists it apart, as the patient's). A plan's document
         (:attr:`ClaimFormat.renders` ``"plan"``: the progress report) is no claim at all: only
         its own findings stop it."""
         if claim_format.renders == "plan":
@@ -456,8 +461,12 @@ class Run:
             return
         errors = self.scrub_for(None).errors
         if claim_format.for_patient:
+            from .rules.plans import MISSED_APPOINTMENT_BILLED
+
+            # a missed appointment's charge is shown on the statement as the patient's
             payers = {f.code for found in self.outcomes for o in found
-                      if (f := o.finding) is not None} | {f.code for f in self.late}
+                      if (f := o.finding) is not None} | {f.code for f in self.late} | \
+                {MISSED_APPOINTMENT_BILLED}
             errors = [f for f in errors if f.code not in payers]
         if not errors:
             errors = [f for f in self.format_findings(claim_format.id) if f.severity == "error"]

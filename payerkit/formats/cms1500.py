@@ -557,6 +557,10 @@ class _Mapper:
             self.npi(claim.referring.npi, "referring.npi", "17b")
         self.diagnoses()
         self.resubmission()
+        if len(claim.authorizations) > 1:  # box 23 holds one number for the whole form
+            self.refuse("lines", f"the lines fall under {len(claim.authorizations)} prior "
+                        "authorizations and box 23 holds one: bill each authorization's "
+                        "visits on a claim of their own")
         if claim.prior_authorization:
             auth = claim.prior_authorization.replace("-", "").replace(" ", "")
             auth = self.ident(auth, "prior_authorization", "23", "box 23")

@@ -49,6 +49,7 @@ from attrs import evolve, frozen
 from ..model.claim import Claim
 from ..model.program import Rendering
 from ..rules.codes import PLACE_OF_SERVICE
+from ..rules.money import total as money_total
 from . import SUPERBILL, SUPERBILL_HTML
 from .fonts import width as text_width
 from .fonts import wrap
@@ -85,6 +86,7 @@ from .page import (
     ROW,
     SECOND_COLUMN,
     SIZE,
+    TOTALS_WIDTH,
     WIDTH,
     Block,
     Table,
@@ -119,6 +121,29 @@ class ServiceLine:
 
 
 @frozen
+class MissedRow:
+    """A service recorded on a missed appointment, as the superbill lists it."""
+
+    date: str
+    kind: str
+    code: Value
+    description: str
+    charge: str
+
+
+#: How the superbill marks a missed appointment's charge (never among the billable lines).
+MISSED_TITLE = "Missed appointment - the patient's charge, not billable to insurance"
+MISSED_KINDS = {"no_show": "No-show", "late_cancel": "Late cancellation"}
+
+
+def missed_note() -> str:
+    """Why the charge is the patient's: the rule MISSED-APPOINTMENT-BILLED cites."""
+    from ..checks import MISSED_APPOINTMENT
+
+    return f"Not a service billable to insurance: {MISSED_APPOINTMENT}."
+
+
+@frozen
 class Statement:
     """Every text of a superbill, once: what both renderings show."""
 
@@ -139,6 +164,10 @@ class Statement:
     balance_label: str  # "Balance due", or the credit's label when more was paid than charged
     balance: str
     signer: Value
+    #: Services on missed appointments: the patient's charge, listed apart from the lines and
+    #: their total, and what they come to ("" when none).
+    missed: tuple[MissedRow, ...] = ()
+    missed_total: str = ""
 
 
 def statement(claim: Claim, day: dt.date | None, sheet: Sheet, *,
@@ -206,6 +235,15 @@ def statement(claim: Claim, day: dt.date | None, sheet: Sheet, *,
     if claim.prior_authorization:
         referral.append(("Prior authorization", _id(sheet, "prior_authorization",
                                                     claim.prior_authorization, "authorization")))
+    else:  # the lines under different authorizations: each, with the dates it covers
+        for number in claim.authorizations:
+            at = next(i for i, line in enumerate(claim.lines)
+                      if line.prior_authorization == number)
+            printed = _id(sheet, f"lines[{at}].prior_authorization", number, "authorization")
+            span = date_span([line.date for line in claim.lines
+                              if line.prior_authorization == number])
+            referral.append(("Prior authorization", Value(f"{printed.text} (services {span})",
+                                                          printed.field)))
     if claim.accident_date is not None:
         cause = {"auto": "Auto accident", "employment": "Injury at work"}.get(
             claim.related_cause or "", "Accident")
@@ -235,6 +273,12 @@ def statement(claim: Claim, day: dt.date | None, sheet: Sheet, *,
                                   box="original claim number")
         correction = ("Corrected statement: replaces" if frequency == "7" else
                       "Void: cancels") + f" the claim the insurer numbered {number}"
+    missed = tuple(MissedRow(
+        us_date(m.date), MISSED_KINDS.get(m.attendance, m.attendance),
+        _id(sheet, f"missed[{k}].code", m.code, "code"), service_description(m.code),
+        sheet.money(f"missed[{k}].charge", m.charge)) for k, m in enumerate(claim.missed))
+    missed_total = sheet.money("missed", money_total(m.charge for m in claim.missed)) \
+        if claim.missed else ""
     signer_name = person_name(claim.rendering) if claim.rendering else billing.display_name
     return Statement(
         number=_id(sheet, "id", claim.id, "statement number"),
@@ -246,6 +290,7 @@ def statement(claim: Claim, day: dt.date | None, sheet: Sheet, *,
         signer=Value(sheet.clean("rendering" if claim.rendering else name_field, signer_name,
                                  box="signature"),
                      "rendering" if claim.rendering else name_field),
+        missed=missed, missed_total=missed_total,
     )
 
 
@@ -380,9 +425,11 @@ def _layout(bill: Statement, sheet: Sheet) -> None:
     y = _header(page, bill)
     y = draw_blocks(page, y, blocks)
     y = _diagnoses(page, y, bill)
+    notes = _missed_notes(bill)
     continue_table(sheet, page, y, SERVICES, rows, header=lambda page: _header(page, bill),
                    continuation=lambda page, y: _continuation(page, y, bill),
-                   closing=lambda page, y: _closing(page, y, bill), closing_height=CLOSING)
+                   closing=lambda page, y: _closing(page, y, bill, notes),
+                   closing_height=CLOSING + _missed_height(bill, notes))
     number_pages(sheet.pages, FOOTER)
 
 
@@ -429,9 +476,43 @@ def _shorten(text: str, width: float) -> str:
     return " ".join(words) + " ..."
 
 
-def _closing(page: list[Op], y: float, bill: Statement) -> None:
+def _missed_notes(bill: Statement) -> list[str]:
+    if not bill.missed:
+        return []
+    return wrap(missed_note(), WIDTH, REGULAR, 7.0) or [missed_note()]
+
+
+def _missed_height(bill: Statement, notes: list[str]) -> float:
+    """The missed appointments' section: its title, a row each, its total and its note."""
+    return 0.0 if not bill.missed else 24 + (len(bill.missed) + 1) * ROW + len(notes) * 9 + 6
+
+
+def _missed(page: list[Op], y: float, bill: Statement, notes: list[str]) -> float:
+    """The missed appointments' charges, apart from the services and their total."""
+    page.append(Text(LEFT, y + 18, MISSED_TITLE.upper(), BOLD, 7.5))
+    page.append(Rule(LEFT, y + 21, RIGHT, y + 21, 0.4))
+    y += 21
+    for row in bill.missed:
+        y += ROW
+        page.append(Text(LEFT + 3, y - 3, row.date, REGULAR, SIZE))
+        page.append(Text(LEFT + 66, y - 3, row.kind, REGULAR, SIZE))
+        page.append(Text(LEFT + 160, y - 3, row.code.text, REGULAR, SIZE))
+        page.append(Text(LEFT + 210, y - 3, row.description, REGULAR, SIZE))
+        page.append(Text(RIGHT - 3, y - 3, row.charge, REGULAR, SIZE, "right"))
+    y += ROW
+    page.append(Text(RIGHT - TOTALS_WIDTH - 6, y - 3, "Patient's missed-appointment charges",
+                     BOLD, SIZE, "right"))
+    page.append(Text(RIGHT - 3, y - 3, bill.missed_total, BOLD, SIZE, "right"))
+    for k, line in enumerate(notes):
+        page.append(Text(LEFT, y + 9 + k * 9, line, REGULAR, 7.0))
+    return y + len(notes) * 9 + 6
+
+
+def _closing(page: list[Op], y: float, bill: Statement, notes: list[str] = ()) -> None:
     y = totals(page, y, (("Total charges", bill.total, BOLD), ("Amount paid", bill.paid, REGULAR),
                          (bill.balance_label, bill.balance, BOLD)))
+    if bill.missed:
+        y = _missed(page, y, bill, list(notes))
     y += 48
     page.append(Rule(LEFT, y, LEFT + 280, y, 0.8))
     page.append(Rule(LEFT + 310, y, LEFT + 430, y, 0.8))
@@ -549,6 +630,19 @@ def _html(bill: Statement) -> bytes:
     body.append(E.section({"class": "services"}, E.h2("Services"),
                           E.table(E.thead(head), E.tbody(*rows),
                                   E.tfoot({"class": "totals"}, *totals))))
+    if bill.missed:
+        body.append(E.section(
+            {"class": "missed"}, E.h2(MISSED_TITLE),
+            E.table(E.tbody(*[E.tr({"class": "missed-line"}, E.td(row.date), E.td(row.kind),
+                                   E.td({"class": "code"}, row.code.text),
+                                   E.td({"class": "description"}, row.description),
+                                   E.td({"class": "num charge"}, row.charge))
+                              for row in bill.missed]),
+                    E.tfoot({"class": "totals"}, E.tr(
+                        E.td({"colspan": "4", "class": "num"},
+                             "Patient's missed-appointment charges"),
+                        E.td({"class": "num amount"}, bill.missed_total)))),
+            E.p({"class": "missed-note"}, missed_note())))
     body.append(E.section({"class": "signature"},
                           E.div({"style": "flex: 3"}, f"Provider signature: {bill.signer.text}"),
                           E.div({"style": "flex: 1"}, "Date")))

@@ -954,6 +954,9 @@ def _service_lines(claim: Claim) -> tuple[list[str], tuple[Decimal, ...]]:
         if day.__class__ is not dt.date or (day := _d8_cached(day)) is None:
             day = _date(line.date, f"lines[{i}].date")
         out.append(f"DTP*472*D8*{day}")
+        if line.prior_authorization:  # only when the lines' authorizations differ (2300: none)
+            number = _own_ident(line.prior_authorization, f"lines[{i}].prior_authorization")
+            out.append(f"REF*G1*{number}")
         control = line.control_number
         if control:
             control, problem = _identifier_checked(control, "control_number")

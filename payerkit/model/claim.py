@@ -58,6 +58,26 @@ class ClaimLine:
     visit: int | None = None
     #: The timed minutes the units came from (superbill), when the case gave them.
     minutes: int | None = None
+    #: The number of the authorization covering this line, only when the claim's lines fall
+    #: under different authorizations (837P 2400 ``REF*G1``); else ``None`` and the claim's
+    #: ``prior_authorization`` holds the one.
+    prior_authorization: str | None = None
+
+
+@frozen
+class MissedCharge:
+    """A service recorded on a missed appointment (``attendance`` ``no_show`` or
+    ``late_cancel``): the patient's charge under the practice's missed-appointment policy,
+    never the insurer's. Kept apart from the claim's lines (no payer's format carries it; the
+    scrub refuses a claim with one): the superbill lists it as the patient's."""
+
+    date: dt.date
+    attendance: str
+    code: str
+    charge: Decimal
+    #: The visit's position in the case's visits, and the service's in the visit.
+    visit: int
+    service: int
 
 
 @frozen
@@ -93,6 +113,9 @@ class Claim:
     accident_state: str | None = None
     accident_date: dt.date | None = None
     onset_date: dt.date | None = None
+    #: The authorization covering the claim's visits (837P 2300 ``REF*G1``, box 23), when one
+    #: does; ``None`` when none does, or when the lines fall under different ones (each line
+    #: then carries its own: :attr:`ClaimLine.prior_authorization`).
     prior_authorization: str | None = None
     sender_id: str = "PAYERKIT"
     receiver_id: str = "RECEIVER"
@@ -123,10 +146,21 @@ class Claim:
     #: The employer, the insured of a workers' compensation claim (``relation`` ``employee``).
     employer: str | None = None
     employer_address: Address | None = None
+    #: Services recorded on missed appointments among the visits (not lines of the claim).
+    missed: tuple[MissedCharge, ...] = field(default=(), converter=_tuple)
 
     @property
     def total_charge(self) -> Decimal:
         return total(line.charge for line in self.lines)
+
+    @property
+    def authorizations(self) -> tuple[str, ...]:
+        """The authorizations the claim carries: its own, or its lines' (each once, in line
+        order)."""
+        if self.prior_authorization:
+            return (self.prior_authorization,)
+        return tuple(dict.fromkeys(line.prior_authorization for line in self.lines
+                                   if line.prior_authorization))
 
     @property
     def dates(self) -> tuple[dt.date, ...]:

@@ -26,7 +26,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from ..model.case import Case, Goal, TreatmentPlan, Visit
+from ..model.case import Authorization, Case, Goal, TreatmentPlan, Visit
 from ..model.outcome import Outcome, caution, not_covered, note, requirement, settle
 from ..model.plan_report import AuthorizationState, GoalProgress, PlanReport
 from ..model.results import Citation, Finding, Limit
@@ -424,6 +424,15 @@ def progress_report(case: Case, visit: Visit, citation: Citation, *, visits: int
 
 # -- Authorizations -------------------------------------------------------------------------------
 
+#: What the built-in authorization limits and findings cite in every program (a program's
+#: plugin may give the same rows with its own rule's citation: :func:`authorization_limits`).
+AUTHORIZATIONS_ON_FILE = Citation(
+    "The authorizations on file, as the practice records them from the payer's approvals "
+    "(episode.authorization, episode.authorizations: number, visits, dates); payerkit counts the "
+    "attended visits within an authorization's dates against it, a missed appointment none",
+    confidence="practice")
+
+
 def _auth_path(case: Case, index: int) -> str:
     if case.episode.authorization is not None:
         if index == 0:
@@ -432,13 +441,41 @@ def _auth_path(case: Case, index: int) -> str:
     return field_path("episode.authorizations", index)
 
 
+def authorization_path(case: Case, authorization: Authorization) -> str:
+    """The case field of ``authorization`` (one of ``episode.all_authorizations``):
+    ``episode.authorization`` or ``episode.authorizations[i]``."""
+    every = case.episode.all_authorizations
+    index = next(i for i, a in enumerate(every) if a is authorization)
+    return _auth_path(case, index)
+
+
+def authorization_used(case: Case, authorization: Authorization, on: dt.date) -> int:
+    """The attended visits within ``authorization``'s dates up to ``on``: what it has used
+    (a missed appointment uses nothing)."""
+    until = on if authorization.end is None else min(on, authorization.end)
+    return len(attended(case, authorization.start, until))
+
+
+def covering_authorization(case: Case, on: dt.date) -> Authorization | None:
+    """The authorization on file that covers a visit on ``on``: of those whose dates hold
+    ``on`` (``episode.all_authorizations``, in file order), the first with a visit left for it
+    (an attended visit on ``on`` counted), else the first (used up: the rules say so), else
+    ``None``. One authorization on file that covers ``on``: that one."""
+    covering = [a for a in case.episode.all_authorizations if a.covers(on)]
+    if len(covering) <= 1:
+        return covering[0] if covering else None
+    for auth in covering:
+        if auth.visits is None or authorization_used(case, auth, on) <= auth.visits:
+            return auth
+    return covering[0]
+
+
 def authorization_use(case: Case, on: dt.date) -> list[AuthorizationState]:
     """Every authorization on file (``episode.all_authorizations``, in that order) and its use
     up to ``on``: the attended visits within its dates, and what is left."""
     found = []
     for auth in case.episode.all_authorizations:
-        until = on if auth.end is None else min(on, auth.end)
-        used = len(attended(case, auth.start, until))
+        used = authorization_used(case, auth, on)
         left = None if auth.visits is None else max(auth.visits - used, 0)
         found.append(AuthorizationState(auth.number, auth.visits, used, left, auth.start,
                                         auth.end))
@@ -612,14 +649,15 @@ def plan_report(case: Case, as_of: dt.date | None = None, *, program: str | None
 
 
 __all__ = [
-    "AUTHORIZATION_ENDING", "AUTHORIZATION_NOT_IN_FORCE", "AUTHORIZATION_VISITS_USED",
-    "MISSED_APPOINTMENT_BILLED", "NO_MCID", "OWN_MEASURE", "PLAN_ENDED", "PLAN_GOALS_MET",
-    "PLAN_MEASURE_MISSING", "PLAN_MEASURE_UNKNOWN", "PLAN_NO_END", "PLAN_NO_MEASURABLE_GOAL",
-    "PLAN_NO_PROGRESS", "PLAN_PROGRESS", "PLAN_REEVALUATION_DUE", "PLAN_REQUIRED",
-    "PLAN_VISITS_USED", "PROGRESS_REPORT_DUE", "PROGRESS_REPORT_NEXT", "add_months", "attended",
-    "authorization_limits", "authorization_outcomes", "authorization_use", "goal_direction",
-    "is_measurable", "maintenance", "mcid_of", "measurable_goals", "measure_findings",
-    "measured", "missed_appointment", "plan_period", "plan_report", "plan_required",
-    "progress_report", "progress_report_due", "progressed", "reached", "required_measures",
-    "same_measure",
+    "AUTHORIZATIONS_ON_FILE", "AUTHORIZATION_ENDING", "AUTHORIZATION_NOT_IN_FORCE",
+    "AUTHORIZATION_VISITS_USED", "MISSED_APPOINTMENT_BILLED", "NO_MCID", "OWN_MEASURE",
+    "PLAN_ENDED", "PLAN_GOALS_MET", "PLAN_MEASURE_MISSING", "PLAN_MEASURE_UNKNOWN", "PLAN_NO_END",
+    "PLAN_NO_MEASURABLE_GOAL", "PLAN_NO_PROGRESS", "PLAN_PROGRESS", "PLAN_REEVALUATION_DUE",
+    "PLAN_REQUIRED", "PLAN_VISITS_USED", "PROGRESS_REPORT_DUE", "PROGRESS_REPORT_NEXT",
+    "add_months", "attended", "authorization_limits", "authorization_outcomes",
+    "authorization_path", "authorization_use", "authorization_used", "covering_authorization",
+    "goal_direction", "is_measurable", "maintenance", "mcid_of", "measurable_goals",
+    "measure_findings", "measured", "missed_appointment", "plan_period", "plan_report",
+    "plan_required", "progress_report", "progress_report_due", "progressed", "reached",
+    "required_measures", "same_measure",
 ]

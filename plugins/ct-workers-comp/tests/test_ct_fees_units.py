@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from payerkit_ct_workers_comp import pricing, sources
+from payerkit_ct_workers_comp.billing import AUTHORIZATION
 from payerkit_ct_workers_comp.facts import CtFacts
 
 D = dt.date
@@ -132,8 +133,9 @@ def test_limits_count_the_referral_and_the_authorization(kit, make_case):
     found = {lim.name: lim for lim in kit.limits(make_case()).limits}
     referred = found["visits referred"]
     assert (referred.allowed, referred.used, referred.remaining) == (8, 3, 5)
-    authorized = found["visits authorized by the carrier"]
+    authorized = found["authorization 1"]  # the carrier's: payerkit adds none of its own
     assert (authorized.allowed, authorized.used) == (8, 3)
+    assert authorized.citation == AUTHORIZATION
     assert kit.limits(make_case(episode={"prescription": None, "authorization": None})).limits == ()
 
 

@@ -337,9 +337,11 @@ def test_limits_with_authorization(kit, make_case, weekly):
     auth = {"number": "EVI1", "visits": 6, "start": D(2026, 2, 16), "end": D(2026, 4, 16)}
     case = make_case(visits=weekly(D(2026, 1, 5), 8), episode={"authorization": auth})
     names = {lim.name: lim for lim in kit.limits(case).limits}
-    authorized = names["authorized visits"]
+    authorized = names["authorization 1"]  # Premera's row: payerkit adds none of its own
+    assert [lim.name for lim in kit.limits(case).limits].count("authorization 1") == 1
     assert (authorized.allowed, authorized.used) == (6, 2)
-    assert authorized.window == "the authorization on file: 2026-02-16 to 2026-04-16"
+    assert authorized.window == ("2026-02-16 to 2026-04-16; expires 2026-04-16 (52 day(s) left "
+                                 "on 2026-02-23)")
     assert authorized.citation == src.OUTPATIENT_REHAB
 
 

@@ -232,8 +232,9 @@ def test_review_limits(make_case, weekly):
     auth = {"number": "EVI1", "visits": 6}
     case = make_case(visits=weekly(D(2026, 1, 5), 4), episode={"authorization": auth})
     [_, limit] = review.limits(case, case.visits[-1])
-    assert (limit.name, limit.allowed, limit.used) == ("authorized visits", 6, 4)
-    assert limit.window == "the authorization on file: the case's first visit to open end"
+    # payerkit.rules.plans.authorization_limits' row, cited to the review program
+    assert (limit.name, limit.allowed, limit.used) == ("authorization 1", 6, 4)
+    assert limit.window == "from open, no expiry on file"
     assert limit.citation == src.OUTPATIENT_REHAB
 
 

@@ -15,6 +15,7 @@ import datetime as dt
 
 import attrs
 from payerkit import Case, Limit, PaymentTerm, Pricing, Reason, Visit
+from payerkit.rules import plans
 from payerkit.rules.fees import FeeSchedule, practice_schedule
 from payerkit.rules.limits import count_between, review_window
 from payerkit.rules.units import CMS_8_MINUTE, UnitRule
@@ -99,27 +100,22 @@ def limits(case: Case, visit: Visit, facts: LniFacts) -> list[Limit]:
         found.append(review_window(first.integer, visit_number(case, visit),
                                    "this claim (State Fund: visits 1-6 without authorization)",
                                    first.citation))
-    if facts.progress_report_date is None:
-        start = case.visits[0].date
+    treated = [v.date for v in case.visits if v.attended]
+    if facts.progress_report_date is None and treated:
+        start = treated[0]  # the first treatment visit: a missed appointment is none
         report = FIGURES.get("progress_report_visits")
         month = add_months(start, FIGURES.get("progress_report_months").integer)
         found.append(Limit(
             "treatment visits before the progress report", "visits", report.integer,
             count_between(case.visits, None, visit.date), f"from {start.isoformat()}, or to "
             f"{month.isoformat()} (one month), whichever comes first", report.citation))
-    rx, auth = case.episode.prescription, case.episode.authorization
-    counted = [] if rx is None else [("visits ordered by the attending provider", rx.visits,
-                                      rx.date, f"from the order of {rx.date.isoformat()}",
-                                      sources.ORDER)]
-    if auth is not None:
-        counted.append(("visits authorized", auth.visits, auth.start,
-                        f"{auth.start.isoformat() if auth.start else 'the first visit'} to "
-                        f"{auth.end.isoformat() if auth.end else 'no end date'}",
-                        AUTHORIZATION_ON_FILE))
-    found += [Limit(name, "visits", allowed, count_between(case.visits, start, visit.date),
-                    window, cited) for name, allowed, start, window, cited in counted
-              if allowed is not None]
-    return found
+    rx = case.episode.prescription
+    if rx is not None and rx.visits is not None:
+        found.append(Limit("visits ordered by the attending provider", "visits", rx.visits,
+                           count_between(case.visits, rx.date, visit.date),
+                           f"from the order of {rx.date.isoformat()}", sources.ORDER))
+    # each authorization on file, as payerkit counts them (payerkit adds no rows of its own)
+    return [*found, *plans.authorization_limits(case, visit, AUTHORIZATION_ON_FILE)]
 
 
 def payment_terms(facts: LniFacts) -> list[PaymentTerm]:

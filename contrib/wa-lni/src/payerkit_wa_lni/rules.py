@@ -143,15 +143,17 @@ def authorization(case: Case, visit: Visit, facts: LniFacts) -> list[Outcome]:
                 sources.SELF_INSURED_EARLY_VISITS, at("insurer"))]
         return [note("WA-LNI-NO-AUTHORIZATION-NEEDED", f"visit {number} of the claim: visits "
                      f"1-{first.value} need no authorization", first.citation)]
-    auth = case.episode.authorization
-    if auth is not None and auth.covers(visit.date) and (
-            auth.visits is None or count_between(case.visits, auth.start, visit.date) <= auth.visits):
+    auth = plans.covering_authorization(case, visit.date)
+    if auth is not None and (
+            auth.visits is None or plans.authorization_used(case, auth, visit.date) <= auth.visits):
         return [note("WA-LNI-AUTHORIZED", f"visit {number} of the claim needs authorization; "
                      "the authorization on file covers it", AUTHORIZATION_ON_FILE)]
     why, cited = _who_authorizes(number, home, self_insured)
     where = f"visit {number} of the claim" + (" at the worker's home" if home else "")
-    held = "" if auth is None else " (the authorization on file does not cover this visit: " \
-        "its dates or its visits)"
+    every = case.episode.all_authorizations
+    held = "" if not every else " (the authorization on file does not cover this visit: " \
+        "its dates or its visits)" if len(every) == 1 else " (no authorization on file " \
+        "covers this visit: their dates or their visits)"
     return [requirement(PRIOR_AUTHORIZATION_REQUIRED, f"{where}: {why}; record the authorization in "
                         f"{path}{held}", cited, path)]
 
@@ -183,7 +185,10 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def report_due(case: Case, visit: Visit) -> dt.date | None:
     """The day the progress report fell due before ``visit`` (the day of the sixth treatment
     visit or one month after the first, whichever comes first), or ``None`` if none has yet."""
-    days = sorted(v.date for v in case.visits if v.date <= visit.date)
+    # treatment visits: a missed appointment is none (nor does it start the month)
+    days = sorted(v.date for v in case.visits if v.attended and v.date <= visit.date)
+    if not days:
+        return None
     after = FIGURES.get("progress_report_visits").integer
     month = add_months(days[0], FIGURES.get("progress_report_months").integer)
     due = min(days[after - 1], month) if len(days) >= after else month

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 from payerkit import Case, Citation, Outcome, Visit, caution, note, requirement
+from payerkit.rules import plans
 from payerkit.rules.limits import count_between
 
 from . import sources
@@ -22,7 +23,8 @@ from .facts import CtFacts, at
 
 AUTHORIZATION = Citation(
     "The carrier's written authorization to pay the practice directly, as the practice records "
-    "it in episode.authorization (number, visits, dates); the 837P carries its number as REF*G1",
+    "it in episode.authorization (number, visits, dates; later ones in episode.authorizations); "
+    "the 837P carries the number of the one covering each visit as REF*G1",
     confidence="practice")
 CONTRACT = Citation(
     f"The practice's written contract with the carrier, as recorded in "
@@ -94,7 +96,7 @@ def referral(case: Case, visit: Visit) -> list[Outcome]:
 
 def who_bills(case: Case, visit: Visit, facts: CtFacts) -> list[Outcome]:
     """The carrier's agreement to pay the practice, or the treating practice's bill."""
-    path, auth = at("billing_arrangement"), case.episode.authorization
+    path, auth_first = at("billing_arrangement"), case.episode.authorization
     advice = caution(
         "CT-WC-PREAUTHORIZATION-ADVISED", "practitioners advise getting the adjuster's "
         "authorization before treating any workers' compensation client: record it in "
@@ -108,7 +110,7 @@ def who_bills(case: Case, visit: Visit, facts: CtFacts) -> list[Outcome]:
             f"{path} = \"carrier_agreement\" and its authorization in episode.authorization), "
             "or the authorized treating practice's agreement that the bill goes out under it "
             f"({path} = \"under_treating_practice\")", sources.WHO_BILLS, path)]
-        return found + ([advice] if auth is None else [])
+        return found + ([advice] if not case.episode.all_authorizations else [])
     if facts.billing_arrangement == "under_treating_practice":
         found = [note(
             "CT-WC-UNDER-TREATING-PRACTICE", "the bill goes out under the authorized treating "
@@ -122,19 +124,24 @@ def who_bills(case: Case, visit: Visit, facts: CtFacts) -> list[Outcome]:
         return found
     found = [note("CT-WC-CARRIER-AGREEMENT", "the carrier agreed in writing to pay this practice "
                   "directly", AUTHORIZATION)]
-    if auth is None:
+    every = case.episode.all_authorizations
+    if not every:
         return [*found, advice]
-    if not auth.covers(visit.date):
-        window = f"{auth.start.isoformat() if auth.start else '...'} to " \
-                 f"{auth.end.isoformat() if auth.end else '...'}"
+    auth = plans.covering_authorization(case, visit.date)
+    if auth is None:
+        windows = ", ".join(f"{a.start.isoformat() if a.start else '...'} to "
+                            f"{a.end.isoformat() if a.end else '...'}" for a in every)
+        which = "the carrier's authorization covers" if len(every) == 1 else \
+            "the carrier's authorizations on file cover"
         return [*found, requirement(
-            "CT-WC-AUTHORIZATION-DATES", f"the carrier's authorization covers "
-            f"{window}, not the visit of {visit.date.isoformat()}: get it extended in writing",
-            AUTHORIZATION, "episode.authorization")]
-    used = count_between(case.visits, auth.start, visit.date)
+            "CT-WC-AUTHORIZATION-DATES", f"{which} {windows}, not the visit of "
+            f"{visit.date.isoformat()}: get it extended in writing", AUTHORIZATION,
+            "episode.authorization" if len(every) == 1 and auth_first else
+            "episode.authorizations")]
+    used = plans.authorization_used(case, auth, visit.date)
     if auth.visits is not None and used > auth.visits:
         return [*found, requirement(
             "CT-WC-AUTHORIZATION-USED-UP", f"this is visit {used} under the carrier's "
             f"authorization, which allows {auth.visits}: get it extended in writing",
-            AUTHORIZATION, "episode.authorization.visits")]
+            AUTHORIZATION, plans.authorization_path(case, auth) + ".visits")]
     return found

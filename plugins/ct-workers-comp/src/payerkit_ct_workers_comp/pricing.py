@@ -17,6 +17,7 @@ import datetime as dt
 
 import attrs
 from payerkit import Case, Citation, Limit, Reason, Visit
+from payerkit.rules import plans
 from payerkit.rules.fees import FeeEntry, FeeSchedule, practice_schedule
 from payerkit.rules.limits import count_between
 from payerkit.rules.units import CMS_8_MINUTE, CPT_MIDPOINT, UnitRule
@@ -107,7 +108,7 @@ def fee_schedule(case: Case, visit: Visit, facts: CtFacts) -> FeeSchedule:
 
 
 def limits(case: Case, visit: Visit) -> list[Limit]:
-    """Visits the referral orders, and visits the carrier's authorization allows."""
+    """Visits the referral orders, and visits each of the carrier's authorizations allows."""
     found = []
     rx = case.episode.prescription
     if rx is not None and rx.visits is not None:
@@ -115,11 +116,6 @@ def limits(case: Case, visit: Visit) -> list[Limit]:
             "visits referred", "visits", rx.visits, count_between(case.visits, rx.date, visit.date),
             f"from the authorized treating practitioner's referral of {rx.date.isoformat()}",
             sources.REFERRAL))
-    auth = case.episode.authorization
-    if auth is not None and auth.visits is not None:
-        found.append(Limit(
-            "visits authorized by the carrier", "visits", auth.visits,
-            count_between(case.visits, auth.start, visit.date),
-            f"{auth.start.isoformat() if auth.start else 'the first visit'} to "
-            f"{auth.end.isoformat() if auth.end else 'no end date'}", AUTHORIZATION))
-    return found
+    # each of the carrier's authorizations on file, as payerkit counts them, cited to the
+    # carrier's written authorization (payerkit adds no rows of its own for them)
+    return [*found, *plans.authorization_limits(case, visit, AUTHORIZATION)]

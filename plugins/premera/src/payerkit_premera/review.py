@@ -7,7 +7,9 @@
   visits within the 90 days from its first day need no review; a later visit of an unbroken
   chain (more than 90 days after the episode began) opens no new episode and needs review.
 * **Any other visit needs eviCore review** (prior authorization) unless an authorization on
-  file (``episode.authorization``) covers its date and is not used up. Both failures are
+  file covers its date and is not used up: every one on file is looked at (``episode.authorization``
+  and ``episode.authorizations``), the one covering the visit counted
+  (:func:`payerkit.rules.plans.covering_authorization`; a missed appointment uses no visit). Both failures are
   reported with the shared code :data:`payerkit.model.outcome.PRIOR_AUTHORIZATION_REQUIRED`, so
   a rule set can override them without knowing Premera: **Washington law** (RCW 48.43.016,
   applied to fully insured plans by ``payerkit-wa-insurance-law``, a dependency never imported
@@ -28,8 +30,19 @@ from __future__ import annotations
 import datetime as dt
 
 from attrs import frozen
-from payerkit import PRIOR_AUTHORIZATION_REQUIRED, Case, Limit, Outcome, Visit, caution, note, requirement
-from payerkit.rules.limits import count_between, count_in_window, episode_start, review_window
+from payerkit import (
+    PRIOR_AUTHORIZATION_REQUIRED,
+    Authorization,
+    Case,
+    Limit,
+    Outcome,
+    Visit,
+    caution,
+    note,
+    requirement,
+)
+from payerkit.rules import plans
+from payerkit.rules.limits import count_in_window, episode_start, review_window
 
 from . import sources as src
 
@@ -70,26 +83,36 @@ def free_visit(case: Case, on: dt.date) -> Episode | None:
     return ep if not ep.after_period and ep.number <= rule.integer else None
 
 
-def authorization_used(case: Case, on: dt.date) -> int:
-    """Visits on days the authorization covers up to ``on`` (no start: from the case's first)."""
-    auth = case.episode.authorization
-    return count_between(case.visits, auth.start, on if auth.end is None else min(on, auth.end))
+def authorization_used(case: Case, on: dt.date, auth: Authorization | None = None) -> int:
+    """Attended visits on days the authorization covers up to ``on`` (no start: from the case's
+    first); ``auth``: by default the one covering ``on`` among all on file
+    (:func:`payerkit.rules.plans.covering_authorization`)."""
+    auth = auth if auth is not None else plans.covering_authorization(case, on)
+    return plans.authorization_used(case, auth, on)
 
 
 def _problem(case: Case, visit: Visit) -> tuple[str, str] | None:
-    """Why no authorization covers the visit, and the field to fix; ``None`` when one does."""
-    on, auth = visit.date, case.episode.authorization
-    if auth is None:
+    """Why no authorization covers the visit, and the field to fix; ``None`` when one does.
+    Every authorization on file is looked at; the one covering the visit's date is counted."""
+    on, every = visit.date, case.episode.all_authorizations
+    if not every:
         return ("no authorization is on file: request review from eviCore and enter the approval "
                 "in episode.authorization", "episode.authorization")
-    if not auth.covers(on):
-        return (f"the authorization on file does not cover {on.isoformat()}: request review from "
-                "eviCore and enter the approval in episode.authorization", "episode.authorization")
-    used = authorization_used(case, on)
+    auth = plans.covering_authorization(case, on)
+    if auth is None:
+        held = "the authorization on file does not" if len(every) == 1 else \
+            f"none of the {len(every)} authorizations on file"
+        path = "episode.authorization" if len(every) == 1 and case.episode.authorization \
+            else "episode.authorizations"
+        return (f"{held} cover {on.isoformat()}: request review from eviCore and enter the "
+                f"approval in {path}", path)
+    used = authorization_used(case, on, auth)
     if auth.visits is not None and used > auth.visits:
-        return (f"the authorization on file is used up: it allows {auth.visits} visits and this "
+        which = "the authorization on file" if len(every) == 1 else \
+            f"the authorization on file covering {on.isoformat()}"
+        return (f"{which} is used up: it allows {auth.visits} visits and this "
                 f"is visit {used} under it; request more visits from eviCore",
-                "episode.authorization.visits")
+                plans.authorization_path(case, auth) + ".visits")
     return None
 
 
@@ -113,12 +136,12 @@ def outcomes(case: Case, visit: Visit) -> list[Outcome]:
     """The review outcome for ``visit``, and the cautions about funding and shared visits."""
     problem = _problem(case, visit)
     if problem is None:
-        auth = case.episode.authorization
+        auth = plans.covering_authorization(case, visit.date)
         allowed = ("" if auth.visits is None else
-                   f" (visit {authorization_used(case, visit.date)} of {auth.visits})")
+                   f" (visit {authorization_used(case, visit.date, auth)} of {auth.visits})")
         return [note("AUTHORIZED", f"the visit on {visit.date.isoformat()} is covered by the "
                      f"eviCore authorization on file{allowed}", src.OUTPATIENT_REHAB,
-                     "episode.authorization")]
+                     plans.authorization_path(case, auth))]
     free = free_visit(case, visit.date)
     if free is not None:
         rule = src.FIGURES.get(RULE, visit.date)
@@ -157,18 +180,12 @@ def _shared(case: Case) -> list[Outcome]:
 
 def limits(case: Case, visit: Visit) -> list[Limit]:
     """As of ``visit``: Premera's visits before review while its episode's 90-day period runs,
-    and the authorization's visits (when it states them)."""
+    and each authorization on file (:func:`payerkit.rules.plans.authorization_limits`, cited
+    to the review program: payerkit adds no rows of its own for them)."""
     found = []
     rule = src.FIGURES.find(RULE, visit.date)
     ep = episode(case, visit.date)
     if rule is not None and not ep.after_period:
         found.append(review_window(rule.integer, ep.number, f"this {ep.window}; then eviCore "
                                    "review (prior authorization)", rule.citation))
-    auth = case.episode.authorization
-    if auth is None or auth.visits is None:
-        return found
-    start = auth.start.isoformat() if auth.start else "the case's first visit"
-    end = auth.end.isoformat() if auth.end else "open end"
-    return [*found, Limit("authorized visits", "visits", auth.visits,
-                          authorization_used(case, visit.date),
-                          f"the authorization on file: {start} to {end}", src.OUTPATIENT_REHAB)]
+    return [*found, *plans.authorization_limits(case, visit, src.OUTPATIENT_REHAB)]
