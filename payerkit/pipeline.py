@@ -306,7 +306,12 @@ class Run:
         ctx = self.contexts[-1]
         if ctx.case.episode.plan is None:
             raise CaseError([NO_PLAN])
-        return plan_report(ctx.case, ctx.as_of, program=self.program.name)
+        window = self.program.progress_reports
+        if window is None:
+            return plan_report(ctx.case, ctx.as_of, program=self.program.name)
+        return plan_report(ctx.case, ctx.as_of, program=self.program.name,
+                           report_visits=window.visits, report_months=window.months,
+                           report_days=window.days, report_citation=window.citation)
 
     @_once
     def visit_findings(self) -> list[Finding]:

@@ -23,7 +23,7 @@ from .claim import Claim, ClaimLine
 from .evaluation import Evaluation
 from .outcome import Outcome, caution, not_covered, note, requirement
 from .plan_report import AuthorizationState, GoalProgress, PlanReport
-from .program import ClaimFormat, PluginInfo, Program, Rendering, RuleSet
+from .program import ClaimFormat, PluginInfo, Program, ProgressReports, Rendering, RuleSet
 from .results import (
     Citation,
     Deadline,
@@ -47,7 +47,7 @@ __all__ = [
     "FeeRates", "Finding", "Goal", "GoalProgress", "Limit", "Limits", "Measurement", "Outcome",
     "PatientBilling", "PatientStatement", "PaymentTerm", "PaymentTerms", "Person", "PlanReport",
     "PluginInfo", "Practitioner", "Prescription", "PricedLine", "Pricing", "Program",
-    "Provider", "Reason", "Rendering", "RuleSet", "Scrub", "Service", "StatementLine",
+    "ProgressReports", "Provider", "Reason", "Rendering", "RuleSet", "Scrub", "Service", "StatementLine",
     "Submission", "Subscriber", "TreatmentPlan", "Visit", "caution", "not_covered", "note",
     "requirement",
 ]

@@ -43,6 +43,29 @@ def _tuple(value):
     return tuple(value)
 
 
+def _count(instance: Any, attribute: Any, value: int | None) -> None:
+    if value is not None and (type(value) is not int or not 1 <= value <= 10_000):
+        raise ValueError(f"{attribute.name}: expected a whole number from 1 to 10000 or None")
+
+
+@frozen
+class ProgressReports:
+    """A program's rule on progress reports during a treatment plan: one is due after
+    ``visits`` attended visits or ``months`` calendar months (or ``days`` days) since the
+    plan's start or the last report, whichever comes first, as ``citation`` says (WA L&I:
+    six visits or one month, WAC 296-23-250). ``PayerKit.plan`` and the progress report
+    name the next one due."""
+
+    citation: Citation
+    visits: int | None = field(default=None, validator=_count)
+    months: int | None = field(default=None, validator=_count)
+    days: int | None = field(default=None, validator=_count)
+
+    def __attrs_post_init__(self) -> None:
+        if self.visits is None and self.months is None and self.days is None:
+            raise ValueError("ProgressReports: give visits, months or days")
+
+
 @frozen
 class Program:
     """A payer program a plugin answers for, e.g. ``ny-no-fault``.
@@ -72,6 +95,9 @@ class Program:
     with several programs gives each its adapter (its figures, its rules, with ``facts`` its
     facts type) and no hook branches on the program. ``None`` (the default): the plugin's own
     hooks answer. It takes no part in comparing programs.
+
+    ``progress_reports``: the program's rule on progress reports during a treatment plan
+    (:class:`ProgressReports`), for what ``PayerKit.plan`` says is due.
     """
 
     id: str = field(validator=_record_id)
@@ -91,6 +117,9 @@ class Program:
     claim_formats_citation: Citation | None = None
     moved_facts: Mapping[str, str] = field(factory=dict)
     adapter: object | None = field(default=None, eq=False)
+    #: When the program wants a progress report on a treatment plan (:class:`ProgressReports`);
+    #: ``None``: its sources say nothing, and what is due names none.
+    progress_reports: ProgressReports | None = None
 
     @property
     def claim_filing_indicator(self) -> str:

@@ -149,3 +149,20 @@ def test_payment_terms_of_the_state_fund_and_of_a_self_insurer(kit):
     self_insured = kit.payment_terms(build(weekly(1), {"insurer": "self_insured"})).terms
     assert "RCW 51.36.085" in self_insured[0].citation.source
     assert "1159M" in self_insured[1].description
+
+
+def test_the_plans_state_names_the_next_progress_report_by_the_programs_rule(kit):
+    """WA L&I declares its progress-report rule on its program (six visits or one month), so
+    ``PayerKit.plan`` says when the next report is due, citing WAC 296-23-250."""
+    assert plugin.PROGRAM.progress_reports.visits == 6
+    assert plugin.PROGRAM.progress_reports.months == 1
+    plan = {"start": FIRST, "duration_weeks": 8, "visits": 16, "goals": [
+        {"description": "Sit through a work shift", "measure": "sitting_tolerance",
+         "baseline": 20, "target": 120}]}
+    twice = [FIRST + dt.timedelta(days=(i // 2) * 7 + (i % 2) * 3) for i in range(7)]
+    case = build(twice, episode={"plan": plan})
+    due = [d for d in kit.plan(case, twice[-1]).due if d.startswith("Progress report")]
+    assert len(due) == 1 and "01/22/2026" in due[0] and "WAC 296-23-250" in due[0]
+    sent = build(twice, episode={"plan": {**plan, "progress_reports": [twice[5]]}})
+    due = [d for d in kit.plan(sent, twice[-1]).due if d.startswith("Progress report")]
+    assert len(due) == 1 and "02/22/2026" in due[0]  # a month after the report sent

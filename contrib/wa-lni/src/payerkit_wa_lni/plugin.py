@@ -8,7 +8,13 @@ practice's copy of the fee schedule, the daily maximum for massage, limits, paym
 
 from __future__ import annotations
 
-from payerkit import PRIOR_AUTHORIZATION_REQUIRED, PatientBilling, Program, hookimpl
+from payerkit import (
+    PRIOR_AUTHORIZATION_REQUIRED,
+    PatientBilling,
+    Program,
+    ProgressReports,
+    hookimpl,
+)
 from payerkit.formats import CMS_1500, X12_837P
 
 from . import pricing as prices
@@ -30,6 +36,9 @@ PROGRAM = Program(
              sources.FIGURES.get("state_fund.payment_days").citation,
              sources.FIGURES.get("self_insured.payment_days").citation, sources.BILL_FORM),
     facts=LniFacts,
+    progress_reports=ProgressReports(
+        sources.PROGRESS_REPORT, visits=sources.FIGURES.get("progress_report_visits").integer,
+        months=sources.FIGURES.get("progress_report_months").integer),
 )
 
 
