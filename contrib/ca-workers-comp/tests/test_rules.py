@@ -77,3 +77,11 @@ def test_without_fees_allowed_amounts_are_unknown_and_say_why(kit):
     pricing = kit.price(structure_case(data, CASES))
     assert pricing.total_allowed is None
     assert "CA-WC-NO-FEES" in {r.code for r in pricing.reasons}
+
+
+def test_the_authorization_covering_the_visit_is_found_among_several(kit):
+    ended = {"number": "EXEA0", "visits": 2, "start": D(2026, 1, 1), "end": D(2026, 2, 1)}
+    current = {"number": "EXEA1", "visits": 1, "start": D(2026, 2, 16), "end": D(2026, 3, 31)}
+    case = build(22, authorizations=[ended, current])
+    assert "CA-WC-CAP-NOT-APPLICABLE" in outcomes(kit, case)
+    assert "CA-WC-CAP-EXCEEDED" in outcomes(kit, build(22, authorizations=[ended]))

@@ -166,3 +166,19 @@ def test_the_plans_state_names_the_next_progress_report_by_the_programs_rule(kit
     sent = build(twice, episode={"plan": {**plan, "progress_reports": [twice[5]]}})
     due = [d for d in kit.plan(sent, twice[-1]).due if d.startswith("Progress report")]
     assert len(due) == 1 and "02/22/2026" in due[0]  # a month after the report sent
+
+
+def test_a_progress_report_recorded_in_the_plan_counts_as_sent(kit):
+    """The report's date may be recorded in the treatment plan (episode.plan.progress_reports)
+    instead of the program's facts: either way it is sent, and neither the rule nor the limit
+    asks for it again."""
+    month = [D(2026, 1, 5), D(2026, 2, 5), D(2026, 2, 6)]
+    plan = {"start": D(2026, 1, 5), "duration_weeks": 8, "visits": 12,
+            "progress_reports": [D(2026, 2, 5)]}
+    case = build(month, episode={"plan": plan})
+    found = codes(kit, case)
+    assert "WA-LNI-PROGRESS-REPORT-SENT" in found and "WA-LNI-PROGRESS-REPORT" not in found
+    assert "treatment visits before the progress report" not in {
+        limit.name for limit in kit.limits(case).limits}
+    early = build(month, episode={"plan": {**plan, "progress_reports": [D(2026, 2, 4)]}})
+    assert "episode.plan.progress_reports" in codes(kit, early)["WA-LNI-PROGRESS-REPORT"].message

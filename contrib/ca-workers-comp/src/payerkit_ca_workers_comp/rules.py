@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 from payerkit import Case, Limit, Outcome, Visit, not_covered, note, requirement
+from payerkit.rules import plans
 from payerkit.rules.limits import count_between
 
 from . import sources
@@ -77,9 +78,9 @@ def visit_cap(case: Case, visit: Visit, facts: CaFacts) -> list[Outcome]:
         return [note("CA-WC-VISIT-CAP", f"visit {used} of the {cap.value} physical therapy "
                      "visits per industrial injury, if massage counts against them (not "
                      "confirmed)", sources.VISIT_CAP_FOR_MASSAGE)]
-    auth = case.episode.authorization
-    if auth is not None and auth.covers(visit.date) and (
-            auth.visits is None or count_between(case.visits, auth.start, visit.date) <= auth.visits):
+    auth = plans.covering_authorization(case, visit.date)  # among every one on file
+    if auth is not None and (
+            auth.visits is None or plans.authorization_used(case, auth, visit.date) <= auth.visits):
         return [note("CA-WC-CAP-NOT-APPLICABLE", f"visit {used} is over the {cap.value}-visit "
                      "cap, but the employer's written authorization on file covers it",
                      sources.CAP_EXCEPTIONS)]
@@ -87,7 +88,7 @@ def visit_cap(case: Case, visit: Visit, facts: CaFacts) -> list[Outcome]:
         "CA-WC-CAP-EXCEEDED", f"visit {used} for this industrial injury is over the {cap.value} "
         "physical therapy visits of Labor Code § 4604.5(c)(1), if massage counts against them; "
         "get the employer's written authorization of more visits (record it in "
-        "episode.authorization), or record that the care is post-surgical",
+        "episode.authorizations), or record that the care is post-surgical",
         sources.VISIT_CAP_FOR_MASSAGE, "episode.authorization")]
 
 

@@ -22,7 +22,7 @@ from payerkit.rules.units import CMS_8_MINUTE, UnitRule
 
 from . import sources
 from .facts import LniFacts
-from .rules import AUTHORIZATION_ON_FILE, add_months, visit_number
+from .rules import AUTHORIZATION_ON_FILE, add_months, report_sent, visit_number
 from .sources import FIGURES
 
 CAP = "massage_daily_max"
@@ -101,7 +101,7 @@ def limits(case: Case, visit: Visit, facts: LniFacts) -> list[Limit]:
                                    "this claim (State Fund: visits 1-6 without authorization)",
                                    first.citation))
     treated = [v.date for v in case.visits if v.attended]
-    if facts.progress_report_date is None and treated:
+    if report_sent(case, facts, visit.date) is None and treated:
         start = treated[0]  # the first treatment visit: a missed appointment is none
         report = FIGURES.get("progress_report_visits")
         month = add_months(start, FIGURES.get("progress_report_months").integer)

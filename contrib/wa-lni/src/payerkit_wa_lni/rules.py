@@ -195,12 +195,22 @@ def report_due(case: Case, visit: Visit) -> dt.date | None:
     return due if visit.date > due else None
 
 
+def report_sent(case: Case, facts: LniFacts, on: dt.date) -> dt.date | None:
+    """The day the last progress report went out, on or before ``on``, as the case records it:
+    ``facts.wa-lni.progress_report_date``, or the treatment plan's ``progress_reports``."""
+    days = [facts.progress_report_date] if facts.progress_report_date is not None else []
+    plan = case.episode.plan
+    if plan is not None:
+        days += [day for day in plan.progress_reports if day <= on]
+    return max(days, default=None)
+
+
 def progress_report(case: Case, visit: Visit, facts: LniFacts) -> list[Outcome]:
     """The progress report, once due: sent on or after the day it fell due, before the visit."""
     due = report_due(case, visit)
     if due is None:
         return []
-    sent, path = facts.progress_report_date, at("progress_report_date")
+    sent, path = report_sent(case, facts, visit.date), at("progress_report_date")
     if sent is not None and due <= sent <= visit.date:
         return [note("WA-LNI-PROGRESS-REPORT-SENT", f"the progress report due from "
                      f"{due.isoformat()} went to the attending provider and L&I on "
@@ -211,7 +221,7 @@ def progress_report(case: Case, visit: Visit, facts: LniFacts) -> list[Outcome]:
         "provider and to L&I (or the self-insurer), showing improvement in functional terms "
         "(range of motion, sitting and standing tolerance, reduction in medication) with the "
         "proposed treatment, its goals and expected length, and record its date in "
-        f"{path}", sources.PROGRESS_REPORT, path)]
+        f"{path} (or in episode.plan.progress_reports)", sources.PROGRESS_REPORT, path)]
 
 
 def billing() -> list[Outcome]:
