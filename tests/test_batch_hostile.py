@@ -656,6 +656,13 @@ def _running(pid: int) -> bool:
         return False
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """In the child, before Python starts: SIGINT handled by default, as in a terminal, even
+    when the tests run where it is ignored (a job started in the background by a shell
+    inherits SIG_IGN, and Python then leaves Ctrl-C ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 @pytest.mark.parametrize("signum, to", [(signal.SIGTERM, "group"), (signal.SIGINT, "group"),
                                         (signal.SIGTERM, "driver")])
@@ -667,7 +674,8 @@ def test_a_signal_mid_run_leaves_nothing_and_no_worker(signum, to, backlog, tmp_
     env = {**os.environ, "PAYERKIT_DATA_DIR": str(tmp_path / "data")}
     child = subprocess.Popen([sys.executable, "-m", "payerkit.cli", "batch", str(backlog), "-o",
                               str(out), "-j", "2", "-q"], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, env=env, start_new_session=True)
+                             stderr=subprocess.PIPE, env=env, start_new_session=True,
+                             preexec_fn=_ctrl_c_as_in_a_terminal)
     deadline = time.monotonic() + 30
     while not any(out.glob(".results.jsonl.*")) and time.monotonic() < deadline:
         time.sleep(0.02)  # the run has begun: its results are being written

@@ -478,13 +478,17 @@ def test_sigint_during_the_write_removes_the_temp_file_and_raises_keyboardinterr
         tmp_path, monkeypatch):
     target = tmp_path / "claim.837"
     target.write_bytes(b"old claim")
-    previous = signal.getsignal(signal.SIGINT)
-    assert previous is signal.default_int_handler
-    _signal_on_write(monkeypatch, signal.SIGINT)
-    with pytest.raises(KeyboardInterrupt):
-        write_atomic(target, DATA)
-    monkeypatch.undo()
-    assert signal.getsignal(signal.SIGINT) is previous
+    # Ctrl-C as Python handles it in a terminal, also where the tests run with SIGINT ignored
+    # (a job a shell starts in the background inherits SIG_IGN)
+    inherited = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        _signal_on_write(monkeypatch, signal.SIGINT)
+        with pytest.raises(KeyboardInterrupt):
+            write_atomic(target, DATA)
+        monkeypatch.undo()
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, inherited)
     assert target.read_bytes() == b"old claim" and listing(tmp_path) == ["claim.837"]
 
 
