@@ -175,6 +175,8 @@ class PlanOptions:
     json: bool = _json()
     output: str | None = option("-o", "--output", metavar="FILE", type=_file,
                                 help="also write the progress report (PDF) to FILE")
+    parents: bool = option("--parents", action="store_true",
+                           help="create the output file's missing folders")
     force: bool = option("--force", action="store_true",
                          help="replace a symbolic link (the link itself) or a read-only file at "
                          "the output path")

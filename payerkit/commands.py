@@ -153,16 +153,24 @@ def scrub(kit: PayerKit, options: ScrubOptions) -> int:
 
 def plan(kit: PayerKit, options: PlanOptions) -> int:
     case = load_case(options.case)
+    writing = {"inputs": [options.case], "force": options.force, "parents": options.parents}
     if options.output:  # checked first: a refused path writes nothing
-        check_output(options.output, inputs=[options.case], force=options.force)
+        check_output(options.output, **writing)
     if options.output:  # one pass: the report, and the PDF drawn from it, as claim writes it
         ev = kit.evaluate(case, as_of=options.as_of, format=PROGRESS_REPORT)
-        report, pdf = ev.plan, ev.write(PROGRESS_REPORT)
+        try:
+            report, pdf = ev.plan, ev.write(PROGRESS_REPORT)
+        except ClaimRefused as exc:  # the report's own limits: its findings, as claim gives them
+            refused = {"program": case.program,
+                       "findings": [finding_json(f) for f in exc.findings]}
+            print(json.dumps(refused, indent=2) if options.json else findings_text(refused),
+                  file=sys.stdout if options.json else sys.stderr)
+            return EXIT_FINDINGS
     else:
         report = kit.plan(case, options.as_of)
     data = plan_json(report)
     if options.output:
-        write_atomic(options.output, pdf, inputs=[options.case], force=options.force)
+        write_atomic(options.output, pdf, **writing)
         data["file"] = options.output
     emit(data, options.json, plan_text(data)
          + (f"\n\nwrote the progress report to {options.output}" if options.output else ""))
@@ -324,9 +332,12 @@ def _demo_plans(kit: PayerKit, plans: list[Path], out: Path, inputs: list[Path],
         if ev.case.episode.plan is not None:
             report = ev.plan
             result["plan"] = plan_json(report)
-            result["progress_report"] = write_atomic(
-                out / _demo_name(path, PROGRESS_REPORT), ev.write(PROGRESS_REPORT),
-                inputs=inputs, force=force).name
+            try:
+                result["progress_report"] = write_atomic(
+                    out / _demo_name(path, PROGRESS_REPORT), ev.write(PROGRESS_REPORT),
+                    inputs=inputs, force=force).name
+            except ClaimRefused:  # refused by its own limits, as a claim is: not written
+                result["progress_report"] = None
         else:
             result["plan"] = result["progress_report"] = None
         expect = _expectations(path)

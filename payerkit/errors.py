@@ -117,7 +117,9 @@ class ClaimRefused(PayerKitError):
         return ClaimRefused, (self.findings,)
 
     def problem_lines(self) -> list[str]:
-        return [f"{f.path or 'claim'}: {f.message}" for f in self.findings]
+        # a format's finding already starts with its path: named once
+        return [f.message if f.path and f.message.startswith(f"{f.path}: ")
+                else f"{f.path or 'claim'}: {f.message}" for f in self.findings]
 
 
 class FormatError(PayerKitError, ValueError):

@@ -290,8 +290,7 @@ def check_case(case: Case) -> list[str]:
         counts.append(("episode.authorization.visits", case.episode.authorization.visits))
     for i, auth in enumerate(case.episode.authorizations):
         counts.append((field_path("episode.authorizations", i, "visits"), auth.visits))
-    if case.episode.authorizations:
-        problems += _authorization_problems(case.episode)
+    problems += _authorization_problems(case.episode)
     plan = case.episode.plan
     if plan is not None:
         counts.append(("episode.plan.visits", plan.visits))
@@ -339,16 +338,22 @@ def _measurement_problems(i: int, measures) -> list[str]:
 
 
 def _authorization_problems(episode) -> list[str]:
+    """Each authorization ends on or after it starts (the single ``authorization`` too), and
+    each number is given once, letters compared without regard to case (the claims write an
+    identifier upper-cased, so ``evi-1`` and ``EVI-1`` are one number)."""
     problems = []
-    numbers = {episode.authorization.number} if episode.authorization is not None else set()
-    for i, auth in enumerate(episode.authorizations):
-        where = field_path("episode.authorizations", i)
+    every = [("episode.authorization", episode.authorization)] \
+        if episode.authorization is not None else []
+    every += [(field_path("episode.authorizations", i), auth)
+              for i, auth in enumerate(episode.authorizations)]
+    numbers: set[str] = set()
+    for where, auth in every:
         if auth.start is not None and auth.end is not None and auth.end < auth.start:
             problems.append(f"{where}.end: expected a date on or after the authorization's start")
-        if auth.number in numbers:
+        if auth.number.upper() in numbers:
             problems.append(f"{where}.number: expected each authorization once (this number is "
                             "given before)")
-        numbers.add(auth.number)
+        numbers.add(auth.number.upper())
     return problems
 
 

@@ -244,8 +244,9 @@ def _texts(report: PlanReport, sheet: Sheet) -> _Texts:
     )
     discharge: tuple[str, ...] = ()
     if report.discharge is not None and report.discharge.strip():
+        # given, so never printed blank: text of no printable character is refused, not "N/A"
         discharge = sheet.text("discharge", report.discharge, WIDTH, DISCHARGE_LINES,
-                               box="discharge criteria", size=SIZE)
+                               box="discharge criteria", size=SIZE, required=True)
     authorizations = tuple(_authorization(sheet, i, a)
                            for i, a in enumerate(report.authorizations))
     due = tuple(sheet.text(f"due[{k}]", BULLET + item, WIDTH - BULLET_INDENT, DUE_LINES,
@@ -367,7 +368,8 @@ def _result(sheet: Sheet, name: str, goal: GoalProgress, unit: str | None,
     day, latest = points[-1]
     change = latest - baseline
     improvement = -change if better == "lower" else change
-    met = latest <= target if better == "lower" else latest >= target
+    aimed = baseline - target if better == "lower" else target - baseline
+    met = aimed > 0 and (latest <= target if better == "lower" else latest >= target)
     sign = "+" if change > 0 else "-" if change < 0 else ""
     if improvement > 0:
         direction = f"better than the baseline by {_with_unit(improvement, unit)}"
@@ -377,7 +379,10 @@ def _result(sheet: Sheet, name: str, goal: GoalProgress, unit: str | None,
         direction = "no change from the baseline"
     lines = [f"Latest {_with_unit(latest, unit)} on {us_date(day)} (change {sign}"
              f"{value_text(abs(change))}): {direction}. "
-             + ("Target met." if met else f"Target {_with_unit(target, unit)} not yet met.")]
+             + ("Target met." if met else
+                f"Target {_with_unit(target, unit)} not yet met." if aimed > 0 else
+                f"Target {_with_unit(target, unit)} is not an improvement over its baseline: "
+                "revise the goal.")]
     mcid = goal.mcid
     if mcid is not None and (_measurement(sheet, f"{name}.mcid", mcid) is None or mcid <= 0):
         if isinstance(mcid, Decimal) and mcid.is_finite() and mcid <= 0:

@@ -75,9 +75,12 @@ class GoalProgress:
 
     @property
     def met(self) -> bool:
-        """Whether the latest value has reached the target in the better direction."""
+        """Whether the latest value has reached the target in the better direction; never for
+        a target no better than the baseline (a goal that aims at no improvement)."""
         latest = self.latest
-        if latest is None:
+        aimed = self.baseline - self.target if self.better == "lower" else \
+            self.target - self.baseline
+        if latest is None or aimed <= 0:
             return False
         return latest <= self.target if self.better == "lower" else latest >= self.target
 

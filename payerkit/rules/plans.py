@@ -449,33 +449,79 @@ def authorization_path(case: Case, authorization: Authorization) -> str:
     return _auth_path(case, index)
 
 
+#: The last case whose visits were assigned to its authorizations, and the assignment
+#: (:func:`_assigned`): the rules ask for it at every visit of a claim.
+_LAST_ASSIGNED: tuple[Case, tuple[tuple[dt.date, int], ...]] | None = None
+
+
+def _assigned(case: Case) -> tuple[tuple[dt.date, int], ...]:
+    """Each attended visit within some authorization's dates, as ``(day, index)`` of the
+    authorization on file (``episode.all_authorizations``) it uses: of those whose dates hold
+    its day, the first in file order with a visit left, else the first (used up: the rules say
+    so). Authorizations that do not overlap each use the attended visits within their dates;
+    overlapping ones never count one visit twice."""
+    global _LAST_ASSIGNED
+    last = _LAST_ASSIGNED
+    if last is not None and last[0] is case:
+        return last[1]
+    every = case.episode.all_authorizations
+    used = [0] * len(every)
+    found = []
+    for visit in attended(case):
+        covering = [i for i, a in enumerate(every) if a.covers(visit.date)]
+        if covering:
+            index = next((i for i in covering if every[i].visits is None
+                          or used[i] < every[i].visits), covering[0])
+            used[index] += 1
+            found.append((visit.date, index))
+    _LAST_ASSIGNED = (case, tuple(found))
+    return _LAST_ASSIGNED[1]
+
+
+def _allocated(case: Case, until: dt.date) -> list[int]:
+    """How many attended visits up to ``until`` each authorization on file has used
+    (:func:`_assigned`)."""
+    used = [0] * len(case.episode.all_authorizations)
+    for day, index in _assigned(case):
+        if day <= until:
+            used[index] += 1
+    return used
+
+
 def authorization_used(case: Case, authorization: Authorization, on: dt.date) -> int:
-    """The attended visits within ``authorization``'s dates up to ``on``: what it has used
-    (a missed appointment uses nothing)."""
-    until = on if authorization.end is None else min(on, authorization.end)
-    return len(attended(case, authorization.start, until))
+    """The attended visits up to ``on`` that used ``authorization`` (one of
+    ``episode.all_authorizations``): those within its dates, each counted against one
+    authorization only when several overlap (a missed appointment uses nothing)."""
+    every = case.episode.all_authorizations
+    index = next((i for i, a in enumerate(every) if a is authorization), None)
+    if index is None:  # not one on file: the attended visits within its dates
+        until = on if authorization.end is None else min(on, authorization.end)
+        return len(attended(case, authorization.start, until))
+    return _allocated(case, on)[index]
 
 
 def covering_authorization(case: Case, on: dt.date) -> Authorization | None:
     """The authorization on file that covers a visit on ``on``: of those whose dates hold
     ``on`` (``episode.all_authorizations``, in file order), the first with a visit left for it
-    (an attended visit on ``on`` counted), else the first (used up: the rules say so), else
-    ``None``. One authorization on file that covers ``on``: that one."""
-    covering = [a for a in case.episode.all_authorizations if a.covers(on)]
+    (the attended visits before ``on`` counted, each against one), else the first (used up:
+    the rules say so), else ``None``. One authorization on file that covers ``on``: that one."""
+    every = case.episode.all_authorizations
+    covering = [i for i, a in enumerate(every) if a.covers(on)]
     if len(covering) <= 1:
-        return covering[0] if covering else None
-    for auth in covering:
-        if auth.visits is None or authorization_used(case, auth, on) <= auth.visits:
-            return auth
-    return covering[0]
+        return every[covering[0]] if covering else None
+    used = _allocated(case, on - dt.timedelta(days=1))
+    for i in covering:
+        if every[i].visits is None or used[i] < every[i].visits:
+            return every[i]
+    return every[covering[0]]
 
 
 def authorization_use(case: Case, on: dt.date) -> list[AuthorizationState]:
     """Every authorization on file (``episode.all_authorizations``, in that order) and its use
-    up to ``on``: the attended visits within its dates, and what is left."""
+    up to ``on``: the attended visits that used it (:func:`authorization_used`), and what is
+    left."""
     found = []
-    for auth in case.episode.all_authorizations:
-        used = authorization_used(case, auth, on)
+    for auth, used in zip(case.episode.all_authorizations, _allocated(case, on), strict=True):
         left = None if auth.visits is None else max(auth.visits - used, 0)
         found.append(AuthorizationState(auth.number, auth.visits, used, left, auth.start,
                                         auth.end))
