@@ -304,7 +304,7 @@ def check_case(case: Case) -> list[str]:
     return problems
 
 
-_MEASURE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*").fullmatch
+_MEASURE_ID = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?").fullmatch
 
 
 def _measure_problems(where: str, measure_id: str, values: list[tuple[str, object]]) -> list[str]:
@@ -314,7 +314,7 @@ def _measure_problems(where: str, measure_id: str, values: list[tuple[str, objec
 
     if len(measure_id) > MAX_MEASURE_ID or not _MEASURE_ID(measure_id):
         return [f"{where}.measure: expected a measure id of 1 to {MAX_MEASURE_ID} letters, "
-                "digits, '_', '-' or '.', starting with a letter or a digit (e.g. 'ndi', "
+                "digits, '_', '-' or '.', starting and ending with a letter or a digit (e.g. 'ndi', "
                 "'rom.cervical_rotation')"]
     known = measure(measure_id)
     if known is None:

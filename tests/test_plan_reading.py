@@ -127,6 +127,10 @@ def _set(data: dict, path: str, value) -> dict:
     ("episode.plan.goals[0].measure", "", "episode.plan.goals[0].measure: expected a measure id"),
     ("episode.plan.goals[0].measure", "x" * 41, "episode.plan.goals[0].measure: expected a "
      "measure id"),
+    ("episode.plan.goals[0].measure", "ndi.", "episode.plan.goals[0].measure: expected a "
+     "measure id"),  # counted as NDI at a visit but never drawn on its goal's chart
+    ("visits[2].measures[0].measure", "rom-", "visits[2].measures[0].measure: expected a "
+     "measure id"),
     ("episode.plan.goals[0].description", " ", "episode.plan.goals[0].description: expected the "
      "functional activity in 1 to 200 characters"),
     ("episode.plan.goals[0].description", "x" * (MAX_GOAL_TEXT + 1),

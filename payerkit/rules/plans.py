@@ -644,8 +644,13 @@ def _due(case: Case, plan: TreatmentPlan, on: dt.date, window: dict, citation: C
         rule = " or ".join(f"{n} {unit if n != 1 else unit[:-1]}" for unit, n in window.items()
                            if n is not None)
         source = f"; {citation}" if citation is not None else ""
-        when = f"on {day.strftime(US_DATE)}" if day is not None else f"after {window['visits']} visits"
-        due.append(f"Progress report due {when} (after {rule} since {since.strftime(US_DATE)}, "
+        if day is None:
+            when = f"due after {window['visits']} visits"
+        elif day < on:  # as a late re-evaluation is said
+            when = f"overdue since {day.strftime(US_DATE)}"
+        else:
+            when = f"due on {day.strftime(US_DATE)}"
+        due.append(f"Progress report {when} (after {rule} since {since.strftime(US_DATE)}, "
                    f"whichever first{source}).")
     for auth, use in zip(case.episode.all_authorizations, authorizations, strict=True):
         if use.left is not None and auth.covers(on) and use.left <= warn_left:

@@ -162,7 +162,10 @@ def test_the_plans_state_names_the_next_progress_report_by_the_programs_rule(kit
     twice = [FIRST + dt.timedelta(days=(i // 2) * 7 + (i % 2) * 3) for i in range(7)]
     case = build(twice, episode={"plan": plan})
     due = [d for d in kit.plan(case, twice[-1]).due if d.startswith("Progress report")]
-    assert len(due) == 1 and "01/22/2026" in due[0] and "WAC 296-23-250" in due[0]
+    assert len(due) == 1 and "WAC 296-23-250" in due[0]
+    assert due[0].startswith("Progress report overdue since 01/22/2026")  # the 6th visit's day
+    on_the_day = [d for d in kit.plan(case, twice[5]).due if d.startswith("Progress report")]
+    assert on_the_day[0].startswith("Progress report due on 01/22/2026")
     sent = build(twice, episode={"plan": {**plan, "progress_reports": [twice[5]]}})
     due = [d for d in kit.plan(sent, twice[-1]).due if d.startswith("Progress report")]
     assert len(due) == 1 and "02/22/2026" in due[0]  # a month after the report sent
