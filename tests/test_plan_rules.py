@@ -419,7 +419,7 @@ def test_the_plan_report():
         ("AUTH-A1", 6, 0, D(2026, 3, 31)), ("AUTH-B2", 2, 4, D(2026, 4, 30))]
     assert report.due == (
         "Re-evaluation due on 04/13/2026.",
-        "Progress report due on 03/24/2026 (after 6 visits or 1 month since 03/02/2026, "
+        "Progress report overdue since 03/24/2026 (after 6 visits or 1 month since 03/02/2026, "
         f"whichever first; {RULE}).")
     assert report.notes == ("Visit missed on 03/13/2026 (no-show; not billed to the insurer).",)
 
