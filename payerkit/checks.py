@@ -281,12 +281,12 @@ def authorization_limits(case, visit, limits: list[Limit]) -> list[Limit]:
     every = case.episode.all_authorizations
     if not every:
         return limits
-    given = {limit.name for limit in limits}
-    if all(f"authorization {i + 1}" in given for i in range(len(every))):
-        return limits  # the program's own rows, every one
-    from .rules.plans import AUTHORIZATIONS_ON_FILE
+    from .rules.plans import AUTHORIZATIONS_ON_FILE, authorization_limit_name
     from .rules.plans import authorization_limits as rows
 
+    given = {limit.name for limit in limits}
+    if all(authorization_limit_name(i) in given for i in range(len(every))):
+        return limits  # the program's own rows, every one
     return [*limits, *(row for row in rows(case, visit, AUTHORIZATIONS_ON_FILE)
                        if row.name not in given)]
 

@@ -156,16 +156,12 @@ def plan(kit: PayerKit, options: PlanOptions) -> int:
     writing = {"inputs": [options.case], "force": options.force, "parents": options.parents}
     if options.output:  # checked first: a refused path writes nothing
         check_output(options.output, **writing)
-    if options.output:  # one pass: the report, and the PDF drawn from it, as claim writes it
+        # one pass: the report, and the PDF drawn from it, as claim writes it
         ev = kit.evaluate(case, as_of=options.as_of, format=PROGRESS_REPORT)
         try:
             report, pdf = ev.plan, ev.write(PROGRESS_REPORT)
         except ClaimRefused as exc:  # the report's own limits: its findings, as claim gives them
-            refused = {"program": case.program,
-                       "findings": [finding_json(f) for f in exc.findings]}
-            print(json.dumps(refused, indent=2) if options.json else findings_text(refused),
-                  file=sys.stdout if options.json else sys.stderr)
-            return EXIT_FINDINGS
+            return _refused(case.program, exc, options.json)
     else:
         report = kit.plan(case, options.as_of)
     data = plan_json(report)
@@ -193,10 +189,7 @@ def claim(kit: PayerKit, options: ClaimOptions) -> int:
         ev = kit.evaluate(case, visits, options.as_of, format=options.format, written_on=today)
         data = ev.write(options.format)
     except ClaimRefused as exc:
-        refused = {"program": case.program, "findings": [finding_json(f) for f in exc.findings]}
-        print(findings_text(refused) if not options.json else json.dumps(refused, indent=2),
-              file=sys.stderr if not options.json else sys.stdout)
-        return EXIT_FINDINGS
+        return _refused(case.program, exc, options.json)
     warnings = [finding_json(f) for f in ev.scrub.findings]
     if warnings and not options.json:
         if ev.scrub.errors and kit.claim_format_of(options.format).renders == "plan":
@@ -226,6 +219,14 @@ def claim(kit: PayerKit, options: ClaimOptions) -> int:
             summary["ledger"] = recorded
         emit(summary, options.json, f"wrote {options.output} ({len(data)} bytes, {options.format})")
     return EXIT_OK
+
+
+def _refused(program: str, exc: ClaimRefused, as_json: bool) -> int:
+    """A refused claim (or report): its findings, as JSON on stdout or as text on stderr."""
+    refused = {"program": program, "findings": [finding_json(f) for f in exc.findings]}
+    print(json.dumps(refused, indent=2) if as_json else findings_text(refused),
+          file=sys.stdout if as_json else sys.stderr)
+    return EXIT_FINDINGS
 
 
 def _no_plan_in_ledger(kit: PayerKit, format_id: str, ledger: object) -> None:

@@ -90,12 +90,17 @@ BASE_CASE = {
 }
 
 
-def make_case(**changes):
-    """The base case with top-level keys replaced; ``None`` removes a key."""
-    data = copy.deepcopy(BASE_CASE)
+def replaced(data: dict, changes: dict) -> dict:
+    """A deep copy of case data with top-level keys replaced; ``None`` removes a key."""
+    data = copy.deepcopy(data)
     for key, value in changes.items():
         if value is None:
             data.pop(key, None)
         else:
             data[key] = value
-    return structure_case(data)
+    return data
+
+
+def make_case(**changes):
+    """The base case with top-level keys replaced; ``None`` removes a key."""
+    return structure_case(replaced(BASE_CASE, changes))

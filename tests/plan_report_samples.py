@@ -7,14 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from payerkit.model import Address, AuthorizationState, GoalProgress, Person, PlanReport, Provider
+from statement_samples import PATIENT, PRACTICE
 
-PRACTICE = Provider(npi="1234567893", tax_id="123456789", name="Cascade Bodywork LLC",
-                    phone="2065550100", license="MA60000000",
-                    address=Address("100 Pine St", "Seattle", "WA", "981010001",
-                                    line2="Suite 200"))
-PATIENT = Person("Maria", "Garcia", dt.date(1975, 7, 22), "F",
-                 Address("12 Elm St", "Seattle", "WA", "98102"))
+from payerkit.model import AuthorizationState, GoalProgress, PlanReport
+
 VISITS = tuple(dt.date(2026, 1, 5) + dt.timedelta(days=d)
                for d in (0, 3, 7, 10, 14, 17, 21, 28, 35, 42))
 NDI_SOURCE = "J Orthop Sports Phys Ther 2014;44(8):560-564 (NDI: 14 points)"

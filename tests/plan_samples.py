@@ -7,10 +7,23 @@ import copy
 import datetime as dt
 from pathlib import Path
 
-from case_samples import BASE_CASE
+from case_samples import BASE_CASE, replaced
 
+from payerkit.cli import main
 from payerkit.io import case_from_text, structure_case
 from payerkit.model import Citation
+
+ROOT = Path(__file__).resolve().parent.parent
+#: The invented plan of care the doors' tests start from (examples/plans).
+NECK = ROOT / "examples" / "plans" / "premera-neck-plan.toml"
+
+
+def run_cli(capsys, *argv) -> tuple[int, str, str]:
+    """``payerkit ARGV`` in process: its exit status, stdout and stderr (never a traceback)."""
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
 
 #: The program's own citation, as an adapter would pass it: confirmed, and a weak one.
 RULE = Citation("Invented payer medical policy 9.99 (treatment plans)", "2026", "high")
@@ -141,13 +154,7 @@ measures = [ { measure = "ndi", value = "30" }, { measure = "rom.cervical_rotati
 
 def plan_data(**changes) -> dict:
     """The plan case's data with top-level keys replaced (``None`` removes one)."""
-    data = copy.deepcopy(PLAN_DATA)
-    for key, value in changes.items():
-        if value is None:
-            data.pop(key, None)
-        else:
-            data[key] = value
-    return data
+    return replaced(PLAN_DATA, changes)
 
 
 def plan_case(data: dict | None = None):

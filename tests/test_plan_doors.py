@@ -12,30 +12,21 @@ from pathlib import Path
 
 import attrs
 import pytest
+from plan_samples import NECK, ROOT, run_cli
 
 import payerkit
-from payerkit.cli import main
 from payerkit.formats import PROGRESS_REPORT
 from payerkit.formats.progress_report import write_progress_report
 from payerkit.pipeline import plan_case_path
 from payerkit.testing.expectations import expectations
 
-ROOT = Path(__file__).resolve().parent.parent
 PLANS = sorted((ROOT / "examples" / "plans").glob("*.toml"))
-NECK = ROOT / "examples" / "plans" / "premera-neck-plan.toml"
 NO_SHOW = ROOT / "examples" / "plans" / "premera-plan-no-show-fee.toml"
 
 
 @pytest.fixture(scope="module")
 def kit():
     return payerkit.PayerKit()
-
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
 
 
 def test_the_progress_report_is_a_format_of_every_program_drawn_from_the_plan(kit):
@@ -58,8 +49,8 @@ def test_the_same_bytes_from_the_api_plan_and_claim(path, kit, tmp_path, capsys,
     made = {"write_progress_report": write_progress_report(report),
             "ev.write": ev.write(PROGRESS_REPORT),
             "kit.claim": kit.claim(case, PROGRESS_REPORT)}
-    assert run(capsys, "plan", path, "-o", tmp_path / "plan.pdf")[0] == 0
-    code, _, err = run(capsys, "claim", path, "--format", PROGRESS_REPORT,
+    assert run_cli(capsys, "plan", path, "-o", tmp_path / "plan.pdf")[0] == 0
+    code, _, err = run_cli(capsys, "claim", path, "--format", PROGRESS_REPORT,
                        "-o", tmp_path / "claim.pdf")
     assert code == 0, err
     made["plan -o"] = (tmp_path / "plan.pdf").read_bytes()
@@ -77,7 +68,7 @@ def test_the_claims_errors_do_not_stop_the_report(kit, tmp_path, capsys, payerki
     with pytest.raises(payerkit.ClaimRefused):
         ev.write("x12-837p")
     assert ev.write(PROGRESS_REPORT) == write_progress_report(kit.plan(case))
-    code, _, err = run(capsys, "claim", NO_SHOW, "--format", PROGRESS_REPORT,
+    code, _, err = run_cli(capsys, "claim", NO_SHOW, "--format", PROGRESS_REPORT,
                        "-o", tmp_path / "r.pdf")
     assert code == 0 and (tmp_path / "r.pdf").exists()
     assert "not a claim" in err and "MISSED-APPOINTMENT-BILLED" in err
@@ -90,8 +81,8 @@ def test_as_of_and_the_visits_billed(kit, tmp_path, capsys, payerkit_data_dir):
     assert kit.claim(case, PROGRESS_REPORT, as_of=case.visits[3].date) == \
         write_progress_report(early) != kit.claim(case, PROGRESS_REPORT)
     assert kit.claim(case, PROGRESS_REPORT, visit="all") == kit.claim(case, PROGRESS_REPORT)
-    run(capsys, "plan", NECK, "--as-of", "2026-02-27", "-o", tmp_path / "a.pdf")
-    run(capsys, "claim", NECK, "--format", PROGRESS_REPORT, "--as-of", "2026-02-27",
+    run_cli(capsys, "plan", NECK, "--as-of", "2026-02-27", "-o", tmp_path / "a.pdf")
+    run_cli(capsys, "claim", NECK, "--format", PROGRESS_REPORT, "--as-of", "2026-02-27",
         "-o", tmp_path / "b.pdf")
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes() == \
         write_progress_report(early)
@@ -101,7 +92,7 @@ def test_as_of_and_the_visits_billed(kit, tmp_path, capsys, payerkit_data_dir):
 def test_a_case_without_a_plan_is_exit_2_naming_episode_plan(example, kit, tmp_path, capsys,
                                                             payerkit_data_dir):
     path = ROOT / "examples" / example
-    code, out, err = run(capsys, "claim", path, "--format", PROGRESS_REPORT,
+    code, out, err = run_cli(capsys, "claim", path, "--format", PROGRESS_REPORT,
                          "-o", tmp_path / "r.pdf")
     assert code == 2 and "episode.plan" in err and not (tmp_path / "r.pdf").exists()
     with pytest.raises(payerkit.CaseError, match=r"episode\.plan"):
@@ -166,10 +157,10 @@ def test_report_fields_name_their_case_fields():
 
 def test_a_report_is_never_recorded_in_the_ledger_nor_written_by_a_batch(tmp_path, capsys,
                                                                          payerkit_data_dir):
-    code, _, err = run(capsys, "claim", NECK, "--format", PROGRESS_REPORT, "--db",
+    code, _, err = run_cli(capsys, "claim", NECK, "--format", PROGRESS_REPORT, "--db",
                        f"sqlite:///{tmp_path / 'ledger.db'}", "-o", tmp_path / "r.pdf")
     assert code == 2 and "not a claim" in err and not (tmp_path / "r.pdf").exists()
-    code, _, err = run(capsys, "batch", NECK, "--format", PROGRESS_REPORT, "-o", tmp_path / "b",
+    code, _, err = run_cli(capsys, "batch", NECK, "--format", PROGRESS_REPORT, "-o", tmp_path / "b",
                        "-q")
     assert code == 2 and "payerkit plan CASE -o FILE" in err and not (tmp_path / "b").exists()
 
@@ -193,7 +184,7 @@ def test_the_demo_runs_the_plan_examples_and_keeps_its_other_output(tmp_path, ca
     outputs = {}
     for plans in (False, True):
         examples = _examples(tmp_path, plans)
-        code, out, _ = run(capsys, "demo", examples, "-o", tmp_path / f"out-{plans}")
+        code, out, _ = run_cli(capsys, "demo", examples, "-o", tmp_path / f"out-{plans}")
         assert code == 0
         outputs[plans] = out.replace(str(tmp_path / f"out-{plans}"), "OUT")
     without, with_plans = outputs[False], outputs[True]
@@ -210,7 +201,7 @@ def test_the_demo_runs_the_plan_examples_and_keeps_its_other_output(tmp_path, ca
     for path in PLANS:
         decision = json.loads((folder / f"{path.stem}.json").read_text())
         assert decision["as_expected"] is True, path.name
-        assert decision["plan"] == json.loads(run(capsys, "plan", path, "--json")[1])
+        assert decision["plan"] == json.loads(run_cli(capsys, "plan", path, "--json")[1])
         report = folder / decision["progress_report"]
         assert report.name == f"{path.stem}.progress-report.pdf"
         assert report.read_bytes() == write_progress_report(
@@ -221,13 +212,13 @@ def test_the_demo_runs_the_plan_examples_and_keeps_its_other_output(tmp_path, ca
 
 
 def test_the_demo_json_lists_the_plans(tmp_path, capsys, payerkit_data_dir):
-    code, out, _ = run(capsys, "demo", _examples(tmp_path, True), "-o", tmp_path / "out",
+    code, out, _ = run_cli(capsys, "demo", _examples(tmp_path, True), "-o", tmp_path / "out",
                        "--json")
     data = json.loads(out)
     assert code == 0 and [c["case"] for c in data["cases"]] == ["ny-covered.toml",
                                                                  "premera-covered.toml"]
     assert [p["case"] for p in data["plans"]] == [p.name for p in PLANS]
     assert all(p["as_expected"] for p in data["plans"])
-    code, out, _ = run(capsys, "demo", _examples(tmp_path, False), "-o", tmp_path / "out2",
+    code, out, _ = run_cli(capsys, "demo", _examples(tmp_path, False), "-o", tmp_path / "out2",
                        "--json")
     assert "plans" not in json.loads(out)

@@ -17,29 +17,20 @@ import attrs
 import pdfplumber
 import pytest
 from case_samples import BASE_CASE, SampleAdapter
+from plan_samples import NECK, ROOT, run_cli
 
 import payerkit
-from payerkit.cli import main
 from payerkit.errors import ClaimRefused
 from payerkit.formats import PROGRESS_REPORT
 from payerkit.io import structure_case, unstructure_case
 from payerkit.rules import plans
 
 D = dt.date
-ROOT = Path(__file__).resolve().parent.parent
-NECK = ROOT / "examples" / "plans" / "premera-neck-plan.toml"
 
 
 @pytest.fixture(scope="module")
 def kit():
     return payerkit.PayerKit()
-
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
 
 
 def neck(**plan) -> dict:
@@ -153,7 +144,7 @@ def test_plan_o_refused_names_each_field_once_and_writes_nothing(tmp_path, capsy
     data["fees"]["file"] = str(ROOT / "examples" / "premera-sample-fees.csv")
     path = write_case(tmp_path, "rtl", data)
     out = tmp_path / "report.pdf"
-    code, _, err = run(capsys, "plan", path, "-o", out)
+    code, _, err = run_cli(capsys, "plan", path, "-o", out)
     assert code == 1 and not out.exists() and list(tmp_path.iterdir()) == [path]
     assert "claim refused" not in err  # a progress report is no claim
     assert "episode.authorization.number: episode.authorization.number" not in err
@@ -162,9 +153,9 @@ def test_plan_o_refused_names_each_field_once_and_writes_nothing(tmp_path, capsy
 
 def test_plan_o_into_a_missing_folder_takes_parents(tmp_path, capsys):
     out = tmp_path / "new" / "report.pdf"
-    code, _, err = run(capsys, "plan", NECK, "-o", out)
+    code, _, err = run_cli(capsys, "plan", NECK, "-o", out)
     assert code == 3 and "--parents" in err and not out.parent.exists()
-    code, _, _ = run(capsys, "plan", NECK, "-o", out, "--parents")
+    code, _, _ = run_cli(capsys, "plan", NECK, "-o", out, "--parents")
     assert code == 0 and out.read_bytes().startswith(b"%PDF")
 
 
@@ -179,7 +170,7 @@ def test_the_demo_goes_on_past_a_refused_progress_report(tmp_path, capsys, payer
     write_case(examples / "plans", "a-rtl", data)
     shutil.copy(NECK, examples)  # the demo wants one case of its own
     shutil.copy(ROOT / "examples" / "premera-sample-fees.csv", tmp_path)
-    code, out, err = run(capsys, "demo", examples, "-o", tmp_path / "out", "--json")
+    code, out, err = run_cli(capsys, "demo", examples, "-o", tmp_path / "out", "--json")
     assert code == 0, err
     reports = {p["case"]: p["progress_report"] for p in json.loads(out)["plans"]}
     assert reports == {"a-rtl.json": None,

@@ -538,12 +538,18 @@ def _window(use: AuthorizationState, on: dt.date) -> str:
     return f"{start} to {end.isoformat()}; expires {end.isoformat()} ({state} on {on.isoformat()})"
 
 
+def authorization_limit_name(index: int) -> str:
+    """The name of the limit of the authorization at ``index`` of
+    ``episode.all_authorizations`` (``"authorization 1"``...)."""
+    return f"authorization {index + 1}"
+
+
 def authorization_limits(case: Case, visit: Visit,
                          citation: Citation | None = None) -> list[Limit]:
     """One :class:`~payerkit.model.Limit` per authorization on file: visits authorized and
     used up to ``visit``, what is left (``Limit.remaining``) and, in its window, its dates and
     expiry. Named ``authorization 1``, ``authorization 2``... in file order (never by number)."""
-    return [Limit(f"authorization {i + 1}", "visits", use.visits, use.used,
+    return [Limit(authorization_limit_name(i), "visits", use.visits, use.used,
                   _window(use, visit.date), citation)
             for i, use in enumerate(authorization_use(case, visit.date))]
 
@@ -705,7 +711,7 @@ __all__ = [
     "PLAN_ENDED", "PLAN_GOALS_MET", "PLAN_MEASURE_MISSING", "PLAN_MEASURE_UNKNOWN", "PLAN_NO_END",
     "PLAN_NO_MEASURABLE_GOAL", "PLAN_NO_PROGRESS", "PLAN_PROGRESS", "PLAN_REEVALUATION_DUE",
     "PLAN_REQUIRED", "PLAN_VISITS_USED", "PROGRESS_REPORT_DUE", "PROGRESS_REPORT_NEXT",
-    "add_months", "attended", "authorization_limits", "authorization_outcomes",
+    "add_months", "attended", "authorization_limit_name", "authorization_limits", "authorization_outcomes",
     "authorization_path", "authorization_use", "authorization_used", "covering_authorization",
     "goal_direction", "is_measurable", "maintenance", "mcid_of", "measurable_goals",
     "measure_findings", "measured", "missed_appointment", "plan_period", "plan_report",
