@@ -21,7 +21,8 @@ __version__ = "0.2.0"
 _HOMES = {
     "ALL_VISITS": "kit", "Context": "kit", "PayerKit": "kit",
     "CONTRACT_VERSION": "hookspecs", "hookimpl": "hookspecs",
-    "CaseError": "errors", "ClaimRefused": "errors", "FormatError": "errors",
+    "CaseError": "errors", "ClaimRefused": "errors", "ReportRefused": "errors",
+    "FormatError": "errors",
     "PayerKitError": "errors", "PluginError": "errors",
     "CounterError": "errors", "OutputError": "errors",
     "Figure": "figures", "Figures": "figures", "load_figures": "figures",

@@ -153,7 +153,8 @@ def scrub(kit: PayerKit, options: ScrubOptions) -> int:
 
 def plan(kit: PayerKit, options: PlanOptions) -> int:
     case = load_case(options.case)
-    writing = {"inputs": [options.case], "force": options.force, "parents": options.parents}
+    writing = {"inputs": [options.case], "force": options.force, "parents": options.parents,
+               "example": "progress-report.pdf"}
     if options.output:  # checked first: a refused path writes nothing
         check_output(options.output, **writing)
         # one pass: the report, and the PDF drawn from it, as claim writes it
@@ -177,7 +178,8 @@ def claim(kit: PayerKit, options: ClaimOptions) -> int:
     case = load_case(options.case)
     # -o is checked before the claim is made, so a refused path costs no control number;
     # the case file is an input of the run and is never written over.
-    writing = {"inputs": [options.case], "force": options.force, "parents": options.parents}
+    writing = {"inputs": [options.case], "force": options.force, "parents": options.parents,
+               "example": f"claim{kit.claim_format_of(options.format).suffix}"}
     if options.output:
         check_output(options.output, **writing)
     today = dt.date.today()

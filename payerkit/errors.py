@@ -111,15 +111,23 @@ class ClaimRefused(PayerKitError):
 
     def __init__(self, findings):
         self.findings = tuple(findings)
-        super().__init__(f"claim refused: {len(self.findings)} error(s) found by scrub")
+        super().__init__(f"{self.heading}: {len(self.findings)} error(s) found")
 
     def __reduce__(self):
-        return ClaimRefused, (self.findings,)
+        return type(self), (self.findings,)
 
     def problem_lines(self) -> list[str]:
         # a format's finding already starts with its path: named once
         return [f.message if f.path and f.message.startswith(f"{f.path}: ")
                 else f"{f.path or 'claim'}: {f.message}" for f in self.findings]
+
+
+class ReportRefused(ClaimRefused):
+    """A document about the treatment plan (the progress report), not a claim, was not
+    written: its own findings (a value it cannot print) say why. A :class:`ClaimRefused`,
+    so a caller that catches refused claims catches it too."""
+
+    heading = "report refused"
 
 
 class FormatError(PayerKitError, ValueError):

@@ -149,8 +149,12 @@ def read_regular(path: str | os.PathLike, limit: int) -> bytes:
 
 
 def check_output(path: str | os.PathLike, *, inputs: Iterable[str | os.PathLike] = (),
-                 force: bool = False, parents: bool = False) -> Path:
+                 force: bool = False, parents: bool = False,
+                 example: str = "claim.837") -> Path:
     """Raise :class:`OutputError` unless ``write_atomic`` may write ``path``; return it as a Path.
+
+    ``example``: the file name suggested when ``path`` is a folder (what the caller writes:
+    a claim, a progress report, a statement).
 
     Writes nothing and creates no folder: callers run it before doing work
     (or taking a control number) that a refused output would waste.
@@ -158,7 +162,7 @@ def check_output(path: str | os.PathLike, *, inputs: Iterable[str | os.PathLike]
     path = Path(path)
     if path.name in ("", ".", ".."):
         raise OutputError(f"cannot write {show(path)}: it is a folder; give a file name, "
-                          f"e.g. {show(path / 'claim.837')}")
+                          f"e.g. {show(path / example)}")
     if null_device(path):
         return path
     _refuse_system_folder(path)
@@ -173,7 +177,7 @@ def check_output(path: str | os.PathLike, *, inputs: Iterable[str | os.PathLike]
         return path
     except OSError as exc:
         raise _os_error(path, exc) from exc
-    _check_existing(path, st, force)
+    _check_existing(path, st, force, example)
     return path
 
 
@@ -210,7 +214,8 @@ def _write_null(path: Path, data: bytes) -> None:
         os.close(fd)
 
 
-def _check_existing(path: Path, st: os.stat_result, force: bool) -> None:
+def _check_existing(path: Path, st: os.stat_result, force: bool,
+                    example: str = "claim.837") -> None:
     mode = st.st_mode
     if stat.S_ISLNK(mode):
         if not force:
@@ -221,7 +226,7 @@ def _check_existing(path: Path, st: os.stat_result, force: bool) -> None:
         return
     if stat.S_ISDIR(mode):
         raise OutputError(f"cannot write {show(path)}: it is a folder; give a file name inside "
-                          f"it, e.g. {show(path / 'claim.837')}")
+                          f"it, e.g. {show(path / example)}")
     if not stat.S_ISREG(mode):
         raise OutputError(f"cannot write {show(path)}: it is {file_kind(mode)}, not a regular "
                           "file; choose a file name in a folder of your own")
@@ -358,11 +363,12 @@ class FolderLock:
 
 def write_atomic(path: str | os.PathLike, data: bytes, *,
                  inputs: Iterable[str | os.PathLike] = (), force: bool = False,
-                 parents: bool = False) -> Path:
+                 parents: bool = False, example: str = "claim.837") -> Path:
     """Write ``data`` to ``path`` whole or not at all; see the module docstring for what is
-    refused. Raises :class:`OutputError` naming the path and the fix; nothing is left behind."""
+    refused. Raises :class:`OutputError` naming the path and the fix (``example``: the file
+    name suggested for a folder); nothing is left behind."""
     inputs = list(inputs)
-    path = check_output(path, inputs=inputs, force=force, parents=parents)
+    path = check_output(path, inputs=inputs, force=force, parents=parents, example=example)
     if null_device(path):
         try:
             _write_null(path, data)

@@ -38,6 +38,7 @@ from .errors import (
     PayerKitError,
     PluginError,
     ProgramUnavailable,
+    ReportRefused,
     UnknownProgram,
 )
 from .formats.options import WriteOptions
@@ -462,7 +463,7 @@ class Run:
         if claim_format.renders == "plan":
             errors = [f for f in self.format_findings(claim_format.id) if f.severity == "error"]
             if errors:
-                raise ClaimRefused(errors)
+                raise ReportRefused(errors)
             return
         errors = self.scrub_for(None).errors
         if claim_format.for_patient:

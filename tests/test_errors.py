@@ -27,6 +27,7 @@ from payerkit.errors import (
     PluginError,
     ProgramUnavailable,
     RemittanceError,
+    ReportRefused,
     RequestError,
     ServeError,
     TooLarge,
@@ -38,6 +39,8 @@ from payerkit.errors import (
 @pytest.mark.parametrize("error", [
     CaseError(["visits[0].date: expected a date", "provider.npi: expected 10 digits"]),
     ClaimRefused([Finding("error", "NPI-INVALID", "provider.npi: bad check digit", "provider.npi")]),
+    ReportRefused([Finding("error", "FORMAT-LIMIT", "episode.plan.goals[0].description: too "
+                           "wide", "episode.plan.goals[0].description")]),
     FormatError("lines[2].charge", "must be a non-negative amount"),
     UnknownProgram("nobody-pays", ["premera-wa", "ny-no-fault"]),
     UnknownProgram("wa-lni", ["premera-wa"], ["'lni' (payerkit-lni): ImportError: boom"]),
@@ -89,7 +92,7 @@ def test_the_old_import_paths_still_work():
 
 
 #: docs/cli.md: 1 the scrub refused the claim, 2 bad input, 3 a plugin or set-up problem.
-EXIT_STATUS = {ClaimRefused: 1, CaseError: 2, UnknownProgram: 2, PayerKitError: 3,
+EXIT_STATUS = {ClaimRefused: 1, ReportRefused: 1, CaseError: 2, UnknownProgram: 2, PayerKitError: 3,
                PluginError: 3, FormatError: 3, OutputError: 3, CounterError: 3,
                ControlBlockExhausted: 3, ProgramUnavailable: 3, ServeError: 2,
                RequestError: 2, NotFound: 2, TooLarge: 2, UnsupportedMediaType: 2,

@@ -20,7 +20,7 @@ from case_samples import BASE_CASE, SampleAdapter
 from plan_samples import NECK, ROOT, run_cli
 
 import payerkit
-from payerkit.errors import ClaimRefused
+from payerkit.errors import ClaimRefused, ReportRefused
 from payerkit.formats import PROGRESS_REPORT
 from payerkit.io import structure_case, unstructure_case
 from payerkit.rules import plans
@@ -149,6 +149,30 @@ def test_plan_o_refused_names_each_field_once_and_writes_nothing(tmp_path, capsy
     assert "claim refused" not in err  # a progress report is no claim
     assert "episode.authorization.number: episode.authorization.number" not in err
     assert "[FORMAT-LIMIT] episode.authorization.number" in err
+
+
+def test_a_refused_report_is_a_report_refused_not_a_claim_refused(kit):
+    data = neck()
+    data["episode"]["authorization"]["number"] = "EVI-\u05e9"  # not printable in Windows-1252
+    data["fees"]["file"] = str(ROOT / "examples" / "premera-sample-fees.csv")
+    with pytest.raises(ReportRefused) as refused:
+        kit.claim(structure_case(data), PROGRESS_REPORT)
+    assert isinstance(refused.value, ClaimRefused)  # caught where refused claims are
+    assert str(refused.value) == "report refused: 1 error(s) found"
+    assert refused.value.heading == "report refused"
+
+
+@pytest.mark.parametrize(("command", "suggested"), [
+    (("plan", NECK), "progress-report.pdf"),
+    (("claim", NECK, "--format", "cms-1500"), "claim.pdf"),
+    (("claim", NECK, "--format", "superbill-html"), "claim.html"),
+    (("claim", NECK), "claim.837"),
+])
+def test_o_into_a_folder_suggests_a_file_of_what_is_written(tmp_path, capsys, command,
+                                                               suggested):
+    code, _, err = run_cli(capsys, *command, "-o", tmp_path)
+    assert code == 3 and "it is a folder" in err and str(tmp_path / suggested) in err
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_plan_o_into_a_missing_folder_takes_parents(tmp_path, capsys):

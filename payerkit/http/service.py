@@ -380,7 +380,7 @@ def problem(exc: BaseException, program: str | None = None) -> tuple[int, dict]:
     """The status and JSON body for an error: never a traceback, never the text of an
     exception that is not payerkit's own (it may hold patient data)."""
     if isinstance(exc, ClaimRefused):
-        return 422, {"error": "claim refused", "program": program,
+        return 422, {"error": exc.heading, "program": program,
                      "findings": [finding_json(f) for f in exc.findings]}
     if isinstance(exc, RequestError):
         return exc.status, {"error": exc.heading, "problems": exc.problem_lines()}

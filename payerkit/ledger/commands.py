@@ -148,13 +148,14 @@ def statement(kit, options) -> int:
     from ..formats.patient_statement import write_patient_statement
 
     output = options.output or f"statement-{_safe(options.patient)}.pdf"
-    check_output(output, force=options.force)
+    check_output(output, force=options.force, example="statement.pdf")
     descriptions = _descriptions(options.codes)
     with open_ledger(options.db) as ledger, ledger.connect() as conn:
         from .statement import statement as make
 
         bill = make(conn, options.patient, options.on or dt.date.today(), descriptions)
-    write_atomic(output, write_patient_statement(bill), force=options.force)
+    write_atomic(output, write_patient_statement(bill), force=options.force,
+                 example="statement.pdf")
     summary = {"patient": options.patient, "file": str(Path(output)), "lines": len(bill.lines),
                "billed": f"{bill.billed:.2f}", "insurer_paid": f"{bill.insurer_paid:.2f}",
                "written_off": f"{bill.written_off:.2f}", "patient_owes": f"{bill.patient_owes:.2f}",

@@ -124,7 +124,7 @@ def test_a_report_that_cannot_print_a_value_is_422_with_its_findings(client):
     data = plan_json(EXAMPLES / "plans" / "premera-neck-plan.toml")
     data["episode"]["plan"]["goals"][0]["description"] = ("W" * 45 + " ") * 4  # 184 wide ones
     answer = client.post("/v1/plan", content=body(data), headers=PDF)
-    assert answer.status_code == 422
+    assert answer.status_code == 422 and answer.json()["error"] == "report refused"
     [finding] = answer.json()["findings"]
     assert finding["path"] == "episode.plan.goals[0].description" and "WWW" not in \
         finding["message"]
