@@ -121,6 +121,17 @@ def _as_of_every_case() -> Any:
                   help="judge every case on this day (default: each case's as_of)")
 
 
+def _parents() -> Any:
+    return option("--parents", action="store_true",
+                  help="create the output file's missing folders")
+
+
+def _force_output() -> Any:
+    return option("--force", action="store_true",
+                  help="replace a symbolic link (the link itself, never its target) or a "
+                  "read-only file at the output path")
+
+
 def _force_outputs() -> Any:
     return option("--force", action="store_true",
                   help="replace symbolic links (the links themselves) or read-only files "
@@ -175,11 +186,8 @@ class PlanOptions:
     json: bool = _json()
     output: str | None = option("-o", "--output", metavar="FILE", type=_file,
                                 help="also write the progress report (PDF) to FILE")
-    parents: bool = option("--parents", action="store_true",
-                           help="create the output file's missing folders")
-    force: bool = option("--force", action="store_true",
-                         help="replace a symbolic link (the link itself) or a read-only file at "
-                         "the output path")
+    parents: bool = _parents()
+    force: bool = _force_output()
 
 
 @attrs.frozen
@@ -196,11 +204,8 @@ class ClaimOptions:
                          help=f"claim format id (default {X12_837P})")
     output: str | None = option("-o", "--output", metavar="FILE", type=_file,
                                 help="file to write (default: stdout)")
-    parents: bool = option("--parents", action="store_true",
-                           help="create the output file's missing folders")
-    force: bool = option("--force", action="store_true",
-                         help="replace a symbolic link (the link itself, never its target) or a "
-                         "read-only file at the output path")
+    parents: bool = _parents()
+    force: bool = _force_output()
     ledger: bool = _ledger()
     db: str | None = _db()
 
